@@ -1,0 +1,1 @@
+"""SEIP Insight: exclusion avoidance, placement costs and funding for secondary inclusion partnerships."""

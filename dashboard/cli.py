@@ -1,0 +1,150 @@
+"""The `seip` command (../shared/spec/cli.md): exit 0 success, 1 data refused, 2 wrong usage."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from dashboard.settings import ROOT, Settings, SettingError
+
+ROLES = ("commissioner", "chair", "head", "governor")
+
+
+def _print_problems(problems, fmt: str) -> None:
+    if fmt == "json":
+        print(json.dumps([p.as_dict() for p in problems], indent=1))
+        return
+    for p in problems:
+        print(p.as_text(), file=sys.stderr if p.severity == "error" else sys.stdout)
+
+
+def cmd_import(args, settings: Settings) -> int:
+    from dashboard.ingest.importer import import_paths
+
+    result = import_paths([Path(p) for p in args.paths], settings.db_path)
+    _print_problems(result.problems, args.format)
+    if args.format == "text":
+        print(result.summary())
+    return 0 if result.ok else 1
+
+
+def cmd_validate(args, settings: Settings) -> int:
+    from dashboard.ingest.importer import check_paths
+
+    result = check_paths([Path(p) for p in args.paths], settings.db_path)
+    _print_problems(result.problems, args.format)
+    if args.format == "text":
+        errors = sum(p.severity == "error" for p in result.problems)
+        warnings = len(result.problems) - errors
+        print(f"{errors} error(s), {warnings} warning(s)"
+              + ("" if errors else ": the export would import cleanly"))
+    return 0 if result.ok else 1
+
+
+def cmd_demo(args, settings: Settings) -> int:
+    from dashboard.demo import build_demo
+
+    result = build_demo(settings.db_path)
+    _print_problems(result.problems, "text")
+    print(result.summary())
+    return 0 if result.ok else 1
+
+
+def cmd_metrics(args, settings: Settings) -> int:
+    from dashboard.metrics import metrics_payload, payload_csv
+
+    payload = metrics_payload(settings, year=args.year, partnership=args.partnership, role=args.role)
+    if args.format == "csv":
+        sys.stdout.write(payload_csv(payload))
+    else:
+        print(json.dumps(payload, indent=1))
+    return 0
+
+
+def cmd_serve(args, settings: Settings) -> int:
+    env = dict(os.environ, SEIP_DB=str(settings.db_path.resolve()))
+    cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py"),
+           "--server.port", str(args.port), "--server.headless", "true",
+           "--browser.gatherUsageStats", "false"]
+    if args.address:
+        cmd += ["--server.address", args.address]
+    return subprocess.call(cmd, env=env)
+
+
+def cmd_users(args, settings: Settings) -> int:
+    from dashboard import auth
+
+    return auth.users_command(args, settings)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="seip",
+        description="SEIP Insight: import partnership exports, compute metrics, serve the dashboard.")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--db", metavar="PATH",
+                        help="the warehouse file (default: $SEIP_DB, else data/seip.duckdb)")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("demo", parents=[common],
+                       help="write the synthetic demo exports and import them with the DfE reference data")
+    p.set_defaults(func=cmd_demo)
+
+    for name, func, helptext in (
+        ("import", cmd_import, "import exports and DfE reference files, all or nothing"),
+        ("validate", cmd_validate, "run the import checks and change nothing"),
+    ):
+        p = sub.add_parser(name, parents=[common], help=helptext, description=helptext)
+        p.add_argument("paths", nargs="+", metavar="PATH",
+                       help="folders of CSVs, .xlsx workbooks, CSVs named after a table, DfE CSVs")
+        p.add_argument("--format", choices=("text", "json"), default="text")
+        p.set_defaults(func=func)
+
+    p = sub.add_parser("metrics", parents=[common], help="print every metric for every area and year")
+    p.add_argument("--year", help="one academic year, e.g. 2023/24")
+    p.add_argument("--partnership", metavar="CODE", help="one partnership (with la_total and DfE areas)")
+    p.add_argument("--role", choices=ROLES, default="commissioner",
+                   help="whose view: governor applies disclosure control")
+    p.add_argument("--format", choices=("json", "csv"), default="json")
+    p.set_defaults(func=cmd_metrics)
+
+    p = sub.add_parser("serve", parents=[common], help="start the dashboard on the warehouse")
+    p.add_argument("--port", type=int, default=8501)
+    p.add_argument("--address", help="interface to listen on (default: Streamlit's)")
+    p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("users", parents=[common], help="manage sign-in accounts and their roles")
+    users = p.add_subparsers(dest="users_command", required=True, metavar="ACTION")
+    a = users.add_parser("add", parents=[common], help="add or update an account")
+    a.add_argument("name", help="a user name, or the e-mail address an identity provider signs in")
+    a.add_argument("--role", choices=ROLES, required=True)
+    a.add_argument("--scope", metavar="CODE", help="partnership code (chair, governor) or school URN (head, governor)")
+    a.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    users.add_parser("list", parents=[common], help="list accounts")
+    r = users.add_parser("remove", parents=[common], help="remove an account")
+    r.add_argument("name")
+    p.set_defaults(func=cmd_users)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        settings = Settings.from_env(args.db)
+    except SettingError as exc:
+        print(f"seip: {exc}", file=sys.stderr)
+        return 2
+    try:
+        return args.func(args, settings)
+    except FileNotFoundError as exc:
+        print(f"seip: {exc}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Reading partnership exports and DfE reference files: normalise, validate, collect every problem."""

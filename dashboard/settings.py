@@ -1,0 +1,70 @@
+"""Settings, read from the environment so that any local authority can run the product.
+
+| variable | meaning | default |
+|---|---|---|
+| SEIP_DB | the warehouse file | data/seip.duckdb under the current folder |
+| SEIP_LA_CODE | the authority's old (3-digit) DfE LA code | 855 (Leicestershire) |
+| SEIP_PUPIL_WEIGHT | the sharing formula's pupil weight w (FSM gets 1 - w) | 0.5 |
+| SEIP_SUPPRESS_MAX | governor disclosure control hides pupil counts 1..this | 4 |
+| SEIP_AUTH | sign-in mode: none, local or oidc | none |
+| SEIP_IDLE_MINUTES | a signed-in session ends after this long idle | 30 |
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+QUERIES_DIR = ROOT / "queries"
+REFERENCE_DIR = ROOT / "data" / "reference"
+DEMO_DIR = ROOT / "data" / "demo"
+
+
+class SettingError(ValueError):
+    """A setting in the environment has a value the product cannot use."""
+
+
+def _float(name: str, default: float, lo: float, hi: float) -> float:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise SettingError(f"{name}={raw!r} is not a number") from None
+    if not lo <= value <= hi:
+        raise SettingError(f"{name}={raw!r} must be between {lo:g} and {hi:g}")
+    return value
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The settings in force for one run of the CLI or one dashboard session."""
+
+    db_path: Path
+    la_code: str = "855"
+    pupil_weight: float = 0.5
+    suppress_max: int = 4
+    auth_mode: str = "none"
+    idle_minutes: float = 30.0
+
+    @classmethod
+    def from_env(cls, db_path: str | Path | None = None) -> "Settings":
+        """Read the settings from the environment; `db_path` (e.g. `--db`) wins over SEIP_DB."""
+        db = Path(db_path or os.environ.get("SEIP_DB") or Path.cwd() / "data" / "seip.duckdb")
+        auth = os.environ.get("SEIP_AUTH", "none").strip().lower() or "none"
+        if auth not in {"none", "local", "oidc"}:
+            raise SettingError(f"SEIP_AUTH={auth!r} must be none, local or oidc")
+        la = os.environ.get("SEIP_LA_CODE", "855").strip()
+        if not (la.isdigit() and len(la) == 3):
+            raise SettingError(f"SEIP_LA_CODE={la!r} must be a 3-digit DfE LA code such as 855")
+        return cls(
+            db_path=db,
+            la_code=la,
+            pupil_weight=_float("SEIP_PUPIL_WEIGHT", 0.5, 0.0, 1.0),
+            suppress_max=int(_float("SEIP_SUPPRESS_MAX", 4, 0, 100)),
+            auth_mode=auth,
+            idle_minutes=_float("SEIP_IDLE_MINUTES", 30.0, 1.0, 24 * 60.0),
+        )

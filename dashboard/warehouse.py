@@ -1,0 +1,226 @@
+"""The warehouse: one DuckDB file, rewritten beside itself and swapped in atomically.
+
+Every change (an import, `seip demo`, a user account) goes through `rewrite`: the current
+file is copied to a temporary file in the same folder, the change runs there in one
+transaction, the marts are rebuilt, and only then is the copy `os.replace`d over the
+original. A refused change, an exception or a killed process leaves the original untouched.
+Readers (the dashboard) open the file read-only and key their caches on `version`.
+
+Queries live in `queries/<layer>/<name>.sql`, one statement each. A header line
+`-- params: $a, $b` declares the bound parameters; `run` refuses missing or unknown ones.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import shutil
+import tempfile
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from dashboard.ingest.contract import LOAD_ORDER, TABLES
+from dashboard.settings import QUERIES_DIR
+
+# Layers materialised as tables on every rewrite, in this order.
+BUILT_LAYERS = ("staging", "marts")
+
+META_DDL = (
+    "create table if not exists meta (key varchar primary key, value varchar not null)",
+    """create table if not exists import_log (
+        import_id varchar not null,
+        imported_at timestamp not null,
+        file_name varchar not null,
+        table_name varchar,
+        size_bytes bigint,
+        sha256 varchar,
+        rows_read integer,
+        rows_stored integer,
+        outcome varchar not null,
+        warnings integer,
+        errors integer
+    )""",
+)
+
+
+class QueryError(ValueError):
+    """A query was asked for that does not exist, or with missing or unknown parameters."""
+
+
+def partnership_ddl() -> list[str]:
+    """CREATE TABLE statements for the export tables, typed by the contract."""
+    ddl = []
+    for name in LOAD_ORDER:
+        table = TABLES[name]
+        cols = ", ".join(f"{c.name} {c.sql_type}" for c in table.columns)
+        ddl.append(f"create table if not exists {name} ({cols})")
+    return ddl
+
+
+def create_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Create every base table the warehouse holds (idempotent)."""
+    from dashboard.ingest import reference
+
+    for stmt in (*META_DDL, *partnership_ddl(), *reference.DDL):
+        con.execute(stmt)
+
+
+# ---------------------------------------------------------------- queries
+
+@dataclass(frozen=True)
+class Query:
+    """One SQL file under queries/: its name, layer, declared parameters and text."""
+
+    name: str
+    layer: str
+    params: tuple[str, ...]
+    sql: str
+
+
+_PARAMS = re.compile(r"^--\s*params:\s*(.*)$", re.MULTILINE | re.IGNORECASE)
+
+
+@cache
+def queries() -> dict[str, Query]:
+    """Every query under queries/, by file name (names are unique across layers)."""
+    found: dict[str, Query] = {}
+    for path in sorted(QUERIES_DIR.glob("*/*.sql")):
+        text = path.read_text(encoding="utf-8")
+        m = _PARAMS.search(text)
+        params: tuple[str, ...] = ()
+        if m and m.group(1).strip().lower() not in {"", "none"}:
+            params = tuple(p.strip().lstrip("$") for p in m.group(1).split(","))
+        if path.stem in found:
+            raise QueryError(f"two queries are named {path.stem!r}")
+        found[path.stem] = Query(path.stem, path.parent.name, params, text)
+    return found
+
+
+def run(con: duckdb.DuckDBPyConnection, name: str, **params: object) -> pd.DataFrame:
+    """Run the stored query `name` with bound `$params` and return its rows.
+
+    Raises QueryError for an unknown query, or a missing or unknown parameter.
+    """
+    try:
+        query = queries()[name]
+    except KeyError:
+        raise QueryError(f"no query named {name!r} under queries/") from None
+    missing = set(query.params) - params.keys()
+    unknown = params.keys() - set(query.params)
+    if missing or unknown:
+        raise QueryError(
+            f"query {name!r} takes {', '.join(query.params) or 'no parameters'}; "
+            f"missing: {sorted(missing)}, unknown: {sorted(unknown)}")
+    cur = con.cursor()
+    try:
+        return cur.execute(query.sql, params or None).df()
+    finally:
+        cur.close()
+
+
+def _build_order(layer_queries: list[Query]) -> list[Query]:
+    """Order queries so that each comes after the ones whose names it mentions."""
+    by_name = {q.name: q for q in layer_queries}
+    deps = {
+        q.name: {o for o in by_name if o != q.name and re.search(rf"\b{o}\b", q.sql)}
+        for q in layer_queries
+    }
+    ordered: list[Query] = []
+    done: set[str] = set()
+    while len(done) < len(by_name):
+        ready = sorted(n for n in by_name if n not in done and deps[n] <= done)
+        if not ready:
+            raise QueryError(f"queries refer to each other in a cycle: {sorted(set(by_name) - done)}")
+        for n in ready:
+            ordered.append(by_name[n])
+            done.add(n)
+    return ordered
+
+
+def build_marts(con: duckdb.DuckDBPyConnection) -> None:
+    """(Re)materialise the staging and mart queries as tables."""
+    for layer in BUILT_LAYERS:
+        layer_queries = [q for q in queries().values() if q.layer == layer]
+        for q in _build_order(layer_queries):
+            con.execute(f"create or replace table {q.name} as {q.sql}")
+
+
+# ---------------------------------------------------------------- files
+
+def version(path: Path) -> str:
+    """A token that changes whenever the warehouse file is replaced (for cache keys)."""
+    st = Path(path).stat()
+    return f"{st.st_ino}:{st.st_mtime_ns}:{st.st_size}"
+
+
+def open_read_only(path: Path) -> duckdb.DuckDBPyConnection:
+    """Open the warehouse for reading. Raises FileNotFoundError when it does not exist."""
+    path = Path(path)
+    if not path.exists():
+        raise FileNotFoundError(f"no warehouse at {path}: run `seip demo` or `seip import` first")
+    return duckdb.connect(str(path), read_only=True)
+
+
+@contextlib.contextmanager
+def rewrite(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Yield a writable connection to a copy of the warehouse; swap it in if the block succeeds.
+
+    The copy lives beside the original, so `os.replace` is atomic. On any exception (or
+    a kill) the copy is discarded and the original file is exactly as it was.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=path.name + ".tmp", dir=path.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        if path.exists():
+            shutil.copyfile(path, tmp)
+        else:
+            tmp.unlink()
+        con = duckdb.connect(str(tmp))
+        try:
+            create_schema(con)
+            con.execute("begin transaction")
+            yield con
+            build_marts(con)
+            con.execute(
+                "insert or replace into meta values ('version', ?)", [uuid.uuid4().hex])
+            con.execute("commit")
+            con.execute("checkpoint")
+        except BaseException:
+            with contextlib.suppress(duckdb.Error):
+                con.execute("rollback")
+            raise
+        finally:
+            con.close()
+        with open(tmp, "rb") as fh:
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+        _fsync_dir(path.parent)
+    finally:
+        for leftover in (tmp, Path(str(tmp) + ".wal")):
+            with contextlib.suppress(FileNotFoundError):
+                leftover.unlink()
+
+
+def _fsync_dir(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def ensure(path: Path) -> None:
+    """Create the warehouse with an empty schema if it does not exist yet."""
+    if not Path(path).exists():
+        with rewrite(path):
+            pass
