@@ -1,0 +1,98 @@
+"""The warehouse file lifecycle and the stored-query runner."""
+
+from __future__ import annotations
+
+import hashlib
+
+import duckdb
+import pytest
+
+from dashboard import warehouse
+from dashboard.warehouse import Query, QueryError
+
+
+def _sha(path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture
+def fake_queries(monkeypatch):
+    qs = {
+        "total_for_year": Query("total_for_year", "charts", ("year", "factor"),
+                                "select $year as academic_year, 2 * $factor as doubled"),
+        "no_params": Query("no_params", "charts", (), "select 41 + 1 as answer"),
+    }
+    monkeypatch.setattr(warehouse, "queries", lambda: qs)
+    return qs
+
+
+def test_run_binds_named_parameters(fake_queries):
+    con = duckdb.connect()
+    df = warehouse.run(con, "total_for_year", year="2023/24", factor=21)
+    assert df.to_dict("records") == [{"academic_year": "2023/24", "doubled": 42}]
+    assert warehouse.run(con, "no_params")["answer"].tolist() == [42]
+
+
+@pytest.mark.parametrize("params, missing, unknown", [
+    ({"year": "2023/24"}, "['factor']", "[]"),
+    ({"year": "2023/24", "factor": 1, "school": 1}, "[]", "['school']"),
+])
+def test_run_refuses_missing_and_unknown_parameters(fake_queries, params, missing, unknown):
+    with pytest.raises(QueryError) as err:
+        warehouse.run(duckdb.connect(), "total_for_year", **params)
+    assert f"missing: {missing}, unknown: {unknown}" in str(err.value)
+
+
+def test_run_refuses_an_unknown_query(fake_queries):
+    with pytest.raises(QueryError, match="no query named 'nope'"):
+        warehouse.run(duckdb.connect(), "nope")
+
+
+def test_every_stored_query_declares_only_parameters_it_uses():
+    for q in warehouse.queries().values():
+        body = "\n".join(line for line in q.sql.splitlines() if not line.lstrip().startswith("--"))
+        for p in q.params:
+            assert f"${p}" in body, f"{q.name} declares ${p} but never uses it"
+
+
+def test_build_order_puts_each_query_after_those_it_names():
+    a = Query("stg_a", "staging", (), "select 1 as x")
+    b = Query("fct_b", "marts", (), "select * from stg_a")
+    c = Query("fct_c", "marts", (), "select * from fct_b join stg_a using (x)")
+    assert [q.name for q in warehouse._build_order([c, b, a])] == ["stg_a", "fct_b", "fct_c"]
+
+
+def test_build_order_refuses_a_cycle():
+    a = Query("fct_a", "marts", (), "select * from fct_b")
+    b = Query("fct_b", "marts", (), "select * from fct_a")
+    with pytest.raises(QueryError, match="cycle"):
+        warehouse._build_order([a, b])
+
+
+def test_rewrite_creates_the_schema_and_changes_the_version(tmp_path):
+    db = tmp_path / "w.duckdb"
+    warehouse.ensure(db)
+    first = warehouse.version(db)
+    with warehouse.rewrite(db) as con:
+        con.execute("insert into partnerships values ('HB', 'Hinckley', 'partnership')")
+    assert warehouse.version(db) != first
+    con = warehouse.open_read_only(db)
+    assert con.execute("select count(*) from partnerships").fetchone() == (1,)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["w.duckdb"]
+
+
+def test_rewrite_that_fails_leaves_the_file_exactly_as_it_was(tmp_path):
+    db = tmp_path / "w.duckdb"
+    warehouse.ensure(db)
+    before = _sha(db)
+    with pytest.raises(RuntimeError):
+        with warehouse.rewrite(db) as con:
+            con.execute("insert into partnerships values ('HB', 'Hinckley', 'partnership')")
+            raise RuntimeError("half-way")
+    assert _sha(db) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["w.duckdb"]
+
+
+def test_open_read_only_names_the_missing_file(tmp_path):
+    with pytest.raises(FileNotFoundError, match="seip demo"):
+        warehouse.open_read_only(tmp_path / "absent.duckdb")
