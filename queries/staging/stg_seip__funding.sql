@@ -1,0 +1,27 @@
+-- purpose: money received by each partnership or MAT group, in pounds
+-- params: none
+-- grain: one row per funding payment (several per partnership, year and stream add up)
+-- reads: funding
+
+with
+
+funding as (
+
+    select * from funding
+
+),
+
+final as (
+
+    select
+        academic_year,
+        partnership_code,
+        stream,
+        amount_gbp,
+        paid_date,
+        note,
+    from funding
+
+)
+
+select * from final

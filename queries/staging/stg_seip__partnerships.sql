@@ -1,0 +1,24 @@
+-- purpose: the partnerships and MAT groups the LA funds
+-- params: none
+-- grain: one row per partnership_code
+-- reads: partnerships
+
+with
+
+partnerships as (
+
+    select * from partnerships
+
+),
+
+final as (
+
+    select
+        partnership_code,
+        partnership_name,
+        kind,
+    from partnerships
+
+)
+
+select * from final

@@ -1,0 +1,35 @@
+-- purpose: January census per school and year, with the school's partnership now
+-- params: none
+-- grain: one row per academic_year and urn
+-- reads: school_census, stg_seip__schools
+
+with
+
+census as (
+
+    select * from school_census
+
+),
+
+schools as (
+
+    select * from stg_seip__schools
+
+),
+
+final as (
+
+    select
+        census.academic_year,
+        census.urn,
+        schools.partnership_code,
+        census.pupils_on_roll,
+        census.fsm_eligible,
+        census.sen_support,
+        census.ehcp,
+    from census
+    left join schools using (urn)
+
+)
+
+select * from final
