@@ -1,10 +1,41 @@
-"""Who is looking: roles and scopes, applied in the data layer before anything reaches a page."""
+"""Who is looking: roles and scopes, applied in the data layer before anything reaches a page.
+
+| role | scope | aggregates | pupil-level rows |
+|---|---|---|---|
+| commissioner | none (the whole LA) | every partnership | every school |
+| chair | a partnership code | every partnership | their partnership's schools |
+| head | a school URN | every partnership | their school |
+| governor | a URN or a partnership code | every partnership, with disclosure control | never |
+
+Pupil-level rows come only from `pupil_rows`, which binds the viewer's scope into the SQL
+(`queries/pupil/*.sql`) itself: a page's filters can narrow what a viewer sees, never widen it.
+"""
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
+import duckdb
+import pandas as pd
+
+from dashboard import audit, warehouse
+
 ROLES = ("commissioner", "chair", "head", "governor")
+PUPIL_LEVEL_ROLES = ("commissioner", "chair", "head")
+PUPIL_KINDS = ("referrals", "placements", "exclusions")
+
+
+class NotPermitted(PermissionError):
+    """The viewer's role or scope does not allow what was asked for."""
+
+
+class ScopeError(ValueError):
+    """A scope that does not fit the role (a chair with a URN, a commissioner with a scope)."""
+
+
+class UnknownScope(ScopeError):
+    """A scope naming a partnership or school that the warehouse does not hold."""
 
 
 @dataclass(frozen=True)
@@ -12,9 +43,112 @@ class Viewer:
     """A signed-in person (or a demo visitor 'viewing as' a role).
 
     `scope` is a partnership code for a chair, a school URN (as text) for a head, and either
-    for a governor; None for a commissioner.
+    for a governor; None for a commissioner. Raises ValueError for an unknown role.
     """
 
     name: str
     role: str = "commissioner"
     scope: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.role not in ROLES:
+            raise ValueError(f"unknown role {self.role!r}; expected one of {', '.join(ROLES)}")
+
+    @property
+    def sees_pupil_rows(self) -> bool:
+        """Whether this role may see any pupil-level rows at all."""
+        return self.role in PUPIL_LEVEL_ROLES
+
+    def may_see_pupils_of(self, *, urn: int | None = None, partnership: str | None = None) -> bool:
+        """Whether this viewer's scope covers the school `urn` of `partnership` (a page hint only:
+        `pupil_rows` enforces the same rule in SQL)."""
+        if self.role == "commissioner":
+            return True
+        if self.role == "chair":
+            return partnership is not None and partnership == self.scope
+        if self.role == "head":
+            return urn is not None and str(urn) == self.scope
+        return False
+
+
+def scope_options(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Every partnership and school a scope can name: scope_kind, scope_code, scope_label, partnership_code."""
+    return warehouse.run(con, "scope_options")
+
+
+def check_scope(con: duckdb.DuckDBPyConnection, role: str, scope: str | None) -> str | None:
+    """Return `scope` normalised for `role`, checked against the warehouse.
+
+    Raises ScopeError when the role needs no scope but has one, or needs one but has none or
+    one of the wrong kind; UnknownScope when it names a partnership or school the warehouse
+    does not hold.
+    """
+    if role not in ROLES:
+        raise ScopeError(f"unknown role {role!r}; expected one of {', '.join(ROLES)}")
+    scope = (scope or "").strip() or None
+    if role == "commissioner":
+        if scope is not None:
+            raise ScopeError("a commissioner sees the whole authority and takes no scope")
+        return None
+    if scope is None:
+        wanted = {"chair": "a partnership code", "head": "a school URN",
+                  "governor": "a school URN or a partnership code"}[role]
+        raise ScopeError(f"a {role} needs a scope: {wanted}")
+    options = scope_options(con)
+    schools = set(options.loc[options["scope_kind"] == "school", "scope_code"])
+    partnerships = {c.upper(): c for c in options.loc[options["scope_kind"] == "partnership", "scope_code"]}
+    if scope.isdigit():
+        if role == "chair":
+            raise ScopeError(f"a chair's scope is a partnership code, not a URN ({scope})")
+        if scope not in schools:
+            raise UnknownScope(f"no school with URN {scope} in the warehouse")
+        return scope
+    if role == "head":
+        raise ScopeError(f"a head's scope is a school URN, not {scope!r}")
+    if scope.upper() not in partnerships:
+        raise UnknownScope(f"no partnership with code {scope!r} in the warehouse")
+    return partnerships[scope.upper()]
+
+
+def _bound_scope(viewer: Viewer) -> dict[str, object]:
+    # Fail closed: a chair or head without a usable scope sees nothing rather than everything.
+    if viewer.role == "commissioner":
+        return {"scope_partnership": None, "scope_urn": None}
+    if viewer.role == "chair" and viewer.scope:
+        return {"scope_partnership": viewer.scope, "scope_urn": None}
+    if viewer.role == "head" and viewer.scope and viewer.scope.isdigit():
+        return {"scope_partnership": None, "scope_urn": int(viewer.scope)}
+    raise NotPermitted(f"a {viewer.role} may not see pupil-level rows"
+                       + ("" if viewer.role == "governor" else " without a scope"))
+
+
+def _db_path(con: duckdb.DuckDBPyConnection) -> str:
+    cur = con.cursor()
+    try:
+        return cur.execute(
+            "select path from duckdb_databases() where database_name = current_database()").fetchone()[0]
+    finally:
+        cur.close()
+
+
+def pupil_rows(con: duckdb.DuckDBPyConnection, viewer: Viewer, kind: str, *,
+               partnership: str | None = None, urn: int | None = None,
+               academic_year: str | None = None) -> pd.DataFrame:
+    """Pupil-level rows of `kind` ('referrals' | 'placements' | 'exclusions') that `viewer` may see.
+
+    The filters narrow the viewer's scope (in SQL, as bound parameters); they never widen it.
+    Every call is written to the audit log (who, what kind, which filters, how many rows).
+    Raises NotPermitted for a governor (or a scopeless chair/head), ValueError for an unknown kind.
+    """
+    if kind not in PUPIL_KINDS:
+        raise ValueError(f"unknown pupil-level kind {kind!r}; expected one of {', '.join(PUPIL_KINDS)}")
+    scope = _bound_scope(viewer)
+    rows = warehouse.run(con, kind, **scope, partnership=partnership,
+                         urn=None if urn is None else int(urn), academic_year=academic_year)
+    filters = ", ".join(f"{k}={v}" for k, v in
+                        (("partnership", partnership), ("urn", urn), ("academic_year", academic_year))
+                        if v is not None)
+    audit.write(_db_path(con), user=viewer.name, role=viewer.role, scope=viewer.scope,
+                action="pupil_view", detail=f"{kind} ({filters or 'no filter'}): {len(rows)} rows",
+                now=time.time())
+    return rows

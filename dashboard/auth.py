@@ -1,12 +1,303 @@
-"""Sign-in. Until the sign-in work lands, every visitor is a demo commissioner."""
+"""Sign-in: accounts, password checks with per-user rate limiting, idle timeout, the
+identity-provider (OIDC) mapping, the audit trail and the `seip users` command.
 
-from dashboard.access import Viewer
+Accounts live in the warehouse table `users` (written only through `warehouse.rewrite`);
+passwords are stored as argon2id hashes. The mode is the SEIP_AUTH setting (docs/sign-in.md):
+`none` serves synthetic demo data with a "view as" switcher and refuses real data, `local`
+signs in with the form, `oidc` with Streamlit's `st.login`. Nothing here imports streamlit,
+so the CLI stays fast; the Streamlit side is `dashboard/components/signin.py`.
+"""
 
+from __future__ import annotations
+
+import contextlib
+import re
+import sys
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from dashboard import audit, warehouse
+from dashboard.access import ScopeError, UnknownScope, Viewer, check_scope
+from dashboard.settings import Settings
+
+USERS_DDL = """create table if not exists users (
+    name varchar primary key,
+    role varchar not null,
+    scope varchar,
+    password_hash varchar,
+    created_at timestamp not null
+)"""
+
+MIN_PASSWORD_LENGTH = 10
+# Rate limit: the first FREE_FAILURES wrong passwords cost nothing; after that each attempt
+# waits BASE_DELAY_SECONDS, doubling per further failure, up to MAX_DELAY_SECONDS.
+FREE_FAILURES = 3
+BASE_DELAY_SECONDS = 30.0
+MAX_DELAY_SECONDS = 15 * 60.0
+
+_NAME = re.compile(r"^[a-z0-9][a-z0-9._@+-]{0,99}$")
+_hasher = PasswordHasher()
+# Checked against when the user name is unknown, so that a wrong name costs the same time as
+# a wrong password and the form does not reveal which accounts exist.
+_DUMMY_HASH = _hasher.hash("not a real password")
+
+
+class AccountError(ValueError):
+    """An account change that cannot be made. `exit_code` follows cli.md: 1 refused, 2 usage."""
+
+    def __init__(self, message: str, exit_code: int = 1):
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+class SignInRefused(Exception):
+    """A sign-in that did not succeed; the message is safe to show on the form."""
+
+    def __init__(self, message: str, wait_seconds: float = 0.0):
+        super().__init__(message)
+        self.wait_seconds = wait_seconds
+
+
+# ---------------------------------------------------------------- passwords and accounts
+
+def hash_password(password: str) -> str:
+    """An argon2id hash of `password` (salted; a new one each call)."""
+    return _hasher.hash(password)
+
+
+def verify_password(password_hash: str | None, password: str) -> bool:
+    """Whether `password` matches `password_hash` (False for a missing or malformed hash)."""
+    try:
+        return _hasher.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def normalise_name(name: str) -> str:
+    """A user name as stored: trimmed and lower-case. Raises AccountError (usage) if unusable."""
+    cleaned = (name or "").strip().lower()
+    if not _NAME.match(cleaned):
+        raise AccountError(
+            f"user name {name!r} must be 1-100 letters, digits or . _ @ + - (an e-mail address is fine)",
+            exit_code=2)
+    return cleaned
+
+
+@contextlib.contextmanager
+def _fresh_read(db_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    # ATTACH rather than duckdb.connect(path): connect() hands back a cached instance while any
+    # other connection to the same path is open, which still shows the file before the last swap.
+    path = Path(db_path)
+    if not path.exists():
+        raise FileNotFoundError(f"no warehouse at {path}: run `seip demo` or `seip import` first")
+    con = duckdb.connect()
+    try:
+        quoted = str(path.resolve()).replace("'", "''")
+        con.execute(f"attach '{quoted}' as warehouse (read_only)")
+        con.execute("use warehouse")
+        yield con
+    finally:
+        con.close()
+
+
+def _stored(con: duckdb.DuckDBPyConnection, name: str, **params: object) -> pd.DataFrame:
+    # warehouse.run takes a cursor, and a cursor forgets `use warehouse`; this connection is
+    # private to one call, so running on it directly is safe.
+    return con.execute(warehouse.queries()[name].sql, params or None).df()
+
+
+def _has_users(con: duckdb.DuckDBPyConnection) -> bool:
+    return con.execute(
+        "select count(*) from duckdb_tables() where database_name = current_database() and table_name = 'users'"
+    ).fetchone()[0] > 0
+
+
+def add_user(db_path: Path, name: str, role: str, scope: str | None = None,
+             password: str | None = None, *, now: float | None = None) -> str:
+    """Add the account `name` (or replace its role, scope and password); return the stored name.
+
+    A password is required unless `name` is an e-mail address for identity-provider sign-in.
+    Raises AccountError: exit_code 2 for a bad name, role, scope shape or password; 1 for a
+    scope the warehouse does not hold. FileNotFoundError when there is no warehouse yet.
+    """
+    name = normalise_name(name)
+    if password is not None and len(password) < MIN_PASSWORD_LENGTH:
+        raise AccountError(f"the password must be at least {MIN_PASSWORD_LENGTH} characters", exit_code=2)
+    if password is None and "@" not in name:
+        raise AccountError(
+            "a password is required (--password-stdin), unless the name is the e-mail address "
+            "that the identity provider signs in", exit_code=2)
+    password_hash = None if password is None else hash_password(password)
+    created = datetime.fromtimestamp(time.time() if now is None else now, UTC).replace(tzinfo=None)
+    if not Path(db_path).exists():
+        raise FileNotFoundError(f"no warehouse at {db_path}: run `seip demo` or `seip import` first")
+    with warehouse.rewrite(db_path) as con:
+        try:
+            scope = check_scope(con, role, scope)
+        except ScopeError as exc:
+            raise AccountError(str(exc), exit_code=1 if isinstance(exc, UnknownScope) else 2) from None
+        con.execute(USERS_DDL)
+        con.execute("insert or replace into users values (?, ?, ?, ?, ?)",
+                    [name, role, scope, password_hash, created])
+    return name
+
+
+def remove_user(db_path: Path, name: str) -> None:
+    """Remove the account `name`. Raises AccountError (refused) when there is no such account."""
+    name = normalise_name(name)
+    if name not in set(list_users(db_path)["name"]):
+        raise AccountError(f"no account named {name!r}")
+    with warehouse.rewrite(db_path) as con:
+        con.execute(USERS_DDL)
+        con.execute("delete from users where name = ?", [name])
+
+
+def list_users(db_path: Path) -> pd.DataFrame:
+    """Every account: name, role, scope, has_password, created_at (never the hashes)."""
+    with _fresh_read(db_path) as con:
+        if not _has_users(con):
+            return pd.DataFrame(columns=["name", "role", "scope", "has_password", "created_at"])
+        return _stored(con, "user_accounts")
+
+
+def account_viewer(db_path: Path, name: str) -> Viewer | None:
+    """The Viewer for account `name` as it stands now, or None when there is no such account."""
+    try:
+        name = normalise_name(name)
+    except AccountError:
+        return None
+    row = _credentials(db_path, name)
+    return None if row is None else Viewer(name=row["name"], role=row["role"], scope=row["scope"])
+
+
+def _credentials(db_path: Path, name: str) -> dict | None:
+    with _fresh_read(db_path) as con:
+        if not _has_users(con):
+            return None
+        rows = _stored(con, "user_credentials", name=name)
+    if rows.empty:
+        return None
+    row = rows.iloc[0]
+    return {k: (None if pd.isna(row[k]) else row[k]) for k in ("name", "role", "scope", "password_hash")}
+
+
+def is_synthetic(db_path: Path) -> bool:
+    """Whether the warehouse holds only the synthetic demo data (meta `synthetic` = 'true')."""
+    with _fresh_read(db_path) as con:
+        row = con.execute("select value from meta where key = 'synthetic'").fetchone()
+    return row is not None and row[0] == "true"
+
+
+# ---------------------------------------------------------------- signing in
+
+def wait_seconds(failures: int, latest_failure: float | None, now: float) -> float:
+    """How long a user with `failures` recent failed sign-ins must still wait before trying again."""
+    if failures < FREE_FAILURES or latest_failure is None:
+        return 0.0
+    delay = min(BASE_DELAY_SECONDS * 2 ** (failures - FREE_FAILURES), MAX_DELAY_SECONDS)
+    return max(0.0, latest_failure + delay - now)
+
+
+def sign_in(db_path: Path, name: str, password: str, *, now: float | None = None) -> Viewer:
+    """Check a user name and password; return the Viewer, or raise SignInRefused.
+
+    Every attempt is audited. Failures are counted per user name across sessions; after
+    FREE_FAILURES of them the user must wait (see `wait_seconds`) before the password is even
+    checked. The message never says whether the name or the password was wrong.
+    """
+    now = time.time() if now is None else now
+    try:
+        key = normalise_name(name)
+    except AccountError:
+        raise SignInRefused("Wrong user name or password.") from None
+    failures, latest = audit.recent_failures(db_path, key)
+    wait = wait_seconds(failures, latest, now)
+    if wait > 0:
+        audit.write(db_path, user=key, role=None, scope=None, action="sign_in_locked",
+                    detail=f"{failures} failed attempts; {wait:.0f} s to wait", now=now)
+        raise SignInRefused(
+            f"Too many failed sign-ins for this user. Try again in {_duration(wait)}.", wait)
+    row = _credentials(db_path, key)
+    if not verify_password(row["password_hash"] if row else None, password or ""):
+        audit.write(db_path, user=key, role=None, scope=None, action="sign_in_failed",
+                    detail=f"attempt {failures + 1}", now=now)
+        raise SignInRefused("Wrong user name or password.")
+    viewer = Viewer(name=row["name"], role=row["role"], scope=row["scope"])
+    record(viewer, "sign_in", "password", db_path=db_path, now=now)
+    return viewer
+
+
+def idp_viewer(db_path: Path, email: str | None, *, now: float | None = None) -> Viewer | None:
+    """The Viewer for an e-mail address the identity provider has signed in, or None (audited
+    as a failure) when no account maps it to a role."""
+    now = time.time() if now is None else now
+    viewer = account_viewer(db_path, email or "")
+    if viewer is None:
+        audit.write(db_path, user=(email or "(no e-mail)").strip().lower()[:100], role=None, scope=None,
+                    action="sign_in_failed", detail="identity provider: no account for this e-mail", now=now)
+    return viewer
+
+
+def idle_expired(last_seen: float | None, now: float, idle_minutes: float) -> bool:
+    """Whether a session last active at `last_seen` has been idle longer than `idle_minutes`."""
+    return last_seen is not None and now - last_seen > idle_minutes * 60
+
+
+def _duration(seconds: float) -> str:
+    seconds = int(seconds + 0.999)
+    return f"{seconds} seconds" if seconds < 120 else f"{(seconds + 59) // 60} minutes"
+
+
+# ---------------------------------------------------------------- what the app calls
 
 def require_viewer() -> Viewer:
-    """Return the signed-in viewer, or stop the page behind a sign-in form."""
-    return Viewer(name="demo", role="commissioner")
+    """Return the signed-in viewer, or stop the page behind a sign-in form (or a refusal)."""
+    from dashboard.components import signin
+
+    return signin.require_viewer(Settings.from_env())
 
 
-def record(viewer: Viewer, action: str, detail: str) -> None:
+def record(viewer: Viewer, action: str, detail: str, *, db_path: Path | None = None,
+           now: float | None = None) -> None:
     """Record in the audit log that `viewer` did `action` (a pupil-level view, a download) on `detail`."""
+    path = Settings.from_env().db_path if db_path is None else db_path
+    audit.write(path, user=viewer.name, role=viewer.role, scope=viewer.scope, action=action,
+                detail=detail, now=time.time() if now is None else now)
+
+
+# ---------------------------------------------------------------- seip users
+
+def users_command(args, settings: Settings) -> int:
+    """`seip users add|list|remove`: exit 0 done, 1 refused, 2 wrong usage."""
+    db_path = settings.db_path
+    try:
+        if args.users_command == "add":
+            password = None
+            if args.password_stdin:
+                password = sys.stdin.read().rstrip("\r\n")
+                if not password:
+                    raise AccountError("--password-stdin read an empty password", exit_code=2)
+            name = add_user(db_path, args.name, args.role, args.scope, password)
+            print(f"account {name!r} saved: {args.role}" + (f", scope {args.scope}" if args.scope else ""))
+        elif args.users_command == "list":
+            accounts = list_users(db_path)
+            if accounts.empty:
+                print("no accounts")
+            for row in accounts.itertuples():
+                sign_in_by = "password" if row.has_password else "identity provider"
+                scope = "" if pd.isna(row.scope) else row.scope
+                print(f"{row.name}\t{row.role}\t{scope}\t{sign_in_by}")
+        else:
+            remove_user(db_path, args.name)
+            print(f"account {normalise_name(args.name)!r} removed")
+    except AccountError as exc:
+        print(f"seip users: {exc}", file=sys.stderr)
+        return exc.exit_code
+    return 0

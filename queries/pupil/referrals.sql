@@ -1,0 +1,61 @@
+-- Pupil-level referrals to partnership panels, limited to what the viewer may see.
+-- params: $scope_partnership, $scope_urn, $partnership, $urn, $academic_year
+-- grain: one row per referral
+-- reads: referrals, schools
+-- The $scope_ values come from the signed-in viewer (dashboard/access.py), never from a page;
+-- the page's filters ($partnership, $urn, $academic_year) can only narrow them. Null = no limit.
+with
+
+referral_rows as (
+    select * from referrals
+),
+
+school_rows as (
+    select * from schools
+),
+
+dated as (
+    select
+        referral_rows.*,
+        school_rows.school_name,
+        school_rows.partnership_code,
+        case when month(referral_rows.referral_date) >= 9
+            then year(referral_rows.referral_date)
+            else year(referral_rows.referral_date) - 1
+        end as year_start,
+        year_start || '/' || lpad(((year_start + 1) % 100)::varchar, 2, '0') as academic_year,
+    from referral_rows
+    inner join school_rows on school_rows.urn = referral_rows.urn
+),
+
+in_scope as (
+    select * from dated
+    where ($scope_partnership::varchar is null or partnership_code = $scope_partnership::varchar)
+      and ($scope_urn::integer is null or urn = $scope_urn::integer)
+      and ($partnership::varchar is null or partnership_code = $partnership::varchar)
+      and ($urn::integer is null or urn = $urn::integer)
+      and ($academic_year::varchar is null or academic_year = $academic_year::varchar)
+),
+
+final as (
+    select
+        referral_id,
+        pupil_ref,
+        academic_year,
+        partnership_code,
+        urn,
+        school_name,
+        referral_date,
+        year_group,
+        sex,
+        fsm,
+        sen_status,
+        looked_after,
+        reason,
+        panel_date,
+        decision,
+    from in_scope
+    order by referral_date, referral_id
+)
+
+select * from final
