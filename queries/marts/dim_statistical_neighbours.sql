@@ -1,0 +1,50 @@
+-- purpose: each LA's DfE statistical neighbours, by model, with the latest model flagged
+-- params: none
+-- grain: one row per focus_old_la_code, sn_model, rank
+-- reads: ref_statistical_neighbours, stg_dfe__la_codes
+-- sn_new_la_code is the neighbour's current code (as in fct_dfe_area_year.area_code), so
+-- Somerset, listed under E10000027, joins the benchmark rows under E06000066.
+
+with
+
+neighbours as (
+
+    select * from ref_statistical_neighbours
+
+),
+
+la_codes as (
+
+    select * from stg_dfe__la_codes
+
+),
+
+latest_models as (
+
+    select
+        focus_old_la_code,
+        max(model_date) as latest_model_date,
+    from neighbours
+    group by focus_old_la_code
+
+),
+
+final as (
+
+    select
+        neighbours.focus_old_la_code,
+        neighbours.sn_model,
+        neighbours.model_date = latest_models.latest_model_date as is_latest_model,
+        neighbours.rank,
+        neighbours.sn_old_la_code,
+        coalesce(la_codes.area_code, neighbours.sn_new_la_code) as sn_new_la_code,
+        coalesce(neighbours.sn_la_name, la_codes.la_name) as sn_la_name,
+    from neighbours
+    inner join latest_models
+        on latest_models.focus_old_la_code = neighbours.focus_old_la_code
+    left join la_codes
+        on la_codes.old_la_code = neighbours.sn_old_la_code
+
+)
+
+select * from final
