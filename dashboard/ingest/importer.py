@@ -1,0 +1,187 @@
+"""`seip import` and `seip validate`: read, check, and store an export all-or-nothing.
+
+An import runs inside `warehouse.rewrite`: the checks run against a copy of the warehouse,
+and the copy is swapped in only when there is no error. A refused import is not recorded in
+the warehouse (it cannot change); the user gets the full report instead.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from dashboard import warehouse
+from dashboard.ingest import reference
+from dashboard.ingest.contract import LOAD_ORDER, TABLES
+from dashboard.ingest.problems import Problem
+from dashboard.ingest.read import Export, read_paths
+from dashboard.ingest.validate import Checked, Row, check
+
+ARROW_TYPES = {
+    "text": pa.string(), "int": pa.int32(), "date": pa.date32(), "money": pa.decimal128(14, 2),
+    "year": pa.string(), "bool": pa.bool_(), "code": pa.string(), "number": pa.float64(),
+}
+
+
+@dataclass
+class ImportResult:
+    """What one import or validation found and did."""
+
+    problems: list[Problem]
+    rows: dict[str, int]
+    files: list[str] = field(default_factory=list)
+    changed: bool = False
+    validate_only: bool = False
+
+    @property
+    def ok(self) -> bool:
+        """True when there is no error (warnings allowed)."""
+        return not self.errors
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+    def summary(self) -> str:
+        """One plain-English paragraph: files read, rows per table, errors, warnings, what changed."""
+        files = f"Read {len(self.files)} file{'s' if len(self.files) != 1 else ''}"
+        files += f" ({', '.join(self.files)})." if self.files else "."
+        counted = ", ".join(f"{name} {n:,}" for name, n in self.rows.items())
+        if not self.ok:
+            verb = "read"
+        elif self.validate_only:
+            verb = "that would be stored"
+        else:
+            verb = "stored"
+        rows = f" Rows {verb}: {counted}." if counted else " No rows to store."
+        found = f" {len(self.errors)} error(s), {len(self.warnings)} warning(s)."
+        if self.validate_only:
+            outcome = " Nothing was changed (validate only)."
+        elif self.changed:
+            outcome = " The warehouse was updated."
+        else:
+            outcome = " The import was refused: the warehouse was not changed."
+        return files + rows + found + outcome
+
+
+class _Refused(Exception):
+    """Raised inside the rewrite to discard the copy when the checks found an error."""
+
+
+def check_paths(paths: list[Path], db_path: Path) -> ImportResult:
+    """Run every import check on `paths` against the warehouse at `db_path`; change nothing."""
+    export = read_paths(paths)
+    db_path = Path(db_path)
+    con = warehouse.open_read_only(db_path) if db_path.exists() else None
+    try:
+        checked = check(export, con)
+    finally:
+        if con is not None:
+            con.close()
+    return _result(export, checked, validate_only=True)
+
+
+def import_paths(paths: list[Path], db_path: Path, *, synthetic: bool = False) -> ImportResult:
+    """Import `paths` into the warehouse at `db_path`, all or nothing.
+
+    `synthetic=True` marks generated demo data; any import of partnership tables without it
+    marks the warehouse as holding real data for good (meta key `synthetic`).
+    """
+    export = read_paths(paths)
+    outcome: dict[str, ImportResult] = {}
+    try:
+        with warehouse.rewrite(Path(db_path)) as con:
+            checked = check(export, con)
+            outcome["result"] = result = _result(export, checked)
+            if not result.ok:
+                raise _Refused
+            store(con, export, checked, synthetic=synthetic)
+    except _Refused:
+        return outcome["result"]
+    result.changed = True
+    return result
+
+
+def _result(export: Export, checked: Checked, validate_only: bool = False) -> ImportResult:
+    rows = {name: len(r) for name, r in checked.rows.items()}
+    for source in export.refs:
+        kind = getattr(source.ref, "kind", "reference")
+        rows[kind] = rows.get(kind, 0) + getattr(source.ref, "rows", 0)
+    return ImportResult(checked.problems, rows, [f.name for f in export.files], validate_only=validate_only)
+
+
+def store(con: duckdb.DuckDBPyConnection, export: Export, checked: Checked, *, synthetic: bool) -> None:
+    """Write checked rows, reference files, the import log and the synthetic flag through `con`."""
+    for name in LOAD_ORDER:
+        if checked.rows.get(name):
+            store_table(con, name, checked.rows[name])
+    store_ref = getattr(reference, "store", None)
+    for source in export.refs:
+        if store_ref is not None:
+            store_ref(con, source.ref)
+    _log(con, export, checked)
+    if checked.rows:
+        _mark_synthetic(con, synthetic)
+
+
+def store_table(con: duckdb.DuckDBPyConnection, name: str, rows: list[Row]) -> None:
+    """Upsert typed rows into one table: a row whose key is stored replaces it.
+
+    Funding's key (academic_year, partnership_code) names a group: the group is replaced whole.
+    """
+    table = TABLES[name]
+    incoming = pa.table({
+        c.name: pa.array([r.values[c.name] for r in rows], type=ARROW_TYPES[c.type]) for c in table.columns
+    })
+    con.register("incoming", incoming)
+    try:
+        same_key = " and ".join(f"stored.{k} = incoming.{k}" for k in table.key)
+        con.execute(f"delete from {name} stored where exists (select 1 from incoming where {same_key})")
+        con.execute(f"insert into {name} by name select * from incoming")
+    finally:
+        con.unregister("incoming")
+
+
+def _log(con: duckdb.DuckDBPyConnection, export: Export, checked: Checked) -> None:
+    import_id = uuid.uuid4().hex
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    stored: dict[int, int] = {}
+    for table_rows in checked.rows.values():
+        for row in table_rows:
+            stored[id(row.sheet)] = stored.get(id(row.sheet), 0) + 1
+    counts: dict[str, int] = {}
+    for p in checked.problems:
+        if p.severity == "warning":
+            counts[p.file] = counts.get(p.file, 0) + 1
+    entries = []
+    for info in export.files:
+        parts = [(s.table, s.file, len(s.rows), stored.get(id(s), 0))
+                 for s in export.sheets if s.info is info]
+        parts += [(getattr(r.ref, "kind", None), info.name, getattr(r.ref, "rows", 0), getattr(r.ref, "rows", 0))
+                  for r in export.refs if r.info is info]
+        outcome = "imported"
+        if not parts:
+            parts, outcome = [(None, info.name, 0, 0)], "ignored"
+        for i, (table, shown, read, kept) in enumerate(parts):
+            warned = counts.get(shown, 0) + (counts.get(info.name, 0) if shown != info.name and i == 0 else 0)
+            entries.append((import_id, now, info.name, table, info.size, info.sha256, read, kept,
+                            outcome, warned, 0))
+    if entries:
+        con.executemany("insert into import_log values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", entries)
+
+
+def _mark_synthetic(con: duckdb.DuckDBPyConnection, synthetic: bool) -> None:
+    """Once real partnership data has entered, the warehouse is never labelled synthetic again."""
+    current = con.execute("select value from meta where key = 'synthetic'").fetchone()
+    if synthetic and current is not None and current[0] == "false":
+        return
+    con.execute("insert or replace into meta values ('synthetic', ?)", ["true" if synthetic else "false"])

@@ -1,0 +1,382 @@
+"""The rules of the export contract: type every cell, check every row, table and reference.
+
+`check(export, con)` returns the typed rows of every table and every problem found, in
+file and row order. References resolve against the same import and against what the
+warehouse already holds (`con`, or None for an empty warehouse). Docs: docs/import-rules.md.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+import duckdb
+
+from dashboard.ingest import parse
+from dashboard.ingest.contract import DIRECT_IDENTIFIERS, LOAD_ORDER, TABLES, Column
+from dashboard.ingest.problems import Problem, error, warning
+from dashboard.ingest.read import Export, Sheet
+
+COSTLY_PLACEMENT_GBP = Decimal("100000")
+_PARTNERSHIP_CODE = re.compile(r"^[A-Z0-9]{2,12}$")
+
+
+@dataclass
+class Row:
+    """One data row, typed: where it came from and its contract values (None when blank)."""
+
+    sheet: Sheet
+    number: int
+    values: dict[str, object]
+    failed: set[str] = field(default_factory=set)
+
+
+@dataclass
+class Checked:
+    """The outcome of checking one export: typed rows per table, and every problem found."""
+
+    rows: dict[str, list[Row]] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not any(p.severity == "error" for p in self.problems)
+
+
+@dataclass
+class Known:
+    """What the warehouse already holds that an import may refer to."""
+
+    partnerships: set[str] = field(default_factory=set)
+    schools: set[int] = field(default_factory=set)
+    referrals: dict[str, tuple[str, dt.date]] = field(default_factory=dict)
+    census: set[tuple[str, int]] = field(default_factory=set)
+
+    @classmethod
+    def from_warehouse(cls, con: duckdb.DuckDBPyConnection | None) -> "Known":
+        """Read the keys an import may refer to; an empty Known when there is no warehouse."""
+        if con is None:
+            return cls()
+        cur = con.cursor()
+        try:
+            return cls(
+                partnerships={r[0] for r in cur.execute("select partnership_code from partnerships").fetchall()},
+                schools={r[0] for r in cur.execute("select urn from schools").fetchall()},
+                referrals={r[0]: (r[1], r[2]) for r in cur.execute(
+                    "select referral_id, pupil_ref, referral_date from referrals").fetchall()},
+                census={(r[0], r[1]) for r in cur.execute(
+                    "select academic_year, urn from school_census").fetchall()},
+            )
+        finally:
+            cur.close()
+
+
+def academic_year(day: dt.date) -> str:
+    """The academic year a date falls in: 1 Sep Y to 31 Aug Y+1 is `Y/Y+1`."""
+    start = day.year if day.month >= 9 else day.year - 1
+    return f"{start}/{(start + 1) % 100:02d}"
+
+
+class _Collector:
+    """Problems in file and row order, however late a cross-table check finds them."""
+
+    def __init__(self, sheets: list[Sheet]):
+        self._order = {id(s): i for i, s in enumerate(sheets)}
+        self._found: list[tuple[tuple[int, int, int], Problem]] = []
+
+    def add(self, sheet: Sheet | None, problem: Problem) -> None:
+        where = self._order.get(id(sheet), -1) if sheet is not None else -1
+        self._found.append(((where, problem.row or 0, len(self._found)), problem))
+
+    def sorted(self) -> list[Problem]:
+        return [p for _, p in sorted(self._found, key=lambda item: item[0])]
+
+
+def _normaliser(col: Column) -> Callable[[object], object]:
+    if col.type == "code":
+        return lambda raw: parse.code(raw, col.codes)
+    if col.name == "partnership_code":
+        return lambda raw: parse.text(raw).upper()
+    return {
+        "text": parse.text, "int": parse.integer, "date": parse.date, "money": parse.money,
+        "year": parse.year, "bool": parse.boolean, "number": parse.number,
+    }[col.type]
+
+
+def check(export: Export, con: duckdb.DuckDBPyConnection | None) -> Checked:
+    """Type and check every sheet of `export` against the contract and the warehouse behind `con`."""
+    out = _Collector(export.sheets)
+    for p in export.problems:
+        out.add(None, p)
+    rows: dict[str, list[Row]] = {name: [] for name in LOAD_ORDER}
+    for sheet in export.sheets:
+        rows[sheet.table].extend(_check_sheet(sheet, out))
+    _check_keys(rows, out)
+    _check_references(rows, Known.from_warehouse(con), out)
+    return Checked({t: r for t, r in rows.items() if r}, out.sorted())
+
+
+def _check_sheet(sheet: Sheet, out: _Collector) -> list[Row]:
+    table = TABLES[sheet.table]
+
+    def problem(kind, row, column, value, rule, message):
+        out.add(sheet, kind(sheet.table, sheet.file, row, column, value, rule, message))
+
+    names = [parse.header(h) for h in sheet.header]
+    identifiers = [h for h, n in zip(sheet.header, names) if n in DIRECT_IDENTIFIERS]
+    if identifiers:
+        for h in identifiers:
+            problem(error, None, h, None, "direct_identifier",
+                    f"the column '{h}' identifies a person directly; exports must be pseudonymised, "
+                    f"so the whole {sheet.table} table is refused and nothing of it is stored. "
+                    "Remove the column and import again")
+        return []
+
+    positions: dict[str, int] = {}
+    for i, (raw, name) in enumerate(zip(sheet.header, names)):
+        if not name:
+            continue
+        if name in positions:
+            problem(error, None, raw, None, "duplicate_column",
+                    f"two columns are both '{name}': keep one")
+        elif name in table.column_names:
+            positions[name] = i
+        else:
+            problem(warning, None, raw, None, "unknown_column",
+                    f"the column '{raw}' is not part of the {sheet.table} table and was ignored")
+    for name in table.required:
+        if name not in positions:
+            problem(error, None, name, None, "missing_column",
+                    f"the required column '{name}' is missing from the {sheet.table} table")
+
+    present = [(table.column(n), positions[n], _normaliser(table.column(n)), {}) for n in table.column_names
+               if n in positions]
+    absent = {n: None for n in table.column_names if n not in positions}
+    rule_check = ROW_RULES.get(sheet.table)
+    typed: list[Row] = []
+    for number, cells in sheet.rows:
+        values = dict(absent)
+        failed = set()
+        for col, pos, normalise, cache in present:
+            raw = cells[pos] if pos < len(cells) else None
+            if parse.is_blank(raw):
+                values[col.name] = None
+                if col.required:
+                    failed.add(col.name)
+                    problem(error, number, col.name, None, "required_value",
+                            f"{col.name} must be filled in")
+                continue
+            key = (type(raw), raw)
+            hit = cache.get(key)
+            if hit is None:
+                try:
+                    hit = (True, normalise(raw))
+                except parse.BadValue as bad:
+                    hit = (False, bad)
+                cache[key] = hit
+            if hit[0]:
+                values[col.name] = hit[1]
+            else:
+                values[col.name] = None
+                failed.add(col.name)
+                problem(error, number, col.name, parse.text(raw), hit[1].rule, hit[1].message)
+        if rule_check:
+            for kind, column, rule, message in rule_check(values, failed):
+                shown = values.get(column)
+                problem(kind, number, column, None if shown is None else _show(shown), rule, message)
+        typed.append(Row(sheet, number, values, failed))
+    return typed
+
+
+def _show(value: object) -> str:
+    """A typed value as the user would write it: dates day first, money with pence."""
+    if isinstance(value, dt.date):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, Decimal):
+        return f"{value:.2f}"
+    if isinstance(value, float) and value == int(value):
+        return str(int(value))
+    return str(value)
+
+
+# ---------------------------------------------------------------- row rules
+# Each takes a row's typed values and the columns that already failed to parse, and
+# yields (severity function, column, rule, message).
+
+def _urn(values, failed):
+    urn = values.get("urn")
+    if urn is not None and not 100000 <= urn <= 999999:
+        failed.add("urn")
+        yield error, "urn", "out_of_range", "a URN is the school's 6-digit DfE number, from 100000 to 999999"
+
+
+def _partnership_code(values, failed):
+    code = values.get("partnership_code")
+    if code is not None and not _PARTNERSHIP_CODE.match(code):
+        failed.add("partnership_code")
+        yield error, "partnership_code", "bad_partnership_code", \
+            "a partnership code is 2 to 12 letters or digits, such as HB or MAT1"
+
+
+def _at_most_roll(values, failed, columns):
+    roll = values.get("pupils_on_roll")
+    if roll is not None and roll < 0:
+        yield error, "pupils_on_roll", "out_of_range", "pupils_on_roll cannot be negative"
+        roll = None
+    for name in columns:
+        n = values.get(name)
+        if n is None:
+            continue
+        if n < 0:
+            yield error, name, "out_of_range", f"{name} cannot be negative"
+        elif roll is not None and n > roll:
+            yield error, name, "out_of_range", f"{name} cannot be more than pupils_on_roll ({roll})"
+
+
+def _partnerships(values, failed):
+    yield from _partnership_code(values, failed)
+
+
+def _schools(values, failed):
+    yield from _urn(values, failed)
+    yield from _partnership_code(values, failed)
+
+
+def _school_census(values, failed):
+    yield from _urn(values, failed)
+    yield from _at_most_roll(values, failed, ("fsm_eligible", "sen_support", "ehcp"))
+
+
+def _funding(values, failed):
+    yield from _partnership_code(values, failed)
+    amount = values.get("amount_gbp")
+    if amount is not None and amount < 0 and values.get("stream") != "adjustment":
+        yield error, "amount_gbp", "out_of_range", \
+            "only an adjustment may be negative; other funding amounts are 0 or more"
+
+
+def _referrals(values, failed):
+    yield from _urn(values, failed)
+    group = values.get("year_group")
+    if group is not None and not 7 <= group <= 11:
+        yield error, "year_group", "out_of_range", "year_group is a secondary year group, 7 to 11"
+    referred, panel = values.get("referral_date"), values.get("panel_date")
+    if referred is not None and panel is not None and panel < referred:
+        yield error, "panel_date", "panel_before_referral", \
+            f"the panel date is before the referral date ({_show(referred)})"
+
+
+def _placements(values, failed):
+    start, end, outcome = values.get("start_date"), values.get("end_date"), values.get("outcome")
+    if start is not None and end is not None and end < start:
+        yield error, "end_date", "end_date_not_before_start", \
+            f"the end date is before the start date ({_show(start)})"
+    if end is None and "end_date" not in failed and outcome is not None and outcome != "ongoing":
+        yield error, "end_date", "end_date_required", \
+            f"a placement whose outcome is {outcome} has ended, so it needs an end_date"
+    if end is not None and outcome == "ongoing" and end < dt.date.today():
+        yield warning, "end_date", "ongoing_after_end", \
+            "the outcome is ongoing but the end date has passed: is the outcome up to date?"
+    sessions = values.get("sessions_per_week")
+    if sessions is not None and not 1 <= sessions <= 10:
+        yield error, "sessions_per_week", "out_of_range", \
+            "sessions_per_week counts half-day sessions, 1 to 10"
+    cost = values.get("cost_gbp")
+    if cost is not None and cost < 0:
+        yield error, "cost_gbp", "out_of_range", "a placement cost cannot be negative"
+    elif cost is not None and cost > COSTLY_PLACEMENT_GBP:
+        yield warning, "cost_gbp", "costly_placement", \
+            "this placement costs more than £100,000: please check the amount"
+
+
+def _exclusions(values, failed):
+    yield from _urn(values, failed)
+    days = values.get("days")
+    if days is not None and (days <= 0 or days * 2 != int(days * 2)):
+        yield error, "days", "out_of_range", "days is more than 0, in whole or half days (0.5, 1, 1.5, ...)"
+
+
+ROW_RULES = {
+    "partnerships": _partnerships, "schools": _schools, "school_census": _school_census,
+    "funding": _funding, "referrals": _referrals, "placements": _placements, "exclusions": _exclusions,
+}
+
+
+# ---------------------------------------------------------------- table and cross-table rules
+
+def _check_keys(rows: dict[str, list[Row]], out: _Collector) -> None:
+    """Each key once per import (funding's key names a group of rows, so it may repeat)."""
+    for name, table_rows in rows.items():
+        if name == "funding":
+            continue
+        key_cols = TABLES[name].key
+        seen: dict[tuple, Row] = {}
+        for row in table_rows:
+            key = tuple(row.values[k] for k in key_cols)
+            if any(k is None for k in key):
+                continue
+            first = seen.setdefault(key, row)
+            if first is row:
+                continue
+            where = f"row {first.number}" + ("" if first.sheet is row.sheet else f" of {first.sheet.file}")
+            shown = ", ".join(_show(k) for k in key)
+            label = " and ".join(key_cols)
+            out.add(row.sheet, error(name, row.sheet.file, row.number, ", ".join(key_cols), shown, "duplicate_key",
+                                     f"this {label} is also on {where}: each {label} may appear only once"))
+
+
+def _check_references(rows: dict[str, list[Row]], known: Known, out: _Collector) -> None:
+    partnerships = known.partnerships | {r.values["partnership_code"] for r in rows.get("partnerships", [])}
+    schools = known.schools | {r.values["urn"] for r in rows.get("schools", [])}
+    referrals = dict(known.referrals)
+    referrals.update({r.values["referral_id"]: (r.values["pupil_ref"], r.values["referral_date"])
+                      for r in rows.get("referrals", [])})
+    census = known.census | {(r.values["academic_year"], r.values["urn"]) for r in rows.get("school_census", [])}
+
+    def missing(table, row, column, what, where):
+        value = row.values[column]
+        if value is not None and column not in row.failed and value not in where:
+            out.add(row.sheet, error(table, row.sheet.file, row.number, column, _show(value), "unknown_reference",
+                                     f"this {column} is not a known {what}: add it to the {what}s table "
+                                     "in this import, or import that first"))
+            return True
+        return False
+
+    for row in rows.get("schools", []):
+        missing("schools", row, "partnership_code", "partnership", partnerships)
+    for row in rows.get("funding", []):
+        missing("funding", row, "partnership_code", "partnership", partnerships)
+    for table in ("school_census", "referrals", "exclusions"):
+        for row in rows.get(table, []):
+            missing(table, row, "urn", "school", schools)
+
+    no_census: set[tuple[str, int]] = set()
+    for row in rows.get("referrals", []):
+        urn, day = row.values["urn"], row.values["referral_date"]
+        if urn is None or day is None or urn not in schools:
+            continue
+        year = academic_year(day)
+        if (year, urn) not in census and (year, urn) not in no_census:
+            no_census.add((year, urn))
+            out.add(row.sheet, warning("referrals", row.sheet.file, row.number, "urn", str(urn), "no_census_for_year",
+                                       f"school {urn} has referrals in {year} but no school_census row for that "
+                                       "year, so its rates for that year cannot be worked out"))
+
+    for row in rows.get("placements", []):
+        if missing("placements", row, "referral_id", "referral", referrals):
+            continue
+        ref = referrals.get(row.values["referral_id"])
+        if ref is None:
+            continue
+        pupil, referred = ref
+        if row.values["pupil_ref"] is not None and pupil is not None and row.values["pupil_ref"] != pupil:
+            out.add(row.sheet, warning("placements", row.sheet.file, row.number, "pupil_ref", None, "pupil_ref_mismatch",
+                                       "this pupil_ref differs from the one on the placement's referral"))
+        start = row.values["start_date"]
+        if start is not None and referred is not None and start < referred:
+            out.add(row.sheet, warning("placements", row.sheet.file, row.number, "start_date", _show(start),
+                                       "placement_before_referral",
+                                       f"the placement starts before its referral ({_show(referred)})"))
