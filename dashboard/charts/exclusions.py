@@ -1,0 +1,234 @@
+"""Builders for the Exclusion avoidance page. DataFrame in, (Figure, table) out.
+
+Each builder returns the figure and the table of exactly its data, so the chart panel can
+show, and offer for download, what was drawn. Counts hidden by disclosure control arrive as
+null with a `<column>_suppressed` flag; they are never drawn as a number.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard.charts import theme
+
+LOCAL_AREAS = ("partnership", "la_total")
+COMPARATOR_ORDER = ("england", "region", "sn_median")
+
+
+def _flags(frame: pd.DataFrame, column: str) -> pd.Series:
+    marker = "suppressed" if column == "value" else f"{column}_suppressed"
+    if marker not in frame.columns:
+        return pd.Series(False, index=frame.index)
+    return frame[marker].fillna(False).astype(bool)
+
+
+def _area_label(row: pd.Series) -> str:
+    if row["area_type"] in theme.AREA_TYPE_LABELS and row["area_type"] != "region":
+        return theme.AREA_TYPE_LABELS[row["area_type"]]
+    return str(row["area_name"])
+
+
+def rates_over_time(frame: pd.DataFrame, metric: str, *, label: str, unit: str = "",
+                    decimals: int = 2, partnership: str | None = None) -> tuple[go.Figure, pd.DataFrame]:
+    """One line per partnership (in colour) and per comparator (grey) for `metric` over the years.
+
+    With `partnership` set, only that partnership and all partnerships together are coloured.
+    Suppressed points are gaps in the line and `c` in the table.
+    """
+    rows = frame[frame["metric"] == metric].copy()
+    if partnership is None:
+        local = rows[rows["area_type"] == "partnership"]
+    else:
+        local = rows[((rows["area_type"] == "partnership") & (rows["area_code"] == partnership))
+                     | (rows["area_type"] == "la_total")]
+    comparators = rows[rows["area_type"].isin(COMPARATOR_ORDER)]
+    years = sorted(local["academic_year"].dropna().unique())
+    comparators = comparators[comparators["academic_year"].isin(years)]
+    shown = pd.concat([local, comparators], ignore_index=True)
+    if local.empty:
+        empty_table = pd.DataFrame(columns=["area", "academic_year", "value", "suppressed"])
+        return theme.empty(f"No {label.lower()} for the partnerships yet."), empty_table
+    shown["area"] = shown.apply(_area_label, axis=1)
+    area_rank = {t: i for i, t in enumerate((*LOCAL_AREAS, *COMPARATOR_ORDER))}
+    shown["area_rank"] = shown["area_type"].map(area_rank)
+    shown = shown.sort_values(["area_rank", "area", "academic_year"]).drop(columns="area_rank")
+    fig = go.Figure()
+    local_names = list(dict.fromkeys(shown.loc[shown["area_type"].isin(LOCAL_AREAS), "area"]))
+    colours = theme.colour_map(local_names)
+    for area, group in shown.groupby("area", sort=False):
+        area_type = group["area_type"].iloc[0]
+        flags = _flags(group, "value")
+        values = group["value"].where(~flags)
+        texts = [theme.format_value(None if pd.isna(v) else v, unit, decimals, suppressed=s)
+                 for v, s in zip(values, flags, strict=True)]
+        if theme.is_comparator(area_type):
+            line = theme.COMPARATOR_STYLE[area_type]
+            marker = {"color": line["color"]}
+            line = {"color": line["color"], "dash": line["dash"], "width": 2}
+        else:
+            marker = {"color": colours[area], "size": 7}
+            line = {"color": colours[area], "width": 3}
+        fig.add_trace(go.Scatter(
+            x=group["academic_year"], y=values, name=area, mode="lines+markers",
+            line=line, marker=marker, text=texts, connectgaps=False,
+            hovertemplate=f"{area}, %{{x}}: %{{text}}<extra></extra>"))
+    theme.style(fig, y_title=label)
+    fig.update_xaxes(type="category", categoryorder="array", categoryarray=years)
+    table = shown[["area", "academic_year", "value", "suppressed"]].reset_index(drop=True)
+    return fig, table
+
+
+def latest_gap_sentence(table: pd.DataFrame, year: str, *, label: str, unit: str = "",
+                        decimals: int = 2, area: str = "All partnerships") -> str:
+    """A sentence comparing `area` with England in `year` ('' when either is missing)."""
+    this_year = table[(table["academic_year"] == year) & ~_flags(table, "value")]
+    ours = this_year.loc[this_year["area"] == area, "value"].dropna()
+    england = this_year.loc[this_year["area"] == "England", "value"].dropna()
+    if ours.empty or england.empty:
+        return ""
+    a, e = float(ours.iloc[0]), float(england.iloc[0])
+    show = theme.format_value
+    if round(a, decimals) == round(e, decimals):
+        return f"In {year} the {label.lower()} for {area.lower()} matched England's ({show(a, unit, decimals)})."
+    side = "below" if a < e else "above"
+    return (f"In {year} the {label.lower()} for {area.lower()} was {show(a, unit, decimals)}, "
+            f"{side} England's {show(e, unit, decimals)}.")
+
+
+def referral_journey(links: pd.DataFrame) -> tuple[go.Figure, pd.DataFrame]:
+    """A Sankey of referrals: referred -> panel decision -> provision -> outcome.
+
+    `links` has step, source, target, referrals (and maybe referrals_suppressed). Suppressed
+    links are left out of the drawing and shown as `c` in the table.
+    """
+    table = links.copy()
+    table["from"] = table["source"].map(theme.label)
+    table["to"] = table["target"].map(theme.label)
+    stage = {1: "Referred → decision", 2: "Decision → provision", 3: "Provision → outcome"}
+    table["stage"] = table["step"].map(stage)
+    cols = ["stage", "from", "to", "referrals"] + (
+        ["referrals_suppressed"] if "referrals_suppressed" in table.columns else [])
+    table = table[cols].reset_index(drop=True)
+    drawn = links[~_flags(links, "referrals") & links["referrals"].fillna(0).gt(0)]
+    if drawn.empty:
+        return theme.empty("No referrals to follow for this choice."), table
+    # A node is (step column, code) so that 'other' as a decision and as an outcome stay apart.
+    nodes: list[tuple[int, str]] = []
+    for _, link in drawn.iterrows():
+        for node in ((int(link["step"]), link["source"]), (int(link["step"]) + 1, link["target"])):
+            if node not in nodes:
+                nodes.append(node)
+    index = {node: i for i, node in enumerate(nodes)}
+    columns = {1: theme.GREY_DARK, 2: theme.PALETTE[0], 3: theme.PALETTE[1], 4: theme.PALETTE[2]}
+    fig = go.Figure(go.Sankey(
+        arrangement="snap",
+        node={"label": [theme.label(code) for _, code in nodes], "pad": 14, "thickness": 16,
+              "color": [columns[col] for col, _ in nodes],
+              "hovertemplate": "%{label}: %{value} referrals<extra></extra>"},
+        link={"source": [index[(int(s), a)] for s, a in zip(drawn["step"], drawn["source"], strict=True)],
+              "target": [index[(int(s) + 1, b)] for s, b in zip(drawn["step"], drawn["target"], strict=True)],
+              "value": drawn["referrals"].astype(float).tolist(),
+              "color": "rgba(18, 67, 109, 0.18)"}))
+    theme.style(fig, height=460)
+    return fig, table
+
+
+def avoidance_by_partnership(frame: pd.DataFrame, year: str) -> tuple[go.Figure, pd.DataFrame]:
+    """Avoidance rate per partnership in `year` (bars), with the counts it rests on in the table."""
+    wanted = ("referred_pupils", "pex_after_referral", "avoidance_rate")
+    rows = frame[(frame["academic_year"] == year) & frame["metric"].isin(wanted)
+                 & frame["area_type"].isin(LOCAL_AREAS)].copy()
+    if rows.empty:
+        empty_table = pd.DataFrame(columns=["partnership", *wanted])
+        return theme.empty(f"No referrals recorded for {year}."), empty_table
+    rows["partnership"] = rows.apply(_area_label, axis=1)
+    value = rows.pivot_table(index="partnership", columns="metric", values="value", aggfunc="first",
+                             dropna=False)
+    flags = rows.pivot_table(index="partnership", columns="metric", values="suppressed",
+                             aggfunc="first", dropna=False).fillna(False).astype(bool)
+    table = pd.DataFrame(index=value.index)
+    for metric in wanted:
+        table[metric] = value[metric] if metric in value.columns else None
+        table[f"{metric}_suppressed"] = flags[metric] if metric in flags.columns else False
+    order = sorted(table.index, key=lambda name: (name == "All partnerships", name))
+    table = table.loc[order].reset_index()
+    rate_flags = table["avoidance_rate_suppressed"]
+    rates = table["avoidance_rate"].where(~rate_flags)
+    texts = [theme.format_value(None if pd.isna(v) else v, "%", 1, suppressed=s)
+             for v, s in zip(rates, rate_flags, strict=True)]
+    colours = [theme.GREY_DARK if name == "All partnerships" else theme.PALETTE[1]
+               for name in table["partnership"]]
+    fig = go.Figure(go.Bar(x=table["partnership"], y=rates, text=texts, textposition="outside",
+                           marker_color=colours, cliponaxis=False,
+                           hovertemplate="%{x}: %{text} of referred pupils not permanently excluded<extra></extra>"))
+    theme.style(fig, y_title="Avoidance rate (%)")
+    fig.update_yaxes(range=[0, 105])
+    fig.update_layout(showlegend=False)
+    return fig, table
+
+
+def reasons(frame: pd.DataFrame) -> tuple[go.Figure, pd.DataFrame]:
+    """Referrals, suspensions and permanent exclusions by DfE reason (horizontal bars, most common first)."""
+    measures = {"referrals": "Referrals", "suspensions": "Suspensions",
+                "permanent_exclusions": "Permanent exclusions"}
+    table = frame.copy()
+    table.insert(0, "reason_label", table["reason"].map(theme.label))
+    table = table.drop(columns=["reason"]).rename(columns={"reason_label": "reason"})
+    if table.empty:
+        return theme.empty("No referrals or exclusions recorded for this choice."), table
+    order = table.sort_values("referrals", ascending=True, na_position="first")
+    fig = go.Figure()
+    for i, (column, name) in enumerate(measures.items()):
+        flags = _flags(order, column)
+        values = order[column].where(~flags)
+        fig.add_trace(go.Bar(
+            y=order["reason"], x=values, name=name, orientation="h",
+            marker_color=theme.PALETTE[i],
+            text=["c" if s else "" for s in flags], textposition="outside",
+            hovertemplate=f"{name}, %{{y}}: %{{x}}<extra></extra>"))
+    theme.style(fig, height=max(320, 60 + 34 * len(order)), x_title="Count")
+    fig.update_layout(barmode="group")
+    fig.update_yaxes(rangemode="normal")
+    return fig, table.reset_index(drop=True)
+
+
+def referred_vs_population(frame: pd.DataFrame) -> tuple[go.Figure, pd.DataFrame]:
+    """Share of referred pupils in each group against that group's share of all pupils.
+
+    The table adds the ratio (referred share / population share): above 1 means the group is
+    referred more often than its size would suggest. Population shares exist only where the
+    census has them (FSM, SEN support, EHC plan).
+    """
+    table = frame.copy()
+    table["ratio"] = table["referred_pct"] / table["population_pct"].where(table["population_pct"] > 0)
+    # a share of a suppressed count, or of a suppressed total, would reveal the count
+    flags = _flags(table, "referred_pupils") | _flags(table, "all_referred_pupils")
+    if flags.any():
+        table["referred_pct_suppressed"] = flags
+        table["ratio_suppressed"] = flags
+    if table.empty or (table["all_referred_pupils"].fillna(0).sum() == 0 and not flags.any()):
+        return theme.empty("No referred pupils for this choice."), table
+    labels = table["group_name"]
+    fig = go.Figure()
+    fig.add_trace(go.Bar(y=labels, x=table["referred_pct"].where(~flags), name="Referred pupils",
+                         orientation="h", marker_color=theme.PALETTE[0],
+                         text=["c" if s else "" for s in flags], textposition="outside",
+                         hovertemplate="%{y}: %{x:.1f}% of referred pupils<extra></extra>"))
+    fig.add_trace(go.Bar(y=labels, x=table["population_pct"], name="All pupils (census)",
+                         orientation="h", marker_color=theme.GREY_LIGHT,
+                         hovertemplate="%{y}: %{x:.1f}% of all pupils<extra></extra>"))
+    theme.style(fig, height=max(340, 60 + 38 * len(table)), x_title="% of pupils")
+    fig.update_layout(barmode="group")
+    fig.update_yaxes(autorange="reversed", rangemode="normal")
+    return fig, table.reset_index(drop=True)
+
+
+def over_represented_sentence(table: pd.DataFrame) -> str:
+    """The most over-represented group with a census share, in words ('' when none)."""
+    known = table[table["ratio"].notna() & ~_flags(table, "ratio")]
+    if known.empty:
+        return ""
+    top = known.sort_values("ratio", ascending=False).iloc[0]
+    return (f"{top['group_name']}: {top['referred_pct']:.0f}% of referred pupils against "
+            f"{top['population_pct']:.0f}% of all pupils ({top['ratio']:.1f} times their share).")

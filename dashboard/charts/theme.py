@@ -1,0 +1,137 @@
+"""The look every chart shares: the GSS colour-blind-safe palette, greys for comparators, fonts.
+
+England, the region and statistical neighbours are always grey, so the partnerships (in
+colour) stand out against them; the same area always gets the same colour on every chart.
+"""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+
+# GSS accessible categorical palette (Government Analysis Function guidance), in order.
+PALETTE = ("#12436D", "#28A197", "#801650", "#F46A25", "#3D3D3D", "#A285D1")
+GREY_DARK = "#6F777B"
+GREY_LIGHT = "#BFC1C3"
+GOOD = "#00703C"   # GOV.UK green, for a change in the good direction
+BAD = "#D4351C"    # GOV.UK red, for a change in the bad direction
+NEUTRAL = "#505A5F"
+FONT = "Arial, Helvetica, sans-serif"
+
+# Comparators by area_type (metrics.md): dark grey for England, lighter for the others.
+COMPARATOR_STYLE = {
+    "england": {"color": GREY_DARK, "dash": "solid"},
+    "region": {"color": GREY_LIGHT, "dash": "dash"},
+    "sn_median": {"color": GREY_DARK, "dash": "dot"},
+    "local_authority": {"color": GREY_LIGHT, "dash": "solid"},
+}
+
+AREA_TYPE_LABELS = {
+    "england": "England",
+    "region": "East Midlands",
+    "sn_median": "Statistical neighbours (median)",
+    "la_total": "All partnerships",
+}
+
+
+def is_comparator(area_type: str) -> bool:
+    """True for the DfE areas that are drawn grey (England, region, neighbours, other LAs)."""
+    return area_type in COMPARATOR_STYLE
+
+
+def colour_map(names: list[str]) -> dict[str, str]:
+    """Give each name a palette colour in the order given (cycling past six names)."""
+    return {name: PALETTE[i % len(PALETTE)] for i, name in enumerate(names)}
+
+
+def delta_colour(delta: float | None, polarity: str) -> str:
+    """Colour for a change: green when it moved the good way, red the bad way, grey otherwise.
+
+    `polarity` is 'lower' (lower is better), 'higher' or 'neutral'.
+    """
+    if delta is None or delta == 0 or polarity not in ("lower", "higher"):
+        return NEUTRAL
+    good = delta < 0 if polarity == "lower" else delta > 0
+    return GOOD if good else BAD
+
+
+def style(fig: go.Figure, *, title: str | None = None, height: int = 380,
+          y_title: str | None = None, x_title: str | None = None) -> go.Figure:
+    """Apply the shared layout: readable font, white background, legend below, light grid."""
+    fig.update_layout(
+        template="plotly_white",
+        font={"family": FONT, "size": 14, "color": "#0B0C0C"},
+        title={"text": title, "x": 0, "xanchor": "left", "font": {"size": 16}} if title else None,
+        height=height,
+        margin={"l": 10, "r": 10, "t": 50 if title else 20, "b": 10},
+        legend={"orientation": "h", "yanchor": "top", "y": -0.15, "x": 0, "title": None},
+        hoverlabel={"font": {"family": FONT}},
+        separators=".,",
+    )
+    fig.update_xaxes(title=x_title, showgrid=False, automargin=True)
+    fig.update_yaxes(title=y_title, gridcolor="#E5E5E5", zeroline=False, automargin=True,
+                     rangemode="tozero")
+    return fig
+
+
+def empty(message: str) -> go.Figure:
+    """A figure that says in words that there is nothing to draw."""
+    fig = go.Figure()
+    fig.add_annotation(text=message, showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper",
+                       font={"size": 15, "color": NEUTRAL})
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    return style(fig, height=200)
+
+
+def format_value(value: float | None, unit: str = "", decimals: int = 0, *,
+                 suppressed: bool = False) -> str:
+    """Show a metric value as people read it: `c` when suppressed, `–` when missing, else
+    rounded with thousands separators, `£` before money and `%` after percentages."""
+    if suppressed:
+        return "c"
+    if value is None or value != value:  # NaN is missing, never zero
+        return "–"
+    unit = (unit or "").lower()
+    text = f"{abs(value):,.{decimals}f}"
+    sign = "-" if value < 0 and float(text.replace(",", "")) != 0 else ""
+    if unit in ("gbp", "£", "pounds", "money"):
+        return f"{sign}£{text}"
+    if unit in ("%", "percent", "pct"):
+        return f"{sign}{text}%"
+    return f"{sign}{text}"
+
+
+# Contract codes (export-format.md) as people say them, for axis labels, legends and tables.
+CODE_LABELS = {
+    # panel decisions
+    "in_school_support": "In-school support", "outreach": "Outreach",
+    "managed_move": "Managed move", "ap_placement": "AP placement",
+    "dual_registration": "Dual registration", "no_further_action": "No further action",
+    # provider types
+    "partnership_ap": "Partnership AP", "registered_ap": "Registered AP",
+    "unregistered_ap": "Unregistered AP", "fe_college": "FE college",
+    "special_school": "Special school",
+    # placement outcomes
+    "ongoing": "Ongoing", "reintegrated": "Reintegrated", "sustained_to_end_y11": "Sustained to end of Y11",
+    "moved_to_special": "Moved to special school", "permanently_excluded": "Permanently excluded",
+    "left_area": "Left the area", "other": "Other",
+    # exclusion and referral reasons (DfE categories)
+    "physical_pupil": "Physical assault against a pupil", "physical_adult": "Physical assault against an adult",
+    "verbal_pupil": "Verbal abuse or threat against a pupil", "verbal_adult": "Verbal abuse or threat against an adult",
+    "bullying": "Bullying", "racist_abuse": "Racist abuse", "abuse_sex_gender": "Abuse against sexual orientation or gender",
+    "abuse_disability": "Abuse relating to disability", "sexual_misconduct": "Sexual misconduct",
+    "drug_alcohol": "Drug and alcohol related", "damage": "Damage", "theft": "Theft",
+    "persistent_disruptive": "Persistent disruptive behaviour", "offensive_weapon": "Use or threat of an offensive weapon",
+    "media_technology": "Inappropriate use of social media or technology",
+    "wilful_refusal": "Wilful and repeated refusal to follow behaviour policy",
+    "not_recorded": "Not recorded",
+    # other
+    "referred": "Referred",
+}
+
+
+def label(code: str | None) -> str:
+    """A contract code as people say it ('ap_placement' -> 'AP placement')."""
+    if code is None:
+        return "Not recorded"
+    return CODE_LABELS.get(code, str(code).replace("_", " ").capitalize())

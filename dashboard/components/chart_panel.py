@@ -1,0 +1,92 @@
+"""Every chart in three views (Chart / Table / Download), with its source and "data as at".
+
+The table is exactly the chart's data. Suppressed values are shown as `c` with the DfE
+footnote, in the table and in the download alike, never as a number.
+"""
+
+from __future__ import annotations
+
+import io
+from functools import partial
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from dashboard import auth
+from dashboard.components import data
+
+SUPPRESSED_NOTE = ("c = suppressed: a count of 1 to 4 pupils, or a figure that would reveal one, "
+                   "is not shown so that no pupil can be identified.")
+SYMBOLS_NOTE = "– = no data for this area and year."
+
+
+def display_table(table: pd.DataFrame) -> tuple[pd.DataFrame, bool]:
+    """The table as people see it, and whether any value is suppressed.
+
+    A boolean column `suppressed` marks the row's `value`; a column `<name>_suppressed`
+    marks `<name>`. Marked cells become `c`; the marker columns are dropped.
+    """
+    shown = table.copy()
+    markers = [c for c in shown.columns if c == "suppressed" or c.endswith("_suppressed")]
+    any_suppressed = False
+    for marker in markers:
+        target = "value" if marker == "suppressed" else marker.removesuffix("_suppressed")
+        flags = shown[marker].fillna(False).astype(bool)
+        if target in shown.columns and flags.any():
+            any_suppressed = True
+            shown[target] = shown[target].astype(object).where(~flags, "c")
+    return shown.drop(columns=markers), any_suppressed
+
+
+def to_csv(table: pd.DataFrame) -> bytes:
+    """The CSV download of a display table (UTF-8 with BOM, so Excel reads £ correctly)."""
+    return table.to_csv(index=False).encode("utf-8-sig")
+
+
+def to_xlsx(table: pd.DataFrame, sheet: str = "data") -> bytes:
+    """The XLSX download of a display table."""
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="xlsxwriter") as writer:
+        table.to_excel(writer, sheet_name=sheet[:31], index=False)
+    return buffer.getvalue()
+
+
+def caption_text(caption: str, source: str, as_of: str) -> str:
+    """The line under every chart: the summary sentence, then source and data date."""
+    parts = [caption.strip()] if caption else []
+    parts.append(f"Source: {source}. Data as at {as_of}.")
+    return " ".join(parts)
+
+
+def _record_download(key: str) -> None:
+    auth.record(data.viewer(), "download", key)
+
+
+def chart_panel(fig: go.Figure, table: pd.DataFrame, *, title: str, caption: str,
+                source: str, key: str) -> None:
+    """Show `fig` under `title` with tabs Chart / Table / Download and a caption.
+
+    `caption` is the text alternative: one or two sentences saying what the chart shows.
+    `key` names the chart (unique on the page); it names the download files too.
+    """
+    shown, suppressed = display_table(table)
+    st.subheader(title, anchor=False)
+    chart_tab, table_tab, download_tab = st.tabs(["Chart", "Table", "Download"])
+    with chart_tab:
+        st.plotly_chart(fig, key=f"chart-{key}", width="stretch",
+                        config={"displaylogo": False, "responsive": True})
+    with table_tab:
+        st.dataframe(shown, hide_index=True, width="stretch", key=f"table-{key}")
+    with download_tab:
+        st.write("The table behind this chart, as shown (suppressed values as `c`).")
+        st.download_button("Download CSV", partial(to_csv, shown), file_name=f"{key}.csv",
+                           mime="text/csv", key=f"csv-{key}",
+                           on_click=_record_download, args=(f"{key}.csv",))
+        st.download_button("Download Excel (XLSX)", partial(to_xlsx, shown, key), file_name=f"{key}.xlsx",
+                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                           key=f"xlsx-{key}", on_click=_record_download, args=(f"{key}.xlsx",))
+    note = caption_text(caption, source, data.data_as_of())
+    if suppressed:
+        note += " " + SUPPRESSED_NOTE
+    st.caption(note)

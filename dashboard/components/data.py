@@ -1,0 +1,182 @@
+"""The one place pages get data: cached reads of the warehouse, keyed on its version.
+
+The warehouse file is replaced whole by every import (`warehouse.rewrite`), so its version
+(inode, mtime, size) changes; every cache below takes the version as an argument, so the
+next script run after an import reads the new file without a restart. Each query runs on
+its own cursor because Streamlit sessions are threads.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import streamlit as st
+
+from dashboard import warehouse
+from dashboard.access import Viewer
+from dashboard.settings import Settings
+
+
+class NoWarehouse(RuntimeError):
+    """There is no warehouse file yet (run `seip demo` or `seip import`)."""
+
+
+def settings() -> Settings:
+    """The settings in force (read from the environment on every run: it is cheap)."""
+    return Settings.from_env()
+
+
+def viewer() -> Viewer:
+    """The viewer the router signed in (a demo commissioner when a page runs on its own)."""
+    found = st.session_state.get("viewer")
+    return found if isinstance(found, Viewer) else Viewer(name="demo", role="commissioner")
+
+
+def _current() -> tuple[str, str]:
+    path = settings().db_path
+    try:
+        return str(path), warehouse.version(path)
+    except FileNotFoundError:
+        raise NoWarehouse(
+            f"There is no warehouse at {path}. Run `seip demo` (synthetic data) or "
+            "`seip import PATH` first.") from None
+
+
+def available() -> bool:
+    """True when the warehouse file exists."""
+    try:
+        _current()
+    except NoWarehouse:
+        return False
+    return True
+
+
+@st.cache_resource(max_entries=2, show_spinner=False)
+def _connection(path: str, version: str) -> duckdb.DuckDBPyConnection:
+    return warehouse.open_read_only(Path(path))
+
+
+def version() -> str:
+    """The warehouse version the caches are keyed on."""
+    return _current()[1]
+
+
+@st.cache_data(max_entries=1024, show_spinner=False)
+def _fetch(path: str, version: str, name: str, params: tuple[tuple[str, object], ...]) -> pd.DataFrame:
+    return warehouse.run(_connection(path, version), name, **dict(params))
+
+
+def fetch(query_name: str, **params: object) -> pd.DataFrame:
+    """Rows of the stored query `query_name` with bound params (cached per warehouse version)."""
+    path, ver = _current()
+    return _fetch(path, ver, query_name, tuple(sorted(params.items())))
+
+
+def hide_small_counts(frame: pd.DataFrame, columns: tuple[str, ...], max_count: int) -> pd.DataFrame:
+    """Disclosure control on a chart query's pupil counts: a count from 1 to `max_count` becomes
+    null with `<column>_suppressed` true; 0 stays 0."""
+    shown = frame.copy()
+    for column in columns:
+        small = shown[column].between(1, max_count) if max_count > 0 else shown[column].lt(0)
+        shown[f"{column}_suppressed"] = small.fillna(False).astype(bool)
+        shown[column] = shown[column].astype("Float64").mask(small)
+    return shown
+
+
+def fetch_counts(query_name: str, counts: tuple[str, ...], **params: object) -> pd.DataFrame:
+    """`fetch`, with the pupil counts in `counts` under disclosure control for a governor."""
+    frame = fetch(query_name, **params)
+    if viewer().role != "governor":
+        return frame
+    return hide_small_counts(frame, counts, settings().suppress_max)
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def _metrics(path: str, version: str, year: str | None, partnership: str | None,
+             role: str, scope: str | None) -> pd.DataFrame:
+    from dashboard import metrics as metrics_module
+
+    cur = _connection(path, version).cursor()
+    try:
+        return metrics_module.compute(cur, Settings.from_env(path), year=year,
+                                      partnership=partnership, role=role)
+    finally:
+        cur.close()
+
+
+def metrics(year: str | None = None, partnership: str | None = None) -> pd.DataFrame:
+    """Every metric (long frame) for the year and partnership asked for, as the viewer may see it.
+
+    Columns: metric, academic_year, area_type, area_code, area_name, value, suppressed.
+    """
+    path, ver = _current()
+    who = viewer()
+    return _metrics(path, ver, year, partnership, who.role, who.scope)
+
+
+@st.cache_data(show_spinner=False)
+def _catalogue() -> pd.DataFrame:
+    from dashboard import metrics as metrics_module
+
+    cat = metrics_module.catalogue()
+    frame = cat if isinstance(cat, pd.DataFrame) else pd.DataFrame(cat)
+    if "metric" not in frame.columns:
+        frame = frame.reset_index(names="metric") if frame.index.name != "metric" else frame.reset_index()
+    return frame
+
+
+def catalogue() -> pd.DataFrame:
+    """The metric dictionary: metric, label, unit, decimals, polarity, definition, source, caveats."""
+    return _catalogue()
+
+
+def metric_info(metric: str) -> dict:
+    """One metric's catalogue entry as a dict (a bare entry when the catalogue lacks it)."""
+    cat = catalogue()
+    row = cat[cat["metric"] == metric]
+    if row.empty:
+        return {"metric": metric, "label": metric.replace("_", " ").capitalize(), "unit": "",
+                "decimals": 0, "polarity": "neutral", "definition": "", "source": "", "caveats": ""}
+    return row.iloc[0].to_dict()
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def _meta(path: str, version: str) -> dict[str, str]:
+    cur = _connection(path, version).cursor()
+    try:
+        return dict(cur.execute("select key, value from meta").fetchall())
+    except duckdb.CatalogException:
+        return {}
+    finally:
+        cur.close()
+
+
+def meta() -> dict[str, str]:
+    """The warehouse's meta table as a dict (version, synthetic, ...)."""
+    path, ver = _current()
+    return _meta(path, ver)
+
+
+def is_synthetic() -> bool:
+    """True when the warehouse holds the synthetic demo data."""
+    return meta().get("synthetic", "").lower() == "true"
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def _data_as_of(path: str, version: str) -> str | None:
+    from dashboard import metrics as metrics_module
+
+    cur = _connection(path, version).cursor()
+    try:
+        found = metrics_module.data_as_of(cur)
+    finally:
+        cur.close()
+    return None if found is None else str(found)
+
+
+def data_as_of() -> str:
+    """The latest date found in the partnership data, as text ('not known' when empty)."""
+    path, ver = _current()
+    return _data_as_of(path, ver) or "not known"

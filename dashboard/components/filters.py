@@ -1,0 +1,81 @@
+"""Filters bound to the URL, so that a copied link opens the same view.
+
+Keys are the query parameter names: `year`, `partnership`, `school`. A value equal to the
+default (latest year, all partnerships) is left out of the URL; an unknown value in the URL
+is ignored and the default is used.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import streamlit as st
+
+from dashboard.components import data
+
+ALL_PARTNERSHIPS = "All partnerships"
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the viewer chose: an academic year and a partnership code (None = all)."""
+
+    year: str | None
+    partnership: str | None
+    partnership_name: str
+
+    @property
+    def area_type(self) -> str:
+        return "la_total" if self.partnership is None else "partnership"
+
+    @property
+    def area_code(self) -> str:
+        return "ALL" if self.partnership is None else self.partnership
+
+
+def year_filter(years: list[str]) -> str | None:
+    """An academic-year selector, latest year first and by default. None when there are no years."""
+    if not years:
+        return None
+    options = sorted(set(years), reverse=True)
+    return st.selectbox("Academic year", options, index=0, key="year", bind="query-params",
+                        help="Academic year, 1 September to 31 August")
+
+
+def partnership_filter(partnerships: Mapping[str, str]) -> str | None:
+    """A partnership selector by name, 'All partnerships' by default; returns the code or None."""
+    names = {name: code for code, name in partnerships.items()}
+    options = [ALL_PARTNERSHIPS, *sorted(names)]
+    chosen = st.selectbox("Partnership", options, index=0, key="partnership", bind="query-params",
+                          help="One partnership or MAT group, or all of them together")
+    return names.get(chosen)
+
+
+def school_filter(schools: Mapping[int, str]) -> int | None:
+    """A school selector by name (first school by default); returns the URN or None when none."""
+    if not schools:
+        return None
+    labels = {f"{name} ({urn})": urn for urn, name in schools.items()}
+    options = sorted(labels)
+    chosen = st.selectbox("School", options, index=0, key="school", bind="query-params")
+    return labels.get(chosen)
+
+
+def year_and_partnership(*, partnership: bool = True) -> Filters:
+    """The standard filter row: academic year and (optionally) partnership, from the metrics' areas."""
+    frame = data.metrics()
+    local = frame[frame["area_type"].isin(["partnership", "la_total"])]
+    years = [y for y in local["academic_year"].dropna().unique().tolist()]
+    parts = (local[local["area_type"] == "partnership"][["area_code", "area_name"]]
+             .drop_duplicates("area_code"))
+    columns = st.columns(2 if partnership else 1)
+    with columns[0]:
+        year = year_filter(years)
+    code = None
+    if partnership:
+        with columns[1]:
+            code = partnership_filter(dict(zip(parts["area_code"], parts["area_name"], strict=True)))
+    name = (ALL_PARTNERSHIPS if code is None
+            else parts.loc[parts["area_code"] == code, "area_name"].iloc[0])
+    return Filters(year=year, partnership=code, partnership_name=name)

@@ -1,0 +1,45 @@
+"""Headline figure cards: the value, the change since last year coloured by polarity, the
+comparison with England and statistical neighbours, a sentence saying what changed, and a
+small trend line."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard.charts.overview import Headline
+
+# st.metric colours a rise green ("normal"); for lower-is-better metrics a fall is good.
+_DELTA_COLOUR = {"lower": "inverse", "higher": "normal"}
+
+
+def delta_text(h: Headline) -> str | None:
+    """The change since last year as signed text ('+0.02 since 2022/23'), or None."""
+    if h.delta is None:
+        return None
+    shown = h.show(abs(h.delta))
+    sign = "-" if h.delta < 0 else "+"
+    return f"{sign}{shown} since {h.previous_year}"
+
+
+def kpi_card(h: Headline) -> None:
+    """One bordered card for a headline figure."""
+    with st.container(border=True):
+        st.metric(
+            h.label,
+            h.show(h.value, suppressed=h.suppressed),
+            delta_text(h),
+            delta_color=_DELTA_COLOUR.get(h.polarity, "off"),
+            chart_data=[v for _, v in h.trend] if len(h.trend) > 1 else None,
+            chart_type="line",
+            help=f"Trend line: {', '.join(y for y, _ in h.trend)}" if len(h.trend) > 1 else None,
+        )
+        st.caption(h.sentence)
+
+
+def kpi_row(headlines: list[Headline], per_row: int = 3) -> None:
+    """Cards in rows of `per_row` (they stack on a phone)."""
+    for start in range(0, len(headlines), per_row):
+        columns = st.columns(per_row)
+        for column, h in zip(columns, headlines[start:start + per_row], strict=False):
+            with column:
+                kpi_card(h)

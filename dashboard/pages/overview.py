@@ -1,0 +1,47 @@
+"""Overview: how are the partnerships doing this year?
+
+Headline figures for the chosen year and partnership (or all of them), each against last
+year and against England and statistical neighbours, with a sentence saying what changed
+and a small trend line; then the partnerships side by side.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard.charts import overview as charts
+from dashboard.components import data, filters, kpi, page
+from dashboard.components.chart_panel import chart_panel
+
+SOURCE = ("partnership exports; England and statistical neighbours from DfE exclusions "
+          "statistics and LAIT (Open Government Licence v3.0)")
+
+
+def render() -> None:
+    """Draw the page."""
+    page.header("Overview", "How are the partnerships doing this year?")
+    f = filters.year_and_partnership()
+    if f.year is None:
+        page.no_data("There is no partnership data in the warehouse yet: import an export first.")
+        return
+    frame = data.metrics()
+    headlines = [charts.headline(frame, data.metric_info(metric), f.year, f.area_type, f.area_code)
+                 for metric in charts.HEADLINE_METRICS]
+    if all(h.value is None and not h.suppressed for h in headlines):
+        page.no_data(f"There are no figures for {f.partnership_name.lower()} in {f.year}.")
+        return
+    st.markdown(f"**{f.partnership_name}, {f.year}**, compared with {charts.previous_year(f.year)} "
+                "and with England. Green means a change for the better, red for the worse.")
+    kpi.kpi_row(headlines)
+    with st.expander("These figures as a table"):
+        table = charts.headline_table(headlines)
+        st.dataframe(table, hide_index=True, width="stretch", key="headline-table")
+
+    info = data.metric_info("pex_rate")
+    fig, table = charts.partnerships_compared(frame, "pex_rate", f.year, label=info["label"],
+                                              unit=info.get("unit") or "",
+                                              decimals=int(info.get("decimals") or 2))
+    chart_panel(fig, table, title=f"{info['label']} by partnership, {f.year}",
+                caption=(f"{info['label']} per partnership in {f.year}; the dashed grey line is "
+                         "England (state-funded secondary). Rates are per 100 pupils."),
+                source=SOURCE, key="pex-rate-by-partnership")

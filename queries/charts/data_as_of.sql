@@ -1,0 +1,21 @@
+-- purpose: the date the partnership data runs to ("data as at" under every chart)
+-- params: none
+-- grain: one row
+-- reads: stg_seip__data_as_of
+
+with
+
+data_as_of as (
+
+    select * from stg_seip__data_as_of
+
+),
+
+final as (
+
+    select data_as_of
+    from data_as_of
+
+)
+
+select * from final

@@ -1,0 +1,33 @@
+-- purpose: the import log, newest first, for the Data and definitions page
+-- params: none
+-- grain: one row per file of an import run
+-- reads: import_log
+
+with
+
+import_log as (
+
+    select * from import_log
+
+),
+
+final as (
+
+    select
+        imported_at,
+        file_name,
+        table_name,
+        rows_read,
+        rows_stored,
+        outcome,
+        warnings,
+        errors,
+        size_bytes,
+        sha256,
+        import_id,
+    from import_log
+    order by imported_at desc, file_name
+
+)
+
+select * from final

@@ -1,0 +1,104 @@
+-- purpose: who is referred compared with the school population (disproportionality), for one year
+-- params: $year, $partnership
+-- grain: one row per pupil group (characteristic, group_name)
+-- reads: stg_seip__referrals, stg_seip__school_census
+-- a pupil referred more than once in the year counts once, with their first referral's details;
+-- population shares exist only where the January census has them (FSM, SEN support, EHC plan)
+
+with
+
+referrals as (
+
+    select * from stg_seip__referrals
+
+),
+
+census as (
+
+    select * from stg_seip__school_census
+
+),
+
+referred_pupils as (
+
+    select *
+    from referrals
+    where academic_year = $year
+        and ($partnership is null or partnership_code = $partnership)
+    qualify row_number() over (
+        partition by pupil_ref order by referral_date, referral_id
+    ) = 1
+
+),
+
+population as (
+
+    select
+        sum(pupils_on_roll) as pupils_on_roll,
+        sum(fsm_eligible) as fsm_eligible,
+        sum(sen_support) as sen_support,
+        sum(ehcp) as ehcp,
+    from census
+    where academic_year = $year
+        and ($partnership is null or partnership_code = $partnership)
+
+),
+
+groups as (
+
+    select 1 as sort_order, 'Free school meals' as characteristic, 'Eligible for FSM' as group_name,
+        count(*) filter (where fsm) as referred_pupils, 'fsm_eligible' as census_column
+    from referred_pupils
+    union all
+    select 2, 'Special educational needs', 'SEN support',
+        count(*) filter (where sen_status = 'K'), 'sen_support'
+    from referred_pupils
+    union all
+    select 3, 'Special educational needs', 'EHC plan',
+        count(*) filter (where sen_status = 'E'), 'ehcp'
+    from referred_pupils
+    union all
+    select 4, 'Looked after', 'Looked after',
+        count(*) filter (where looked_after), null
+    from referred_pupils
+    union all
+    select 10 + year_group, 'Year group', 'Year ' || year_group::varchar, count(*), null
+    from referred_pupils
+    group by year_group
+    union all
+    select 30 + case sex when 'F' then 1 when 'M' then 2 else 3 end, 'Sex',
+        case sex when 'F' then 'Female' when 'M' then 'Male' else 'Other or not known' end,
+        count(*), null
+    from referred_pupils
+    group by sex
+
+),
+
+totals as (
+
+    select count(*) as all_referred_pupils
+    from referred_pupils
+
+),
+
+final as (
+
+    select
+        groups.characteristic,
+        groups.group_name,
+        groups.referred_pupils,
+        totals.all_referred_pupils,
+        100.0 * groups.referred_pupils / nullif(totals.all_referred_pupils, 0) as referred_pct,
+        100.0 * case groups.census_column
+            when 'fsm_eligible' then population.fsm_eligible
+            when 'sen_support' then population.sen_support
+            when 'ehcp' then population.ehcp
+        end / nullif(population.pupils_on_roll, 0) as population_pct,
+    from groups
+    cross join totals
+    cross join population
+    order by groups.sort_order
+
+)
+
+select * from final
