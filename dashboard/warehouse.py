@@ -13,6 +13,8 @@ Queries live in `queries/<layer>/<name>.sql`, one statement each. A header line
 from __future__ import annotations
 
 import contextlib
+import fcntl
+import glob
 import os
 import re
 import shutil
@@ -177,6 +179,29 @@ def rewrite(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    with _writer_lock(path):
+        yield from _rewrite_locked(path)
+
+
+@contextlib.contextmanager
+def _writer_lock(path: Path) -> Iterator[None]:
+    """Hold an exclusive lock on the warehouse's folder, so two writers never copy the same original.
+
+    The folder, not a lock file, so that nothing is left beside the warehouse. While the lock
+    is held, any earlier temporary copy belongs to a process that was killed: it is removed.
+    """
+    fd = os.open(path.parent, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        for stale in path.parent.glob(glob.escape(path.name) + ".tmp*"):
+            with contextlib.suppress(FileNotFoundError):
+                stale.unlink()
+        yield
+    finally:
+        os.close(fd)
+
+
+def _rewrite_locked(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     fd, tmp_name = tempfile.mkstemp(prefix=path.name + ".tmp", dir=path.parent)
     os.close(fd)
     tmp = Path(tmp_name)

@@ -89,7 +89,9 @@ def read_paths(paths: list[Path]) -> Export:
 
 
 def _read_folder(folder: Path, export: Export) -> None:
-    files = sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith((".", "~$")))
+    # Hidden files, Excel's lock files and READMEs travel with exports; they are not data.
+    files = sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith((".", "~$"))
+                   and p.stem.lower() != "readme")
     if not files:
         export.problems.append(error(None, str(folder), None, None, None, "no_such_file",
                                      "the folder holds no files to import"))
