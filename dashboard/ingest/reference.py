@@ -151,22 +151,25 @@ class _Layout:
 class _Reader:
     """Turns the cells of one file into typed rows, collecting every problem."""
 
-    def __init__(self, name: str, table: str, header: list[str], rows: list[list[str]]):
+    def __init__(self, name: str, table: str, header: list[str], rows: list[list[str]], header_index: int = 0):
         self.name = name
         self.table = table
         self.columns = [parse.header(h) for h in header]
         self.rows = rows
+        self.first_row = header_index + 2
+        self.bad_rows: set[int] = set()
         self.problems: list[Problem] = []
 
     def records(self):
         """Yield (row number as the user sees it, {column: raw text}) for non-blank rows."""
-        for i, cells in enumerate(self.rows, start=2):
+        for i, cells in enumerate(self.rows, start=self.first_row):
             if not any(c.strip() for c in cells):
                 continue
             yield i, {col: (cells[j].strip() if j < len(cells) else "")
                       for j, col in enumerate(self.columns)}
 
     def error(self, row: int | None, column: str | None, value: str | None, rule: str, message: str) -> None:
+        self.bad_rows.add(row)
         self.problems.append(error(self.table, self.name, row, column, value, rule, message))
 
     def warning(self, row: int | None, column: str | None, value: str | None, rule: str, message: str) -> None:
@@ -386,13 +389,24 @@ def read(path: Path, header: list[str]) -> RefFile | None:
         with open(path, encoding="utf-8-sig", newline="") as fh:
             cells = list(csv.reader(fh))
     except UnicodeDecodeError:
-        problem = error(layout.table, path.name, None, None, None, "dfe_encoding",
-                        "DfE open-data files are UTF-8; this file is not, so it was not read")
-        return RefFile(layout.kind, path.name, {layout.table: _frame(layout.table, [])}, [problem], 0)
-    reader = _Reader(path.name, layout.table, cells[0] if cells else header, cells[1:])
-    rows = layout.reader(reader)
+        return _unread(layout, path.name, None, "dfe_encoding",
+                       "DfE open-data files are UTF-8; this file is not, so it was not read")
+    # Blank lines above the header are skipped; row numbers stay those of the file.
+    top = next((i for i, c in enumerate(cells) if any(x.strip() for x in c)), len(cells))
+    file_header = cells[top] if top < len(cells) else []
+    if _layout(file_header) is not layout:
+        return _unread(layout, path.name, 1, "dfe_header_changed",
+                       "the file's header is not the one it was recognised by; it was not read")
+    reader = _Reader(path.name, layout.table, file_header, cells[top + 1:], top)
+    # A row with an error is not kept, so the frames never hold a half-read row.
+    rows = [row for row in layout.reader(reader) if row["source_row"] not in reader.bad_rows]
     data_rows = sum(1 for _ in reader.records())
     return RefFile(layout.kind, path.name, {layout.table: _frame(layout.table, rows)}, reader.problems, data_rows)
+
+
+def _unread(layout: _Layout, name: str, row: int | None, rule: str, message: str) -> RefFile:
+    problem = error(layout.table, name, row, None, None, rule, message)
+    return RefFile(layout.kind, name, {layout.table: _frame(layout.table, [])}, [problem], 0)
 
 
 _INTEGER_COLUMNS = {"source_row", "census_year", "rank"}
@@ -414,6 +428,8 @@ def _frame(table: str, rows: list[dict]) -> pd.DataFrame:
             frame[col] = frame[col].astype("Int64")
         elif types[col] == "DOUBLE":
             frame[col] = frame[col].astype("Float64")
+        elif types[col] == "VARCHAR":
+            frame[col] = frame[col].astype("str")
     return frame
 
 
