@@ -107,10 +107,10 @@ def _fresh_read(db_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
         con.close()
 
 
-def _stored(con: duckdb.DuckDBPyConnection, name: str, **params: object) -> pd.DataFrame:
+def _stored(con: duckdb.DuckDBPyConnection, query: str, **params: object) -> pd.DataFrame:
     # warehouse.run takes a cursor, and a cursor forgets `use warehouse`; this connection is
     # private to one call, so running on it directly is safe.
-    return con.execute(warehouse.queries()[name].sql, params or None).df()
+    return con.execute(warehouse.queries()[query].sql, params or None).df()
 
 
 def _has_users(con: duckdb.DuckDBPyConnection) -> bool:
@@ -186,6 +186,12 @@ def _credentials(db_path: Path, name: str) -> dict | None:
         return None
     row = rows.iloc[0]
     return {k: (None if pd.isna(row[k]) else row[k]) for k in ("name", "role", "scope", "password_hash")}
+
+
+def scope_choices(db_path: Path) -> pd.DataFrame:
+    """Every partnership and school a scope may name: scope_kind, scope_code, scope_label, partnership_code."""
+    with _fresh_read(db_path) as con:
+        return _stored(con, "scope_options")
 
 
 def is_synthetic(db_path: Path) -> bool:
