@@ -155,7 +155,7 @@ def avoidance_by_partnership(frame: pd.DataFrame, year: str) -> tuple[go.Figure,
     table = table.loc[order].reset_index()
     rate_flags = table["avoidance_rate_suppressed"]
     rates = table["avoidance_rate"].where(~rate_flags)
-    texts = [theme.format_value(None if pd.isna(v) else v, "%", 1, suppressed=s)
+    texts = [theme.format_value(None if pd.isna(v) else v, "percent", 1, suppressed=s)
              for v, s in zip(rates, rate_flags, strict=True)]
     colours = [theme.GREY_DARK if name == "All partnerships" else theme.PALETTE[1]
                for name in table["partnership"]]

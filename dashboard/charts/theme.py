@@ -86,7 +86,10 @@ def empty(message: str) -> go.Figure:
 def format_value(value: float | None, unit: str = "", decimals: int = 0, *,
                  suppressed: bool = False) -> str:
     """Show a metric value as people read it: `c` when suppressed, `–` when missing, else
-    rounded with thousands separators, `£` before money and `%` after percentages."""
+    rounded with thousands separators, `£` before money and `%` after percentages.
+
+    `unit` is a metric dictionary unit: count, percent, rate_per_100, gbp or gbp_per_pupil.
+    """
     if suppressed:
         return "c"
     if value is None or value != value:  # NaN is missing, never zero
@@ -94,9 +97,9 @@ def format_value(value: float | None, unit: str = "", decimals: int = 0, *,
     unit = (unit or "").lower()
     text = f"{abs(value):,.{decimals}f}"
     sign = "-" if value < 0 and float(text.replace(",", "")) != 0 else ""
-    if unit in ("gbp", "£", "pounds", "money"):
+    if unit in ("gbp", "gbp_per_pupil"):
         return f"{sign}£{text}"
-    if unit in ("%", "percent", "pct"):
+    if unit == "percent":
         return f"{sign}{text}%"
     return f"{sign}{text}"
 

@@ -116,29 +116,33 @@ def metrics(year: str | None = None, partnership: str | None = None) -> pd.DataF
     return _metrics(path, ver, year, partnership, who.role, who.scope)
 
 
+# The catalogue says lower_is_better / higher_is_better; charts and cards say lower / higher.
+_POLARITY = {"lower_is_better": "lower", "higher_is_better": "higher", "neutral": "neutral"}
+
+
 @st.cache_data(show_spinner=False)
 def _catalogue() -> pd.DataFrame:
     from dashboard import metrics as metrics_module
 
-    cat = metrics_module.catalogue()
-    frame = cat if isinstance(cat, pd.DataFrame) else pd.DataFrame(cat)
-    if "metric" not in frame.columns:
-        frame = frame.reset_index(names="metric") if frame.index.name != "metric" else frame.reset_index()
-    return frame
+    return pd.DataFrame([{
+        "metric": m.id, "label": m.label, "unit": m.unit, "decimals": m.decimals,
+        "polarity": _POLARITY.get(m.polarity, "neutral"), "definition": m.definition,
+        "source": m.source, "caveats": m.caveats,
+    } for m in metrics_module.catalogue().values()])
 
 
 def catalogue() -> pd.DataFrame:
-    """The metric dictionary: metric, label, unit, decimals, polarity, definition, source, caveats."""
+    """The metric dictionary: metric, label, unit, decimals, polarity (lower/higher/neutral),
+    definition, source, caveats."""
     return _catalogue()
 
 
 def metric_info(metric: str) -> dict:
-    """One metric's catalogue entry as a dict (a bare entry when the catalogue lacks it)."""
+    """One metric's catalogue entry as a dict. Raises KeyError for a metric the dictionary lacks."""
     cat = catalogue()
     row = cat[cat["metric"] == metric]
     if row.empty:
-        return {"metric": metric, "label": metric.replace("_", " ").capitalize(), "unit": "",
-                "decimals": 0, "polarity": "neutral", "definition": "", "source": "", "caveats": ""}
+        raise KeyError(f"metric {metric!r} is not in the metric dictionary (queries/metrics.yml)")
     return row.iloc[0].to_dict()
 
 
@@ -168,15 +172,10 @@ def is_synthetic() -> bool:
 def _data_as_of(path: str, version: str) -> str | None:
     from dashboard import metrics as metrics_module
 
-    cur = _connection(path, version).cursor()
-    try:
-        found = metrics_module.data_as_of(cur)
-    finally:
-        cur.close()
-    return None if found is None else str(found)
+    return metrics_module.data_as_of(_connection(path, version))
 
 
 def data_as_of() -> str:
-    """The latest date found in the partnership data, as text ('not known' when empty)."""
+    """The latest date found in the partnership data, as ISO text ('not known' when empty)."""
     path, ver = _current()
     return _data_as_of(path, ver) or "not known"

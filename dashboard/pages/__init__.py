@@ -1,2 +1,3 @@
-"""The dashboard's pages: one module per question a user asks, each with a `render()` that the
-router (`dashboard/app.py`) runs. Importing a page does no work."""
+"""The dashboard's pages: one script per question a user asks. The router (`dashboard/app.py`)
+runs each as a Streamlit page; each defines `render()` and calls it only when run as a page,
+so importing one does no work."""

@@ -41,3 +41,7 @@ def render() -> None:
                     caption=(f"{info['label']} for {la} (blue) each year, with England, the region "
                              "and the median of its statistical neighbours in grey."),
                     source=SOURCE, key=f"benchmark-{metric}")
+
+
+if __name__ == "__main__":
+    render()

@@ -103,3 +103,7 @@ def render() -> None:
     _import_log()
     _quality()
     # The sign-in work adds the audit log (commissioners only) below this line.
+
+
+if __name__ == "__main__":
+    render()

@@ -86,3 +86,7 @@ def render() -> None:
                   "pupils; it has no looked-after, year-group or sex split, so those show "
                   "referred pupils only.",
                 source=PARTNERSHIP_SOURCE, key="referred-vs-population")
+
+
+if __name__ == "__main__":
+    render()

@@ -45,3 +45,7 @@ def render() -> None:
                 caption=(f"{info['label']} per partnership in {f.year}; the dashed grey line is "
                          "England (state-funded secondary). Rates are per 100 pupils."),
                 source=SOURCE, key="pex-rate-by-partnership")
+
+
+if __name__ == "__main__":
+    render()
