@@ -1,0 +1,186 @@
+"""The benchmark marts fct_dfe_area_year and dim_statistical_neighbours, on real warehouses.
+
+Expected values are read by hand from the CSVs in data/reference (and the fixture).
+"""
+
+from __future__ import annotations
+
+import duckdb
+import pytest
+from reference_helpers import FIXTURE_2023_24, SHIPPED, read
+
+from dashboard import warehouse
+from dashboard.ingest import reference
+
+GEO = "exclusions_by_geography: exclusions_la_leics_sn_em_eng_2006-07_to_2022-23.csv"
+NAT = "exclusions_national: exclusions_national_england_2006-07_to_2024-25.csv"
+LAIT_FILE = "lait_exclusion_and_fsm_rates_leics_sn_em_eng.csv"
+FIX = f"exclusions_by_geography: {FIXTURE_2023_24.name}"
+
+
+def build(path, files):
+    with warehouse.rewrite(path) as con:
+        for f in files:
+            reference.store(con, read(f))
+    return duckdb.connect(str(path), read_only=True)
+
+
+@pytest.fixture(scope="module")
+def shipped_db(tmp_path_factory):
+    con = build(tmp_path_factory.mktemp("ref") / "w.duckdb", SHIPPED)
+    yield con
+    con.close()
+
+
+@pytest.fixture(scope="module")
+def with_2023_24(tmp_path_factory):
+    con = build(tmp_path_factory.mktemp("ref") / "w.duckdb", (*SHIPPED, FIXTURE_2023_24))
+    yield con
+    con.close()
+
+
+def fact(con, year, area_code, metric):
+    """(value, value_symbol, source) of one mart row, or None when there is none."""
+    rows = con.execute("""
+        select value, value_symbol, source from fct_dfe_area_year
+        where academic_year = ? and area_code = ? and metric = ?
+    """, [year, area_code, metric]).fetchall()
+    assert len(rows) <= 1
+    return rows[0] if rows else None
+
+
+def test_marts_are_empty_not_failing_on_an_empty_warehouse(tmp_path):
+    with warehouse.rewrite(tmp_path / "w.duckdb"):
+        pass
+    con = duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True)
+    assert con.execute("select count(*) from fct_dfe_area_year").fetchone() == (0,)
+    assert con.execute("select count(*) from dim_statistical_neighbours").fetchone() == (0,)
+    columns = [c[0] for c in con.execute("describe fct_dfe_area_year").fetchall()]
+    assert columns == ["academic_year", "area_type", "area_code", "old_la_code", "area_name", "metric",
+                       "value", "value_symbol", "source"]
+
+
+def test_one_row_per_year_area_and_metric(shipped_db, with_2023_24):
+    for con in (shipped_db, with_2023_24):
+        total, distinct = con.execute("""
+            select count(*), count(distinct (academic_year, area_type, area_code, metric)) from fct_dfe_area_year
+        """).fetchone()
+        assert total == distinct > 0
+    metrics = {m for (m,) in shipped_db.execute("select distinct metric from fct_dfe_area_year").fetchall()}
+    assert metrics == {"pupils_on_roll", "permanent_exclusions", "pex_rate", "suspensions", "suspension_rate", "fsm_pct"}
+
+
+def test_leicestershire_2022_23_from_the_geography_file(shipped_db):
+    # CSV row: 855, E10000018, state-funded secondary, 46 schools, 44237, 56, 0.12659, 7672, 17.34295
+    assert fact(shipped_db, "2022/23", "E10000018", "pupils_on_roll") == (44237, None, GEO)
+    assert fact(shipped_db, "2022/23", "E10000018", "permanent_exclusions") == (56, None, GEO)
+    assert fact(shipped_db, "2022/23", "E10000018", "pex_rate") == (0.12659, None, GEO)
+    assert fact(shipped_db, "2022/23", "E10000018", "suspensions") == (7672, None, GEO)
+    assert fact(shipped_db, "2022/23", "E10000018", "suspension_rate") == (17.34295, None, GEO)
+    row = shipped_db.execute("""
+        select area_type, old_la_code, area_name from fct_dfe_area_year
+        where area_code = 'E10000018' and academic_year = '2022/23' and metric = 'pex_rate'
+    """).fetchone()
+    assert row == ("local_authority", "855", "Leicestershire")
+
+
+def test_2023_24_rates_are_filled_from_lait_where_no_geography_file_covers_the_year(shipped_db):
+    # LAIT SecPermEx / SecFixedEx 2023/24: Leicestershire 0.13274 / 21.24682,
+    # East Midlands 0.28250999999999998 / 27.631270000000001 (float noise removed).
+    assert fact(shipped_db, "2023/24", "E10000018", "pex_rate") == (0.13274, None, f"LAIT SecPermEx: {LAIT_FILE}")
+    assert fact(shipped_db, "2023/24", "E10000018", "suspension_rate") == (21.24682, None, f"LAIT SecFixedEx: {LAIT_FILE}")
+    assert fact(shipped_db, "2023/24", "E12000004", "pex_rate") == (0.28251, None, f"LAIT SecPermEx: {LAIT_FILE}")
+    assert fact(shipped_db, "2023/24", "E12000004", "suspension_rate") == (27.63127, None, f"LAIT SecFixedEx: {LAIT_FILE}")
+    # LAIT gives rates only: no counts for 2023/24.
+    assert fact(shipped_db, "2023/24", "E10000018", "pupils_on_roll") is None
+    # Years a geography file covers never take LAIT's value, even where LAIT has one.
+    assert fact(shipped_db, "2021/22", "E10000018", "pex_rate") == (0.04999, None, GEO)
+
+
+def test_east_midlands_from_the_geography_file(shipped_db):
+    # CSV: Regional, E12000004, 2022/23 state-funded secondary: 315346 pupils, 729 PEX, 0.23117
+    assert fact(shipped_db, "2022/23", "E12000004", "pupils_on_roll") == (315346, None, GEO)
+    assert fact(shipped_db, "2022/23", "E12000004", "pex_rate") == (0.23117, None, GEO)
+
+
+def test_england_uses_geography_then_the_national_file(shipped_db):
+    assert fact(shipped_db, "2022/23", "E92000001", "permanent_exclusions") == (8054, None, GEO)
+    assert fact(shipped_db, "2022/23", "E92000001", "pex_rate") == (0.22186, None, GEO)
+    # 2008/09: the geography file (5703) wins over the characteristic file (5553).
+    assert fact(shipped_db, "2008/09", "E92000001", "permanent_exclusions") == (5703, None, GEO)
+    # 2023/24 and 2024/25 only the national file has: 9298 / 3669933, 8291 / 3671427.
+    assert fact(shipped_db, "2023/24", "E92000001", "permanent_exclusions") == (9298, None, NAT)
+    assert fact(shipped_db, "2023/24", "E92000001", "pex_rate") == (0.25336, None, NAT)
+    assert fact(shipped_db, "2024/25", "E92000001", "pupils_on_roll") == (3671427, None, NAT)
+    assert fact(shipped_db, "2024/25", "E92000001", "pex_rate") == (0.22582, None, NAT)
+
+
+def test_fsm_pct_from_lait_with_census_year_2025_as_2024_25(shipped_db):
+    source = f"LAIT SecFSM: {LAIT_FILE}"
+    assert fact(shipped_db, "2024/25", "E10000018", "fsm_pct") == (17.2, None, source)
+    assert fact(shipped_db, "2024/25", "E12000004", "fsm_pct") == (25.0, None, source)
+    assert fact(shipped_db, "2024/25", "E92000001", "fsm_pct") == (25.8, None, source)
+    assert fact(shipped_db, "2020/21", "E12000004", "fsm_pct") == (17.4, None, source)  # census 2021
+    assert fact(shipped_db, "2015/16", "E10000018", "fsm_pct") == (7.2, None, source)  # census 2016
+
+
+def test_symbols_reach_the_mart_as_null_with_reason(shipped_db):
+    # Central Bedfordshire 2008/09: rate `z`; headcount is a real 0.
+    assert fact(shipped_db, "2008/09", "E06000056", "pex_rate") == (None, "z", GEO)
+    assert fact(shipped_db, "2008/09", "E06000056", "pupils_on_roll") == (0, None, GEO)
+    # Northamptonshire (928, abolished 2021): LAIT `-` for 2022/23, no geography row.
+    assert fact(shipped_db, "2022/23", "E10000021", "pex_rate") == (None, "-", f"LAIT SecPermEx: {LAIT_FILE}")
+
+
+def test_somerset_is_one_area_under_its_current_code(shipped_db, with_2023_24):
+    for con in (shipped_db, with_2023_24):
+        codes = con.execute("""
+            select distinct area_code, area_name from fct_dfe_area_year where old_la_code = '933'
+        """).fetchall()
+        assert codes == [("E06000066", "Somerset")]
+    # Shipped files only: 2021/22 from the geography file (published under E10000027),
+    # 2023/24 from LAIT (0.34921000000000002), FSM from LAIT matched on 933.
+    assert fact(shipped_db, "2021/22", "E06000066", "pex_rate") == (0.27396, None, GEO)
+    assert fact(shipped_db, "2023/24", "E06000066", "pex_rate") == (0.34921, None, f"LAIT SecPermEx: {LAIT_FILE}")
+    assert fact(shipped_db, "2024/25", "E06000066", "fsm_pct")[0] == 22.4
+
+
+def test_a_2023_24_geography_file_comes_before_lait(with_2023_24):
+    # Fixture (illustrative): Leicestershire 45000 pupils, 60 PEX, 0.13333 (60 / 45000 * 100).
+    assert fact(with_2023_24, "2023/24", "E10000018", "pupils_on_roll") == (45000, None, FIX)
+    assert fact(with_2023_24, "2023/24", "E10000018", "pex_rate") == (0.13333, None, FIX)
+    # England 2023/24 now comes from the fixture (the preview's real figures), not the national file.
+    assert fact(with_2023_24, "2023/24", "E92000001", "permanent_exclusions") == (9298, None, FIX)
+    # Somerset 2022/23 was replaced by the fixture's row; 2021/22 still from the 2022/23 release.
+    assert fact(with_2023_24, "2022/23", "E06000066", "pex_rate") == (0.24376, None, FIX)
+    assert fact(with_2023_24, "2021/22", "E06000066", "pex_rate") == (0.27396, None, GEO)
+    # Rutland's symbols: c for the PEX count and rate, low for suspensions.
+    assert fact(with_2023_24, "2023/24", "E06000017", "permanent_exclusions") == (None, "c", FIX)
+    assert fact(with_2023_24, "2023/24", "E06000017", "suspension_rate") == (None, "low", FIX)
+
+
+def test_statistical_neighbours_dimension(shipped_db):
+    rows = shipped_db.execute("""
+        select sn_model, is_latest_model, rank, sn_old_la_code, sn_new_la_code, sn_la_name
+        from dim_statistical_neighbours where focus_old_la_code = '855'
+        order by is_latest_model desc, rank
+    """).fetchall()
+    assert len(rows) == 20
+    assert [r[1] for r in rows] == [True] * 10 + [False] * 10
+    assert rows[0] == ("CSSNBT May 2025", True, 1, "916", "E10000013", "Gloucestershire")
+    # Somerset is listed under E10000027 but joins the mart under its current code.
+    assert rows[6] == ("CSSNBT May 2025", True, 7, "933", "E06000066", "Somerset")
+    assert rows[10][:4] == ("CSSNBT April 2021 (LGR version)", False, 1, "803")
+
+
+def test_every_latest_neighbour_has_benchmark_rows(shipped_db):
+    missing = shipped_db.execute("""
+        select n.sn_old_la_code
+        from dim_statistical_neighbours n
+        where n.is_latest_model
+            and not exists (
+                select 1 from fct_dfe_area_year f
+                where f.area_code = n.sn_new_la_code and f.metric = 'pex_rate' and f.academic_year = '2022/23'
+            )
+    """).fetchall()
+    assert missing == []
