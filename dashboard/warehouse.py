@@ -24,12 +24,16 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
-import pandas as pd
 
 from dashboard.ingest.contract import LOAD_ORDER, TABLES
 from dashboard.settings import QUERIES_DIR
+
+if TYPE_CHECKING:
+    # pandas costs more than a second to import here: `seip metrics` answers without it
+    import pandas as pd
 
 # Layers materialised as tables on every rewrite, in this order.
 BUILT_LAYERS = ("staging", "marts")
@@ -110,6 +114,27 @@ def run(con: duckdb.DuckDBPyConnection, name: str, **params: object) -> pd.DataF
 
     Raises QueryError for an unknown query, or a missing or unknown parameter.
     """
+    query = _checked(name, params)
+    cur = con.cursor()
+    try:
+        return cur.execute(query.sql, params or None).df()
+    finally:
+        cur.close()
+
+
+def run_records(con: duckdb.DuckDBPyConnection, name: str, **params: object) -> list[dict]:
+    """Like `run`, but rows as dicts of Python values, without pandas."""
+    query = _checked(name, params)
+    cur = con.cursor()
+    try:
+        cur.execute(query.sql, params or None)
+        columns = [d[0] for d in cur.description]
+        return [dict(zip(columns, row)) for row in cur.fetchall()]
+    finally:
+        cur.close()
+
+
+def _checked(name: str, params: dict) -> Query:
     try:
         query = queries()[name]
     except KeyError:
@@ -120,11 +145,7 @@ def run(con: duckdb.DuckDBPyConnection, name: str, **params: object) -> pd.DataF
         raise QueryError(
             f"query {name!r} takes {', '.join(query.params) or 'no parameters'}; "
             f"missing: {sorted(missing)}, unknown: {sorted(unknown)}")
-    cur = con.cursor()
-    try:
-        return cur.execute(query.sql, params or None).df()
-    finally:
-        cur.close()
+    return query
 
 
 def _build_order(layer_queries: list[Query]) -> list[Query]:
