@@ -1,0 +1,63 @@
+-- purpose: what each kind of provider was bought for in one year: placements started, their cost,
+--          cost per placement and per pupil-week, typical length, and how ended placements turned out
+-- params: $year, $partnership
+-- grain: one row per provider_type with any placement started or ended in the year
+-- reads: stg_seip__placements
+-- $partnership null means every partnership. Weeks of an ongoing placement run to the date the
+-- data runs to, so its cost per pupil-week falls as it goes on.
+
+with
+
+placements as (
+
+    select * from stg_seip__placements
+    where $partnership is null or partnership_code = $partnership
+
+),
+
+started as (
+
+    select
+        provider_type,
+        count(*) as placements_started,
+        sum(cost_gbp)::double as placement_cost_gbp,
+        sum(weeks)::double as pupil_weeks,
+        median(weeks)::double as median_weeks,
+    from placements
+    where start_year = $year
+    group by provider_type
+
+),
+
+ended as (
+
+    select
+        provider_type,
+        count(*) as placements_ended,
+        count(*) filter (where outcome = 'reintegrated') as placements_reintegrated,
+    from placements
+    where end_year = $year
+        and outcome <> 'ongoing'
+    group by provider_type
+
+),
+
+final as (
+
+    select
+        provider_type,
+        coalesce(started.placements_started, 0) as placements_started,
+        coalesce(started.placement_cost_gbp, 0) as placement_cost_gbp,
+        started.placement_cost_gbp / nullif(started.placements_started, 0) as cost_per_placement,
+        started.placement_cost_gbp / nullif(started.pupil_weeks, 0) as cost_per_pupil_week,
+        started.median_weeks,
+        coalesce(ended.placements_ended, 0) as placements_ended,
+        coalesce(ended.placements_reintegrated, 0) as placements_reintegrated,
+        100.0 * ended.placements_reintegrated / nullif(ended.placements_ended, 0) as reintegration_rate,
+    from started
+    full outer join ended using (provider_type)
+    order by placements_started desc, provider_type
+
+)
+
+select * from final

@@ -1,0 +1,41 @@
+-- purpose: what each provider costs against how often its pupils go back to mainstream, for the
+--          placements that ended in one year
+-- params: $year, $partnership
+-- grain: one row per provider (provider_name and provider_type) with a placement ended in the year
+-- reads: stg_seip__placements
+-- $partnership null means every partnership. Providers are organisations, not people.
+
+with
+
+placements as (
+
+    select * from stg_seip__placements
+
+),
+
+ended as (
+
+    select * from placements
+    where end_year = $year
+        and outcome <> 'ongoing'
+        and ($partnership is null or partnership_code = $partnership)
+
+),
+
+final as (
+
+    select
+        provider_name,
+        provider_type,
+        count(*) as placements_ended,
+        count(*) filter (where outcome = 'reintegrated') as placements_reintegrated,
+        sum(cost_gbp)::double as placement_cost_gbp,
+        sum(cost_gbp)::double / count(*) as cost_per_placement,
+        100.0 * count(*) filter (where outcome = 'reintegrated') / count(*) as reintegration_rate,
+    from ended
+    group by provider_name, provider_type
+    order by provider_name, provider_type
+
+)
+
+select * from final

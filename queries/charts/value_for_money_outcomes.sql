@@ -1,0 +1,34 @@
+-- purpose: the placements that ended well in one year (back in mainstream, or kept to the end of Y11),
+--          the denominator of the cost per successful outcome
+-- params: $year, $partnership
+-- grain: one row
+-- reads: stg_seip__placements
+-- $partnership null means every partnership
+
+with
+
+placements as (
+
+    select * from stg_seip__placements
+
+),
+
+ended as (
+
+    select * from placements
+    where end_year = $year
+        and outcome <> 'ongoing'
+        and ($partnership is null or partnership_code = $partnership)
+
+),
+
+final as (
+
+    select
+        count(*) as placements_ended,
+        count(*) filter (where outcome in ('reintegrated', 'sustained_to_end_y11')) as successful_outcomes,
+    from ended
+
+)
+
+select * from final
