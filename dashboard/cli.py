@@ -55,9 +55,13 @@ def cmd_demo(args, settings: Settings) -> int:
 
 
 def cmd_metrics(args, settings: Settings) -> int:
-    from dashboard.metrics import metrics_payload, payload_csv
+    from dashboard.metrics import UsageError, metrics_payload, payload_csv
 
-    payload = metrics_payload(settings, year=args.year, partnership=args.partnership, role=args.role)
+    try:
+        payload = metrics_payload(settings, year=args.year, partnership=args.partnership, role=args.role)
+    except UsageError as exc:
+        print(f"seip metrics: {exc}", file=sys.stderr)
+        return 2
     if args.format == "csv":
         sys.stdout.write(payload_csv(payload))
     else:

@@ -78,9 +78,11 @@ wide as (
 
 long as (
 
-    unpivot include nulls wide
-    on columns(* exclude (academic_year, area_type, area_code, area_name))
-    into name metric value value
+    -- include nulls: a metric that cannot be computed is a row with a null value, not no row
+    from wide
+    unpivot include nulls (
+        value for metric in (columns(* exclude (academic_year, area_type, area_code, area_name)))
+    )
 
 ),
 

@@ -1,0 +1,22 @@
+-- purpose: the partnership and MAT group codes a metrics request may name
+-- params: none
+-- grain: one row per partnership_code
+-- reads: stg_seip__partnerships
+
+with
+
+partnerships as (
+
+    select * from stg_seip__partnerships
+
+),
+
+final as (
+
+    select partnership_code
+    from partnerships
+    order by partnership_code
+
+)
+
+select * from final
