@@ -17,6 +17,7 @@ pupils (all invented), built through the real `warehouse.rewrite`.
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -57,18 +58,33 @@ def build_small(path: Path, *, synthetic: bool = True) -> Path:
     return path
 
 
-@pytest.fixture
-def small_db(tmp_path) -> Path:
-    """A fresh small synthetic warehouse, private to the test."""
-    return build_small(tmp_path / "seip.duckdb")
+ACCOUNTS = (("lena", "commissioner", None), ("chris", "chair", "NTH"),
+            ("hana", "head", "100001"), ("gwen", "governor", "100001"))
 
 
-@pytest.fixture
-def accounts_db(small_db) -> Path:
-    """The small warehouse with one account per role (password PASSWORD for all)."""
+@pytest.fixture(scope="session")
+def _small_template(tmp_path_factory) -> Path:
+    return build_small(tmp_path_factory.mktemp("small") / "seip.duckdb")
+
+
+@pytest.fixture(scope="session")
+def _accounts_template(tmp_path_factory, _small_template) -> Path:
     from dashboard import auth
 
-    for name, role, scope in (("lena", "commissioner", None), ("chris", "chair", "NTH"),
-                              ("hana", "head", "100001"), ("gwen", "governor", "100001")):
-        auth.add_user(small_db, name, role, scope, PASSWORD)
-    return small_db
+    path = tmp_path_factory.mktemp("accounts") / "seip.duckdb"
+    shutil.copyfile(_small_template, path)
+    for name, role, scope in ACCOUNTS:
+        auth.add_user(path, name, role, scope, PASSWORD)
+    return path
+
+
+@pytest.fixture
+def small_db(tmp_path, _small_template) -> Path:
+    """A fresh copy of the small synthetic warehouse, private to the test (no accounts, no audit)."""
+    return Path(shutil.copyfile(_small_template, tmp_path / "seip.duckdb"))
+
+
+@pytest.fixture
+def accounts_db(tmp_path, _accounts_template) -> Path:
+    """A fresh copy of the small warehouse with one account per role (ACCOUNTS; password PASSWORD)."""
+    return Path(shutil.copyfile(_accounts_template, tmp_path / "seip.duckdb"))
