@@ -20,6 +20,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 from pathlib import Path
 
 import duckdb
@@ -124,8 +125,6 @@ KEYS: dict[str, tuple[str, ...]] = {
     "ref_statistical_neighbours": ("sn_model", "focus_old_la_code"),
 }
 
-# The key column standing for an area: the old LA code for an LA, else the area code.
-AREA_KEY = "coalesce(old_la_code, area_code)"
 
 
 @dataclass
@@ -175,18 +174,17 @@ class _Reader:
     def warning(self, row: int | None, column: str | None, value: str | None, rule: str, message: str) -> None:
         self.problems.append(warning(self.table, self.name, row, column, value, rule, message))
 
-    def measure(self, out: dict, row: int, rec: dict, column: str, target: str | None = None) -> None:
-        """Store `column` as a number and its symbol under `target` (default: the same name)."""
-        target = target or column
+    def measure(self, out: dict, row: int, rec: dict, column: str) -> None:
+        """Put `column` in `out` as a number, or as NULL beside its DfE symbol in `<column>_symbol`."""
         raw = rec.get(column, "")
-        out[target], out[f"{target}_symbol"] = None, None
+        out[column], out[f"{column}_symbol"] = None, None
         if raw == "":
             return
         if raw.lower() in SYMBOLS:
-            out[f"{target}_symbol"] = raw.lower()
+            out[f"{column}_symbol"] = raw.lower()
             return
         try:
-            out[target] = _number(raw)
+            out[column] = _number(raw)
         except ValueError:
             self.error(row, column, raw, "bad_dfe_value",
                        "a DfE figure is a number or one of the symbols z, x, c, low, u, : or -")
@@ -409,27 +407,28 @@ def _unread(layout: _Layout, name: str, row: int | None, rule: str, message: str
     return RefFile(layout.kind, name, {layout.table: _frame(layout.table, [])}, [problem], 0)
 
 
-_INTEGER_COLUMNS = {"source_row", "census_year", "rank"}
-
-
-def _frame(table: str, rows: list[dict]) -> pd.DataFrame:
-    """Rows as a DataFrame with the table's columns in order and typed for DuckDB."""
+@cache
+def _schema(table: str) -> dict[str, str]:
+    """Column name -> DuckDB type of a ref_* table, in table order, as the DDL states it."""
     con = duckdb.connect()
     try:
         for stmt in DDL:
             con.execute(stmt)
-        columns = [c[0] for c in con.execute(f"describe {table}").fetchall()]
-        types = dict(con.execute(f"select column_name, column_type from (describe {table})").fetchall())
+        return dict(con.execute(f"select column_name, column_type from (describe {table})").fetchall())
     finally:
         con.close()
-    frame = pd.DataFrame(rows, columns=columns)
-    for col in columns:
-        if col in _INTEGER_COLUMNS:
-            frame[col] = frame[col].astype("Int64")
-        elif types[col] == "DOUBLE":
-            frame[col] = frame[col].astype("Float64")
-        elif types[col] == "VARCHAR":
-            frame[col] = frame[col].astype("str")
+
+
+_DTYPES = {"INTEGER": "Int64", "DOUBLE": "Float64", "VARCHAR": "str"}
+
+
+def _frame(table: str, rows: list[dict]) -> pd.DataFrame:
+    """Rows as a DataFrame with the table's columns in order and typed for DuckDB."""
+    schema = _schema(table)
+    frame = pd.DataFrame(rows, columns=list(schema))
+    for col, sql_type in schema.items():
+        if sql_type in _DTYPES:
+            frame[col] = frame[col].astype(_DTYPES[sql_type])
     return frame
 
 
@@ -446,7 +445,9 @@ def store(con: duckdb.DuckDBPyConnection, ref: RefFile) -> int:
         view = f"_incoming_{table}"
         con.register(view, frame)
         try:
-            key = ", ".join(AREA_KEY + " as area_key" if k == "area_key" else k for k in KEYS[table])
+            # area_key stands for an area: the old LA code for an LA, else the area code.
+            key = ", ".join("coalesce(old_la_code, area_code) as area_key" if k == "area_key" else k
+                            for k in KEYS[table])
             match = " and ".join(
                 "coalesce(t.old_la_code, t.area_code) is not distinct from k.area_key" if k == "area_key"
                 else f"t.{k} = k.{k}"
