@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 
@@ -13,4 +15,22 @@ def demo_db(tmp_path_factory):
     path = tmp_path_factory.mktemp("demo") / "seip.duckdb"
     result = build_demo(path)
     assert result.ok, result.summary()
+    return path
+
+
+METRICS_SMALL = Path(__file__).resolve().parent / "fixtures" / "metrics_small"
+
+
+@pytest.fixture(scope="session")
+def metrics_db(tmp_path_factory) -> Path:
+    """A warehouse holding tests/fixtures/metrics_small (export + DfE rows), imported by the real importer.
+
+    Every metric of this fixture is worked out by hand in tests/metrics/; read it, never write it.
+    """
+    from dashboard.ingest.importer import import_paths
+
+    path = tmp_path_factory.mktemp("metrics_small") / "seip.duckdb"
+    result = import_paths([METRICS_SMALL, *sorted((METRICS_SMALL / "reference").glob("*.csv"))], path)
+    assert result.ok, result.summary()
+    assert not result.warnings, [p.as_text() for p in result.warnings]
     return path
