@@ -8,7 +8,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import PASSWORD
+from auth_helpers import PASSWORD
 
 from dashboard import auth
 from dashboard.cli import main

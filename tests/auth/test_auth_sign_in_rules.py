@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import PASSWORD
+from auth_helpers import PASSWORD
 
 from dashboard import audit, auth
 from dashboard.access import Viewer
@@ -122,7 +122,7 @@ def test_unknown_audit_action_is_refused(small_db):
 
 
 def test_synthetic_flag(tmp_path):
-    from conftest import build_small
+    from auth_helpers import build_small
 
     assert auth.is_synthetic(build_small(tmp_path / "demo.duckdb"))
     assert not auth.is_synthetic(build_small(tmp_path / "real.duckdb", synthetic=False))
