@@ -1,0 +1,187 @@
+"""Disclosure control for governors: primary (1-4), 0 and 5 shown, derived figures, secondary suppression."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+
+from dashboard import metrics, warehouse
+from dashboard.disclosure import base_counts, suppress, suppress_rows
+from dashboard.settings import Settings
+
+CAT = metrics.catalogue()
+
+
+def row(metric, value, code="NTH", year="2023/24", area_type="partnership"):
+    return {"metric": metric, "academic_year": year, "area_type": area_type, "area_code": code, "value": value}
+
+
+def shown(rows):
+    return {(r["metric"], r["academic_year"], r["area_type"], r["area_code"]): (r["value"], r["suppressed"])
+            for r in rows}
+
+
+def test_counts_1_to_4_suppressed_0_and_5_shown():
+    rows = [row("permanent_exclusions", v, year=f"20{20 + v}/{21 + v}") for v in (0, 1, 2, 3, 4, 5)]
+    got = shown(suppress_rows(rows, 4, CAT))
+    assert [got[("permanent_exclusions", f"20{20 + v}/{21 + v}", "partnership", "NTH")] for v in range(6)] == [
+        (0, False), (None, True), (None, True), (None, True), (None, True), (5, False)]
+
+
+def test_threshold_is_a_setting():
+    rows = [row("referrals", 5), row("referrals", 9, year="2024/25"), row("referrals", 10, year="2025/26")]
+    assert [r["suppressed"] for r in suppress_rows(rows, 9, CAT)] == [True, True, False]
+    assert [r["suppressed"] for r in suppress_rows(rows, 0, CAT)] == [False, False, False]
+
+
+def test_derived_figures_that_would_reveal_a_small_count_are_suppressed():
+    rows = [
+        row("permanent_exclusions", 2), row("pex_rate", 0.11), row("pupils_on_roll", 1800),
+        row("exclusions_avoided_vs_england", 2.56), row("cost_per_exclusion_avoided", 4000.0),
+        row("placements_started", 3), row("placement_cost_gbp", 9000.0), row("cost_per_placement", 3000.0),
+        row("referred_pupils", 12), row("pex_after_referral", 2), row("avoidance_rate", 83.3),
+        row("placements_ended", 10), row("placements_reintegrated", 3), row("reintegration_rate", 30.0),
+        row("suspensions", 40), row("suspension_rate", 2.2),
+    ]
+    got = shown(suppress_rows(rows, 4, CAT))
+    hidden = {k[0] for k, (_, s) in got.items() if s}
+    assert hidden == {
+        "permanent_exclusions", "pex_rate", "exclusions_avoided_vs_england", "cost_per_exclusion_avoided",
+        "placements_started", "cost_per_placement",
+        "pex_after_referral", "avoidance_rate",
+        "placements_reintegrated", "reintegration_rate",
+    }
+    assert got[("placement_cost_gbp", "2023/24", "partnership", "NTH")] == (9000.0, False)
+    assert got[("suspension_rate", "2023/24", "partnership", "NTH")] == (2.2, False)
+
+
+def test_cost_per_exclusion_avoided_follows_permanent_exclusions_through_exclusions_avoided():
+    assert base_counts("cost_per_exclusion_avoided", CAT) == {"permanent_exclusions"}
+    assert base_counts("avoidance_rate", CAT) == {"referred_pupils", "pex_after_referral"}
+    assert base_counts("funding_gbp", CAT) == frozenset()
+
+
+def test_one_small_partnership_alone_takes_the_next_smallest_with_it():
+    # STH 2 is suppressed; ALL 16 shown: NTH (5) is the next smallest non-zero, so it goes too.
+    # MAT1's 0 is not chosen: STH + MAT1 = 16 - 5 - 9 = 2, and a secondary cell is 0 or >= 5,
+    # so MAT1 would be read as 0 and STH as 2
+    rows = [row("permanent_exclusions", 5, "NTH"), row("permanent_exclusions", 2, "STH"),
+            row("permanent_exclusions", 0, "MAT1"), row("permanent_exclusions", 9, "EST"),
+            row("permanent_exclusions", 16, "ALL", area_type="la_total"),
+            row("pex_rate", 0.28, "NTH")]
+    got = shown(suppress_rows(rows, 4, CAT))
+    y = "2023/24"
+    assert got[("permanent_exclusions", y, "partnership", "STH")] == (None, True)
+    assert got[("permanent_exclusions", y, "partnership", "NTH")] == (None, True)
+    assert got[("pex_rate", y, "partnership", "NTH")] == (None, True)
+    assert got[("permanent_exclusions", y, "partnership", "MAT1")] == (0, False)
+    assert got[("permanent_exclusions", y, "partnership", "EST")] == (9, False)
+    assert got[("permanent_exclusions", y, "la_total", "ALL")] == (16, False)
+
+
+def test_secondary_tie_broken_by_code():
+    rows = [row("referrals", 7, "ZED"), row("referrals", 7, "ABC"), row("referrals", 1, "STH"),
+            row("referrals", 15, "ALL", area_type="la_total")]
+    hidden = {r["area_code"] for r in suppress_rows(rows, 4, CAT) if r["suppressed"]}
+    assert hidden == {"STH", "ABC"}
+
+
+def test_secondary_falls_back_to_the_la_total_when_the_others_are_0():
+    # referred_pupils: the la_total counts distinct pupils, so here it is 6 while STH is 3
+    # and the others 0; 6 is shown by the count rule, yet would give STH away with the zeros
+    rows = [row("referred_pupils", 3, "STH"), row("referred_pupils", 0, "NTH"),
+            row("referred_pupils", 6, "ALL", area_type="la_total")]
+    hidden = {r["area_code"] for r in suppress_rows(rows, 4, CAT) if r["suppressed"]}
+    assert hidden == {"STH", "ALL"}
+
+
+def test_no_secondary_when_two_are_suppressed_or_the_total_is():
+    two = [row("suspensions", 1, "NTH"), row("suspensions", 5, "STH"), row("suspensions", 1, "MAT1"),
+           row("suspensions", 7, "ALL", area_type="la_total")]
+    assert {r["area_code"] for r in suppress_rows(two, 4, CAT) if r["suppressed"]} == {"NTH", "MAT1"}
+    total_small = [row("suspensions", 1, "NTH"), row("suspensions", 0, "STH"), row("suspensions", 0, "MAT1"),
+                   row("suspensions", 1, "ALL", area_type="la_total")]
+    assert {r["area_code"] for r in suppress_rows(total_small, 4, CAT) if r["suppressed"]} == {"NTH", "ALL"}
+
+
+def test_published_dfe_figures_and_nulls_are_left_alone():
+    rows = [row("permanent_exclusions", 3, "E10000018", area_type="local_authority"),
+            row("pex_rate", 0.01, "E10000018", area_type="local_authority"),
+            row("permanent_exclusions", None, "NTH"), row("pex_rate", None, "NTH")]
+    out = suppress_rows(rows, 4, CAT)
+    assert [(r["value"], r["suppressed"]) for r in out] == [(3, False), (0.01, False), (None, False), (None, False)]
+
+
+def test_suppress_frame_gives_nan_and_true():
+    frame = pd.DataFrame([row("referrals", 2.0), row("referrals", 6.0, "STH"), row("pupils_on_roll", 3.0)])
+    out = suppress(frame, 4, CAT)
+    assert list(out.columns) == ["metric", "academic_year", "area_type", "area_code", "value", "suppressed"]
+    assert math.isnan(out["value"].iloc[0]) and out["suppressed"].tolist() == [True, False, False]
+    assert out["value"].iloc[1:].tolist() == [6.0, 3.0]
+    assert out["value"].dtype == "float64" and out["suppressed"].dtype == bool
+
+
+# ------------------------------------------------------------- on the fixture warehouse
+
+def _governor(metrics_db, **kwargs):
+    con = warehouse.open_read_only(metrics_db)
+    try:
+        frame = metrics.compute(con, Settings(db_path=metrics_db), role="governor", **kwargs)
+    finally:
+        con.close()
+    return {(r.metric, r.academic_year, r.area_code): (None if math.isnan(r.value) else r.value, r.suppressed)
+            for r in frame.itertuples()}
+
+
+def test_governor_view_of_the_fixture(metrics_db):
+    got = _governor(metrics_db)
+    y = "2023/24"
+    # permanent exclusions 2023/24: NTH 5, STH 2, MAT1 0, ALL 7. STH alone is small and ALL is
+    # shown, so NTH (next smallest non-zero) is suppressed as well; 0 stays 0
+    assert got[("permanent_exclusions", y, "STH")] == (None, True)
+    assert got[("permanent_exclusions", y, "NTH")] == (None, True)
+    assert got[("permanent_exclusions", y, "MAT1")] == (0, False)
+    assert got[("permanent_exclusions", y, "ALL")] == (7, False)
+    for derived in ("pex_rate", "exclusions_avoided_vs_england", "cost_per_exclusion_avoided"):
+        assert got[(derived, y, "STH")] == (None, True)
+        assert got[(derived, y, "NTH")] == (None, True)
+    assert got[("pex_rate", y, "ALL")] == (pytest.approx(100 * 7 / 3520), False)
+    # suspensions 2023/24: NTH 1, STH 5, MAT1 1, ALL 7: two small ones, no secondary needed
+    assert got[("suspensions", y, "STH")] == (5, False)
+    assert got[("suspensions", y, "NTH")] == (None, True)
+    assert got[("suspensions", y, "MAT1")] == (None, True)
+    assert got[("suspension_rate", y, "STH")] == (pytest.approx(100 * 5 / 1200), False)
+    # 2022/23 placements started NTH 2, STH 1, MAT1 1, ALL 4: all small; their costs stay, averages go
+    for code in ("NTH", "STH", "MAT1", "ALL"):
+        assert got[("placements_started", "2022/23", code)] == (None, True)
+        assert got[("cost_per_placement", "2022/23", code)] == (None, True)
+    assert got[("placement_cost_gbp", "2022/23", "ALL")] == (12200.5, False)
+    # 2024/25: ALL permanent exclusions 1 is itself small, so nothing to protect by subtraction
+    assert got[("permanent_exclusions", "2024/25", "NTH")] == (None, True)
+    assert got[("permanent_exclusions", "2024/25", "ALL")] == (None, True)
+    assert got[("permanent_exclusions", "2024/25", "STH")] == (0, False)
+    # never suppressed: pupils, funding, DfE figures
+    assert got[("pupils_on_roll", y, "MAT1")] == (520, False)
+    assert got[("funding_gbp", y, "STH")] == (510000, False)
+    assert got[("permanent_exclusions", "2022/23", "E10000018")] == (56, False)
+
+
+def test_a_partnership_filter_cannot_undo_secondary_suppression(metrics_db):
+    # NTH's 5 is hidden only because of STH's 2: asking for NTH alone must not reveal it
+    got = _governor(metrics_db, partnership="NTH", year="2023/24")
+    assert got[("permanent_exclusions", "2023/24", "NTH")] == (None, True)
+    assert {code for (_, _, code) in got} == {"NTH", "ALL", "E10000018", "E12000004", "E92000001", "SN_MEDIAN"}
+
+
+@pytest.mark.parametrize("role", ["commissioner", "chair", "head"])
+def test_other_roles_see_every_aggregate(metrics_db, role):
+    con = warehouse.open_read_only(metrics_db)
+    try:
+        frame = metrics.compute(con, Settings(db_path=metrics_db), role=role)
+    finally:
+        con.close()
+    assert not frame["suppressed"].any()
+    assert frame.set_index(["metric", "academic_year", "area_code"]).loc[
+        ("permanent_exclusions", "2023/24", "STH"), "value"] == 2
