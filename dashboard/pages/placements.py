@@ -1,14 +1,86 @@
-"""Placements and costs: What do we buy and what does it achieve?"""
+"""Placements and costs: what do we buy, and what does it achieve?
+
+Placements started by kind of provider and what they cost (per placement and per
+pupil-week), how long they last, how they end, each provider's cost against how often its
+pupils go back to mainstream, and the spend over the years.
+"""
 
 from __future__ import annotations
 
-from dashboard.components import page
+import streamlit as st
+
+from dashboard.charts import overview
+from dashboard.charts import placements as charts
+from dashboard.components import data, filters, kpi, page
+from dashboard.components.chart_panel import chart_panel
+
+SOURCE = "partnership exports (placements, referrals, schools)"
+HEADLINES = ("placements_started", "placement_cost_gbp", "cost_per_placement", "reintegration_rate")
+PROVIDER_COUNTS = ("placements_started", "placements_ended", "placements_reintegrated")
 
 
 def render() -> None:
-    """Draw the page (coming: being built now)."""
-    page.header("Placements and costs", "What do we buy and what does it achieve?")
-    page.no_data("This page is coming: it is being built now.")
+    """Draw the page."""
+    page.header("Placements and costs", "What do we buy, and what does it achieve?")
+    f = filters.year_and_partnership()
+    if f.year is None:
+        page.no_data("There is no partnership data in the warehouse yet: import an export first.")
+        return
+    frame = data.metrics()
+    headlines = [overview.headline(frame, data.metric_info(m), f.year, f.area_type, f.area_code)
+                 for m in HEADLINES]
+    kpi.kpi_row(headlines, per_row=4)
+
+    params = {"year": f.year, "partnership": f.partnership}
+    by_type = data.fetch_counts("placements_by_provider_type", PROVIDER_COUNTS, **params)
+    where = f.partnership_name.lower() if f.partnership is None else f.partnership_name
+    if by_type.empty:
+        page.no_data(f"No placements started or ended in {f.year} for {where}.")
+        return
+
+    fig, table = charts.spend_by_provider_type(by_type)
+    top = table.dropna(subset=["placement_cost_gbp"]).sort_values("placement_cost_gbp", ascending=False)
+    title = (f"Most placement spend in {f.year} went to {top["provider"].iloc[0]}"
+             if not top.empty else f"Placement spend by provider type, {f.year}")
+    chart_panel(fig, table, title=title,
+                caption=(f"Cost of the placements started in {f.year} for {where}, by kind of "
+                         "provider; the table adds counts, unit costs and reintegration."),
+                source=SOURCE, key="spend-by-provider-type")
+
+    fig, table = charts.unit_costs_by_provider_type(by_type)
+    chart_panel(fig, table, title=f"Cost per placement and per pupil-week, {f.year}",
+                caption=("A pupil-week is one pupil in a placement for one week. Placements still "
+                         "running count the weeks so far, so their weekly cost falls as they go on."),
+                source=SOURCE, key="unit-costs-by-provider-type")
+
+    outcomes = data.fetch_counts("placements_outcomes", ("placements_ended",), **params)
+    fig, table = charts.outcomes_by_provider_type(outcomes)
+    sentence = charts.reintegration_sentence(by_type)
+    chart_panel(fig, table, title=f"How placements that ended in {f.year} turned out",
+                caption=(sentence + " " if sentence else "")
+                + "Share of each provider type's ended placements by outcome; reintegrated means "
+                  "back in a mainstream school.",
+                source=SOURCE, key="outcomes-by-provider-type")
+
+    lengths = data.fetch_counts("placements_durations", ("placements_ended",), **params)
+    fig, table = charts.durations(lengths)
+    chart_panel(fig, table, title=f"How long placements that ended in {f.year} lasted",
+                caption="Placements ended in the year by length: a half term is about 6 weeks, a school year 39.",
+                source=SOURCE, key="placement-durations")
+
+    providers = data.fetch_counts("placements_providers", ("placements_ended", "placements_reintegrated"),
+                                  **params)
+    fig, table = charts.cost_against_reintegration(providers)
+    chart_panel(fig, table, title=f"Cost per placement against reintegration, by provider, {f.year}",
+                caption=("Each bubble is a provider, sized by its placements that ended in the year; "
+                         "higher and further left is better value."),
+                source=SOURCE, key="cost-against-reintegration")
+
+    history = data.fetch_counts("placements_trend", ("placements_started",), partnership=f.partnership)
+    fig, table = charts.trend(history)
+    chart_panel(fig, table, title="Placement spend over the years, by provider type",
+                caption=f"Cost of placements started each year for {where}, by kind of provider.",
+                source=SOURCE, key="placement-spend-trend")
 
 
 if __name__ == "__main__":
