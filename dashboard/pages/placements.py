@@ -40,7 +40,7 @@ def render() -> None:
 
     fig, table = charts.spend_by_provider_type(by_type)
     top = table.dropna(subset=["placement_cost_gbp"]).sort_values("placement_cost_gbp", ascending=False)
-    title = (f"Most placement spend in {f.year} went to {top["provider"].iloc[0]}"
+    title = (f"Most placement spend in {f.year} went to {top['provider'].iloc[0]}"
              if not top.empty else f"Placement spend by provider type, {f.year}")
     chart_panel(fig, table, title=title,
                 caption=(f"Cost of the placements started in {f.year} for {where}, by kind of "
