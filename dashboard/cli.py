@@ -71,7 +71,7 @@ def cmd_metrics(args, settings: Settings) -> int:
 
 def cmd_serve(args, settings: Settings) -> int:
     env = dict(os.environ, SEIP_DB=str(settings.db_path.resolve()))
-    cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py"),
+    cmd = [sys.executable, "-m", "dashboard.components.launch", "run", str(ROOT / "dashboard" / "app.py"),
            "--server.port", str(args.port), "--server.headless", "true",
            "--browser.gatherUsageStats", "false"]
     if args.address:

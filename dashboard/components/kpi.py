@@ -24,6 +24,8 @@ def delta_text(h: Headline) -> str | None:
 def kpi_card(h: Headline) -> None:
     """One bordered card for a headline figure."""
     with st.container(border=True):
+        # the label goes above as text: st.metric cuts a long label to one line
+        st.markdown(f"**{h.label}**")
         st.metric(
             h.label,
             h.show(h.value, suppressed=h.suppressed),
@@ -31,6 +33,7 @@ def kpi_card(h: Headline) -> None:
             delta_color=_DELTA_COLOUR.get(h.polarity, "off"),
             chart_data=[v for _, v in h.trend] if len(h.trend) > 1 else None,
             chart_type="line",
+            label_visibility="collapsed",
             help=f"Trend line: {', '.join(y for y, _ in h.trend)}" if len(h.trend) > 1 else None,
         )
         st.caption(h.sentence)

@@ -1,0 +1,130 @@
+"""Serve a warehouse with `seip serve` and drive Debian's Chromium over it (used by the
+browser tests and by anyone who wants screenshots: `python tests/browser/harness.py DB`)."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+SCREENSHOTS = Path(__file__).parent / "screenshots"
+
+# url_path -> the least number of plotly charts the page draws on the demo data
+PAGES = {
+    "overview": 1,
+    "exclusion-avoidance": 5,
+    "placements-and-costs": 1,
+    "funding-and-deprivation": 1,
+    "value-for-money": 1,
+    "benchmarks": 3,
+    "school-view": 1,
+    "data-and-definitions": 0,
+}
+DEFAULT_PAGE = "overview"
+TIMEOUT_MS = 30_000
+
+
+def free_port() -> int:
+    """A TCP port nobody is listening on right now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def serve(db: Path, port: int | None = None) -> Iterator[str]:
+    """Run `seip serve` on `db` until the block ends; yield its base URL once it is healthy."""
+    port = port or free_port()
+    env = dict(os.environ, SEIP_AUTH="none", SEIP_DB=str(db))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "dashboard.cli", "serve", "--db", str(db), "--port", str(port),
+         "--address", "127.0.0.1"],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if proc.poll() is not None:
+                raise RuntimeError(f"seip serve exited: {proc.stderr.read().decode()[-2000:]}")
+            with contextlib.suppress(OSError):
+                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as r:
+                    if r.status == 200:
+                        break
+            if time.monotonic() > deadline:
+                raise RuntimeError("seip serve did not become healthy within 60 s")
+            time.sleep(0.3)
+        yield base
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+
+
+def launch(playwright):
+    """Debian's Chromium, headless, with the flags this machine needs."""
+    return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+
+
+def settle(page, charts: int = 0) -> None:
+    """Wait until the script has finished, nothing is stale, and `charts` plotly charts have drawn."""
+    page.wait_for_selector("[data-testid=stApp][data-test-script-state=notRunning]",
+                           timeout=TIMEOUT_MS)
+    page.wait_for_function("document.querySelectorAll('[data-stale=true]').length === 0",
+                           timeout=TIMEOUT_MS)
+    if charts:
+        page.wait_for_function(
+            f"document.querySelectorAll('.js-plotly-plot .main-svg').length >= {charts}",
+            timeout=TIMEOUT_MS)
+
+
+def visit(page, base: str, url_path: str, charts: int = 0, query: str = "") -> None:
+    """Open one dashboard page and wait for it to settle (the default page lives at `/`)."""
+    path = "" if url_path == DEFAULT_PAGE else url_path
+    page.goto(f"{base}/{path}{query}", timeout=TIMEOUT_MS)
+    settle(page, charts)
+
+
+def screenshot(page, path: Path) -> None:
+    """Save the whole page: Streamlit scrolls inside its main pane, so grow the viewport to fit."""
+    width = page.viewport_size["width"]
+    height = page.evaluate(
+        "Math.max(...[...document.querySelectorAll('[data-testid=stMain], [data-testid=stAppViewContainer]')]"
+        ".map(e => e.scrollHeight), 600)")
+    page.set_viewport_size({"width": width, "height": min(int(height), 12_000)})
+    page.wait_for_timeout(800)
+    page.screenshot(path=path, full_page=True)
+
+
+if __name__ == "__main__":
+    from playwright.sync_api import sync_playwright
+
+    db = Path(sys.argv[1])
+    only = sys.argv[2:] or list(PAGES)
+    SCREENSHOTS.mkdir(exist_ok=True)
+    with serve(db) as base, sync_playwright() as p:
+        browser = launch(p)
+        for width, height in ((1280, 900), (390, 844)):
+            page = browser.new_page(viewport={"width": width, "height": height})
+            for url_path in only:
+                visit(page, base, url_path, PAGES[url_path])
+                errors = page.locator("[data-testid=stException]").count()
+                screenshot(page, SCREENSHOTS / f"{url_path}-{width}.png")
+                page.set_viewport_size({"width": width, "height": height})
+                print(url_path, width, "exceptions:", errors,
+                      "charts:", page.locator(".js-plotly-plot").count())
+            page.close()
+        browser.close()
