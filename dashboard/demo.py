@@ -410,7 +410,9 @@ class _Demo:
         dates = sorted(rng.choice(days) for _ in schools)
         for u, d in zip(schools, dates):
             pupil = self._referred_pupil(rng, yi, u, d)
-            panel = _school_day_on_or_after(all_days, d + timedelta(rng.randint(7, 28))) or all_days[-1]
+            target = d + timedelta(rng.randint(7, 28))
+            # Panels kept meeting (online) while schools were closed to most pupils.
+            panel = _school_day_on_or_after(all_days, target) or _weekday_on_or_before(target)
             decision = _pick(rng, self.school_group[pupil.urn].decisions)
             referral = {
                 "referral_id": f"R{len(self.referrals) + 1:06d}", "pupil_ref": pupil.ref,
@@ -655,6 +657,11 @@ def _cell(value: object) -> str:
 
 def render() -> dict[str, bytes]:
     """Every demo file's name and bytes: one CSV per contract table, plus README.txt."""
+    return dict(_rendered())
+
+
+@cache
+def _rendered() -> tuple[tuple[str, bytes], ...]:
     rows = _Demo().build()
     files: dict[str, bytes] = {}
     for name in LOAD_ORDER:
@@ -666,7 +673,7 @@ def render() -> dict[str, bytes]:
             writer.writerow([_cell(row[c]) for c in columns])
         files[f"{name}.csv"] = buf.getvalue().encode("utf-8")
     files["README.txt"] = TABLE_NOTE.format(seed=SEED, as_at=DATA_AS_AT.isoformat()).encode("utf-8")
-    return files
+    return tuple(files.items())
 
 
 def _write_if_changed(path: Path, data: bytes) -> None:
