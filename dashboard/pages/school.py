@@ -1,14 +1,90 @@
-"""School view: How is my school doing within the partnership?"""
+"""School view: how is my school doing within the partnership?
+
+One school's referrals, placements, exclusions and costs in the chosen year, against its
+partnership and against schools with a similar share of pupils on free school meals (within
+3 percentage points), and over the years; pupil-level records for those allowed to see them.
+"""
 
 from __future__ import annotations
 
-from dashboard.components import page
+import streamlit as st
+
+from dashboard.charts import school as charts
+from dashboard.charts import theme
+from dashboard.charts.overview import previous_year
+from dashboard.components import data, filters, page, signin
+from dashboard.components.chart_panel import chart_panel
+
+SOURCE = "partnership exports (school census, referrals, placements, exclusions)"
+FSM_BAND = 3.0
+CARDS = (("referrals", "Referrals", "neutral"), ("placements_started", "Placements started", "neutral"),
+         ("permanent_exclusions", "Permanent exclusions", "lower"), ("suspensions", "Suspensions", "lower"))
+
+
+def _cards(table, previous) -> None:
+    """The school's counts this year, with the change since last year where both can be shown."""
+    now = table.set_index("measure")
+    before = None if previous is None else previous.set_index("measure")
+    for column, (measure, label, polarity) in zip(st.columns(len(CARDS)), CARDS, strict=True):
+        value, hidden = now.loc[measure, "school"], bool(now.loc[measure, "school_suppressed"])
+        delta = None
+        if before is not None and not hidden and not bool(before.loc[measure, "school_suppressed"]):
+            old = before.loc[measure, "school"]
+            if value == value and old == old:
+                delta = int(value - old)
+        with column, st.container(border=True):
+            st.metric(label, theme.format_value(None if value != value else value, "", 0, suppressed=hidden),
+                      None if delta is None else f"{delta:+d} since last year",
+                      delta_color="inverse" if polarity == "lower" else "off")
 
 
 def render() -> None:
-    """Draw the page (coming: being built now)."""
+    """Draw the page."""
     page.header("School view", "How is my school doing within the partnership?")
-    page.no_data("This page is coming: it is being built now.")
+    summary = data.fetch("school_year_summary")
+    if summary.empty:
+        page.no_data("There are no schools in the warehouse yet: import an export first.")
+        return
+    names = summary.drop_duplicates("urn").set_index("urn")["school_name"].to_dict()
+    left, right = st.columns(2)
+    with left:
+        year = filters.year_filter(summary["academic_year"].dropna().unique().tolist())
+    with right:
+        urn = filters.school_filter(names)
+    name = names[urn]
+    viewer = data.viewer()
+    governor = viewer.role == "governor"
+    max_count = data.settings().suppress_max if governor else None
+
+    table = charts.comparison(summary, urn, year, band=FSM_BAND, max_count=max_count)
+    if table[list(charts.GROUPS[:1])].isna().all().all() and not table["school_suppressed"].any():
+        page.no_data(f"{name} has no census return or recorded events in {year}.")
+    else:
+        partnership = summary.loc[summary["urn"] == urn, "partnership_name"].iloc[0]
+        similar = charts.similar_schools(summary, urn, year, FSM_BAND)
+        st.markdown(f"**{name}**, {partnership}, {year}.")
+        prior = previous_year(year)
+        previous = (charts.comparison(summary, urn, prior, band=FSM_BAND, max_count=max_count)
+                    if (summary["academic_year"] == prior).any() else None)
+        _cards(table, previous)
+
+        fig, shown = charts.comparison_chart(table, name)
+        sentence = charts.comparison_sentence(table, name)
+        chart_panel(fig, shown, title=f"{name} against its partnership and similar schools, {year}",
+                    caption=((sentence + " ") if sentence else "")
+                    + f"Similar schools: the {len(similar)} other schools whose share of pupils on free "
+                      f"school meals is within {FSM_BAND:g} percentage points of this school's. "
+                      "Each group's rates are its added-up counts over its added-up pupils.",
+                    source=SOURCE, key="school-comparison")
+
+    history = charts.control_schools(summary, max_count) if governor else summary
+    fig, shown = charts.trend(history, urn)
+    chart_panel(fig, shown, title=f"{name} over the years",
+                caption="Referrals, placements started and permanent exclusions at the school each year.",
+                source=SOURCE, key="school-trend")
+
+    # Pupil-level records: the sign-in work's component applies the viewer's scope and audit log.
+    signin.pupil_list(viewer, urn=urn, academic_year=year, key="school-pupils")
 
 
 if __name__ == "__main__":

@@ -1,14 +1,147 @@
-"""Value for money: What does avoiding an exclusion cost, and what does it save?"""
+"""Value for money: what does avoiding an exclusion cost, and what does it save?
+
+A model, not a fact: the partnership's spend on placements set against the permanent
+exclusions it avoided (compared with England's rate) and the placements that ended well,
+and against what the alternatives cost. Every assumption is shown with its source and can be
+changed; the low and high scenarios give the range.
+"""
 
 from __future__ import annotations
 
-from dashboard.components import page
+from dataclasses import dataclass
+
+import streamlit as st
+
+from dashboard.assumptions import ASSUMPTIONS
+from dashboard.charts import suppression, theme
+from dashboard.charts import value_for_money as model
+from dashboard.charts.overview import _value as metric_value
+from dashboard.components import data, filters, page
+from dashboard.components.chart_panel import chart_panel
+
+SOURCE = ("partnership exports (placements, exclusions, school census); England permanent exclusion "
+          "rate from DfE (Open Government Licence v3.0); unit costs as listed under the assumptions")
+MODEL_NOTE = ("**This page is a model, not a fact.** It estimates what exclusions avoided would "
+              "otherwise have cost, using national unit costs and the assumptions below. "
+              "Change any of them to see how much the answer depends on them.")
+
+
+def _assumption_inputs() -> tuple[dict, dict, dict, list[str]]:
+    """Number inputs for every assumption; returns the low, central and high values and any problems."""
+    low, central, high, problems = {}, {}, {}, []
+    st.subheader("The assumptions", anchor=False)
+    st.caption("National figures, not this authority's own prices: replace them with your own if you have them.")
+    for a in ASSUMPTIONS:
+        with st.container(border=True):
+            st.markdown(f"**{a.label}** ({a.unit})")
+            step = 0.25 if a.unit == "years" else 500.0
+            cols = st.columns(3)
+            for col, name, store, default in ((cols[0], "Low", low, a.low), (cols[1], "Central", central, a.value),
+                                              (cols[2], "High", high, a.high)):
+                with col:
+                    store[a.id] = float(st.number_input(
+                        f"{name}: {a.label.lower()}", min_value=0.0, value=float(default), step=step,
+                        key=f"vfm-{a.id}-{name.lower()}", label_visibility="visible"))
+            st.caption(f"Source: {a.source}; {a.source_date}. {a.note}")
+            if not low[a.id] <= central[a.id] <= high[a.id]:
+                problems.append(f"{a.label}: the low value must not be above the central value, "
+                                "nor the central value above the high value.")
+    return low, central, high, problems
+
+
+@dataclass(frozen=True)
+class _Figures:
+    """The partnership's own figures the model starts from, and which of them are suppressed."""
+
+    inputs: model.Inputs
+    spend_hidden: bool
+    avoided_hidden: bool
+    successes_hidden: bool
+
+
+def _figures(f: filters.Filters) -> _Figures:
+    frame = data.metrics()
+    spend, spend_hidden = metric_value(frame, "placement_cost_gbp", f.year, f.area_type, f.area_code)
+    avoided, avoided_hidden = metric_value(frame, "exclusions_avoided_vs_england", f.year, f.area_type,
+                                           f.area_code)
+    outcomes = data.fetch_counts("value_for_money_outcomes", ("placements_ended", "successful_outcomes"),
+                                 year=f.year, partnership=f.partnership)
+    hidden = bool(suppression.flags(outcomes, "successful_outcomes").any())
+    successes = None if outcomes.empty or hidden else float(outcomes["successful_outcomes"].iloc[0])
+    return _Figures(model.Inputs(spend, avoided, successes), spend_hidden, avoided_hidden, hidden)
+
+
+def _results(f: filters.Filters, where: str, figures: _Figures, low: dict, central: dict, high: dict,
+             include_lifetime: bool) -> None:
+    inputs = figures.inputs
+    results = model.scenarios(inputs, central, low, high, include_lifetime=include_lifetime)
+    st.subheader(f"The model for {where}, {f.year}", anchor=False)
+    avoided = inputs.exclusions_avoided
+    facts = [
+        "Spent on placements started in the year: "
+        f"{theme.format_value(inputs.placement_cost_gbp, 'gbp', 0, suppressed=figures.spend_hidden)}.",
+        "Permanent exclusions avoided compared with England's rate: "
+        f"{theme.format_value(avoided, '', 1, suppressed=figures.avoided_hidden)}"
+        + (" (none: the rate was at or above England's)." if avoided is not None and avoided <= 0 else "."),
+        "Placements that ended well (back in mainstream or kept to the end of Year 11): "
+        f"{theme.format_value(inputs.successful_outcomes, '', 0, suppressed=figures.successes_hidden)}.",
+    ]
+    st.markdown("\n".join(f"- {fact}" for fact in facts))
+    if figures.spend_hidden or figures.avoided_hidden or figures.successes_hidden:
+        st.caption("c = suppressed: a count of 1 to 4 pupils, or a figure that would reveal one, is not shown.")
+    st.markdown(f"**{model.verdict(results)}**")
+
+    table = model.comparison_table(inputs, central, low, high, include_lifetime=include_lifetime)
+    fig = model.comparison_chart(table)
+    per = table.set_index("item")["value"]
+    ours = per.get("Our cost per exclusion avoided")
+    alt = per.get("AP for the years an excluded pupil spends there")
+    title = f"What a result costs against the alternatives, {f.year}"
+    if ours is not None and alt is not None and ours == ours:
+        title = (f"Avoiding an exclusion cost {'less' if ours < alt else 'more'} than the AP it replaces, "
+                 f"{f.year}")
+    chart_panel(fig, table, title=title,
+                caption=("Our cost per exclusion avoided and per successful outcome (blue) against "
+                         "unit costs of the alternatives (grey); whiskers run from the low to the high "
+                         "assumption. A model, not a fact."),
+                source=SOURCE, key="vfm-unit-costs")
+
+    fig = model.scenario_chart(results, inputs.placement_cost_gbp)
+    chart_panel(fig, results, title=f"Exclusion costs avoided under each scenario, {f.year}",
+                caption=("Exclusions avoided times what one would have cost (AP place times years"
+                         + (", plus the IPPR lifetime cost" if include_lifetime else "")
+                         + "), low, central and high; the dashed line is what was spent. A model, not a fact."),
+                source=SOURCE, key="vfm-scenarios")
 
 
 def render() -> None:
-    """Draw the page (coming: being built now)."""
+    """Draw the page."""
     page.header("Value for money", "What does avoiding an exclusion cost, and what does it save?")
-    page.no_data("This page is coming: it is being built now.")
+    st.info(MODEL_NOTE, icon=":material/calculate:")
+    f = filters.year_and_partnership()
+    if f.year is None:
+        page.no_data("There is no partnership data in the warehouse yet: import an export first.")
+        return
+    figures = _figures(f)
+    where = f.partnership_name.lower() if f.partnership is None else f.partnership_name
+    known = figures.inputs
+    if (known.placement_cost_gbp is None and known.exclusions_avoided is None
+            and not (figures.spend_hidden or figures.avoided_hidden)):
+        page.no_data(f"There are no placement or exclusion figures for {where} in {f.year}.")
+        return
+    include_lifetime = st.toggle(
+        "Count the IPPR lifetime cost of an exclusion (a contested upper bound)", value=False,
+        key="vfm-lifetime",
+        help="IPPR (2017) put the lifetime cost to the state of one permanent exclusion at £370,000.")
+    # the results go above the assumptions that drive them
+    results_area = st.container()
+    low, central, high, problems = _assumption_inputs()
+    with results_area:
+        if problems:
+            for problem in problems:
+                st.error(problem, icon=":material/error:")
+            return
+        _results(f, where, figures, low, central, high, include_lifetime)
 
 
 if __name__ == "__main__":
