@@ -189,13 +189,14 @@ def _week_of(d: date) -> tuple[date, date]:
 
 
 @cache
-def school_days(year: str) -> tuple[date, ...]:
-    """Weekdays in term (an approximate county calendar), less the COVID closures."""
+def school_days(year: str, covid_closures: bool = True) -> tuple[date, ...]:
+    """Weekdays in term (an approximate county calendar), less the COVID closures unless asked."""
     y = int(year[:4])
     terms = ((date(y, 9, 4), date(y, 12, 19)), (date(y + 1, 1, 6), date(y + 1, 4, 4)),
              (date(y + 1, 4, 22), date(y + 1, 7, 18)))
-    closed = [_week_of(date(y, 10, 28)), _week_of(date(y + 1, 2, 17)), _week_of(date(y + 1, 5, 28)),
-              (date(2020, 3, 23), date(2020, 7, 17)), (date(2021, 1, 5), date(2021, 3, 7))]
+    closed = [_week_of(date(y, 10, 28)), _week_of(date(y + 1, 2, 17)), _week_of(date(y + 1, 5, 28))]
+    if covid_closures:
+        closed += [(date(2020, 3, 23), date(2020, 7, 17)), (date(2021, 1, 5), date(2021, 3, 7))]
     return tuple(d for a, b in terms for d in _weekdays(a, b)
                  if not any(lo <= d <= hi for lo, hi in closed))
 
@@ -405,14 +406,14 @@ class _Demo:
         year = YEARS[yi]
         c = COUNTY[year]
         days = [d for d in school_days(year) if d <= date(int(year[:4]) + 1, 6, 20)]
-        all_days = school_days(year)
+        # Panels kept meeting (online) while schools were closed to most pupils.
+        panel_days = school_days(year, covid_closures=False)
         schools = rng.choices(self.urns, self._risk_weights(year), k=c.referrals)
         dates = sorted(rng.choice(days) for _ in schools)
         for u, d in zip(schools, dates):
             pupil = self._referred_pupil(rng, yi, u, d)
             target = d + timedelta(rng.randint(7, 28))
-            # Panels kept meeting (online) while schools were closed to most pupils.
-            panel = _school_day_on_or_after(all_days, target) or _weekday_on_or_before(target)
+            panel = _school_day_on_or_after(panel_days, target) or _weekday_on_or_before(target)
             decision = _pick(rng, self.school_group[pupil.urn].decisions)
             referral = {
                 "referral_id": f"R{len(self.referrals) + 1:06d}", "pupil_ref": pupil.ref,

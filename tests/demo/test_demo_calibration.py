@@ -191,8 +191,10 @@ def test_panel_decisions_and_dates(con):
     shares = dict(con.execute("select decision, count(*) * 1.0 / sum(count(*)) over () from referrals group by 1").fetchall())
     assert max(shares, key=shares.get) == "in_school_support"
     assert 0.15 <= shares["ap_placement"] <= 0.30 and shares["no_further_action"] <= 0.10
-    gap = con.execute("select min(panel_date - referral_date), max(panel_date - referral_date) from referrals").fetchone()
-    assert gap[0] >= 7 and gap[1] <= 35
+    # Panels sit one to four weeks after the referral, or the first school day after a holiday.
+    gap = con.execute("""select min(panel_date - referral_date), median(panel_date - referral_date),
+                                max(panel_date - referral_date) from referrals""").fetchone()
+    assert gap[0] >= 7 and 14 <= gap[1] <= 24 and gap[2] <= 49
 
 
 def test_some_pupils_are_referred_in_two_years(con):
