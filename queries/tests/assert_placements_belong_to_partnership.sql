@@ -1,0 +1,41 @@
+-- purpose: data test: every placement reaches a partnership through its referral's school, and is
+--          for the pupil of that referral
+-- params: none
+-- grain: one row per offending placement (zero rows = pass)
+-- reads: stg_seip__placements, stg_seip__referrals, stg_seip__partnerships
+
+with
+
+placements as (
+
+    select * from stg_seip__placements
+
+),
+
+referrals as (
+
+    select referral_id, pupil_ref as referral_pupil_ref from stg_seip__referrals
+
+),
+
+partnerships as (
+
+    select partnership_code from stg_seip__partnerships
+
+),
+
+final as (
+
+    select
+        placements.placement_id,
+        placements.referral_id,
+        placements.partnership_code,
+    from placements
+    left join referrals using (referral_id)
+    left join partnerships using (partnership_code)
+    where partnerships.partnership_code is null
+       or referrals.referral_pupil_ref is distinct from placements.pupil_ref
+
+)
+
+select * from final
