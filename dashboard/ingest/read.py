@@ -146,7 +146,7 @@ def _split(records) -> tuple[int, list[str], list[tuple[int, list[object]]]]:
     head_row, head = 0, []
     rows: list[tuple[int, list[object]]] = []
     for number, cells in enumerate(records, start=1):
-        if all(parse.is_blank(c) for c in cells):
+        if not any(c.strip() if c.__class__ is str else not parse.is_blank(c) for c in cells):
             continue
         if not head:
             head_row, head = number, [parse.text(c) for c in cells]

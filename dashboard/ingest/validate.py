@@ -152,43 +152,52 @@ def _check_sheet(sheet: Sheet, out: _Collector) -> list[Row]:
             problem(error, None, name, None, "missing_column",
                     f"the required column '{name}' is missing from the {sheet.table} table")
 
-    present = [(table.column(n), positions[n], _normaliser(table.column(n)), {}) for n in table.column_names
-               if n in positions]
+    present = [(n, table.column(n).required, positions[n], _normaliser(table.column(n)), {})
+               for n in table.column_names if n in positions]
     absent = {n: None for n in table.column_names if n not in positions}
     rule_check = ROW_RULES.get(sheet.table)
     typed: list[Row] = []
     for number, cells in sheet.rows:
         values = dict(absent)
         failed = set()
-        for col, pos, normalise, cache in present:
-            raw = cells[pos] if pos < len(cells) else None
-            if parse.is_blank(raw):
-                values[col.name] = None
-                if col.required:
-                    failed.add(col.name)
-                    problem(error, number, col.name, None, "required_value",
-                            f"{col.name} must be filled in")
-                continue
-            key = (type(raw), raw)
+        width = len(cells)
+        for name, required, pos, normalise, cache in present:
+            raw = cells[pos] if pos < width else None
+            # Exports repeat values (dates, codes, URNs): each distinct cell is read once per column.
+            key = raw if raw.__class__ is str else (raw.__class__, raw)
             hit = cache.get(key)
             if hit is None:
-                try:
-                    hit = (True, normalise(raw))
-                except parse.BadValue as bad:
-                    hit = (False, bad)
-                cache[key] = hit
-            if hit[0]:
-                values[col.name] = hit[1]
+                hit = cache[key] = _read_cell(raw, normalise)
+            if hit is _BLANK:
+                values[name] = None
+                if required:
+                    failed.add(name)
+                    problem(error, number, name, None, "required_value", f"{name} must be filled in")
+            elif hit.__class__ is parse.BadValue:
+                values[name] = None
+                failed.add(name)
+                problem(error, number, name, parse.text(raw), hit.rule, hit.message)
             else:
-                values[col.name] = None
-                failed.add(col.name)
-                problem(error, number, col.name, parse.text(raw), hit[1].rule, hit[1].message)
+                values[name] = hit[0]
         if rule_check:
             for kind, column, rule, message in rule_check(values, failed):
                 shown = values.get(column)
                 problem(kind, number, column, None if shown is None else _show(shown), rule, message)
         typed.append(Row(sheet, number, values, failed))
     return typed
+
+
+_BLANK = object()
+
+
+def _read_cell(raw: object, normalise: Callable[[object], object]) -> object:
+    """_BLANK, the BadValue raised, or a 1-tuple holding the typed value (which may be falsy)."""
+    if parse.is_blank(raw):
+        return _BLANK
+    try:
+        return (normalise(raw),)
+    except parse.BadValue as bad:
+        return bad
 
 
 def _show(value: object) -> str:
