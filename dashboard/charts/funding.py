@@ -62,11 +62,13 @@ def fitted_line(x: pd.Series, y: pd.Series) -> tuple[float, float] | None:
 def _partnership_values(frame: pd.DataFrame, year: str, metrics: tuple[str, ...]) -> pd.DataFrame:
     rows = frame[(frame["academic_year"] == year) & (frame["area_type"] == "partnership")
                  & frame["metric"].isin(metrics)]
-    wide = rows.pivot_table(index=["area_code", "area_name"], columns="metric", values="value",
+    wide = rows.pivot_table(index="area_code", columns="metric", values="value",
                             aggfunc="first", dropna=False).reset_index()
     for metric in metrics:
         if metric not in wide.columns:
             wide[metric] = math.nan
+    names = dict(zip(rows["area_code"], rows["area_name"], strict=True))
+    wide["area_name"] = wide["area_code"].map(names)
     wide = wide.rename(columns={"area_code": "partnership_code", "area_name": "partnership"})
     return wide[["partnership_code", "partnership", *metrics]].sort_values("partnership").reset_index(drop=True)
 
