@@ -52,14 +52,26 @@ def partnership_filter(partnerships: Mapping[str, str]) -> str | None:
     return names.get(chosen)
 
 
-def school_filter(schools: Mapping[int, str]) -> int | None:
-    """A school selector by name (first school by default); returns the URN or None when none."""
+def school_filter(schools: Mapping[int, str], default: int | None = None) -> int | None:
+    """A school selector by name, bound to the URL as `school=<URN>`; returns the URN or None when none.
+
+    The first school by name (or `default`, e.g. a head's own school) is chosen when the URL
+    names none or a school not in `schools`.
+    """
     if not schools:
         return None
-    labels = {f"{name} ({urn})": urn for urn, name in schools.items()}
-    options = sorted(labels)
-    chosen = st.selectbox("School", options, index=0, key="school", bind="query-params")
-    return labels.get(chosen)
+    urns = sorted(schools, key=lambda urn: (schools[urn], urn))
+    first = default if default in schools else urns[0]
+    # bind="query-params" would put the shown label in the URL; a link should carry the URN
+    wanted = str(st.query_params.get("school", "")).strip()
+    chosen_before = int(wanted) if wanted.isdigit() and int(wanted) in schools else first
+    urn = st.selectbox("School", urns, index=urns.index(chosen_before), key="school",
+                       format_func=lambda u: f"{schools[u]} ({u})")
+    if urn == first:
+        st.query_params.pop("school", None)
+    else:
+        st.query_params["school"] = str(urn)
+    return urn
 
 
 def year_and_partnership(*, partnership: bool = True) -> Filters:

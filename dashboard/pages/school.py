@@ -46,13 +46,14 @@ def render() -> None:
         page.no_data("There are no schools in the warehouse yet: import an export first.")
         return
     names = summary.drop_duplicates("urn").set_index("urn")["school_name"].to_dict()
+    viewer = data.viewer()
+    own = int(viewer.scope) if viewer.scope and viewer.scope.isdigit() else None
     left, right = st.columns(2)
     with left:
         year = filters.year_filter(summary["academic_year"].dropna().unique().tolist())
     with right:
-        urn = filters.school_filter(names)
+        urn = filters.school_filter(names, default=own)
     name = names[urn]
-    viewer = data.viewer()
     governor = viewer.role == "governor"
     max_count = data.settings().suppress_max if governor else None
 
