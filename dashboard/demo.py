@@ -611,12 +611,13 @@ class _Demo:
                 if year == "2021/22" or rng.random() < 0.15:
                     self._pay(year, g.code, "development", 1_500_000, date(y + 1, 2, 1),
                               "development fund: re-engagement and staff training")
-        for year, code, pence, note in (
-                ("2020/21", "SLP", -1_840_000, "underspend returned to the High Needs block (COVID closures)"),
-                ("2022/23", "NWL", 750_000, "late census correction"),
-                ("2023/24", "LAT", -215_050, "overpayment recovered"),
-                ("2023/24", "CHN", 4_000_000, "reintegration coaches pilot")):
-            self._pay(year, code, "adjustment", pence, date(int(year[:4]) + 1, 3, 20), note)
+        for year, code, stream, pence, note in (
+                ("2020/21", "SLP", "adjustment", -1_840_000,
+                 "underspend returned to the High Needs block (COVID closures)"),
+                ("2022/23", "NWL", "adjustment", 750_000, "late census correction"),
+                ("2023/24", "LAT", "adjustment", -215_050, "overpayment recovered"),
+                ("2023/24", "CHN", "development", 4_000_000, "reintegration coaches pilot")):
+            self._pay(year, code, stream, pence, date(int(year[:4]) + 1, 3, 20), note)
 
     def _pay(self, year: str, code: str, stream: str, pence: int, paid: date, note: str) -> None:
         self.rows["funding"].append({"academic_year": year, "partnership_code": code, "stream": stream,
@@ -740,12 +741,15 @@ def loaded_fingerprint(db_path: Path) -> str | None:
 def build_demo(db_path: Path, export_dir: Path = settings.DEMO_DIR) -> ImportResult:
     """Write the demo exports to `export_dir` and import them with every DfE reference file.
 
-    Skips the import, changing nothing, when the warehouse already holds this exact demo.
+    Skips the import, changing nothing, when the warehouse already holds this exact demo: the
+    same generated files, reference files and staging/mart SQL (meta key `demo_fingerprint`).
     """
     generated = write_exports(export_dir)
     references = sorted(settings.REFERENCE_DIR.glob("*.csv"))
     paths = [p for p in generated if p.suffix == ".csv"] + references
-    stamp = fingerprint(generated + references)
+    # The marts are materialised at import, so a changed model must not be skipped over.
+    models = [p for layer in warehouse.BUILT_LAYERS for p in sorted((settings.QUERIES_DIR / layer).glob("*.sql"))]
+    stamp = fingerprint(generated + references + models)
     if loaded_fingerprint(db_path) == stamp:
         return DemoAlreadyLoaded(problems=[], rows={}, files=[p.name for p in paths])
     result = import_paths(paths, db_path, synthetic=True)

@@ -37,7 +37,9 @@ def test_the_demo_records_its_fingerprint(demo_db):
     generated = [settings.DEMO_DIR / f"{t}.csv" for t in LOAD_ORDER] + [settings.DEMO_DIR / "README.txt"]
     references = sorted(settings.REFERENCE_DIR.glob("*.csv"))
     assert references, "the DfE reference files are part of the demo"
-    assert demo.loaded_fingerprint(demo_db) == demo.fingerprint(generated + references)
+    models = sorted((settings.QUERIES_DIR / "staging").glob("*.sql")) + \
+        sorted((settings.QUERIES_DIR / "marts").glob("*.sql"))
+    assert demo.loaded_fingerprint(demo_db) == demo.fingerprint(generated + references + models)
 
 
 def test_a_second_run_skips_and_changes_nothing(demo_copy):
