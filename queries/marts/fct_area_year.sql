@@ -1,5 +1,6 @@
 -- purpose: every partnership figure of metrics.md that needs no setting, per area and academic year:
---          the counts behind the metrics and the rates, costs and comparisons built on them
+--          the counts behind the metrics, the rates, costs and comparisons built on them, and the
+--          parts of the sharing formula (the la_total core grant, the area's pupil and FSM shares)
 -- params: none
 -- grain: one row per area (each partnership or MAT group, and the la_total 'ALL') and academic year
 --        in which the warehouse has any partnership data
@@ -258,13 +259,30 @@ rates as (
 
 ),
 
+la_totals as (
+
+    select
+        academic_year,
+        core_grant_gbp as la_core_grant_gbp,
+        pupils_on_roll as la_pupils_on_roll,
+        fsm_eligible as la_fsm_eligible,
+    from counts
+    where area_type = 'la_total'
+
+),
+
 final as (
 
     select
-        *,
-        if(exclusions_avoided_vs_england > 0,
-           placement_cost_gbp / exclusions_avoided_vs_england, null) as cost_per_exclusion_avoided,
+        rates.*,
+        if(rates.exclusions_avoided_vs_england > 0,
+           rates.placement_cost_gbp / rates.exclusions_avoided_vs_england, null) as cost_per_exclusion_avoided,
+        -- the sharing formula's parts; the pupil weight is a setting, applied in metrics_area_year
+        la_totals.la_core_grant_gbp,
+        rates.pupils_on_roll / nullif(la_totals.la_pupils_on_roll, 0) as pupil_share,
+        rates.fsm_eligible / nullif(la_totals.la_fsm_eligible, 0) as fsm_share,
     from rates
+    left join la_totals using (academic_year)
 
 )
 
