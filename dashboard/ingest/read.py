@@ -166,11 +166,14 @@ def _read_csv(path: Path, export: Export) -> None:
                                      "the file is neither UTF-8 nor Windows-1252 text: "
                                      "save it from Excel as 'CSV UTF-8'"))
         return
+    # strict: a stray or unclosed quote is reported, rather than silently swallowing rows.
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
-        records = list(csv.reader(io.StringIO(text, newline="")))
+        records = list(reader)
     except csv.Error as exc:
         export.problems.append(error(table, path.name, None, None, None, "bad_csv",
-                                     f"the file cannot be read as CSV ({exc})"))
+                                     f"the file cannot be read as CSV: {exc} on line {reader.line_num}; "
+                                     "check the quotes around cells there"))
         return
     _, head, rows = _split(records)
     if table is None:

@@ -204,6 +204,8 @@ FILE_ERRORS = [
     ("unsupported_file", "schools.xls", b"\xd0\xcf\x11\xe0", (None, None, None, None, "unsupported_file")),
     ("bad_workbook", "export.xlsx", b"not a zip file", (None, None, None, None, "bad_workbook")),
     ("empty_file", "schools.csv", b"\r\n\r\n", (None, "schools", None, None, "empty_file")),
+    ("bad_csv", "schools.csv", b'urn,school_name,partnership_code\r\n120001,"Hill" School,HB\r\n',
+     (None, "schools", None, None, "bad_csv")),
 ]
 
 
@@ -279,3 +281,17 @@ def test_unknown_files_and_empty_sheets_are_named_and_ignored(clean_db, tmp_path
         ("book.xlsx, sheet Cover", "unknown_sheet", "Cover"),
     ]
     assert result.ok and result.rows == {"partnerships": 2, "schools": 2}
+
+
+def test_an_unclosed_quote_names_its_line(clean_db, tmp_path):
+    path = tmp_path / "schools.csv"
+    path.write_bytes(b'urn,school_name,partnership_code\r\n120001,Hill School,HB\r\n120002,"Vale,MAT1\r\n')
+    [problem] = import_paths([path], clean_db).problems
+    assert problem.rule == "bad_csv" and "line 3" in problem.message
+
+
+def test_an_empty_sheet_named_after_a_table_is_a_warning(clean_db, tmp_path):
+    path = write_xlsx(tmp_path / "book.xlsx", {"Partnerships": table_rows("partnerships"), "schools": []})
+    result = import_paths([path], clean_db)
+    assert located(result) == [("warning", "schools", None, None, "empty_sheet")]
+    assert result.changed
