@@ -263,8 +263,8 @@ def pupil_list(viewer: Viewer, *, urn: int | None = None, partnership: str | Non
     if not st.toggle("Show pupil-level records (each view is recorded in the audit log)",
                      key=f"{key}-show"):
         return
-    kind = st.segmented_control("Records", list(KIND_LABELS), default="referrals",
-                                format_func=KIND_LABELS.get, key=f"{key}-kind") or "referrals"
+    kind = st.radio("Records", list(KIND_LABELS), format_func=KIND_LABELS.get, horizontal=True,
+                    key=f"{key}-kind")
     filters = {"urn": urn, "partnership": partnership, "academic_year": academic_year}
     rows = _pupil_rows(viewer, kind, filters, settings.db_path)
     where = f"school {urn}" if urn is not None else f"partnership {partnership}" if partnership else "all schools"
