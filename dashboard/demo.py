@@ -86,7 +86,7 @@ GROUPS = (
           ("Riverside Academy", "Coppice Hill College", "Ashby Road Community College",
            "Hollybrook Academy", "Quarrybank School", "Kestrel Rise Academy",
            "Elmstead High School", "Foxglove Academy"),
-          ("Heathfield Learning Trust", "Charnwood Forest Schools Trust (fictional)"), 1.25),
+          ("Heathfield Learning Trust", "Coppice Learning Trust"), 1.25),
     Group("CHN", "Charnwood Inclusion Partnership", "partnership", ("Charnwood",),
           ("Meadowbank Academy", "Soarside College", "Larchwood High School",
            "Brookvale Community College", "Millbrook Academy", "Northgate School",
@@ -96,7 +96,7 @@ GROUPS = (
           reintegration_boost=1.9),
     Group("HAB", "Hinckley and Bosworth Partnership", "partnership", ("Hinckley and Bosworth",),
           ("Oakfield Academy", "Fernhill College", "Harefield High School",
-           "Pinewood Academy", "Bosworth Fields School", "Rosedale Academy",
+           "Pinewood Academy", "Fieldgate School", "Rosedale Academy",
            "Sandpiper College", "Watling Vale Academy"),
           ("Redmoor Learning Trust",), 1.00,
           ap_mix=(("partnership_ap", 0.08), ("registered_ap", 0.12), ("unregistered_ap", 0.65),
@@ -107,7 +107,7 @@ GROUPS = (
     Group("SLP", "South Leicestershire Partnership", "partnership",
           ("Blaby", "Oadby and Wigston", "Harborough"),
           ("Lindenfield Academy", "Kingsmere School", "Ivydene College",
-           "Juniper Hill Academy", "Welland Park Edge School", "Sence Valley Academy",
+           "Juniper Hill Academy", "Welland Edge School", "Sence Valley Academy",
            "Greenacre High School", "Willowbrook College", "Saxon Way Academy",
            "Mill Lane School", "Hawthorn Academy"),
           ("Welland Valley Schools Trust", "Saxon Way Learning Trust"), 0.70),
@@ -119,7 +119,9 @@ GROUPS = (
           ("Larkspur Academy", "Bluebell Academy", "Sorrel Academy", "Yarrow Academy"),
           ("Larkspur Academies Trust",), 0.80),
 )
-DRIFT_GROUP, COSTLY_AP_GROUP, REINTEGRATION_GROUP = "NWL", "HAB", "CHN"
+# The stories (docs/demo-data.md): NWL drifts up in exclusions; HAB's ap_mix, decisions and
+# unregistered_rate make it the costly-AP partnership; CHN's reintegration_boost its strength.
+DRIFT_GROUP = "NWL"
 
 # Permanent exclusions in the drifting partnership each year; the rest of the county's real
 # total goes to the other groups. Rises every year while the county dips in 2020/21 and 2024/25.
@@ -165,7 +167,7 @@ PROVIDERS = {
     "special_school": ("Larchfield School (SEMH)", "Ashgrove Special School"),
 }
 
-TABLE_NOTE = """SYNTHETIC DEMO DATA - NOT REAL PUPILS, SCHOOLS OR PARTNERSHIPS.
+README_TEXT = """SYNTHETIC DEMO DATA - NOT REAL PUPILS, SCHOOLS OR PARTNERSHIPS.
 
 Written by `seip demo` (dashboard/demo.py, seed {seed!r}); the same bytes on every run.
 Every school, URN (9xxxxx, a range DfE never issues to real schools), pupil reference,
@@ -249,6 +251,8 @@ def _weekday_on_or_before(d: date) -> date:
 
 @dataclass
 class Pupil:
+    """A synthetic pupil who meets exclusions or a panel; what happened to them so far."""
+
     ref: str
     urn: int
     entry: int  # index into YEARS of the pupil's Y7 year (may be negative)
@@ -674,7 +678,7 @@ def _rendered() -> tuple[tuple[str, bytes], ...]:
         for row in rows[name]:
             writer.writerow([_cell(row[c]) for c in columns])
         files[f"{name}.csv"] = buf.getvalue().encode("utf-8")
-    files["README.txt"] = TABLE_NOTE.format(seed=SEED, as_at=DATA_AS_AT.isoformat()).encode("utf-8")
+    files["README.txt"] = README_TEXT.format(seed=SEED, as_at=DATA_AS_AT.isoformat()).encode("utf-8")
     return tuple(files.items())
 
 
