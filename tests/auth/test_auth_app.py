@@ -237,3 +237,55 @@ def test_commissioner_reads_the_audit_log_and_nobody_else_does(accounts_db, monk
     assert list(log["user"][:2]) == ["lena", "hana"] and list(log["action"][:2]) == ["sign_in", "sign_in"]
     lena.selectbox(key="audit_action").set_value("sign_in_failed").run()
     assert lena.dataframe[0].value.empty
+
+
+# ---------------------------------------------------------------- identity provider (OIDC)
+
+OIDC_SECRETS = {"auth": {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "test only",
+                         "client_id": "x", "client_secret": "y",
+                         "server_metadata_url": "https://login.example/.well-known/openid-configuration"}}
+
+
+def oidc_app(db: Path, monkeypatch, user: dict, secrets: dict | None = OIDC_SECRETS, **query) -> AppTest:
+    monkeypatch.setenv("SEIP_DB", str(db))
+    monkeypatch.setenv("SEIP_AUTH", "oidc")
+    at = AppTest.from_file(PUPIL_APP, default_timeout=60)
+    at.user = user
+    if secrets:
+        at.secrets = secrets
+    for k, v in query.items():
+        at.query_params[k] = v
+    return at.run()
+
+
+def test_oidc_without_secrets_says_how_to_set_it_up(accounts_db, monkeypatch):
+    at = oidc_app(accounts_db, monkeypatch, {"is_logged_in": True, "email": "ann@la.example"}, secrets=None,
+                  school="100001")
+    assert "has no `[auth]` section" in texts(at) and not at.dataframe
+
+
+def test_oidc_signed_out_gets_a_sign_in_button_only(accounts_db, monkeypatch):
+    at = oidc_app(accounts_db, monkeypatch, {"is_logged_in": False}, school="100001")
+    assert [b.label for b in at.button] == ["Sign in"] and not at.dataframe and not at.toggle
+
+
+def test_oidc_email_maps_to_role_and_scope(accounts_db, monkeypatch):
+    from dashboard import auth
+
+    auth.add_user(accounts_db, "Ann.Head@School.example", "head", "100003")
+    at = oidc_app(accounts_db, monkeypatch, {"is_logged_in": True, "email": "ann.head@school.example"},
+                  school="100003")
+    assert signed_in_as(at) == "Signed in as **ann.head@school.example**  \nHeadteacher: Gamma College (100003)"
+    assert shown_ids(show(at)) == ["R3"]
+    at.query_params["school"] = "100001"
+    assert not at.run().dataframe
+    log = audit.entries(accounts_db)
+    assert list(log["action"]) == ["pupil_view", "sign_in"] and log["detail"].iloc[1] == "identity provider"
+
+
+def test_oidc_email_without_an_account_is_refused(accounts_db, monkeypatch):
+    at = oidc_app(accounts_db, monkeypatch, {"is_logged_in": True, "email": "someone@elsewhere.example"},
+                  school="100001")
+    assert "has no role for that address" in texts(at)
+    assert not at.dataframe and signed_in_as(at) is None
+    assert audit.entries(accounts_db)["action"].tolist() == ["sign_in_failed"]
