@@ -150,7 +150,9 @@ def _oidc_session(settings: Settings) -> Viewer:
         st.button("Sign in", type="primary", on_click=st.login)
         st.stop()
     now = clock()
-    email = (st.user.get("email") or "").strip().lower()
+    # Entra ID sends `email` only when the tenant adds that optional claim; its
+    # `preferred_username` is the user principal name, usually the same address.
+    email = (st.user.get("email") or st.user.get("preferred_username") or "").strip().lower()
     viewer = st.session_state.get("auth_viewer")
     if viewer is not None and st.session_state.get("auth_email") == email:
         if _timed_out(viewer, settings, now):
