@@ -9,7 +9,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import warehouse
-from dashboard.components import data, page
+from dashboard.components import data, page, signin
 from dashboard.settings import REFERENCE_DIR
 
 DICTIONARY_COLUMNS = ("label", "metric", "unit", "decimals", "polarity", "definition", "source", "caveats")
@@ -102,7 +102,7 @@ def render() -> None:
     _sources()
     _import_log()
     _quality()
-    # The sign-in work adds the audit log (commissioners only) below this line.
+    signin.audit_section(data.viewer())  # commissioners only: sign-ins, pupil-level views, downloads
 
 
 if __name__ == "__main__":

@@ -11,7 +11,7 @@ import streamlit as st
 
 from dashboard.charts import overview
 from dashboard.charts import placements as charts
-from dashboard.components import data, filters, kpi, page
+from dashboard.components import data, filters, kpi, page, signin
 from dashboard.components.chart_panel import chart_panel
 
 SOURCE = "partnership exports (placements, referrals, schools)"
@@ -81,6 +81,9 @@ def render() -> None:
     chart_panel(fig, table, title="Placement spend over the years, by provider type",
                 caption=f"Cost of placements started each year for {where}, by kind of provider.",
                 source=SOURCE, key="placement-spend-trend")
+
+    # Pupil-level records for the partnership chosen: the sign-in component applies the viewer's scope.
+    signin.pupil_list(data.viewer(), partnership=f.partnership, academic_year=f.year, key="partnership-pupils")
 
 
 if __name__ == "__main__":
