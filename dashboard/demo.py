@@ -685,12 +685,16 @@ def _rendered() -> tuple[tuple[str, bytes], ...]:
 def _write_if_changed(path: Path, data: bytes) -> None:
     # Unchanged files are left alone (same mtime), and a changed one is swapped in whole,
     # so two processes writing the demo at once never leave a half-written file.
-    if path.exists() and path.read_bytes() == data:
+    if path.is_file() and path.read_bytes() == data:
         return
     fd, tmp = tempfile.mkstemp(prefix=path.name + ".", dir=path.parent)
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(data)
-    os.replace(tmp, path)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 def write_exports(folder: Path) -> list[Path]:

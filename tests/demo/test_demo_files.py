@@ -69,6 +69,21 @@ def test_rewriting_an_unchanged_folder_leaves_the_files_alone(tmp_path):
     assert (tmp_path / "schools.csv").read_bytes() == demo.render()["schools.csv"]
 
 
+def test_a_file_where_the_folder_should_be_is_refused(tmp_path):
+    blocker = tmp_path / "demo"
+    blocker.write_text("not a folder", encoding="utf-8")
+    with pytest.raises(FileExistsError):
+        demo.write_exports(blocker)
+    assert blocker.read_text(encoding="utf-8") == "not a folder"
+
+
+def test_a_file_that_cannot_be_replaced_leaves_no_temporary_copy(tmp_path):
+    (tmp_path / "schools.csv").mkdir()  # a folder where a CSV should go: os.replace fails
+    with pytest.raises(OSError):
+        demo.write_exports(tmp_path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["partnerships.csv", "schools.csv"]
+
+
 def test_one_csv_per_contract_table_with_contract_headers(exports):
     folder, paths = exports
     assert [p.name for p in paths] == [f"{t}.csv" for t in LOAD_ORDER] + ["README.txt"]
