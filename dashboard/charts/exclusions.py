@@ -14,6 +14,8 @@ from dashboard.charts import theme
 
 LOCAL_AREAS = ("partnership", "la_total")
 COMPARATOR_ORDER = ("england", "region", "sn_median")
+MEASURES = {"referrals": "Referrals", "suspensions": "Suspensions",
+            "permanent_exclusions": "Permanent exclusions"}
 
 
 def _flags(frame: pd.DataFrame, column: str) -> pd.Series:
@@ -159,37 +161,47 @@ def avoidance_by_partnership(frame: pd.DataFrame, year: str) -> tuple[go.Figure,
              for v, s in zip(rates, rate_flags, strict=True)]
     colours = [theme.GREY_DARK if name == "All partnerships" else theme.PALETTE[1]
                for name in table["partnership"]]
-    fig = go.Figure(go.Bar(x=table["partnership"], y=rates, text=texts, textposition="outside",
-                           marker_color=colours, cliponaxis=False,
-                           hovertemplate="%{x}: %{text} of referred pupils not permanently excluded<extra></extra>"))
-    theme.style(fig, y_title="Avoidance rate (%)")
-    fig.update_yaxes(range=[0, 105])
+    fig = go.Figure(go.Bar(y=table["partnership"], x=rates, text=texts, textposition="outside",
+                           orientation="h", marker_color=colours, cliponaxis=False,
+                           hovertemplate="%{y}: %{text} of referred pupils not permanently excluded<extra></extra>"))
+    theme.style(fig, x_title="Avoidance rate (%)", height=max(300, 90 + 44 * len(table)))
+    fig.update_xaxes(range=[0, 110])
+    fig.update_yaxes(autorange="reversed", rangemode="normal", gridcolor="rgba(0,0,0,0)")
     fig.update_layout(showlegend=False)
     return fig, table
 
 
 def reasons(frame: pd.DataFrame) -> tuple[go.Figure, pd.DataFrame]:
-    """Referrals, suspensions and permanent exclusions by DfE reason (horizontal bars, most common first)."""
-    measures = {"referrals": "Referrals", "suspensions": "Suspensions",
-                "permanent_exclusions": "Permanent exclusions"}
+    """Each reason's share of referrals, suspensions and permanent exclusions (horizontal bars).
+
+    Shares, not counts, because suspensions outnumber the others a hundredfold and would hide
+    them. The table keeps the counts and adds the shares (`<measure>_pct`). A suppressed count
+    gets no bar and no share.
+    """
     table = frame.copy()
     table.insert(0, "reason_label", table["reason"].map(theme.label))
     table = table.drop(columns=["reason"]).rename(columns={"reason_label": "reason"})
     if table.empty:
         return theme.empty("No referrals or exclusions recorded for this choice."), table
-    order = table.sort_values("referrals", ascending=True, na_position="first")
+    for column in MEASURES:
+        flags = _flags(table, column)
+        # hidden counts stay out of the total too, so no share reveals them by difference
+        total = table[column].where(~flags).sum()
+        table[f"{column}_pct"] = (100 * table[column] / total).where(~flags) if total else None
+        if flags.any():
+            table[f"{column}_pct_suppressed"] = flags
+    order = table.sort_values(["referrals_pct", "reason"], ascending=[True, False], na_position="first")
     fig = go.Figure()
-    for i, (column, name) in enumerate(measures.items()):
+    for i, (column, name) in enumerate(MEASURES.items()):
         flags = _flags(order, column)
-        values = order[column].where(~flags)
         fig.add_trace(go.Bar(
-            y=order["reason"], x=values, name=name, orientation="h",
+            y=order["reason"], x=order[f"{column}_pct"], name=name, orientation="h",
             marker_color=theme.PALETTE[i],
             text=["c" if s else "" for s in flags], textposition="outside",
-            hovertemplate=f"{name}, %{{y}}: %{{x}}<extra></extra>"))
-    theme.style(fig, height=max(320, 60 + 34 * len(order)), x_title="Count")
-    fig.update_layout(barmode="group")
-    fig.update_yaxes(rangemode="normal")
+            hovertemplate=f"{name}, %{{y}}: %{{x:.1f}}%<extra></extra>"))
+    theme.style(fig, height=max(360, 80 + 46 * len(order)), x_title="% of each kind of event")
+    fig.update_layout(barmode="group", bargap=0.25)
+    fig.update_yaxes(rangemode="normal", gridcolor="rgba(0,0,0,0)")
     return fig, table.reset_index(drop=True)
 
 

@@ -143,9 +143,10 @@ def headline_table(headlines: list[Headline]) -> pd.DataFrame:
 
 def partnerships_compared(frame: pd.DataFrame, metric: str, year: str, *, label: str,
                           unit: str = "", decimals: int = 2) -> tuple[go.Figure, pd.DataFrame]:
-    """A bar per partnership for one metric and year, with England as a grey reference line.
+    """A horizontal bar per partnership for one metric and year, highest at the top, with
+    England as a grey reference line.
 
-    Returns the figure and its table (area_name, value, suppressed). Suppressed partnerships
+    Returns the figure and its table (partnership, value, suppressed). Suppressed partnerships
     get no bar and a `c` label, never a number.
     """
     rows = frame[(frame["metric"] == metric) & (frame["academic_year"] == year)]
@@ -154,19 +155,31 @@ def partnerships_compared(frame: pd.DataFrame, metric: str, year: str, *, label:
     table = table.reset_index(drop=True)
     if parts.empty:
         return theme.empty(f"No {label.lower()} by partnership for {year}."), table
-    flags = parts["suppressed"].fillna(False).astype(bool)
-    values = parts["value"].where(~flags)
+    drawn = parts.assign(order=parts["value"].fillna(-1)).sort_values("order")
+    flags = drawn["suppressed"].fillna(False).astype(bool)
+    values = drawn["value"].where(~flags)
     texts = [theme.format_value(None if pd.isna(v) else v, unit, decimals, suppressed=s)
              for v, s in zip(values, flags, strict=True)]
     fig = go.Figure(go.Bar(
-        x=parts["area_name"], y=values, text=texts, textposition="outside",
+        y=drawn["area_name"], x=values, text=texts, textposition="outside", orientation="h",
         marker_color=theme.PALETTE[0], name=label, cliponaxis=False,
-        hovertemplate="%{x}: %{text}<extra></extra>"))
+        hovertemplate="%{y}: %{text}<extra></extra>"))
     england, _ = _value(frame, metric, year, "england")
     if england is not None:
-        fig.add_hline(y=england, line_color=theme.GREY_DARK, line_dash="dash",
+        fig.add_vline(x=england, line_color=theme.GREY_DARK, line_dash="dash",
                       annotation_text=f"England {theme.format_value(england, unit, decimals)}",
-                      annotation_position="top left", annotation_font_color=theme.GREY_DARK)
-    theme.style(fig, y_title=label)
+                      annotation_position="top", annotation_font_color=theme.GREY_DARK)
+    theme.style(fig, x_title=label, height=max(300, 90 + 44 * len(drawn)))
+    fig.update_yaxes(rangemode="normal", gridcolor="rgba(0,0,0,0)")
     fig.update_layout(showlegend=False)
     return fig, table
+
+
+def highest_sentence(table: pd.DataFrame, *, label: str, unit: str = "", decimals: int = 2) -> str:
+    """Which partnership has the highest value, in words ('' when none is shown)."""
+    shown = table[~table["suppressed"].fillna(False).astype(bool)].dropna(subset=["value"])
+    if shown.empty:
+        return ""
+    top = shown.sort_values("value", ascending=False).iloc[0]
+    return (f"{top['partnership']} has the highest {label.lower()}: "
+            f"{theme.format_value(top['value'], unit, decimals)}.")

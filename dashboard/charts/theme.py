@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
-# GSS accessible categorical palette (Government Analysis Function guidance), in order.
-PALETTE = ("#12436D", "#28A197", "#801650", "#F46A25", "#3D3D3D", "#A285D1")
+# GSS accessible categorical palette (Government Analysis Function guidance), in order; its
+# dark grey is swapped for a mid blue, because grey here always means a comparator.
+PALETTE = ("#12436D", "#28A197", "#801650", "#F46A25", "#A285D1", "#2073BC")
 GREY_DARK = "#6F777B"
 GREY_LIGHT = "#BFC1C3"
 GOOD = "#00703C"   # GOV.UK green, for a change in the good direction

@@ -13,12 +13,15 @@ _DELTA_COLOUR = {"lower": "inverse", "higher": "normal"}
 
 
 def delta_text(h: Headline) -> str | None:
-    """The change since last year as signed text ('+0.02 since 2022/23'), or None."""
+    """The change since last year as signed text ('+0.02 since 2022/23', '-3.9 points since
+    2022/23' for a percentage), or None when either year is missing or suppressed."""
     if h.delta is None:
         return None
-    shown = h.show(abs(h.delta))
     sign = "-" if h.delta < 0 else "+"
-    return f"{sign}{shown} since {h.previous_year}"
+    if h.unit == "percent":
+        # a change in a percentage is in percentage points, not per cent
+        return f"{sign}{abs(h.delta):,.{h.decimals}f} points since {h.previous_year}"
+    return f"{sign}{h.show(abs(h.delta))} since {h.previous_year}"
 
 
 def kpi_card(h: Headline) -> None:

@@ -38,12 +38,13 @@ def render() -> None:
         st.dataframe(table, hide_index=True, width="stretch", key="headline-table")
 
     info = data.metric_info("pex_rate")
+    unit, decimals = info["unit"], int(info["decimals"])
     fig, table = charts.partnerships_compared(frame, "pex_rate", f.year, label=info["label"],
-                                              unit=info.get("unit") or "",
-                                              decimals=int(info.get("decimals") or 2))
+                                              unit=unit, decimals=decimals)
+    finding = charts.highest_sentence(table, label=info["label"], unit=unit, decimals=decimals)
     chart_panel(fig, table, title=f"{info['label']} by partnership, {f.year}",
-                caption=(f"{info['label']} per partnership in {f.year}; the dashed grey line is "
-                         "England (state-funded secondary). Rates are per 100 pupils."),
+                caption=(f"{finding} The dashed grey line is England (state-funded secondary). "
+                         "Rates are per 100 pupils: 0.10 is 10 in every 10,000."),
                 source=SOURCE, key="pex-rate-by-partnership")
 
 

@@ -1,0 +1,56 @@
+"""The shared look: value formatting, delta colours, palette, code labels."""
+
+import math
+
+import pytest
+
+from dashboard.charts import theme
+
+
+@pytest.mark.parametrize(("value", "unit", "decimals", "expected"), [
+    (1234.5, "gbp", 0, "£1,234"),          # 1234.5 rounds half to even: £1,234
+    (6228.4, "gbp_per_pupil", 2, "£6,228.40"),
+    (-5000, "gbp", 0, "-£5,000"),
+    (12.345, "percent", 1, "12.3%"),
+    (0.2219, "rate_per_100", 2, "0.22"),
+    (35498, "count", 0, "35,498"),
+    (-0.001, "rate_per_100", 2, "0.00"),   # rounds to zero: no minus sign
+])
+def test_format_value(value, unit, decimals, expected):
+    assert theme.format_value(value, unit, decimals) == expected
+
+
+def test_format_value_suppressed_and_missing_are_never_numbers():
+    assert theme.format_value(3, "count", 0, suppressed=True) == "c"
+    assert theme.format_value(None, "count", 0) == "–"
+    assert theme.format_value(math.nan, "gbp", 0) == "–"
+
+
+@pytest.mark.parametrize(("delta", "polarity", "expected"), [
+    (-0.1, "lower", theme.GOOD), (0.1, "lower", theme.BAD),
+    (0.1, "higher", theme.GOOD), (-0.1, "higher", theme.BAD),
+    (0.1, "neutral", theme.NEUTRAL), (0, "lower", theme.NEUTRAL), (None, "lower", theme.NEUTRAL),
+])
+def test_delta_colour_follows_polarity(delta, polarity, expected):
+    assert theme.delta_colour(delta, polarity) == expected
+
+
+def test_comparators_are_grey_and_partnerships_are_not():
+    colours = set(theme.colour_map([f"p{i}" for i in range(6)]).values())
+    assert len(colours) == 6
+    assert not colours & {theme.GREY_DARK, theme.GREY_LIGHT}
+    assert {s["color"] for s in theme.COMPARATOR_STYLE.values()} <= {theme.GREY_DARK, theme.GREY_LIGHT}
+    assert theme.PALETTE[:4] == ("#12436D", "#28A197", "#801650", "#F46A25")
+
+
+def test_code_labels():
+    assert theme.label("ap_placement") == "AP placement"
+    assert theme.label("sustained_to_end_y11") == "Sustained to end of Y11"
+    assert theme.label("some_new_code") == "Some new code"
+    assert theme.label(None) == "Not recorded"
+
+
+def test_empty_figure_says_so_in_words():
+    fig = theme.empty("No referrals for 2019/20.")
+    assert fig.layout.annotations[0].text == "No referrals for 2019/20."
+    assert len(fig.data) == 0
