@@ -24,12 +24,16 @@ class BadValue(ValueError):
         self.message = message
 
 
-_SEPARATORS = re.compile(r"[\s\-_]+")
+_SEPARATORS = re.compile(r"[^a-z0-9]+")
 
 
 def header(raw: object) -> str:
-    """A header, file or sheet name in its canonical form: `Pupil Ref` -> `pupil_ref`."""
-    text = str(raw).replace("\ufeff", "").strip().lower()
+    """A header, file or sheet name in its canonical form: `Pupil Ref` -> `pupil_ref`.
+
+    Spaces, hyphens, underscores and any other punctuation separate words; dots and
+    apostrophes vanish, so that `D.O.B.` is `dob`.
+    """
+    text = str(raw).replace("\ufeff", "").lower().replace(".", "").replace("'", "")
     return _SEPARATORS.sub("_", text).strip("_")
 
 

@@ -21,6 +21,12 @@ from dashboard.ingest.problems import Problem, error, warning
 from dashboard.ingest.read import Export, Sheet
 
 COSTLY_PLACEMENT_GBP = Decimal("100000")
+# Unknown columns that look like personal data (beyond the contract's exact list) get a
+# stronger warning; the names of organisations are not personal.
+_PERSONAL = re.compile(r"(^|_)(name|names|birth|postcode|post_code|address|e_?mail|phone|telephone|mobile|"
+                       r"upn|uln|nhs|ni_number)(_|$)")
+ORGANISATION_NAMES = frozenset({"partnership_name", "school_name", "trust_name", "provider_name", "la_name",
+                                "district_name", "establishment_name"})
 _PARTNERSHIP_CODE = re.compile(r"^[A-Z0-9]{2,12}$")
 
 
@@ -138,12 +144,19 @@ def _check_sheet(sheet: Sheet, out: _Collector) -> list[Row]:
     positions: dict[str, int] = {}
     for i, (raw, name) in enumerate(zip(sheet.header, names)):
         if not name:
+            if any(i < len(cells) and not parse.is_blank(cells[i]) for _, cells in sheet.rows):
+                problem(warning, None, f"column {_letters(i)}", None, "unknown_column",
+                        f"column {_letters(i)} has values but no header, so it was ignored")
             continue
         if name in positions:
             problem(error, None, raw, None, "duplicate_column",
                     f"two columns are both '{name}': keep one")
         elif name in table.column_names:
             positions[name] = i
+        elif _PERSONAL.search(name) and name not in ORGANISATION_NAMES:
+            problem(warning, None, raw, None, "possible_identifier",
+                    f"the column '{raw}' may identify a person; it was not stored, but exports must be "
+                    "pseudonymised: please remove it from future exports")
         else:
             problem(warning, None, raw, None, "unknown_column",
                     f"the column '{raw}' is not part of the {sheet.table} table and was ignored")
@@ -198,6 +211,16 @@ def _read_cell(raw: object, normalise: Callable[[object], object]) -> object:
         return (normalise(raw),)
     except parse.BadValue as bad:
         return bad
+
+
+def _letters(index: int) -> str:
+    """A column's letters as Excel shows them: 0 -> A, 26 -> AA."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
 
 
 def _show(value: object) -> str:

@@ -15,6 +15,7 @@ REFERRAL_CODES = ("in_school_support", "outreach", "managed_move", "ap_placement
 @pytest.mark.parametrize("raw, expected", [
     ("Pupil Ref", "pupil_ref"), (" PUPIL-REF ", "pupil_ref"), ("pupil_ref", "pupil_ref"),
     ("\ufeffURN", "urn"), ("Academic  Year", "academic_year"), ("school - census", "school_census"),
+    ("D.O.B.", "dob"), ("Amount (GBP)", "amount_gbp"), ("Pupil's Ref", "pupils_ref"),
 ])
 def test_header(raw, expected):
     assert parse.header(raw) == expected

@@ -127,6 +127,8 @@ ERRORS = [
      ("referrals", None, "Surname", "direct_identifier")),
     ("direct_identifier_dob", "exclusions", with_column("exclusions", "Date of Birth", "01/01/2010"),
      ("exclusions", None, "Date of Birth", "direct_identifier")),
+    ("direct_identifier_punctuated", "placements", with_column("placements", "D.O.B.", "01/01/2010"),
+     ("placements", None, "D.O.B.", "direct_identifier")),
     ("duplicate_column", "schools", with_column("schools", "URN", "120009"),
      ("schools", None, "URN", "duplicate_column")),
 ]
@@ -237,6 +239,10 @@ def test_a_workbook_with_no_table_sheet_is_refused(clean_db, tmp_path):
 WARNINGS = [
     ("unknown_column", "schools", with_column("schools", "Head Teacher", "x"),
      ("schools", None, "Head Teacher", "unknown_column")),
+    ("possible_identifier", "referrals", with_column("referrals", "Pupil Name", "x"),
+     ("referrals", None, "Pupil Name", "possible_identifier")),
+    ("unnamed_column", "exclusions", with_column("exclusions", "", "x"),
+     ("exclusions", None, "column H", "unknown_column")),
     ("costly_placement", "placements", changed("placements", 1, "cost_gbp", "£100,000.01"),
      ("placements", 2, "cost_gbp", "costly_placement")),
     ("no_census_for_year", "referrals",
@@ -295,3 +301,8 @@ def test_an_empty_sheet_named_after_a_table_is_a_warning(clean_db, tmp_path):
     result = import_paths([path], clean_db)
     assert located(result) == [("warning", "schools", None, None, "empty_sheet")]
     assert result.changed
+
+
+def test_an_organisation_name_is_not_personal(clean_db, tmp_path):
+    result = import_paths([write_csv(tmp_path / "schools.csv", with_column("schools", "LA Name", "Leics"))], clean_db)
+    assert located(result) == [("warning", "schools", None, "LA Name", "unknown_column")]
