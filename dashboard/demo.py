@@ -170,10 +170,11 @@ PROVIDERS = {
 README_TEXT = """SYNTHETIC DEMO DATA - NOT REAL PUPILS, SCHOOLS OR PARTNERSHIPS.
 
 Written by `seip demo` (dashboard/demo.py, seed {seed!r}); the same bytes on every run.
-Every school, URN (9xxxxx, a range DfE never issues to real schools), pupil reference,
+Every school, URN (9xxxxx, far above any URN DfE has issued), pupil reference,
 referral, placement, exclusion and payment here is invented. Only the county totals are
 real: they are Leicestershire's published DfE figures for state-funded secondary schools,
-2019/20 to 2024/25. See docs/demo-data.md for every calibration target and assumption.
+2019/20 to 2024/25 (2024/25 exclusions estimated from England's change, as DfE has not yet
+published them by LA). See docs/demo-data.md for every calibration target and assumption.
 Data as at {as_at}.
 """
 

@@ -70,7 +70,7 @@ def test_46_schools_in_four_partnerships_and_two_mat_groups(con):
     codes = [c for (c,) in con.execute("select partnership_code from partnerships").fetchall()]
     assert all(2 <= len(c) <= 12 and c.isalnum() for c in codes)
     lo, hi = con.execute("select min(urn), max(urn) from schools").fetchone()
-    assert 900000 <= lo and hi <= 999999  # a range DfE never gives real schools
+    assert 900000 <= lo and hi <= 999999  # far above any URN DfE has issued
     empty = con.execute("""select count(*) from partnerships p
                            where not exists (select 1 from schools s where s.partnership_code = p.partnership_code)""").fetchone()
     assert empty[0] == 0
