@@ -35,8 +35,19 @@ def display_table(table: pd.DataFrame) -> tuple[pd.DataFrame, bool]:
         flags = shown[marker].fillna(False).astype(bool)
         if target in shown.columns and flags.any():
             any_suppressed = True
-            shown[target] = shown[target].astype(object).where(~flags, "c")
+            # a column mixing `c` with numbers cannot go to Arrow: show it all as text
+            shown[target] = [("c" if hidden else _as_text(v)) for v, hidden in zip(shown[target], flags, strict=True)]
     return shown.drop(columns=markers), any_suppressed
+
+
+def _as_text(value: object) -> str:
+    if value is None or (isinstance(value, float) and value != value) or value is pd.NA:
+        return ""
+    if isinstance(value, (int, float)) and float(value).is_integer():
+        return f"{int(value):,}"
+    if isinstance(value, float):
+        return f"{value:,.2f}"
+    return str(value)
 
 
 def to_csv(table: pd.DataFrame) -> bytes:
