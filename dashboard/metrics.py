@@ -12,7 +12,6 @@ import io
 import math
 from dataclasses import dataclass
 from functools import cache
-
 from typing import TYPE_CHECKING
 
 import duckdb
@@ -183,6 +182,7 @@ def compute(con: duckdb.DuckDBPyConnection, settings: Settings, *, year: str | N
 
     Raises UsageError for an unknown role or partnership code, or a malformed year.
     """
+    # imported here, not at the top, so that `seip metrics` answers without pandas
     import pandas as pd
 
     frame = pd.DataFrame(compute_rows(con, settings, year=year, partnership=partnership, role=role),

@@ -139,3 +139,15 @@ def test_bad_setting_is_a_usage_error(capsys, metrics_db, monkeypatch):
     monkeypatch.setenv("SEIP_PUPIL_WEIGHT", "1.5")
     code, _, err = run_cli(capsys, "--db", str(metrics_db))
     assert code == 2 and "SEIP_PUPIL_WEIGHT" in err
+
+
+def test_compute_refuses_an_unknown_role(metrics_db):
+    from dashboard.metrics import UsageError, compute
+    from dashboard.settings import Settings
+
+    con = warehouse.open_read_only(metrics_db)
+    try:
+        with pytest.raises(UsageError, match="unknown role 'Governor'"):
+            compute(con, Settings(db_path=metrics_db), role="Governor")
+    finally:
+        con.close()
