@@ -171,10 +171,13 @@ def _log(con: duckdb.DuckDBPyConnection, export: Export, checked: Checked) -> No
         outcome = "imported"
         if not parts:
             parts, outcome = [(None, info.name, 0, 0)], "ignored"
-        for i, (table, shown, read, kept) in enumerate(parts):
-            warned = counts.get(shown, 0) + (counts.get(info.name, 0) if shown != info.name and i == 0 else 0)
+        # A sheet's own warnings go on its line; the file's other warnings (an unknown sheet, say) on the first.
+        warned = [counts.get(shown, 0) if shown != info.name else 0 for _, shown, _, _ in parts]
+        warned[0] += sum(n for f, n in counts.items()
+                         if f == info.name or f.startswith(info.name + ", sheet ")) - sum(warned)
+        for (table, _, read, kept), warnings in zip(parts, warned):
             entries.append((import_id, now, info.name, table, info.size, info.sha256, read, kept,
-                            outcome, warned, 0))
+                            outcome, warnings, 0))
     if entries:
         con.executemany("insert into import_log values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", entries)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -97,3 +98,33 @@ def test_a_real_kill_half_way_leaves_the_old_warehouse(clean_db, tmp_path, stage
     assert sorted(p.name for p in clean_db.parent.iterdir()) == ["seip.duckdb"]
     assert query(clean_db, "select count(*) from exclusions") == [(2,)]
 
+
+
+def test_two_writers_take_turns_so_neither_change_is_lost(clean_db, tmp_path):
+    """A second import waits for the first to swap in, then copies the new file, not the old one."""
+    from dashboard import warehouse
+
+    inside, release = threading.Event(), threading.Event()
+
+    def first_writer():
+        with warehouse.rewrite(clean_db) as con:
+            con.execute("insert into partnerships values ('FIRST', 'First writer', 'partnership')")
+            inside.set()
+            release.wait(30)
+
+    first = threading.Thread(target=first_writer)
+    first.start()
+    assert inside.wait(30)
+    second_done = []
+    second = threading.Thread(target=lambda: second_done.append(import_paths(
+        [write_csv(tmp_path / "partnerships.csv", [CLEAN["partnerships"][0], ["SECOND", "Second", "partnership"]])],
+        clean_db)))
+    second.start()
+    second.join(1.0)
+    assert second_done == []  # still waiting for the first writer
+    release.set()
+    first.join(30)
+    second.join(60)
+    assert second_done[0].changed
+    assert query(clean_db, "select partnership_code from partnerships order by 1") == [
+        ("FIRST",), ("HB",), ("MAT1",), ("SECOND",)]

@@ -7,7 +7,7 @@ import hashlib
 from decimal import Decimal
 from pathlib import Path
 
-from ingest_helpers import CLEAN, contents, query, sha, table_rows, write_csv, write_export
+from ingest_helpers import CLEAN, contents, query, sha, table_rows, write_csv, write_export, write_xlsx
 
 from dashboard.ingest.importer import check_paths, import_paths
 from dashboard.settings import REFERENCE_DIR
@@ -146,3 +146,16 @@ def test_dfe_reference_files_are_recognised_by_header_and_stored(tmp_path):
     assert query(db, "select count(*) from ref_statistical_neighbours") == [(20,)]
     import_paths([renamed], db)
     assert query(db, "select count(*) from ref_statistical_neighbours") == [(20,)]
+
+
+def test_a_workbook_is_logged_once_per_sheet(tmp_path):
+    book = write_xlsx(tmp_path / "export.xlsx", {"Partnerships": CLEAN["partnerships"], "Schools": CLEAN["schools"],
+                                                 "Notes": [["sent in July"]]})
+    db = tmp_path / "seip.duckdb"
+    import_paths([book], db)
+    digest = hashlib.sha256(book.read_bytes()).hexdigest()
+    assert query(db, "select file_name, table_name, sha256, rows_read, rows_stored, warnings from import_log "
+                     "order by table_name") == [
+        ("export.xlsx", "partnerships", digest, 2, 2, 1),  # the Notes sheet's unknown_sheet warning
+        ("export.xlsx", "schools", digest, 2, 2, 0),
+    ]
