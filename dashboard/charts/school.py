@@ -19,7 +19,7 @@ COUNTS = ("referrals", "referred_pupils", "placements_started", "permanent_exclu
 
 # (measure, label, unit, decimals, numerator, denominator, scale, counts it rests on)
 MEASURES = (
-    ("fsm_pct", "Pupils on free school meals (%)", "%", 1, "fsm_eligible", "pupils_on_roll", 100.0, ()),
+    ("fsm_pct", "Pupils on free school meals (%)", "percent", 1, "fsm_eligible", "pupils_on_roll", 100.0, ()),
     ("referral_rate", "Referrals per 100 pupils", "", 2, "referrals", "pupils_on_roll", 100.0, ("referrals",)),
     ("pex_rate", "Permanent exclusion rate (per 100 pupils)", "", 2, "permanent_exclusions",
      "pupils_on_roll", 100.0, ("permanent_exclusions",)),
