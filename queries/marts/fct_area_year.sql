@@ -85,6 +85,19 @@ areas as (
 
 ),
 
+-- each partnership belongs to two areas: itself and the la_total. Facts are joined to it and
+-- grouped by area, so distinct pupils are counted once in the la_total even when two
+-- partnerships referred them
+area_members as (
+
+    select partnership_code, 'partnership' as area_type, partnership_code as area_code,
+    from partnerships
+    union all
+    select partnership_code, 'la_total', 'ALL'
+    from partnerships
+
+),
+
 spine as (
 
     select
@@ -97,18 +110,17 @@ spine as (
 
 ),
 
--- each fact is grouped twice: by partnership, and (grouping sets) for the whole LA, so that
--- distinct pupils are counted once in the la_total even when two partnerships referred them
 census_by_area as (
 
     select
         academic_year,
-        if(grouping(partnership_code) = 1, 'la_total', 'partnership') as area_type,
-        if(grouping(partnership_code) = 1, 'ALL', partnership_code) as area_code,
+        area_type,
+        area_code,
         sum(pupils_on_roll) as pupils_on_roll,
         sum(fsm_eligible) as fsm_eligible,
     from census
-    group by grouping sets ((academic_year, partnership_code), (academic_year))
+    inner join area_members using (partnership_code)
+    group by all
 
 ),
 
@@ -116,12 +128,13 @@ exclusions_by_area as (
 
     select
         academic_year,
-        if(grouping(partnership_code) = 1, 'la_total', 'partnership') as area_type,
-        if(grouping(partnership_code) = 1, 'ALL', partnership_code) as area_code,
+        area_type,
+        area_code,
         count(*) filter (where type = 'permanent') as permanent_exclusions,
         count(*) filter (where type = 'suspension') as suspensions,
     from exclusions
-    group by grouping sets ((academic_year, partnership_code), (academic_year))
+    inner join area_members using (partnership_code)
+    group by all
 
 ),
 
@@ -140,13 +153,14 @@ first_referrals as (
 
     select
         academic_year,
-        if(grouping(partnership_code) = 1, 'la_total', 'partnership') as area_type,
-        if(grouping(partnership_code) = 1, 'ALL', partnership_code) as area_code,
+        area_type,
+        area_code,
         pupil_ref,
         count(*) as referrals,
         min(referral_date) as first_referral_date,
     from referrals
-    group by grouping sets ((academic_year, partnership_code, pupil_ref), (academic_year, pupil_ref))
+    inner join area_members using (partnership_code)
+    group by all
 
 ),
 
@@ -172,12 +186,13 @@ placements_started_by_area as (
 
     select
         start_year as academic_year,
-        if(grouping(partnership_code) = 1, 'la_total', 'partnership') as area_type,
-        if(grouping(partnership_code) = 1, 'ALL', partnership_code) as area_code,
+        area_type,
+        area_code,
         count(*) as placements_started,
         sum(cost_gbp) as placement_cost_gbp,
     from placements
-    group by grouping sets ((start_year, partnership_code), (start_year))
+    inner join area_members using (partnership_code)
+    group by all
 
 ),
 
@@ -185,14 +200,15 @@ placements_ended_by_area as (
 
     select
         end_year as academic_year,
-        if(grouping(partnership_code) = 1, 'la_total', 'partnership') as area_type,
-        if(grouping(partnership_code) = 1, 'ALL', partnership_code) as area_code,
+        area_type,
+        area_code,
         count(*) as placements_ended,
         count(*) filter (where outcome = 'reintegrated') as placements_reintegrated,
     from placements
+    inner join area_members using (partnership_code)
     where end_year is not null
       and outcome <> 'ongoing'
-    group by grouping sets ((end_year, partnership_code), (end_year))
+    group by all
 
 ),
 
@@ -200,12 +216,13 @@ funding_by_area as (
 
     select
         academic_year,
-        if(grouping(partnership_code) = 1, 'la_total', 'partnership') as area_type,
-        if(grouping(partnership_code) = 1, 'ALL', partnership_code) as area_code,
+        area_type,
+        area_code,
         sum(amount_gbp) as funding_gbp,
         coalesce(sum(amount_gbp) filter (where stream = 'core_grant'), 0) as core_grant_gbp,
     from funding
-    group by grouping sets ((academic_year, partnership_code), (academic_year))
+    inner join area_members using (partnership_code)
+    group by all
 
 ),
 

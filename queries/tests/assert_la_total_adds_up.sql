@@ -1,6 +1,6 @@
 -- purpose: data test: the la_total of every additive figure equals the sum over the partnerships
---          and MAT groups (a school or placement outside every partnership would break it), and
---          distinct referred pupils are never more than the partnerships' sum
+--          and MAT groups (a partnership listed twice would break it), and distinct referred
+--          pupils are never more than the partnerships' sum
 -- params: none
 -- grain: one row per offending academic year (zero rows = pass)
 -- reads: fct_area_year
