@@ -97,16 +97,15 @@ def import_paths(paths: list[Path], db_path: Path, *, synthetic: bool = False) -
     marks the warehouse as holding real data for good (meta key `synthetic`).
     """
     export = read_paths(paths)
-    outcome: dict[str, ImportResult] = {}
     try:
         with warehouse.rewrite(Path(db_path)) as con:
             checked = check(export, con)
-            outcome["result"] = result = _result(export, checked)
+            result = _result(export, checked)
             if not result.ok:
                 raise _Refused
             store(con, export, checked, synthetic=synthetic)
     except _Refused:
-        return outcome["result"]
+        return result
     result.changed = True
     return result
 
@@ -114,8 +113,7 @@ def import_paths(paths: list[Path], db_path: Path, *, synthetic: bool = False) -
 def _result(export: Export, checked: Checked, validate_only: bool = False) -> ImportResult:
     rows = {name: len(r) for name, r in checked.rows.items()}
     for source in export.refs:
-        kind = getattr(source.ref, "kind", "reference")
-        rows[kind] = rows.get(kind, 0) + getattr(source.ref, "rows", 0)
+        rows[source.ref.kind] = rows.get(source.ref.kind, 0) + source.ref.rows
     return ImportResult(checked.problems, rows, [f.name for f in export.files], validate_only=validate_only)
 
 
@@ -124,10 +122,8 @@ def store(con: duckdb.DuckDBPyConnection, export: Export, checked: Checked, *, s
     for name in LOAD_ORDER:
         if checked.rows.get(name):
             store_table(con, name, checked.rows[name])
-    store_ref = getattr(reference, "store", None)
     for source in export.refs:
-        if store_ref is not None:
-            store_ref(con, source.ref)
+        reference.store(con, source.ref)
     _log(con, export, checked)
     if checked.rows:
         _mark_synthetic(con, synthetic)
@@ -166,8 +162,7 @@ def _log(con: duckdb.DuckDBPyConnection, export: Export, checked: Checked) -> No
     for info in export.files:
         parts = [(s.table, s.file, len(s.rows), stored.get(id(s), 0))
                  for s in export.sheets if s.info is info]
-        parts += [(getattr(r.ref, "kind", None), info.name, getattr(r.ref, "rows", 0), getattr(r.ref, "rows", 0))
-                  for r in export.refs if r.info is info]
+        parts += [(r.ref.kind, info.name, r.ref.rows, r.ref.rows) for r in export.refs if r.info is info]
         outcome = "imported"
         if not parts:
             parts, outcome = [(None, info.name, 0, 0)], "ignored"

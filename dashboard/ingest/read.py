@@ -54,7 +54,7 @@ class RefSource:
     """A DfE reference file, read by `dashboard.ingest.reference`."""
 
     info: FileInfo
-    ref: object
+    ref: reference.RefFile
 
 
 @dataclass
@@ -177,15 +177,14 @@ def _read_csv(path: Path, export: Export) -> None:
         return
     _, head, rows = _split(records)
     if table is None:
-        read_ref = getattr(reference, "read", None)
-        ref = read_ref(path, head) if read_ref and head else None
+        ref = reference.read(path, head) if head else None
         if ref is None:
             export.problems.append(error(None, path.name, None, None, None, "unrecognised_file",
                                          "not a partnership table and not a recognised DfE file: "
                                          "name the file after its table, e.g. schools.csv"))
             return
         export.refs.append(RefSource(info, ref))
-        export.problems.extend(getattr(ref, "problems", []))
+        export.problems.extend(ref.problems)
         return
     if not head:
         export.problems.append(error(table, path.name, None, None, None, "empty_file",
