@@ -21,6 +21,7 @@ from dashboard.ingest.problems import Problem, error, warning
 from dashboard.ingest.read import Export, Sheet
 
 COSTLY_PLACEMENT_GBP = Decimal("100000")
+EARLIEST_DATE = dt.date(2000, 9, 1)
 # Unknown columns that look like personal data (beyond the contract's exact list) get a
 # stronger warning; the names of organisations are not personal.
 _PERSONAL = re.compile(r"(^|_)(name|names|birth|postcode|post_code|address|e_?mail|phone|telephone|mobile|"
@@ -168,7 +169,9 @@ def _check_sheet(sheet: Sheet, out: _Collector) -> list[Row]:
     present = [(n, table.column(n).required, positions[n], _normaliser(table.column(n)), {})
                for n in table.column_names if n in positions]
     absent = {n: None for n in table.column_names if n not in positions}
-    rule_check = ROW_RULES.get(sheet.table)
+    rule_check = ROW_RULES[sheet.table]
+    dates = [n for n, *_ in present if table.column(n).type == "date"]
+    earliest, latest = EARLIEST_DATE, dt.date.today() + dt.timedelta(days=366)
     typed: list[Row] = []
     for number, cells in sheet.rows:
         values = dict(absent)
@@ -192,10 +195,15 @@ def _check_sheet(sheet: Sheet, out: _Collector) -> list[Row]:
                 problem(error, number, name, parse.text(raw), hit.rule, hit.message)
             else:
                 values[name] = hit[0]
-        if rule_check:
-            for kind, column, rule, message in rule_check(values, failed):
-                shown = values.get(column)
-                problem(kind, number, column, None if shown is None else _show(shown), rule, message)
+        for kind, column, rule, message in rule_check(values, failed):
+            shown = values.get(column)
+            problem(kind, number, column, None if shown is None else _show(shown), rule, message)
+        for name in dates:
+            day = values[name]
+            # A planned end date may lie years ahead (a placement to the end of Year 11).
+            if day is not None and (day < earliest or (day > latest and name != "end_date")):
+                problem(warning, number, name, _show(day), "unlikely_date",
+                        "this date is before September 2000 or more than a year from now: is the year right?")
         typed.append(Row(sheet, number, values, failed))
     return typed
 

@@ -243,6 +243,10 @@ WARNINGS = [
      ("referrals", None, "Pupil Name", "possible_identifier")),
     ("unnamed_column", "exclusions", with_column("exclusions", "", "x"),
      ("exclusions", None, "column H", "unknown_column")),
+    ("unlikely_date_typo", "exclusions", changed("exclusions", 1, "start_date", "20/09/2203"),
+     ("exclusions", 2, "start_date", "unlikely_date")),
+    ("unlikely_date_old", "funding", changed("funding", 1, "paid_date", "15/09/1923"),
+     ("funding", 2, "paid_date", "unlikely_date")),
     ("costly_placement", "placements", changed("placements", 1, "cost_gbp", "£100,000.01"),
      ("placements", 2, "cost_gbp", "costly_placement")),
     ("no_census_for_year", "referrals",
@@ -271,6 +275,7 @@ def test_warnings_are_reported_and_the_import_goes_ahead(clean_db, tmp_path, tab
 def test_an_ongoing_placement_may_have_a_planned_end_date_or_none(clean_db, tmp_path):
     rows = added("placements", ["PL2", "R1", "P001", "Oak AP", "outreach", "2024-04-01", "", "", "0", "ongoing"],
                  ["PL3", "R1", "P001", "Oak AP", "outreach", "2024-04-01", "31/08/2099", "", "0", "ongoing"])
+    # 31/08/2099 is also far ahead, which a planned end date may be.
     result = import_paths([write_csv(tmp_path / "placements.csv", rows)], clean_db)
     assert result.problems == [] and result.changed
 
