@@ -90,13 +90,18 @@ def academic_year(day: dt.date) -> str:
 class _Collector:
     """Problems in file and row order, however late a cross-table check finds them."""
 
-    def __init__(self, sheets: list[Sheet]):
-        self._order = {id(s): i for i, s in enumerate(sheets)}
-        self._found: list[tuple[tuple[int, int, int], Problem]] = []
+    def __init__(self, export: Export):
+        self._files = {info.name: i for i, info in enumerate(export.files)}
+        self._sheets = {id(s): (self._files[s.info.name], i) for i, s in enumerate(export.sheets)}
+        self._found: list[tuple[tuple[int, int, int, int], Problem]] = []
 
     def add(self, sheet: Sheet | None, problem: Problem) -> None:
-        where = self._order.get(id(sheet), -1) if sheet is not None else -1
-        self._found.append(((where, problem.row or 0, len(self._found)), problem))
+        if sheet is not None:
+            where = self._sheets[id(sheet)]
+        else:
+            # A problem found while reading: a whole file, or a workbook sheet that was not read.
+            where = (self._files.get(problem.file.split(", sheet ")[0], -1), -1)
+        self._found.append(((*where, problem.row or 0, len(self._found)), problem))
 
     def sorted(self) -> list[Problem]:
         return [p for _, p in sorted(self._found, key=lambda item: item[0])]
@@ -115,7 +120,7 @@ def _normaliser(col: Column) -> Callable[[object], object]:
 
 def check(export: Export, con: duckdb.DuckDBPyConnection | None) -> Checked:
     """Type and check every sheet of `export` against the contract and the warehouse behind `con`."""
-    out = _Collector(export.sheets)
+    out = _Collector(export)
     for p in export.problems:
         out.add(None, p)
     rows: dict[str, list[Row]] = {name: [] for name in LOAD_ORDER}

@@ -311,3 +311,15 @@ def test_an_empty_sheet_named_after_a_table_is_a_warning(clean_db, tmp_path):
 def test_an_organisation_name_is_not_personal(clean_db, tmp_path):
     result = import_paths([write_csv(tmp_path / "schools.csv", with_column("schools", "LA Name", "Leics"))], clean_db)
     assert located(result) == [("warning", "schools", None, "LA Name", "unknown_column")]
+
+
+def test_problems_come_in_file_order_whoever_finds_them(clean_db, tmp_path):
+    folder = tmp_path / "export"
+    write_csv(folder / "a_notes.csv", [["x"], ["1"]])
+    write_csv(folder / "exclusions.csv", changed("exclusions", 1, "type", "expelled"))
+    (folder / "funding.csv").write_bytes(b"academic_year,partnership_code\r\n\x81\r\n")
+    write_csv(folder / "schools.csv", changed("schools", 1, "urn", "1"))
+    result = import_paths([folder], clean_db)
+    assert [(p.file, p.rule) for p in result.problems] == [
+        ("a_notes.csv", "unrecognised_file"), ("exclusions.csv", "unknown_code"), ("funding.csv", "bad_encoding"),
+        ("schools.csv", "out_of_range")]
