@@ -201,13 +201,13 @@ def _check_sheet(sheet: Sheet, out: _Collector) -> list[Row]:
             else:
                 values[name] = hit[0]
         for kind, column, rule, message in rule_check(values, failed):
-            shown = values.get(column)
-            problem(kind, number, column, None if shown is None else _show(shown), rule, message)
+            shown = None if values.get(column) is None else parse.text(cells[positions[column]])
+            problem(kind, number, column, shown, rule, message)
         for name in dates:
             day = values[name]
             # A planned end date may lie years ahead (a placement to the end of Year 11).
             if day is not None and (day < earliest or (day > latest and name != "end_date")):
-                problem(warning, number, name, _show(day), "unlikely_date",
+                problem(warning, number, name, parse.text(cells[positions[name]]), "unlikely_date",
                         "this date is before September 2000 or more than a year from now: is the year right?")
         typed.append(Row(sheet, number, values, failed))
     return typed

@@ -323,3 +323,11 @@ def test_problems_come_in_file_order_whoever_finds_them(clean_db, tmp_path):
     assert [(p.file, p.rule) for p in result.problems] == [
         ("a_notes.csv", "unrecognised_file"), ("exclusions.csv", "unknown_code"), ("funding.csv", "bad_encoding"),
         ("schools.csv", "out_of_range")]
+
+
+def test_the_value_is_quoted_as_the_user_wrote_it(clean_db, tmp_path):
+    rows = changed("placements", 1, "end_date", "2023-10-31")
+    rows[1][rows[0].index("cost_gbp")] = "£150,000"
+    result = import_paths([write_csv(tmp_path / "placements.csv", rows)], clean_db)
+    assert [(p.rule, p.value) for p in result.problems] == [
+        ("end_date_not_before_start", "2023-10-31"), ("costly_placement", "£150,000")]
