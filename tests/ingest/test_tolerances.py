@@ -24,7 +24,7 @@ def test_header_spellings_and_column_order_do_not_matter(tmp_path):
     assert contents(tmp_path / "messy.duckdb") == contents(tmp_path / "plain.duckdb")
 
 
-@pytest.mark.parametrize("encoding, bom", [("utf-8", True), ("utf-8", False), ("cp1252", False)])
+@pytest.mark.parametrize("encoding, bom", [("utf-8", True), ("utf-8", False), ("cp1252", False), ("utf-16", False)])
 def test_encodings_keep_the_pound_sign(tmp_path, encoding, bom):
     folder = tmp_path / "export"
     write_export(folder, {k: CLEAN[k] for k in ("partnerships",)})
