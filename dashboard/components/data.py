@@ -8,6 +8,7 @@ its own cursor because Streamlit sessions are threads.
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import duckdb
@@ -35,6 +36,7 @@ def viewer() -> Viewer:
 
 
 def _current() -> tuple[str, str]:
+    viewer()  # every read of the warehouse needs a signed-in (or demo) session first
     path = settings().db_path
     try:
         return str(path), warehouse.version(path)
@@ -53,9 +55,54 @@ def available() -> bool:
     return True
 
 
-@st.cache_resource(max_entries=2, show_spinner=False)
+class _Connections:
+    """The open read-only connection per warehouse path, replaced when its version changes.
+
+    The old connection is closed *before* the new one opens: duckdb.connect() hands back the
+    already-open database for a path while any connection to it is open, which would keep
+    showing the file from before the swap.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._open: dict[str, tuple[str, duckdb.DuckDBPyConnection]] = {}
+
+    def get(self, path: str, version: str) -> duckdb.DuckDBPyConnection:
+        with self._lock:
+            held = self._open.get(path)
+            if held is not None and held[0] == version:
+                return held[1]
+            if held is not None:
+                held[1].close()
+            con = warehouse.open_read_only(Path(path))
+            self._open[path] = (version, con)
+            return con
+
+    def close_all(self) -> None:
+        with self._lock:
+            for _, con in self._open.values():
+                con.close()
+            self._open.clear()
+
+
+@st.cache_resource(show_spinner=False, on_release=_Connections.close_all)
+def _connections() -> _Connections:
+    return _Connections()
+
+
 def _connection(path: str, version: str) -> duckdb.DuckDBPyConnection:
-    return warehouse.open_read_only(Path(path))
+    return _connections().get(path, version)
+
+
+def _retrying(read, *args):
+    """Run a cached read; if an import swapped the file (and closed the connection) meanwhile,
+    run it again on the new version."""
+    path, ver = _current()
+    try:
+        return read(path, ver, *args)
+    except duckdb.ConnectionException:
+        path, ver = _current()
+        return read(path, ver, *args)
 
 
 def version() -> str:
@@ -70,8 +117,7 @@ def _fetch(path: str, version: str, name: str, params: tuple[tuple[str, object],
 
 def fetch(query_name: str, **params: object) -> pd.DataFrame:
     """Rows of the stored query `query_name` with bound params (cached per warehouse version)."""
-    path, ver = _current()
-    return _fetch(path, ver, query_name, tuple(sorted(params.items())))
+    return _retrying(_fetch, query_name, tuple(sorted(params.items())))
 
 
 def hide_small_counts(frame: pd.DataFrame, columns: tuple[str, ...], max_count: int) -> pd.DataFrame:
@@ -111,9 +157,8 @@ def metrics(year: str | None = None, partnership: str | None = None) -> pd.DataF
 
     Columns: metric, academic_year, area_type, area_code, area_name, value, suppressed.
     """
-    path, ver = _current()
     who = viewer()
-    return _metrics(path, ver, year, partnership, who.role, who.scope)
+    return _retrying(_metrics, year, partnership, who.role, who.scope)
 
 
 # The catalogue says lower_is_better / higher_is_better; charts and cards say lower / higher.
@@ -159,8 +204,7 @@ def _meta(path: str, version: str) -> dict[str, str]:
 
 def meta() -> dict[str, str]:
     """The warehouse's meta table as a dict (version, synthetic, ...)."""
-    path, ver = _current()
-    return _meta(path, ver)
+    return _retrying(_meta)
 
 
 def is_synthetic() -> bool:
@@ -177,5 +221,4 @@ def _data_as_of(path: str, version: str) -> str | None:
 
 def data_as_of() -> str:
     """The latest date found in the partnership data, as ISO text ('not known' when empty)."""
-    path, ver = _current()
-    return _data_as_of(path, ver) or "not known"
+    return _retrying(_data_as_of) or "not known"
