@@ -141,18 +141,18 @@ def decode(data: bytes) -> str | None:
         return None
 
 
-def _split(records) -> tuple[int, list[str], list[tuple[int, list[object]]]]:
-    """Header row number, header cells and non-blank data rows of a sequence of records."""
-    head_row, head = 0, []
+def _split(records) -> tuple[list[str], list[tuple[int, list[object]]]]:
+    """The header (the first non-blank row) and the numbered non-blank rows after it."""
+    head: list[str] = []
     rows: list[tuple[int, list[object]]] = []
     for number, cells in enumerate(records, start=1):
         if not any(c.strip() if c.__class__ is str else not parse.is_blank(c) for c in cells):
             continue
         if not head:
-            head_row, head = number, [parse.text(c) for c in cells]
+            head = [parse.text(c) for c in cells]
         else:
             rows.append((number, cells))
-    return head_row, head, rows
+    return head, rows
 
 
 def _read_csv(path: Path, export: Export) -> None:
@@ -175,7 +175,7 @@ def _read_csv(path: Path, export: Export) -> None:
                                      f"the file cannot be read as CSV: {exc} on line {reader.line_num}; "
                                      "check the quotes around cells there"))
         return
-    _, head, rows = _split(records)
+    head, rows = _split(records)
     if table is None:
         ref = reference.read(path, head) if head else None
         if ref is None:
@@ -214,13 +214,13 @@ def _read_workbook(path: Path, export: Export) -> None:
                 export.problems.append(warning(None, shown, None, None, str(sheet_name), "unknown_sheet",
                                                "this sheet is not named after a table and was ignored"))
             continue
+        found = True
         records = [[_cell(c) for c in row] for row in frame.itertuples(index=False, name=None)]
-        _, head, rows = _split(records)
+        head, rows = _split(records)
         if not head:
             export.problems.append(warning(table, shown, None, None, None, "empty_sheet",
                                            "the sheet is empty and was ignored"))
             continue
-        found = True
         export.sheets.append(Sheet(table, shown, info, head, rows))
     if not found:
         export.problems.append(error(None, path.name, None, None, None, "unrecognised_file",

@@ -331,3 +331,12 @@ def test_the_value_is_quoted_as_the_user_wrote_it(clean_db, tmp_path):
     result = import_paths([write_csv(tmp_path / "placements.csv", rows)], clean_db)
     assert [(p.rule, p.value) for p in result.problems] == [
         ("end_date_not_before_start", "2023-10-31"), ("costly_placement", "£150,000")]
+
+
+def test_a_workbook_whose_table_sheets_are_empty_imports_nothing(clean_db, tmp_path):
+    before = sha(clean_db)
+    result = import_paths([write_xlsx(tmp_path / "book.xlsx", {"Schools": [], "Funding": [[], []]})], clean_db)
+    assert located(result) == [("warning", "schools", None, None, "empty_sheet"),
+                               ("warning", "funding", None, None, "empty_sheet")]
+    assert result.rows == {} and "No rows to store" in result.summary()
+    assert result.changed and sha(clean_db) != before
