@@ -201,5 +201,6 @@ def what_if(shares: pd.DataFrame) -> tuple[go.Figure, pd.DataFrame]:
                          hovertemplate="What-if, %{x}: £%{y:,.0f}<extra></extra>"))
     theme.style(fig, height=400, y_title="£")
     fig.update_layout(barmode="group")
-    fig.update_yaxes(tickprefix="£", separatethousands=True)
+    fig.update_yaxes(tickprefix="£", separatethousands=True,
+                     range=theme.headroom(pd.concat([table["what_if_gbp"], table["core_grant_gbp"]]), 0.15))
     return fig, table

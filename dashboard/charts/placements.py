@@ -44,10 +44,6 @@ def _provider_order(codes: pd.Series) -> list[str]:
     return known + sorted(set(codes) - set(known))
 
 
-def _money(value: float | None) -> str:
-    return theme.format_value(value, "gbp", 0)
-
-
 def _texts(values: pd.Series, hidden: pd.Series, unit: str, decimals: int) -> list[str]:
     return [theme.format_value(None if pd.isna(v) else float(v), unit, decimals, suppressed=bool(s))
             for v, s in zip(values, hidden, strict=True)]
@@ -79,7 +75,7 @@ def spend_by_provider_type(frame: pd.DataFrame) -> tuple[go.Figure, pd.DataFrame
         hovertemplate="%{y}: %{text} on %{customdata} placements<extra></extra>"))
     theme.style(fig, height=max(260, 70 + 44 * len(started)), x_title="Cost of placements started (£)")
     fig.update_yaxes(autorange="reversed", rangemode="normal")
-    fig.update_xaxes(tickprefix="£", separatethousands=True)
+    fig.update_xaxes(tickprefix="£", separatethousands=True, range=theme.headroom(cost))
     fig.update_layout(showlegend=False)
     return fig, table
 
@@ -104,9 +100,10 @@ def unit_costs_by_provider_type(frame: pd.DataFrame) -> tuple[go.Figure, pd.Data
             hovertemplate=f"{name}, %{{y}}: %{{text}}<extra></extra>"))
     theme.style(fig, height=max(280, 90 + 44 * len(rows)))
     fig.update_layout(
-        xaxis={"domain": [0, 0.47], "title": "Cost per placement (£)", "tickprefix": "£"},
+        xaxis={"domain": [0, 0.47], "title": "Cost per placement (£)", "tickprefix": "£",
+               "range": theme.headroom(shown(rows, "cost_per_placement"), 0.4)},
         xaxis2={"domain": [0.53, 1], "title": "Cost per pupil-week (£)", "tickprefix": "£",
-                "anchor": "y", "showgrid": False},
+                "anchor": "y", "showgrid": False, "range": theme.headroom(shown(rows, "cost_per_pupil_week"), 0.4)},
         showlegend=False)
     fig.update_yaxes(autorange="reversed", rangemode="normal")
     return fig, table
@@ -143,7 +140,7 @@ def outcomes_by_provider_type(frame: pd.DataFrame) -> tuple[go.Figure, pd.DataFr
             customdata=part["placements_ended"],
             hovertemplate=f"{theme.label(outcome)}, %{{y}}: %{{x:.0f}}% (%{{customdata}} placements)<extra></extra>"))
     theme.style(fig, height=max(300, 120 + 44 * len(providers)), x_title="% of placements ended in the year")
-    fig.update_layout(barmode="stack")
+    fig.update_layout(barmode="stack", legend_traceorder="normal")
     fig.update_xaxes(range=[0, 100], ticksuffix="%")
     fig.update_yaxes(categoryorder="array", categoryarray=providers, autorange="reversed",
                      rangemode="normal")
@@ -183,7 +180,7 @@ def durations(frame: pd.DataFrame) -> tuple[go.Figure, pd.DataFrame]:
             text=["c" if s else "" for s in flags(part, "placements_ended")], textposition="outside",
             hovertemplate=f"{band}, %{{y}}: %{{x}} placements<extra></extra>"))
     theme.style(fig, height=max(300, 120 + 44 * len(providers)), x_title="Placements ended in the year")
-    fig.update_layout(barmode="stack")
+    fig.update_layout(barmode="stack", legend_traceorder="normal")
     fig.update_yaxes(categoryorder="array", categoryarray=providers, autorange="reversed",
                      rangemode="normal")
     return fig, table

@@ -160,8 +160,10 @@ def comparison_chart(table: pd.DataFrame, school_name: str) -> tuple[go.Figure, 
                 textposition="outside", cliponaxis=False, showlegend=False,
                 hovertemplate=f"{names[group]}: %{{text}}<extra></extra>"), row=i, col=1)
         fig.update_yaxes(autorange="reversed", row=i, col=1)
+        fig.update_xaxes(range=theme.headroom([row[g] for g in GROUPS if not row[f"{g}_suppressed"]], 0.35),
+                         row=i, col=1)
     theme.style(fig, height=150 * len(rates) + 40)
-    fig.update_xaxes(showticklabels=False, showgrid=False, rangemode="tozero")
+    fig.update_xaxes(showticklabels=False, showgrid=False)
     fig.update_annotations(font={"size": 14}, x=0, xanchor="left")
     return fig, shown
 

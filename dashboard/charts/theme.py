@@ -74,6 +74,13 @@ def style(fig: go.Figure, *, title: str | None = None, height: int = 380,
     return fig
 
 
+def headroom(values, share: float = 0.22) -> list[float] | None:
+    """An axis range from 0 with room beyond the longest bar for its outside label (None when empty)."""
+    numbers = [float(v) for v in values if v is not None and v == v]
+    top = max(numbers, default=0.0)
+    return None if top <= 0 else [0.0, top * (1 + share)]
+
+
 def empty(message: str) -> go.Figure:
     """A figure that says in words that there is nothing to draw."""
     fig = go.Figure()

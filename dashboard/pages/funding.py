@@ -69,7 +69,7 @@ def render() -> None:
     frame = data.metrics()
     headlines = [overview.headline(frame, data.metric_info(m), f.year, f.area_type, f.area_code)
                  for m in HEADLINES]
-    kpi.kpi_row(headlines, per_row=4)
+    kpi.kpi_row(headlines, per_row=2)
 
     fig, table = charts.funding_vs_fsm(frame, f.year)
     sentence = charts.fsm_sentence(table)

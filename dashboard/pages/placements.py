@@ -29,7 +29,7 @@ def render() -> None:
     frame = data.metrics()
     headlines = [overview.headline(frame, data.metric_info(m), f.year, f.area_type, f.area_code)
                  for m in HEADLINES]
-    kpi.kpi_row(headlines, per_row=4)
+    kpi.kpi_row(headlines, per_row=2)
 
     params = {"year": f.year, "partnership": f.partnership}
     by_type = data.fetch_counts("placements_by_provider_type", PROVIDER_COUNTS, **params)
