@@ -87,8 +87,7 @@ def funding_vs_fsm(frame: pd.DataFrame, year: str) -> tuple[go.Figure, pd.DataFr
     biggest = max(float(drawn["pupils_on_roll"].max()), 1.0)
     for _, row in drawn.iterrows():
         fig.add_trace(go.Scatter(
-            x=[row["fsm_pct"]], y=[row["funding_per_pupil"]], mode="markers+text", name=row["partnership"],
-            text=[row["partnership"]], textposition="top center",
+            x=[row["fsm_pct"]], y=[row["funding_per_pupil"]], mode="markers", name=row["partnership"],
             marker={"size": [row["pupils_on_roll"]], "sizemode": "area", "sizeref": biggest / 45 ** 2,
                     "sizemin": 8, "color": colours[row["partnership"]], "opacity": 0.85,
                     "line": {"color": "white", "width": 1}},
@@ -103,9 +102,11 @@ def funding_vs_fsm(frame: pd.DataFrame, year: str) -> tuple[go.Figure, pd.DataFr
             line={"color": theme.GREY_DARK, "dash": "dash", "width": 2}, hoverinfo="skip"))
     theme.style(fig, height=440, x_title="Pupils eligible for free school meals (%)",
                 y_title="Funding per pupil (£)")
-    fig.update_xaxes(ticksuffix="%", rangemode="normal")
+    # pad the axes so the largest bubbles are not cut at the edges
+    lo, hi = float(drawn["fsm_pct"].min()), float(drawn["fsm_pct"].max())
+    pad = max((hi - lo) * 0.12, 1.0)
+    fig.update_xaxes(ticksuffix="%", rangemode="normal", range=[lo - pad, hi + pad])
     fig.update_yaxes(tickprefix="£", separatethousands=True, rangemode="normal")
-    fig.update_layout(showlegend=False)
     return fig, table
 
 
@@ -157,11 +158,12 @@ def formula_vs_paid(frame: pd.DataFrame, year: str) -> tuple[go.Figure, pd.DataF
     for column, name, colour in (("core_grant_gbp", "Core grant paid", theme.PALETTE[0]),
                                  ("formula_allocation_gbp", "Formula allocation", theme.GREY_LIGHT)):
         fig.add_trace(go.Bar(
-            x=drawn["partnership"], y=drawn[column], name=name, marker_color=colour,
-            hovertemplate=f"{name}, %{{x}}: £%{{y:,.0f}}<extra></extra>"))
-    theme.style(fig, height=400, y_title="£")
-    fig.update_layout(barmode="group")
-    fig.update_yaxes(tickprefix="£", separatethousands=True)
+            y=drawn["partnership"], x=drawn[column], name=name, marker_color=colour, orientation="h",
+            hovertemplate=f"{name}, %{{y}}: £%{{x:,.0f}}<extra></extra>"))
+    theme.style(fig, height=max(300, 120 + 56 * len(drawn)), x_title="£")
+    fig.update_layout(barmode="group", legend_traceorder="normal")
+    fig.update_xaxes(tickprefix="£", separatethousands=True)
+    fig.update_yaxes(autorange="reversed", rangemode="normal")
     return fig, table
 
 
@@ -191,16 +193,17 @@ def what_if(shares: pd.DataFrame) -> tuple[go.Figure, pd.DataFrame]:
     if table.empty:
         return theme.empty("No partnerships with a census return this year."), table
     fig = go.Figure()
-    fig.add_trace(go.Bar(x=table["partnership"], y=table["core_grant_gbp"], name="Core grant paid",
-                         marker_color=theme.GREY_LIGHT,
-                         hovertemplate="Paid, %{x}: £%{y:,.0f}<extra></extra>"))
-    fig.add_trace(go.Bar(x=table["partnership"], y=table["what_if_gbp"], name="What-if share",
-                         marker_color=theme.PALETTE[1],
+    fig.add_trace(go.Bar(y=table["partnership"], x=table["core_grant_gbp"], name="Core grant paid",
+                         marker_color=theme.GREY_LIGHT, orientation="h",
+                         hovertemplate="Paid, %{y}: £%{x:,.0f}<extra></extra>"))
+    fig.add_trace(go.Bar(y=table["partnership"], x=table["what_if_gbp"], name="What-if share",
+                         marker_color=theme.PALETTE[1], orientation="h",
                          text=[theme.format_value(v, "gbp", 0) for v in table["what_if_gbp"]],
                          textposition="outside", cliponaxis=False,
-                         hovertemplate="What-if, %{x}: £%{y:,.0f}<extra></extra>"))
-    theme.style(fig, height=400, y_title="£")
-    fig.update_layout(barmode="group")
-    fig.update_yaxes(tickprefix="£", separatethousands=True,
-                     range=theme.headroom(pd.concat([table["what_if_gbp"], table["core_grant_gbp"]]), 0.15))
+                         hovertemplate="What-if, %{y}: £%{x:,.0f}<extra></extra>"))
+    theme.style(fig, height=max(300, 120 + 56 * len(table)), x_title="£")
+    fig.update_layout(barmode="group", legend_traceorder="normal")
+    fig.update_xaxes(tickprefix="£", separatethousands=True,
+                     range=theme.headroom(pd.concat([table["what_if_gbp"], table["core_grant_gbp"]]), 0.25))
+    fig.update_yaxes(autorange="reversed", rangemode="normal")
     return fig, table

@@ -39,10 +39,12 @@ def _what_if(year: str) -> None:
                            key="what-if-weight",
                            help=f"The setting in force is {default_weight:g} (SEIP_PUPIL_WEIGHT).")
     with right:
-        top = max(100_000, int(math.ceil(paid * 2 / 100_000) * 100_000))
-        pot = st.slider("The pot to share (£)", 0, top, int(round(paid / 10_000) * 10_000), 10_000,
-                        key="what-if-pot", format="£%d",
-                        help=f"The core grant paid in {year} was {theme.format_value(paid, 'gbp', 0)}.")
+        # in £ millions, so the slider reads £3.00m rather than £3000000
+        top = max(0.5, math.ceil(paid * 2 / 500_000) / 2)
+        millions = st.slider("The pot to share (£ million)", 0.0, top, round(paid / 50_000) / 20, 0.05,
+                             key="what-if-pot", format="£%.2fm",
+                             help=f"The core grant paid in {year} was {theme.format_value(paid, 'gbp', 0)}.")
+        pot = millions * 1_000_000
     shares = charts.formula_shares(inputs, float(pot), float(weight))
     fig, table = charts.what_if(shares)
     biggest = table.loc[table["change_gbp"].abs().idxmax()] if table["change_gbp"].notna().any() else None

@@ -93,6 +93,7 @@ def test_funding_vs_fsm_draws_each_partnership_and_the_line():
     fig, table = charts.funding_vs_fsm(long_metrics(), "2024/25")
     assert list(table["partnership"]) == ["Alpha", "Beta", "Gamma"]
     assert [t.name for t in fig.data] == ["Alpha", "Beta", "Gamma", "Fitted line"]
+    assert fig.data[0].marker.color == "#12436D" and fig.data[3].line.color == "#6F777B"
     # the points lie on y = x + 80, so the line runs from (10, 90) to (30, 110)
     np.testing.assert_allclose(fig.data[3].y, [90.0, 110.0])
     assert charts.fsm_sentence(table) == (
@@ -108,14 +109,14 @@ def test_formula_vs_paid_and_the_largest_gap():
     assert list(table["paid_minus_formula_gbp"]) == [10_000.0, -10_000.0, 0.0]
     assert charts.formula_gap_sentence(table) == (
         "Alpha was paid £10,000 more than the formula gives it, the largest gap.")
-    np.testing.assert_array_equal(fig.data[0].y, [50_000.0, 60_000.0, 10_000.0])
+    np.testing.assert_array_equal(fig.data[0].x, [50_000.0, 60_000.0, 10_000.0])
 
 
 def test_what_if_table_gives_the_change_against_what_was_paid():
     fig, table = charts.what_if(charts.formula_shares(two(), 1000.0, 0.5))
     # A: 525 - 600 = -75; B: 475 - 400 = +75
     assert list(table["change_gbp"]) == [-75.0, 75.0]
-    np.testing.assert_allclose(fig.data[1].y, [525.0, 475.0])
+    np.testing.assert_allclose(fig.data[1].x, [525.0, 475.0])
 
 
 def test_funding_streams_query_and_chart(metrics_db):
