@@ -15,7 +15,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from dashboard import warehouse
+from dashboard import auth, warehouse
 from dashboard.access import Viewer
 from dashboard.settings import Settings
 
@@ -30,9 +30,9 @@ def settings() -> Settings:
 
 
 def viewer() -> Viewer:
-    """The viewer the router signed in (a demo commissioner when a page runs on its own)."""
-    found = st.session_state.get("viewer")
-    return found if isinstance(found, Viewer) else Viewer(name="demo", role="commissioner")
+    """The viewer this session signed in as, asked of the sign-in layer on every call (a page
+    run without the router gets the sign-in form, never a default role)."""
+    return auth.current_viewer()
 
 
 def _current() -> tuple[str, str]:

@@ -41,13 +41,36 @@ def require_viewer(settings: Settings) -> Viewer:
                  "data, or `seip import PATH` for real exports, then reload.")
         st.stop()
     if settings.auth_mode == "none":
-        if not auth.is_synthetic(path):
+        if not _is_synthetic(path):
             refusal()
             st.stop()
         return view_as_switcher(path)
     viewer = _local_session(settings) if settings.auth_mode == "local" else _oidc_session(settings)
     signout_control(viewer, settings)
     return viewer
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def _synthetic(path: str, version: str) -> bool:
+    return auth.is_synthetic(Path(path))
+
+
+def _is_synthetic(path: Path) -> bool:
+    return _synthetic(str(path), warehouse.version(path))
+
+
+def session_viewer(settings: Settings) -> Viewer | None:
+    """The viewer this session has already established (signed in, or picked with "view as"),
+    without drawing anything; None when there is none (or the data is real and sign-in is off)."""
+    if settings.auth_mode != "none":
+        viewer = st.session_state.get("auth_viewer")
+        if viewer is None or auth.idle_expired(st.session_state.get("auth_last_seen"), clock(),
+                                               settings.idle_minutes):
+            return None
+        return viewer
+    if not Path(settings.db_path).exists() or not _is_synthetic(settings.db_path):
+        return None
+    return st.session_state.get("auth_view_as") or Viewer(name=DEMO_NAME, role="commissioner")
 
 
 def refusal() -> None:
@@ -227,7 +250,9 @@ def view_as_switcher(path: Path) -> Viewer:
                                  format_func=lambda code: labels.get(code, code))
         st.caption("Sign-in is off because this warehouse holds only synthetic data. "
                    "Pick a role to see what each person sees.")
-    return Viewer(name=DEMO_NAME, role=role, scope=scope)
+    viewer = Viewer(name=DEMO_NAME, role=role, scope=scope)
+    st.session_state["auth_view_as"] = viewer
+    return viewer
 
 
 # ---------------------------------------------------------------- pupil-level lists
@@ -252,6 +277,11 @@ def pupil_list(viewer: Viewer, *, urn: int | None = None, partnership: str | Non
     """Pupil-level referrals, placements and exclusions for a school or partnership, as far as
     the viewer's scope allows, with a CSV download (audited). Governors get a sentence instead."""
     st.subheader("Pupil-level records", anchor=False)
+    settings = Settings.from_env()
+    if session_viewer(settings) != viewer:
+        # A page handed in a viewer this session did not sign in as: show nothing.
+        st.warning("Sign in to see pupil-level records.", icon=":material/lock:")
+        return
     if not viewer.sees_pupil_rows:
         st.info("Governors see aggregate figures only: pupil-level records are not shown.",
                 icon=":material/lock:")
@@ -261,7 +291,6 @@ def pupil_list(viewer: Viewer, *, urn: int | None = None, partnership: str | Non
                 + ("your own school." if viewer.role == "head" else "your own partnership's schools.")
                 + " Choose it above to see them.", icon=":material/lock:")
         return
-    settings = Settings.from_env()
     if not st.toggle("Show pupil-level records (each view is recorded in the audit log)",
                      key=f"{key}-show"):
         return
@@ -284,9 +313,9 @@ def pupil_list(viewer: Viewer, *, urn: int | None = None, partnership: str | Non
 def audit_section(viewer: Viewer) -> None:
     """The audit log for commissioners (nothing for anyone else): sign-ins, pupil-level views,
     downloads, newest first."""
-    if viewer.role != "commissioner":
-        return
     settings = Settings.from_env()
+    if viewer.role != "commissioner" or session_viewer(settings) != viewer:
+        return
     st.subheader("Audit log", anchor=False)
     action = st.selectbox("What", ["all", *audit.ACTIONS], key="audit_action",
                           format_func=lambda a: "Everything" if a == "all" else a.replace("_", " "))

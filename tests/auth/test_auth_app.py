@@ -289,3 +289,21 @@ def test_oidc_email_without_an_account_is_refused(accounts_db, monkeypatch):
     assert "has no role for that address" in texts(at)
     assert not at.dataframe and signed_in_as(at) is None
     assert audit.entries(accounts_db)["action"].tolist() == ["sign_in_failed"]
+
+
+# ---------------------------------------------------------------- pages cannot bypass sign-in
+
+def test_a_viewer_the_session_did_not_sign_in_as_sees_nothing(accounts_db, monkeypatch):
+    at = sign_in(app(accounts_db, monkeypatch, "local", script=PUPIL_APP, school="100003", forge="1"), "hana")
+    assert "Sign in to see pupil-level records." in [w.value for w in at.warning]
+    assert not at.dataframe and not at.toggle
+
+
+@pytest.mark.parametrize("page", ["school", "placements", "data"])
+def test_a_page_run_without_the_router_gets_the_sign_in_form(accounts_db, monkeypatch, page):
+    script = str(Path(APP).parent / "pages" / f"{page}.py")
+    at = app(accounts_db, monkeypatch, "local", script=script, school="100001")
+    assert [t.label for t in at.text_input] == ["Username", "Password"]
+    assert not at.get("plotly_chart") and not at.metric
+    # Only the metric dictionary (no data, so drawn before anything is read) may show.
+    assert all("definition" in d.value.columns for d in at.dataframe)
