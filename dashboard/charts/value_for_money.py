@@ -110,6 +110,9 @@ def comparison_chart(table: pd.DataFrame) -> go.Figure:
     if drawn.empty:
         return theme.empty("No cost per result to compare for this choice.")
     colours = {"partnership": theme.PALETTE[0], "alternative": theme.GREY_DARK, "contested": theme.GREY_LIGHT}
+    show = lambda v: theme.format_value(v, "gbp", 0)  # noqa: E731
+    labels = [show(v) if lo == hi else f"{show(v)} (range {show(lo)} to {show(hi)})"
+              for v, lo, hi in zip(drawn["value"], drawn["low"], drawn["high"], strict=True)]
     fig = go.Figure(go.Bar(
         y=drawn["item"], x=drawn["value"], orientation="h",
         marker_color=[colours[k] for k in drawn["kind"]],
@@ -117,11 +120,13 @@ def comparison_chart(table: pd.DataFrame) -> go.Figure:
         error_x={"type": "data", "symmetric": False, "array": (drawn["high"] - drawn["value"]).clip(lower=0),
                  "arrayminus": (drawn["value"] - drawn["low"]).clip(lower=0), "color": "#0B0C0C",
                  "thickness": 1.5},
-        text=[theme.format_value(v, "gbp", 0) for v in drawn["value"]], textposition="auto",
-        customdata=drawn[["low", "high"]].to_numpy(),
-        hovertemplate="%{y}: £%{x:,.0f} (range £%{customdata[0]:,.0f} to £%{customdata[1]:,.0f})<extra></extra>"))
+        customdata=labels, hovertemplate="%{y}: %{customdata}<extra></extra>"))
+    # the figures sit beyond the whiskers, where no line crosses them
+    ends = drawn[["value", "high"]].max(axis=1)
+    fig.add_trace(go.Scatter(y=drawn["item"], x=ends, mode="text", text=labels, textposition="middle right",
+                             hoverinfo="skip", cliponaxis=False))
     theme.style(fig, height=max(280, 80 + 60 * len(drawn)), x_title="£ per result")
-    fig.update_xaxes(tickprefix="£", separatethousands=True)
+    fig.update_xaxes(tickprefix="£", separatethousands=True, range=theme.headroom(ends, 0.7))
     fig.update_yaxes(autorange="reversed", rangemode="normal")
     fig.update_layout(showlegend=False)
     return fig

@@ -71,7 +71,11 @@ def render() -> None:
 
         fig, shown = charts.comparison_chart(table, name)
         sentence = charts.comparison_sentence(table, name)
-        chart_panel(fig, shown, title=f"{name} against its partnership and similar schools, {year}",
+        title = f"{name} against its partnership and similar schools, {year}"
+        if sentence:
+            side = "below" if " below " in sentence else "above" if " above " in sentence else "level with"
+            title = f"{name}: permanent exclusion rate {side} its partnership's, {year}"
+        chart_panel(fig, shown, title=title,
                     caption=((sentence + " ") if sentence else "")
                     + f"Similar schools: the {len(similar)} other schools whose share of pupils on free "
                       f"school meals is within {FSM_BAND:g} percentage points of this school's. "

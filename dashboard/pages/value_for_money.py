@@ -34,13 +34,13 @@ def _assumption_inputs() -> tuple[dict, dict, dict, list[str]]:
     for a in ASSUMPTIONS:
         with st.container(border=True):
             st.markdown(f"**{a.label}** ({a.unit})")
-            step = 0.25 if a.unit == "years" else 500.0
+            step, shown = (0.25, "%.2f") if a.unit == "years" else (500.0, "%.0f")
             cols = st.columns(3)
             for col, name, store, default in ((cols[0], "Low", low, a.low), (cols[1], "Central", central, a.value),
                                               (cols[2], "High", high, a.high)):
                 with col:
                     store[a.id] = float(st.number_input(
-                        f"{name}: {a.label.lower()}", min_value=0.0, value=float(default), step=step,
+                        f"{name}: {a.label.lower()}", min_value=0.0, value=float(default), step=step, format=shown,
                         key=f"vfm-{a.id}-{name.lower()}", label_visibility="visible"))
             st.caption(f"Source: {a.source}; {a.source_date}. {a.note}")
             if not low[a.id] <= central[a.id] <= high[a.id]:

@@ -50,7 +50,7 @@ def test_choosing_a_school_puts_its_urn_in_the_url(demo_db, monkeypatch):
     assert not at.exception
     assert dict(at.query_params).get("school") == str(other), dict(at.query_params)
     name = rows.loc[rows["urn"] == other, "school_name"].iloc[0]
-    assert f"{name} against its partnership and similar schools, 2021/22" in texts(at)
+    assert f"{name}: permanent exclusion rate" in texts(at) and "its partnership's, 2021/22" in texts(at)
 
 
 def test_a_link_with_a_urn_opens_that_school(demo_db, monkeypatch):
