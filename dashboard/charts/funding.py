@@ -100,8 +100,9 @@ def funding_vs_fsm(frame: pd.DataFrame, year: str) -> tuple[go.Figure, pd.DataFr
         fig.add_trace(go.Scatter(
             x=xs, y=[line[0] * x + line[1] for x in xs], mode="lines", name="Fitted line",
             line={"color": theme.GREY_DARK, "dash": "dash", "width": 2}, hoverinfo="skip"))
-    theme.style(fig, height=440, x_title="Pupils eligible for free school meals (%)",
+    theme.style(fig, height=480, x_title="Pupils eligible for free school meals (%)",
                 y_title="Funding per pupil (£)")
+    fig.update_layout(legend={**theme.LEGEND_ABOVE, "itemsizing": "constant"})
     # pad the axes so the largest bubbles are not cut at the edges
     lo, hi = float(drawn["fsm_pct"].min()), float(drawn["fsm_pct"].max())
     pad = max((hi - lo) * 0.12, 1.0)
@@ -140,7 +141,7 @@ def funding_streams(frame: pd.DataFrame) -> tuple[go.Figure, pd.DataFrame]:
             marker_color=STREAM_COLOURS[code],
             hovertemplate=f"{STREAM_LABELS[code]}, %{{y}}: £%{{x:,.0f}}<extra></extra>"))
     theme.style(fig, height=max(300, 120 + 48 * len(partners)), x_title="Funding received (£)")
-    fig.update_layout(barmode="relative")
+    fig.update_layout(barmode="relative", legend=theme.LEGEND_ABOVE)
     fig.update_xaxes(tickprefix="£", separatethousands=True)
     fig.update_yaxes(categoryorder="array", categoryarray=partners, autorange="reversed",
                      rangemode="normal")
@@ -161,7 +162,7 @@ def formula_vs_paid(frame: pd.DataFrame, year: str) -> tuple[go.Figure, pd.DataF
             y=drawn["partnership"], x=drawn[column], name=name, marker_color=colour, orientation="h",
             hovertemplate=f"{name}, %{{y}}: £%{{x:,.0f}}<extra></extra>"))
     theme.style(fig, height=max(300, 120 + 56 * len(drawn)), x_title="£")
-    fig.update_layout(barmode="group", legend_traceorder="normal")
+    fig.update_layout(barmode="group", legend_traceorder="normal", legend=theme.LEGEND_ABOVE)
     fig.update_xaxes(tickprefix="£", separatethousands=True)
     fig.update_yaxes(autorange="reversed", rangemode="normal")
     return fig, table
@@ -202,7 +203,7 @@ def what_if(shares: pd.DataFrame) -> tuple[go.Figure, pd.DataFrame]:
                          textposition="outside", cliponaxis=False,
                          hovertemplate="What-if, %{y}: £%{x:,.0f}<extra></extra>"))
     theme.style(fig, height=max(300, 120 + 56 * len(table)), x_title="£")
-    fig.update_layout(barmode="group", legend_traceorder="normal")
+    fig.update_layout(barmode="group", legend_traceorder="normal", legend=theme.LEGEND_ABOVE)
     fig.update_xaxes(tickprefix="£", separatethousands=True,
                      range=theme.headroom(pd.concat([table["what_if_gbp"], table["core_grant_gbp"]]), 0.25))
     fig.update_yaxes(autorange="reversed", rangemode="normal")

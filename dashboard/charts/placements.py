@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 import plotly.graph_objects as go
+from plotly.subplots import make_subplots
 
 from dashboard.charts import theme
 from dashboard.charts.suppression import flags, hide_derived, shown
@@ -75,7 +76,7 @@ def spend_by_provider_type(frame: pd.DataFrame) -> tuple[go.Figure, pd.DataFrame
         hovertemplate="%{y}: %{text} on %{customdata} placements<extra></extra>"))
     theme.style(fig, height=max(260, 70 + 44 * len(started)), x_title="Cost of placements started (£)")
     fig.update_yaxes(autorange="reversed", rangemode="normal")
-    fig.update_xaxes(tickprefix="£", separatethousands=True, range=theme.headroom(cost))
+    fig.update_xaxes(tickprefix="£", separatethousands=True, range=theme.headroom(cost, 0.4))
     fig.update_layout(showlegend=False)
     return fig, table
 
@@ -88,24 +89,24 @@ def unit_costs_by_provider_type(frame: pd.DataFrame) -> tuple[go.Figure, pd.Data
     table = table[[c for c in table.columns if c.removesuffix("_suppressed") in keep]]
     if rows.empty:
         return theme.empty("No placements started in this year for this choice."), table
-    fig = go.Figure()
-    for column, name, axis, colour in (
-            ("cost_per_placement", "Cost per placement", "x", theme.PALETTE[0]),
-            ("cost_per_pupil_week", "Cost per pupil-week", "x2", theme.PALETTE[1])):
+    # one panel above the other, so each keeps the full width on a phone
+    fig = make_subplots(rows=2, cols=1, subplot_titles=["Cost per placement (£)", "Cost per pupil-week (£)"],
+                        vertical_spacing=0.16)
+    for row, (column, name, colour) in enumerate((
+            ("cost_per_placement", "Cost per placement", theme.PALETTE[0]),
+            ("cost_per_pupil_week", "Cost per pupil-week", theme.PALETTE[1])), start=1):
         values = shown(rows, column)
         fig.add_trace(go.Bar(
-            y=rows["provider"], x=values, name=name, orientation="h", xaxis=axis,
+            y=rows["provider"], x=values, name=name, orientation="h",
             marker_color=colour, text=_texts(values, flags(rows, column), "gbp", 0),
             textposition="outside", cliponaxis=False,
-            hovertemplate=f"{name}, %{{y}}: %{{text}}<extra></extra>"))
-    theme.style(fig, height=max(280, 90 + 44 * len(rows)))
-    fig.update_layout(
-        xaxis={"domain": [0, 0.47], "title": "Cost per placement (£)", "tickprefix": "£",
-               "range": theme.headroom(shown(rows, "cost_per_placement"), 0.4)},
-        xaxis2={"domain": [0.53, 1], "title": "Cost per pupil-week (£)", "tickprefix": "£",
-                "anchor": "y", "showgrid": False, "range": theme.headroom(shown(rows, "cost_per_pupil_week"), 0.4)},
-        showlegend=False)
-    fig.update_yaxes(autorange="reversed", rangemode="normal")
+            hovertemplate=f"{name}, %{{y}}: %{{text}}<extra></extra>"), row=row, col=1)
+        fig.update_xaxes(tickprefix="£", separatethousands=True, range=theme.headroom(values, 0.4), row=row, col=1)
+        fig.update_yaxes(autorange="reversed", row=row, col=1)
+    theme.style(fig, height=max(420, 160 + 2 * 38 * len(rows)))
+    fig.update_layout(showlegend=False)
+    fig.update_yaxes(rangemode="normal")
+    fig.update_annotations(font={"size": 14}, x=0, xanchor="left")
     return fig, table
 
 
@@ -140,7 +141,7 @@ def outcomes_by_provider_type(frame: pd.DataFrame) -> tuple[go.Figure, pd.DataFr
             customdata=part["placements_ended"],
             hovertemplate=f"{theme.label(outcome)}, %{{y}}: %{{x:.0f}}% (%{{customdata}} placements)<extra></extra>"))
     theme.style(fig, height=max(300, 120 + 44 * len(providers)), x_title="% of placements ended in the year")
-    fig.update_layout(barmode="stack", legend_traceorder="normal")
+    fig.update_layout(barmode="stack", legend_traceorder="normal", legend=theme.LEGEND_ABOVE)
     fig.update_xaxes(range=[0, 100], ticksuffix="%")
     fig.update_yaxes(categoryorder="array", categoryarray=providers, autorange="reversed",
                      rangemode="normal")
@@ -180,7 +181,7 @@ def durations(frame: pd.DataFrame) -> tuple[go.Figure, pd.DataFrame]:
             text=["c" if s else "" for s in flags(part, "placements_ended")], textposition="outside",
             hovertemplate=f"{band}, %{{y}}: %{{x}} placements<extra></extra>"))
     theme.style(fig, height=max(300, 120 + 44 * len(providers)), x_title="Placements ended in the year")
-    fig.update_layout(barmode="stack", legend_traceorder="normal")
+    fig.update_layout(barmode="stack", legend_traceorder="normal", legend=theme.LEGEND_ABOVE)
     fig.update_yaxes(categoryorder="array", categoryarray=providers, autorange="reversed",
                      rangemode="normal")
     return fig, table
@@ -214,7 +215,8 @@ def cost_against_reintegration(frame: pd.DataFrame) -> tuple[go.Figure, pd.DataF
             customdata=part[["provider_name", "placements_ended"]].to_numpy(),
             hovertemplate=("%{customdata[0]}: £%{x:,.0f} a placement, %{y:.0f}% reintegrated "
                            "of %{customdata[1]} ended<extra></extra>")))
-    theme.style(fig, height=420, x_title="Cost per placement (£)", y_title="Reintegration rate (%)")
+    theme.style(fig, height=460, x_title="Cost per placement (£)", y_title="Reintegration rate (%)")
+    fig.update_layout(legend={**theme.LEGEND_ABOVE, "itemsizing": "constant"})
     fig.update_xaxes(tickprefix="£", separatethousands=True, rangemode="tozero")
     fig.update_yaxes(range=[-5, 105], ticksuffix="%")
     return fig, table
@@ -235,8 +237,8 @@ def trend(frame: pd.DataFrame) -> tuple[go.Figure, pd.DataFrame]:
             x=part["academic_year"], y=shown(part, "placement_cost_gbp"), name=theme.label(code),
             marker_color=PROVIDER_COLOURS.get(code, theme.PALETTE[0]),
             hovertemplate=f"{theme.label(code)}, %{{x}}: £%{{y:,.0f}}<extra></extra>"))
-    theme.style(fig, height=400, y_title="Cost of placements started (£)")
-    fig.update_layout(barmode="stack")
+    theme.style(fig, height=440, y_title="Cost of placements started (£)")
+    fig.update_layout(barmode="stack", legend=theme.LEGEND_ABOVE)
     fig.update_xaxes(type="category", categoryorder="array", categoryarray=years)
     fig.update_yaxes(tickprefix="£", separatethousands=True)
     return fig, table

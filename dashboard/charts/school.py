@@ -197,7 +197,7 @@ def trend(summary: pd.DataFrame, urn: int) -> tuple[go.Figure, pd.DataFrame]:
             x=table["academic_year"], y=values, name=name, marker_color=theme.PALETTE[i],
             text=["c" if h else "" for h in hidden], textposition="outside",
             hovertemplate=f"{name}, %{{x}}: %{{y}}<extra></extra>"))
-    theme.style(fig, height=360, y_title="Count")
-    fig.update_layout(barmode="group")
+    theme.style(fig, height=380, y_title="Count")
+    fig.update_layout(barmode="group", legend=theme.LEGEND_ABOVE)
     fig.update_xaxes(type="category")
     return fig, table

@@ -74,6 +74,10 @@ def style(fig: go.Figure, *, title: str | None = None, height: int = 380,
     return fig
 
 
+# A legend above the plot: below it, it collides with the axis title on a narrow phone screen.
+LEGEND_ABOVE = {"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0, "title": None}
+
+
 def headroom(values, share: float = 0.22) -> list[float] | None:
     """An axis range from 0 with room beyond the longest bar for its outside label (None when empty)."""
     numbers = [float(v) for v in values if v is not None and v == v]
