@@ -105,7 +105,7 @@ def funding_vs_fsm(frame: pd.DataFrame, year: str) -> tuple[go.Figure, pd.DataFr
     fig.update_layout(legend={**theme.LEGEND_ABOVE, "itemsizing": "constant"})
     # pad the axes so the largest bubbles are not cut at the edges
     lo, hi = float(drawn["fsm_pct"].min()), float(drawn["fsm_pct"].max())
-    pad = max((hi - lo) * 0.12, 1.0)
+    pad = max((hi - lo) * 0.2, 1.0)
     fig.update_xaxes(ticksuffix="%", rangemode="normal", range=[lo - pad, hi + pad])
     fig.update_yaxes(tickprefix="£", separatethousands=True, rangemode="normal")
     return fig, table
