@@ -20,9 +20,19 @@ st.set_page_config(page_title="SEIP Insight", page_icon=":material/school:", lay
 viewer = auth.require_viewer()
 st.session_state["viewer"] = viewer
 
+overview = st.Page(PAGES / "overview.py", title="Overview", url_path="overview",
+                   icon=":material/dashboard:")
+
+
+def home() -> None:
+    """`/` opens the Overview at its own address, keeping the filters in the URL: Streamlit
+    drops the query string of whichever page sits at `/`, so no real page lives there."""
+    st.switch_page(overview, query_params=st.query_params.to_dict())
+
+
 pages = [
-    st.Page(PAGES / "overview.py", title="Overview", url_path="overview", default=True,
-            icon=":material/dashboard:"),
+    st.Page(home, title="SEIP Insight", url_path="home", default=True, visibility="hidden"),
+    overview,
     st.Page(PAGES / "exclusions.py", title="Exclusion avoidance", url_path="exclusion-avoidance",
             icon=":material/shield:"),
     st.Page(PAGES / "placements.py", title="Placements and costs", url_path="placements-and-costs",

@@ -86,7 +86,7 @@ def chart_panel(fig: go.Figure, table: pd.DataFrame, *, title: str, caption: str
     chart_tab, table_tab, download_tab = st.tabs(["Chart", "Table", "Download"])
     with chart_tab:
         st.plotly_chart(fig, key=f"chart-{key}", width="stretch",
-                        config={"displaylogo": False, "responsive": True})
+                        config={"displayModeBar": False, "responsive": True})
     with table_tab:
         st.dataframe(shown, hide_index=True, width="stretch", key=f"table-{key}")
     with download_tab:

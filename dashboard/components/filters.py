@@ -2,7 +2,7 @@
 
 Keys are the query parameter names: `year`, `partnership`, `school`. A value equal to the
 default (latest year, all partnerships) is left out of the URL; an unknown value in the URL
-is ignored and the default is used.
+is ignored and the default is used. A choice made on one page carries to the next.
 """
 
 from __future__ import annotations
@@ -34,21 +34,37 @@ class Filters:
         return "ALL" if self.partnership is None else self.partnership
 
 
+def _carried(key: str, options: list[str]) -> None:
+    # Going to the default page drops the URL's query string, so a choice made on another page
+    # would be lost there; put the session's last choice back before the widget draws (the
+    # widget then writes it to the URL again).
+    last = st.session_state.get(f"_last_{key}")
+    if key not in st.query_params and last in options and last != options[0]:
+        st.session_state[key] = last
+
+
+def _bound_selectbox(label: str, options: list[str], key: str, help: str) -> str:
+    _carried(key, options)
+    chosen = st.selectbox(label, options, index=0, key=key, bind="query-params", help=help)
+    st.session_state[f"_last_{key}"] = chosen
+    return chosen
+
+
 def year_filter(years: list[str]) -> str | None:
     """An academic-year selector, latest year first and by default. None when there are no years."""
     if not years:
         return None
     options = sorted(set(years), reverse=True)
-    return st.selectbox("Academic year", options, index=0, key="year", bind="query-params",
-                        help="Academic year, 1 September to 31 August")
+    return _bound_selectbox("Academic year", options, "year",
+                            "Academic year, 1 September to 31 August")
 
 
 def partnership_filter(partnerships: Mapping[str, str]) -> str | None:
     """A partnership selector by name, 'All partnerships' by default; returns the code or None."""
     names = {name: code for code, name in partnerships.items()}
     options = [ALL_PARTNERSHIPS, *sorted(names)]
-    chosen = st.selectbox("Partnership", options, index=0, key="partnership", bind="query-params",
-                          help="One partnership or MAT group, or all of them together")
+    chosen = _bound_selectbox("Partnership", options, "partnership",
+                              "One partnership or MAT group, or all of them together")
     return names.get(chosen)
 
 
