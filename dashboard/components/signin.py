@@ -119,35 +119,42 @@ def _local_session(settings: Settings) -> Viewer:
     elif viewer is not None:
         viewer = None
     if viewer is None:
-        signin_form(settings)
-        st.stop()
+        viewer = signin_form(settings)
+        if viewer is None:
+            st.stop()
     st.session_state["auth_viewer"] = viewer
     st.session_state["auth_last_seen"] = now
     return viewer
 
 
-def signin_form(settings: Settings) -> None:
-    """The user-name and password form; a successful sign-in reruns the app signed in."""
-    st.title("SEIP Insight", anchor=False)
-    st.markdown("Sign in to see your partnership's data.")
-    notice = st.session_state.pop("auth_notice", None)
-    if notice:
-        st.info(notice, icon=":material/schedule:")
-    with st.form("sign_in", border=True):
-        name = st.text_input("Username", key="signin_username", autocomplete="username")
-        password = st.text_input("Password", type="password", key="signin_password",
-                                 autocomplete="current-password")
-        submitted = st.form_submit_button("Sign in", type="primary")
-    if not submitted:
-        return
-    try:
-        viewer = auth.sign_in(settings.db_path, name, password, now=clock())
-    except auth.SignInRefused as exc:
-        st.error(str(exc), icon=":material/error:")
-        return
-    st.session_state["auth_viewer"] = viewer
-    st.session_state["auth_last_seen"] = clock()
-    st.rerun()
+def signin_form(settings: Settings) -> Viewer | None:
+    """The user-name and password form; returns the viewer once signed in, else None.
+
+    On success the form is cleared and the same run goes on to the page that was asked for
+    (a rerun would lose it), with the URL's parameters as they were.
+    """
+    placeholder = st.empty()
+    with placeholder.container():
+        st.title("SEIP Insight", anchor=False)
+        st.markdown("Sign in to see your partnership's data.")
+        notice = st.session_state.pop("auth_notice", None)
+        if notice:
+            st.info(notice, icon=":material/schedule:")
+        # clear_on_submit: the password does not stay in the form (or the session) afterwards
+        with st.form("sign_in", border=True, clear_on_submit=True):
+            name = st.text_input("Username", key="signin_username", autocomplete="username")
+            password = st.text_input("Password", type="password", key="signin_password",
+                                     autocomplete="current-password")
+            submitted = st.form_submit_button("Sign in", type="primary")
+        if not submitted:
+            return None
+        try:
+            viewer = auth.sign_in(settings.db_path, name, password, now=clock())
+        except auth.SignInRefused as exc:
+            st.error(str(exc), icon=":material/error:")
+            return None
+    placeholder.empty()
+    return viewer
 
 
 def _oidc_configured() -> bool:

@@ -1,0 +1,156 @@
+"""Sign-in through the real form in Debian's Chromium, against `seip serve` with SEIP_AUTH=local
+on the demo warehouse: a governor sees aggregates only, a head only their own school's pupils,
+and every pupil-level view and download lands in the audit log."""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from harness import TIMEOUT_MS, free_port, launch, settle
+
+from dashboard import audit, auth
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+PASSWORD = "correct horse battery"
+OWN_SCHOOL = 900001      # Riverside Academy, NWL partnership, in the demo
+OTHER_SCHOOL = 900009    # Meadowbank Academy, CHN partnership
+
+
+@contextlib.contextmanager
+def serve_signed(db: Path) -> Iterator[str]:
+    """`seip serve` on `db` with local sign-in; yield its base URL once healthy."""
+    port = free_port()
+    env = dict(os.environ, SEIP_AUTH="local", SEIP_DB=str(db))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "dashboard.cli", "serve", "--db", str(db), "--port", str(port),
+         "--address", "127.0.0.1"],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if proc.poll() is not None:
+                raise RuntimeError(f"seip serve exited: {proc.stderr.read().decode()[-2000:]}")
+            with contextlib.suppress(OSError), urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    break
+            if time.monotonic() > deadline:
+                raise RuntimeError("seip serve did not become healthy within 60 s")
+            time.sleep(0.3)
+        yield base
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+
+
+@pytest.fixture(scope="module")
+def signed_db(demo_db, tmp_path_factory) -> Path:
+    """A copy of the demo warehouse with a head and a governor of Riverside Academy."""
+    db = tmp_path_factory.mktemp("signin") / "seip.duckdb"
+    shutil.copyfile(demo_db, db)
+    auth.add_user(db, "hana", "head", str(OWN_SCHOOL), PASSWORD)
+    auth.add_user(db, "gwen", "governor", str(OWN_SCHOOL), PASSWORD)
+    return db
+
+
+@pytest.fixture(scope="module")
+def browser(signed_db):
+    from playwright.sync_api import sync_playwright
+
+    with serve_signed(signed_db) as base, sync_playwright() as p:
+        chromium = launch(p)
+        chromium.base = base
+        yield chromium
+        chromium.close()
+
+
+def sign_in_at(page, base: str, path: str, name: str) -> None:
+    """Open `path` (a fresh session: the form), fill it in and wait for the page behind it."""
+    page.goto(f"{base}/{path}", timeout=TIMEOUT_MS)
+    settle(page)
+    assert page.get_by_role("button", name="Sign in").is_visible()
+    page.get_by_label("Username", exact=True).fill(name)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_text(f"Signed in as {name}").wait_for(timeout=TIMEOUT_MS)
+    settle(page)
+
+
+def test_a_wrong_password_gets_nothing(browser, signed_db):
+    page = browser.new_page()
+    page.goto(f"{browser.base}/school-view?school={OWN_SCHOOL}", timeout=TIMEOUT_MS)
+    settle(page)
+    page.get_by_label("Username", exact=True).fill("hana")
+    page.get_by_label("Password", exact=True).fill("not the password")
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_text("Wrong user name or password.").wait_for(timeout=TIMEOUT_MS)
+    assert page.locator(".js-plotly-plot").count() == 0
+    assert page.get_by_text("Signed in as").count() == 0
+    page.close()
+
+
+def test_governor_sees_aggregates_and_no_pupil_rows(browser, signed_db):
+    page = browser.new_page()
+    sign_in_at(page, browser.base, f"school-view?school={OWN_SCHOOL}", "gwen")
+    page.wait_for_function("document.querySelectorAll('.js-plotly-plot .main-svg').length >= 1",
+                           timeout=TIMEOUT_MS)
+    page.get_by_text("Governors see aggregate figures only").wait_for(timeout=TIMEOUT_MS)
+    assert page.get_by_text("Show pupil-level records").count() == 0
+    # Disclosure control: no headline count on the School view is 1 to 4.
+    shown = [t.strip() for t in page.locator("[data-testid=stMetricValue]").all_inner_texts()]
+    assert shown and not [v for v in shown if v in {"1", "2", "3", "4"}], shown
+    page.close()
+    assert audit.entries(signed_db, user="gwen", action="pupil_view").empty
+
+
+def test_head_sees_own_school_pupils_downloads_them_and_nothing_of_another_school(browser, signed_db):
+    page = browser.new_page(accept_downloads=True)
+    sign_in_at(page, browser.base, f"school-view?school={OWN_SCHOOL}", "hana")
+    page.get_by_text("Show pupil-level records").click()
+    settle(page)
+    caption = page.get_by_text(f"at school {OWN_SCHOOL}")
+    caption.wait_for(timeout=TIMEOUT_MS)
+    with page.expect_download(timeout=TIMEOUT_MS) as download:
+        page.get_by_role("button", name="Download CSV").click()
+    rows = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text(encoding="utf-8-sig"))))
+    assert rows and {r["urn"] for r in rows} == {str(OWN_SCHOOL)}
+    assert {"pupil_ref", "decision"} <= rows[0].keys()
+    settle(page)
+
+    # Another school in the URL: a new session, the form again, then no pupil rows.
+    sign_in_at(page, browser.base, f"school-view?school={OTHER_SCHOOL}", "hana")
+    page.get_by_text("Pupil-level records are shown only for your own school").wait_for(timeout=TIMEOUT_MS)
+    assert page.get_by_text("Show pupil-level records").count() == 0
+
+    # Sign out: the form comes back, and a direct link shows nothing but the form.
+    page.get_by_role("button", name="Sign out").click()
+    page.get_by_role("button", name="Sign in").wait_for(timeout=TIMEOUT_MS)
+    page.goto(f"{browser.base}/placements-and-costs", timeout=TIMEOUT_MS)
+    settle(page)
+    assert page.get_by_role("button", name="Sign in").is_visible()
+    assert page.locator(".js-plotly-plot").count() == 0
+    page.close()
+
+    log = audit.entries(signed_db, user="hana")
+    actions = list(log["action"])[::-1]
+    assert actions[:4] == ["sign_in", "pupil_view", "download", "sign_in"]
+    assert actions[-1] == "sign_out"
+    assert log.loc[log["action"] == "download", "detail"].item().startswith(f"pupil-level referrals (school {OWN_SCHOOL}")
