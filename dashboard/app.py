@@ -10,7 +10,7 @@ from pathlib import Path
 import streamlit as st
 
 from dashboard import auth
-from dashboard.components import page
+from dashboard.components import page, signin
 
 PAGES = Path(__file__).parent / "pages"
 
@@ -49,6 +49,7 @@ pages = [
             icon=":material/menu_book:"),
 ]
 current = st.navigation(pages)
+signin.resume_wanted_page(pages, current)  # after the sign-in form, the page first asked for
 
 page.synthetic_banner()
 current.run()

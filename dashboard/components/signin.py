@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from urllib.parse import urlparse
 
 import pandas as pd
 import streamlit as st
@@ -133,6 +134,9 @@ def signin_form(settings: Settings) -> Viewer | None:
     On success the form is cleared and the same run goes on to the page that was asked for
     (a rerun would lose it), with the URL's parameters as they were.
     """
+    # Remember what was asked for: the form's own run never reaches st.navigation, so the
+    # browser's address falls back to the first page before the form is sent.
+    st.session_state.setdefault("auth_wanted", (_url_path(), st.query_params.to_dict()))
     placeholder = st.empty()
     with placeholder.container():
         st.title("SEIP Insight", anchor=False)
@@ -155,6 +159,27 @@ def signin_form(settings: Settings) -> Viewer | None:
             return None
     placeholder.empty()
     return viewer
+
+
+def _url_path() -> str:
+    return urlparse(st.context.url or "").path.rstrip("/").rsplit("/", 1)[-1]
+
+
+def resume_wanted_page(pages: list, current) -> None:
+    """After signing in, go on to the page (and URL parameters) the person first asked for.
+
+    The router calls this right after `st.navigation(pages)`, with the page it returned.
+    """
+    wanted = st.session_state.get("auth_wanted")
+    if wanted is None or st.session_state.get("auth_viewer") is None:
+        return
+    del st.session_state["auth_wanted"]
+    path, params = wanted
+    target = next((p for p in pages if p.url_path == path), None)
+    if target is not None and target.url_path != current.url_path:
+        st.switch_page(target, query_params=params)
+    for key, value in params.items():
+        st.query_params.setdefault(key, value)
 
 
 def _oidc_configured() -> bool:
