@@ -150,7 +150,7 @@ def test_head_sees_own_school_pupils_downloads_them_and_nothing_of_another_schoo
     page.close()
 
     log = audit.entries(signed_db, user="hana")
-    actions = list(log["action"])[::-1]
-    assert actions[:4] == ["sign_in", "pupil_view", "download", "sign_in"]
-    assert actions[-1] == "sign_out"
+    # oldest first; the wrong-password test above may have added a failure for hana
+    actions = [a for a in log["action"][::-1] if a != "sign_in_failed"]
+    assert actions == ["sign_in", "pupil_view", "download", "sign_in", "sign_out"]
     assert log.loc[log["action"] == "download", "detail"].item().startswith(f"pupil-level referrals (school {OWN_SCHOOL}")
