@@ -11,7 +11,7 @@ import streamlit as st
 
 from dashboard.charts import overview
 from dashboard.charts import placements as charts
-from dashboard.components import data, filters, kpi, page, signin
+from dashboard.components import data, filters, kpi, memo, page, signin
 from dashboard.components.chart_panel import chart_panel
 
 SOURCE = "partnership exports (placements, referrals, schools)"
@@ -38,7 +38,7 @@ def render() -> None:
         page.no_data(f"No placements started or ended in {f.year} for {where}.")
         return
 
-    fig, table = charts.spend_by_provider_type(by_type)
+    fig, table = memo.built(charts.spend_by_provider_type, by_type)
     top = table.dropna(subset=["placement_cost_gbp"]).sort_values("placement_cost_gbp", ascending=False)
     title = (f"Most placement spend in {f.year} went to {top['provider'].iloc[0]}"
              if not top.empty else f"Placement spend by provider type, {f.year}")
@@ -47,14 +47,14 @@ def render() -> None:
                          "provider; the table adds counts, unit costs and reintegration."),
                 source=SOURCE, key="spend-by-provider-type")
 
-    fig, table = charts.unit_costs_by_provider_type(by_type)
+    fig, table = memo.built(charts.unit_costs_by_provider_type, by_type)
     chart_panel(fig, table, title=f"Cost per placement and per pupil-week, {f.year}",
                 caption=("A pupil-week is one pupil in a placement for one week. Placements still "
                          "running count the weeks so far, so their weekly cost falls as they go on."),
                 source=SOURCE, key="unit-costs-by-provider-type")
 
     outcomes = data.fetch_counts("placements_outcomes", ("placements_ended",), **params)
-    fig, table = charts.outcomes_by_provider_type(outcomes)
+    fig, table = memo.built(charts.outcomes_by_provider_type, outcomes)
     sentence = charts.reintegration_sentence(by_type)
     chart_panel(fig, table, title=f"How placements that ended in {f.year} turned out",
                 caption=(sentence + " " if sentence else "")
@@ -63,21 +63,21 @@ def render() -> None:
                 source=SOURCE, key="outcomes-by-provider-type")
 
     lengths = data.fetch_counts("placements_durations", ("placements_ended",), **params)
-    fig, table = charts.durations(lengths)
+    fig, table = memo.built(charts.durations, lengths)
     chart_panel(fig, table, title=f"How long placements that ended in {f.year} lasted",
                 caption="Placements ended in the year by length: a half term is about 6 weeks, a school year 39.",
                 source=SOURCE, key="placement-durations")
 
     providers = data.fetch_counts("placements_providers", ("placements_ended", "placements_reintegrated"),
                                   **params)
-    fig, table = charts.cost_against_reintegration(providers)
+    fig, table = memo.built(charts.cost_against_reintegration, providers)
     chart_panel(fig, table, title=f"Cost per placement against reintegration, by provider, {f.year}",
                 caption=("Each bubble is a provider, sized by its placements that ended in the year; "
                          "higher and further left is better value."),
                 source=SOURCE, key="cost-against-reintegration")
 
     history = data.fetch_counts("placements_trend", ("placements_started",), partnership=f.partnership)
-    fig, table = charts.trend(history)
+    fig, table = memo.built(charts.trend, history)
     chart_panel(fig, table, title="Placement spend over the years, by provider type",
                 caption=f"Cost of placements started each year for {where}, by kind of provider.",
                 source=SOURCE, key="placement-spend-trend")
