@@ -107,7 +107,7 @@ def test_a_wrong_password_gets_nothing(browser, signed_db):
     page.close()
 
 
-def test_governor_sees_aggregates_and_no_pupil_rows(browser, signed_db):
+def test_governor_sees_aggregates_no_pupil_rows_and_downloads_only_suppressed_counts(browser, signed_db):
     page = browser.new_page()
     sign_in_at(page, browser.base, f"school-view?school={OWN_SCHOOL}", "gwen")
     page.wait_for_function("document.querySelectorAll('.js-plotly-plot .main-svg').length >= 1",
@@ -117,8 +117,20 @@ def test_governor_sees_aggregates_and_no_pupil_rows(browser, signed_db):
     # Disclosure control: no headline count on the School view is 1 to 4.
     shown = [t.strip() for t in page.locator("[data-testid=stMetricValue]").all_inner_texts()]
     assert shown and not [v for v in shown if v in {"1", "2", "3", "4"}], shown
+    # The school's counts over the years, downloaded: small counts arrive as c, and it is audited.
+    page.get_by_role("tab", name="Download").nth(1).click()
+    with page.expect_download(timeout=TIMEOUT_MS) as download:
+        page.get_by_role("button", name="Download CSV").filter(visible=True).first.click()
+    text = Path(download.value.path()).read_text(encoding="utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    cells = [v for r in rows for k, v in r.items() if k != "academic_year"]
+    assert "c" in cells
+    assert not [v for v in cells if v.replace(".", "", 1).isdigit() and float(v) in {1, 2, 3, 4}], text
+    assert "pupil_ref" not in text
+    settle(page)
     page.close()
     assert audit.entries(signed_db, user="gwen", action="pupil_view").empty
+    assert list(audit.entries(signed_db, user="gwen", action="download")["detail"]) == ["school-trend.csv"]
 
 
 def test_head_sees_own_school_pupils_downloads_them_and_nothing_of_another_school(browser, signed_db):
