@@ -130,7 +130,7 @@ def comparison_chart(table: pd.DataFrame) -> go.Figure:
     fig.add_trace(go.Scatter(y=items, x=ends, mode="text", text=labels, textposition="middle right",
                              hoverinfo="skip", cliponaxis=False))
     theme.style(fig, height=max(300, 80 + 72 * len(drawn)), x_title="£ per result")
-    fig.update_xaxes(tickprefix="£", separatethousands=True, range=theme.headroom(ends, 0.6))
+    fig.update_xaxes(tickprefix="£", separatethousands=True, range=theme.headroom(ends, 1.0))
     fig.update_yaxes(autorange="reversed", rangemode="normal")
     fig.update_layout(showlegend=False)
     return fig
