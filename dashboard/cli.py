@@ -123,13 +123,18 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("users", parents=[common], help="manage sign-in accounts and their roles")
     users = p.add_subparsers(dest="users_command", required=True, metavar="ACTION")
-    a = users.add_parser("add", parents=[common], help="add or update an account")
+    # --db may come before or after the action; SUPPRESS keeps `seip users --db X list` from
+    # being reset to the default by the action's own parser.
+    nested = argparse.ArgumentParser(add_help=False)
+    nested.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS,
+                        help="the warehouse file (default: $SEIP_DB, else data/seip.duckdb)")
+    a = users.add_parser("add", parents=[nested], help="add or update an account")
     a.add_argument("name", help="a user name, or the e-mail address an identity provider signs in")
     a.add_argument("--role", choices=ROLES, required=True)
     a.add_argument("--scope", metavar="CODE", help="partnership code (chair, governor) or school URN (head, governor)")
     a.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
-    users.add_parser("list", parents=[common], help="list accounts")
-    r = users.add_parser("remove", parents=[common], help="remove an account")
+    users.add_parser("list", parents=[nested], help="list accounts")
+    r = users.add_parser("remove", parents=[nested], help="remove an account")
     r.add_argument("name")
     p.set_defaults(func=cmd_users)
     return parser

@@ -134,3 +134,12 @@ def test_real_command_reads_the_password_from_stdin(small_db):
     assert done.returncode == 0, done.stderr
     assert PASSWORD not in done.stdout + done.stderr
     assert auth.sign_in(small_db, "hana", PASSWORD, now=0.0) == auth.Viewer("hana", "head", "100001")
+
+
+def test_db_may_come_before_or_after_the_action(monkeypatch, capsys, small_db):
+    monkeypatch.setenv("SEIP_DB", str(small_db.with_name("elsewhere.duckdb")))
+    assert add(monkeypatch, small_db, "lena", "--role", "commissioner") == 0
+    capsys.readouterr()
+    assert main(["users", "--db", str(small_db), "list"]) == 0
+    assert capsys.readouterr().out.startswith("lena\tcommissioner")
+    assert main(["users", "--db", str(small_db), "remove", "lena"]) == 0
