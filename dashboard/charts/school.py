@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import pandas as pd
 import plotly.graph_objects as go
+from plotly.subplots import make_subplots
 
 from dashboard.charts import theme
 from dashboard.charts.suppression import flags
@@ -32,7 +33,7 @@ MEASURES = (
 )
 GROUPS = ("school", "partnership", "similar_schools")
 GROUP_LABELS = {"school": "This school", "partnership": "Its partnership",
-                "similar_schools": "Schools with similar FSM share"}
+                "similar_schools": "Similar FSM schools"}
 
 
 def control_schools(summary: pd.DataFrame, max_count: int) -> pd.DataFrame:
@@ -134,9 +135,10 @@ def comparison(summary: pd.DataFrame, urn: int, year: str, *, band: float = 3.0,
     return table
 
 
-def comparison_chart(table: pd.DataFrame, school_name: str) -> tuple[go.Figure, pd.DataFrame]:
+def comparison_chart(table: pd.DataFrame) -> tuple[go.Figure, pd.DataFrame]:
     """The rates of `comparison` as small grouped bars, one panel per measure: the school in colour,
-    the comparators grey. Returns the figure and the table as people read it."""
+    the comparators grey, named in a legend above (so the bars have the full width on a phone).
+    Returns the figure and the table as people read it."""
     rates = table[table["measure"].isin([m[0] for m in MEASURES if m[0] != "fsm_pct"])]
     shown = rates.rename(columns={g: GROUP_LABELS[g] for g in GROUPS}
                          | {f"{g}_suppressed": f"{GROUP_LABELS[g]}_suppressed" for g in GROUPS})
@@ -144,26 +146,25 @@ def comparison_chart(table: pd.DataFrame, school_name: str) -> tuple[go.Figure, 
     if rates[list(GROUPS)].isna().all().all() and not rates[[f"{g}_suppressed" for g in GROUPS]].any().any():
         return theme.empty("No figures for this school in this year."), shown
     units = {m[0]: (m[2], m[3]) for m in MEASURES}
-    from plotly.subplots import make_subplots
-
-    fig = make_subplots(rows=len(rates), cols=1, subplot_titles=list(rates["label"]), vertical_spacing=0.09)
+    fig = make_subplots(rows=len(rates), cols=1, subplot_titles=list(rates["label"]), vertical_spacing=0.1)
     colours = {"school": theme.PALETTE[0], "partnership": theme.GREY_DARK, "similar_schools": theme.GREY_LIGHT}
-    names = {"school": school_name, **{g: GROUP_LABELS[g] for g in GROUPS[1:]}}
     for i, (_, row) in enumerate(rates.iterrows(), start=1):
         unit, decimals = units[row["measure"]]
         for group in GROUPS:
             hidden = bool(row[f"{group}_suppressed"])
             value = None if hidden or pd.isna(row[group]) else float(row[group])
             fig.add_trace(go.Bar(
-                y=[names[group]], x=[value], orientation="h", marker_color=colours[group],
+                y=[GROUP_LABELS[group]], x=[value], orientation="h", marker_color=colours[group],
+                name=GROUP_LABELS[group], legendgroup=group, showlegend=i == 1,
                 text=[theme.format_value(value, unit, decimals, suppressed=hidden)],
-                textposition="outside", cliponaxis=False, showlegend=False,
-                hovertemplate=f"{names[group]}: %{{text}}<extra></extra>"), row=i, col=1)
-        fig.update_yaxes(autorange="reversed", row=i, col=1)
-        fig.update_xaxes(range=theme.headroom([row[g] for g in GROUPS if not row[f"{g}_suppressed"]], 0.35),
+                textposition="outside", cliponaxis=False,
+                hovertemplate=f"{GROUP_LABELS[group]}: %{{text}}<extra></extra>"), row=i, col=1)
+        fig.update_yaxes(autorange="reversed", showticklabels=False, row=i, col=1)
+        fig.update_xaxes(range=theme.headroom([row[g] for g in GROUPS if not row[f"{g}_suppressed"]], 0.3),
                          row=i, col=1)
-    theme.style(fig, height=150 * len(rates) + 40)
+    theme.style(fig, height=140 * len(rates) + 80)
     fig.update_xaxes(showticklabels=False, showgrid=False)
+    fig.update_layout(legend=theme.LEGEND_ABOVE, margin={"t": 70})
     fig.update_annotations(font={"size": 14}, x=0, xanchor="left")
     return fig, shown
 

@@ -69,7 +69,7 @@ def render() -> None:
                     if (summary["academic_year"] == prior).any() else None)
         _cards(table, previous)
 
-        fig, shown = memo.built(charts.comparison_chart, table, name)
+        fig, shown = memo.built(charts.comparison_chart, table)
         sentence = charts.comparison_sentence(table, name)
         title = f"{name} against its partnership and similar schools, {year}"
         if sentence:

@@ -78,7 +78,7 @@ def test_governor_comparison_hides_small_counts_and_what_they_reveal():
     # similar schools: 8 placements shown, 4 PEX hidden
     assert table.loc["cost_per_placement", "similar_schools"] == pytest.approx(4_875.0)
     assert table.loc["pex_rate", "similar_schools_suppressed"]
-    fig, shown = charts.comparison_chart(table.reset_index(), "U1")
+    fig, shown = charts.comparison_chart(table.reset_index())
     texts = [t.text[0] for t in fig.data]
     # 5 rate panels x 3 groups; the school's PEX rate (panel 2) and both costs are drawn as c
     assert texts[3] == "c" and texts[9] == "c" and texts[12] == "c" and texts[0] == "1.00"
@@ -105,7 +105,7 @@ def test_unknown_school_and_empty_year():
         charts.comparison(summary(), 999, YEAR)
     table = charts.comparison(summary(), 1, "2019/20")
     assert table[list(charts.GROUPS)].isna().all().all()
-    fig, _ = charts.comparison_chart(table, "U1")
+    fig, _ = charts.comparison_chart(table)
     assert "No figures" in fig.layout.annotations[0].text
 
 
