@@ -178,6 +178,12 @@ def _read_csv(path: Path, export: Export) -> None:
     head, rows = _split(records)
     if table is None:
         ref = reference.read(path, head) if head else None
+        if ref is None and head and reference.is_unused_dfe_file(head):
+            export.problems.append(warning(None, path.name, None, None, None, "dfe_file_not_used",
+                                           "a DfE open-data file that SEIP Insight does not use "
+                                           "(it loads exclusions, LAIT and statistical neighbours); "
+                                           "it was skipped"))
+            return
         if ref is None:
             export.problems.append(error(None, path.name, None, None, None, "unrecognised_file",
                                          "not a partnership table and not a recognised DfE file: "

@@ -374,6 +374,15 @@ def _layout(header: list[str]) -> _Layout | None:
     return None
 
 
+# Every file on explore-education-statistics carries these columns (the EES open-data standard).
+EES_STANDARD = frozenset({"time_period", "time_identifier", "geographic_level"})
+
+
+def is_unused_dfe_file(header: list[str]) -> bool:
+    """True for a DfE open-data file (EES layout) that is none of the known kinds, e.g. the AP census."""
+    return _layout(header) is None and EES_STANDARD <= {parse.header(h) for h in header}
+
+
 def read(path: Path, header: list[str]) -> RefFile | None:
     """Read a DfE reference CSV whose raw header cells are `header`; None when the layout is unknown.
 

@@ -7,6 +7,8 @@ Row numbers are as the user sees them: header row 1, first data row 2.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from dashboard.ingest.importer import check_paths, import_paths
@@ -340,3 +342,19 @@ def test_a_workbook_whose_table_sheets_are_empty_imports_nothing(clean_db, tmp_p
                                ("warning", "funding", None, None, "empty_sheet")]
     assert result.rows == {} and "No rows to store" in result.summary()
     assert result.changed and sha(clean_db) != before
+
+
+def test_a_dfe_file_the_product_does_not_use_is_skipped_with_a_warning(clean_db, tmp_path):
+    # The real AP census header (EES standard columns) is DfE data, just not data SEIP Insight loads.
+    src = Path(__file__).resolve().parents[2] / "data" / "reference"
+    ap = tmp_path / "ap_census.csv"
+    ap.write_text(
+        "time_period,time_identifier,geographic_level,country_code,country_name,setting_type,placements\n"
+        "202223,Academic year,National,E92000001,England,Total,1\n", encoding="utf-8")
+    before = sha(clean_db)
+    result = import_paths([ap, src / "statistical_neighbours_leicestershire.csv"], clean_db)
+    assert result.ok
+    assert [(p.severity, p.file, p.rule) for p in result.problems] == [
+        ("warning", "ap_census.csv", "dfe_file_not_used")]
+    assert result.rows["statistical_neighbours"] == 20
+    assert sha(clean_db) != before
