@@ -164,7 +164,7 @@ def comparison_chart(table: pd.DataFrame) -> tuple[go.Figure, pd.DataFrame]:
                          row=i, col=1)
     theme.style(fig, height=140 * len(rates) + 80)
     fig.update_xaxes(showticklabels=False, showgrid=False)
-    fig.update_layout(legend=theme.LEGEND_ABOVE, margin={"t": 70})
+    fig.update_layout(legend=theme.LEGEND_ABOVE, margin={"t": 90})
     fig.update_annotations(font={"size": 14}, x=0, xanchor="left")
     return fig, shown
 

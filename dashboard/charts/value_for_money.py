@@ -112,7 +112,7 @@ def comparison_chart(table: pd.DataFrame) -> go.Figure:
         return theme.empty("No cost per result to compare for this choice.")
     colours = {"partnership": theme.PALETTE[0], "alternative": theme.GREY_DARK, "contested": theme.GREY_LIGHT}
     show = lambda v: theme.format_value(v, "gbp", 0)  # noqa: E731
-    labels = [show(v) if lo == hi else f"{show(v)}<br>({show(lo)} to {show(hi)})"
+    ranges = [show(v) if lo == hi else f"{show(v)} (range {show(lo)} to {show(hi)})"
               for v, lo, hi in zip(drawn["value"], drawn["low"], drawn["high"], strict=True)]
     # short lines, so the names leave room for the bars on a phone
     items = ["<br>".join(textwrap.wrap(item, 24)) for item in drawn["item"]]
@@ -123,14 +123,14 @@ def comparison_chart(table: pd.DataFrame) -> go.Figure:
         error_x={"type": "data", "symmetric": False, "array": (drawn["high"] - drawn["value"]).clip(lower=0),
                  "arrayminus": (drawn["value"] - drawn["low"]).clip(lower=0), "color": "#0B0C0C",
                  "thickness": 1.5},
-        customdata=[t.replace("<br>", " ") for t in labels],
-        hovertemplate="%{customdata}<extra></extra>"))
-    # the figures sit beyond the whiskers, where no line crosses them
+        customdata=ranges, hovertemplate="%{customdata}<extra></extra>"))
+    # the figures sit beyond the whiskers, where no line crosses them; the range is in the table
     ends = drawn[["value", "high"]].max(axis=1)
-    fig.add_trace(go.Scatter(y=items, x=ends, mode="text", text=labels, textposition="middle right",
+    fig.add_trace(go.Scatter(y=items, x=ends, mode="text", text=[show(v) for v in drawn["value"]],
+                             textposition="middle right",
                              hoverinfo="skip", cliponaxis=False))
     theme.style(fig, height=max(300, 80 + 72 * len(drawn)), x_title="£ per result")
-    fig.update_xaxes(tickprefix="£", separatethousands=True, range=theme.headroom(ends, 1.0))
+    fig.update_xaxes(tickprefix="£", separatethousands=True, range=theme.headroom(ends, 0.45))
     fig.update_yaxes(autorange="reversed", rangemode="normal")
     fig.update_layout(showlegend=False)
     return fig
