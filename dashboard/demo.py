@@ -761,8 +761,4 @@ def build_demo(db_path: Path, export_dir: Path = settings.DEMO_DIR) -> ImportRes
     stamp = fingerprint(generated + references + models)
     if loaded_fingerprint(db_path) == stamp:
         return DemoAlreadyLoaded(problems=[], rows={}, files=[p.name for p in paths])
-    result = import_paths(paths, db_path, synthetic=True)
-    if result.ok:
-        with warehouse.rewrite(db_path) as con:
-            con.execute("insert or replace into meta values (?, ?)", [FINGERPRINT_KEY, stamp])
-    return result
+    return import_paths(paths, db_path, synthetic=True, meta={FINGERPRINT_KEY: stamp})

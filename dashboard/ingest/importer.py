@@ -90,11 +90,13 @@ def check_paths(paths: list[Path], db_path: Path) -> ImportResult:
     return _result(export, checked, validate_only=True)
 
 
-def import_paths(paths: list[Path], db_path: Path, *, synthetic: bool = False) -> ImportResult:
+def import_paths(paths: list[Path], db_path: Path, *, synthetic: bool = False,
+                 meta: dict[str, str] | None = None) -> ImportResult:
     """Import `paths` into the warehouse at `db_path`, all or nothing.
 
     `synthetic=True` marks generated demo data; any import of partnership tables without it
-    marks the warehouse as holding real data for good (meta key `synthetic`).
+    marks the warehouse as holding real data for good (meta key `synthetic`). `meta` rows are
+    written in the same transaction (the demo records its fingerprint this way).
     """
     export = read_paths(paths)
     try:
@@ -104,6 +106,8 @@ def import_paths(paths: list[Path], db_path: Path, *, synthetic: bool = False) -
             if not result.ok:
                 raise _Refused
             store(con, export, checked, synthetic=synthetic)
+            for key, value in (meta or {}).items():
+                con.execute("insert or replace into meta values (?, ?)", [key, value])
     except _Refused:
         return result
     result.changed = True
