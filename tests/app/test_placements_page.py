@@ -3,8 +3,12 @@ view, and an empty warehouse. The cards must equal `seip metrics` for the same f
 
 from __future__ import annotations
 
+import duckdb
 import pytest
 from page_helpers_b import chart_specs, cli_metrics, empty_synthetic_warehouse, open_page, shown_metrics, texts
+
+from dashboard.metrics import metrics_payload
+from dashboard.settings import Settings
 
 PAGE = "placements"
 CARDS = ("Placements started", "Cost of placements started (£)", "Average cost per placement (£)",
@@ -57,3 +61,22 @@ def test_an_empty_warehouse_says_so(tmp_path, monkeypatch):
 def test_every_year_renders(demo_db, monkeypatch, year):
     at = open_page(demo_db, monkeypatch, PAGE, year=year)
     assert not at.exception and at.selectbox(key="year").value == year
+
+
+def test_a_governor_sees_the_cards_seip_metrics_gives_a_governor(demo_db, monkeypatch):
+    # a partnership and year where a card rests on 1 to 4 placements, found from `seip metrics`
+    rows = metrics_payload(Settings.from_env(demo_db), role="governor")["rows"]
+    hidden = next(r for r in rows if r["suppressed"] and r["area_type"] == "partnership"
+                  and r["metric"] in ("placements_started", "cost_per_placement", "reintegration_rate"))
+    year, code = hidden["academic_year"], hidden["area_code"]
+    con = duckdb.connect(str(demo_db), read_only=True)
+    try:
+        name = con.execute("select partnership_name from stg_seip__partnerships where partnership_code = ?",
+                           [code]).fetchone()[0]
+    finally:
+        con.close()
+    at = open_page(demo_db, monkeypatch, PAGE, role="governor", year=year, partnership=name)
+    assert not at.exception
+    expected = cli_metrics(demo_db, year=year, partnership=code, role="governor", area_code=code)
+    assert shown_metrics(at) == {label: expected[label] for label in CARDS}
+    assert "c" in shown_metrics(at).values()
