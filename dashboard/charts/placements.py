@@ -12,7 +12,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from dashboard.charts import theme
-from dashboard.charts.suppression import flags, hide_derived, shown
+from dashboard.charts.suppression import flags, hide_derived, mark_hidden, shown
 
 PROVIDER_TYPES = ("partnership_ap", "registered_ap", "unregistered_ap", "fe_college",
                   "special_school", "managed_move", "outreach")
@@ -74,6 +74,7 @@ def spend_by_provider_type(frame: pd.DataFrame) -> tuple[go.Figure, pd.DataFrame
         text=_texts(cost, hidden, "gbp", 0), textposition="outside", cliponaxis=False,
         customdata=counts,
         hovertemplate="%{y}: %{text} on %{customdata} placements<extra></extra>"))
+    mark_hidden(fig, list(started.loc[hidden, "provider"]))
     theme.style(fig, height=max(260, 70 + 44 * len(started)), x_title="Cost of placements started (£)")
     fig.update_yaxes(autorange="reversed", rangemode="normal")
     fig.update_xaxes(tickprefix="£", separatethousands=True, range=theme.headroom(cost, 0.4))
@@ -101,6 +102,7 @@ def unit_costs_by_provider_type(frame: pd.DataFrame) -> tuple[go.Figure, pd.Data
             marker_color=colour, text=_texts(values, flags(rows, column), "gbp", 0),
             textposition="outside", cliponaxis=False,
             hovertemplate=f"{name}, %{{y}}: %{{text}}<extra></extra>"), row=row, col=1)
+        mark_hidden(fig, list(rows.loc[flags(rows, column), "provider"]), row=row, col=1)
         fig.update_xaxes(tickprefix="£", separatethousands=True, range=theme.headroom(values, 0.4), row=row, col=1)
         fig.update_yaxes(autorange="reversed", row=row, col=1)
     theme.style(fig, height=max(420, 160 + 2 * 38 * len(rows)))
@@ -128,9 +130,9 @@ def outcomes_by_provider_type(frame: pd.DataFrame) -> tuple[go.Figure, pd.DataFr
     if hidden_types:
         table["share_pct_suppressed"] = table["provider_type"].isin(hidden_types)
     table = table.drop(columns=["provider_type", "outcome"]).rename(columns={"outcome_label": "outcome"})
-    if drawn.empty:
+    if drawn.empty and not hidden_types:
         return theme.empty("No placements ended in this year for this choice."), table
-    providers = [theme.label(c) for c in _provider_order(drawn["provider_type"])]
+    providers = [theme.label(c) for c in _provider_order(frame["provider_type"])]
     fig = go.Figure()
     for outcome in [o for o in OUTCOMES if o in set(drawn["outcome"])] + sorted(
             set(drawn["outcome"]) - set(OUTCOMES)):
@@ -140,6 +142,7 @@ def outcomes_by_provider_type(frame: pd.DataFrame) -> tuple[go.Figure, pd.DataFr
             orientation="h", marker_color=OUTCOME_COLOURS.get(outcome, theme.GREY_DARK),
             customdata=part["placements_ended"],
             hovertemplate=f"{theme.label(outcome)}, %{{y}}: %{{x:.0f}}% (%{{customdata}} placements)<extra></extra>"))
+    mark_hidden(fig, sorted({theme.label(c) for c in hidden_types}))
     theme.style(fig, height=max(300, 120 + 44 * len(providers)), x_title="% of placements ended in the year")
     fig.update_layout(barmode="stack", legend_traceorder="normal", legend=theme.LEGEND_ABOVE)
     fig.update_xaxes(range=[0, 100], ticksuffix="%")
@@ -156,7 +159,8 @@ def reintegration_sentence(frame: pd.DataFrame) -> str:
     if known.empty:
         return ""
     best = known.sort_values(["reintegration_rate", "placements_ended"], ascending=False).iloc[0]
-    return (f"{best['provider']} had the highest reintegration rate: "
+    among = "Of the provider types that can be shown, " if flags(table, "reintegration_rate").any() else ""
+    return (f"{among}{best['provider']} had the highest reintegration rate: "
             f"{best['reintegration_rate']:.0f}% of its {int(best['placements_ended'])} ended placements.")
 
 
@@ -168,18 +172,20 @@ def durations(frame: pd.DataFrame) -> tuple[go.Figure, pd.DataFrame]:
     if table.empty:
         return theme.empty("No placements ended in this year for this choice."), table
     providers = [theme.label(c) for c in _provider_order(frame["provider_type"])]
+    # a provider type with a hidden band is not drawn at all: its other bands would give the total away
+    hidden_rows = sorted(set(table.loc[flags(table, "placements_ended"), "provider"]))
     fig = go.Figure()
     for i, band in enumerate(DURATIONS):
-        part = table[table["duration"] == band]
+        part = table[(table["duration"] == band) & ~table["provider"].isin(hidden_rows)]
         if part.empty:
             continue
-        values = shown(part, "placements_ended")
+        values = part["placements_ended"].astype(float)
         fig.add_trace(go.Bar(
             y=part["provider"], x=values, name=band, orientation="h",
             # light to dark: longer placements read darker
             marker_color=("#9EC5E8", "#5694CA", "#2073BC", "#12436D", "#0B2942")[i],
-            text=["c" if s else "" for s in flags(part, "placements_ended")], textposition="outside",
             hovertemplate=f"{band}, %{{y}}: %{{x}} placements<extra></extra>"))
+    mark_hidden(fig, hidden_rows)
     theme.style(fig, height=max(300, 120 + 44 * len(providers)), x_title="Placements ended in the year")
     fig.update_layout(barmode="stack", legend_traceorder="normal", legend=theme.LEGEND_ABOVE)
     fig.update_yaxes(categoryorder="array", categoryarray=providers, autorange="reversed",
@@ -237,6 +243,9 @@ def trend(frame: pd.DataFrame) -> tuple[go.Figure, pd.DataFrame]:
             x=part["academic_year"], y=shown(part, "placement_cost_gbp"), name=theme.label(code),
             marker_color=PROVIDER_COLOURS.get(code, theme.PALETTE[0]),
             hovertemplate=f"{theme.label(code)}, %{{x}}: £%{{y:,.0f}}<extra></extra>"))
+    hidden_years = table.loc[flags(table, "placement_cost_gbp"), "academic_year"].unique().tolist()
+    tops = [float(shown(table[table["academic_year"] == y], "placement_cost_gbp").sum()) for y in hidden_years]
+    mark_hidden(fig, hidden_years, horizontal=False, at=tops)
     theme.style(fig, height=440, y_title="Cost of placements started (£)")
     fig.update_layout(barmode="stack", legend=theme.LEGEND_ABOVE)
     fig.update_xaxes(type="category", categoryorder="array", categoryarray=years)

@@ -13,7 +13,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from dashboard.charts import theme
-from dashboard.charts.suppression import flags
+from dashboard.charts.suppression import flags, mark_hidden
 
 # Pupil counts a governor may not see from 1 to the threshold (metrics.md, disclosure control).
 COUNTS = ("referrals", "referred_pupils", "placements_started", "permanent_exclusions", "suspensions")
@@ -159,6 +159,7 @@ def comparison_chart(table: pd.DataFrame) -> tuple[go.Figure, pd.DataFrame]:
                 text=[theme.format_value(value, unit, decimals, suppressed=hidden)],
                 textposition="outside", cliponaxis=False,
                 hovertemplate=f"{GROUP_LABELS[group]}: %{{text}}<extra></extra>"), row=i, col=1)
+        mark_hidden(fig, [GROUP_LABELS[g] for g in GROUPS if row[f"{g}_suppressed"]], row=i, col=1)
         fig.update_yaxes(autorange="reversed", showticklabels=False, row=i, col=1)
         fig.update_xaxes(range=theme.headroom([row[g] for g in GROUPS if not row[f"{g}_suppressed"]], 0.3),
                          row=i, col=1)
@@ -196,8 +197,10 @@ def trend(summary: pd.DataFrame, urn: int) -> tuple[go.Figure, pd.DataFrame]:
         values = table[column].astype("Float64").mask(hidden).astype(float)
         fig.add_trace(go.Bar(
             x=table["academic_year"], y=values, name=name, marker_color=theme.PALETTE[i],
-            text=["c" if h else "" for h in hidden], textposition="outside",
             hovertemplate=f"{name}, %{{x}}: %{{y}}<extra></extra>"))
+    hidden_years = table.loc[flags(table, "referrals") | flags(table, "placements_started")
+                             | flags(table, "permanent_exclusions"), "academic_year"].tolist()
+    mark_hidden(fig, hidden_years, horizontal=False)
     theme.style(fig, height=380, y_title="Count")
     fig.update_layout(barmode="group", legend=theme.LEGEND_ABOVE)
     fig.update_xaxes(type="category")

@@ -40,8 +40,10 @@ def render() -> None:
 
     fig, table = memo.built(charts.spend_by_provider_type, by_type)
     top = table.dropna(subset=["placement_cost_gbp"]).sort_values("placement_cost_gbp", ascending=False)
+    # with a hidden cost the largest shown may not be the largest: no finding in the title then
+    hidden = "placement_cost_gbp_suppressed" in table.columns and table["placement_cost_gbp_suppressed"].any()
     title = (f"Most placement spend in {f.year} went to {top['provider'].iloc[0]}"
-             if not top.empty else f"Placement spend by provider type, {f.year}")
+             if not top.empty and not hidden else f"Placement spend by provider type, {f.year}")
     chart_panel(fig, table, title=title,
                 caption=(f"Cost of the placements started in {f.year} for {where}, by kind of "
                          "provider; the table adds counts, unit costs and reintegration."),

@@ -114,6 +114,8 @@ def test_governor_counts_hide_their_costs_and_rates():
     assert not table.loc[1, "placement_cost_gbp_suppressed"]
     assert np.isnan(fig.data[0].x[0]) and fig.data[0].text[0] == "c"
     assert fig.data[0].x[1] == 5_000
+    # a bar of NaN draws nothing, so a c is written where it would be
+    assert (list(fig.data[1].y), list(fig.data[1].text), list(fig.data[1].x)) == (["Partnership AP"], ["c"], [0.0])
 
 
 def test_hide_derived_leaves_unsuppressed_frames_alone():
@@ -133,13 +135,23 @@ def test_outcome_shares_and_hidden_provider_types():
     fig, table = charts.outcomes_by_provider_type(f)
     # a hidden count hides every share of its provider type: 3 of (hidden) would reveal it
     assert list(table["share_pct_suppressed"]) == [True, True, False]
-    assert {t.name for t in fig.data} == {"Reintegrated"}
-    assert list(fig.data[0].y) == ["Registered AP"]
+    bars = [t for t in fig.data if t.type == "bar"]
+    assert {t.name for t in bars} == {"Reintegrated"} and list(bars[0].y) == ["Registered AP"]
+    # outreach is still on the chart, as c
+    marks = [t for t in fig.data if t.type == "scatter"]
+    assert [(list(t.y), list(t.text)) for t in marks] == [(["Outreach"], ["c"])]
 
 
 def test_reintegration_sentence_and_empty_frames():
     assert charts.reintegration_sentence(frame()) == (
         "Outreach had the highest reintegration rate: 75% of its 8 ended placements.")
+    hidden = frame().assign(placements_ended=[8, 3], placements_reintegrated=[6, 3], reintegration_rate=[75.0, 100.0])
+    hidden["placements_ended_suppressed"] = [False, True]
+    hidden["placements_ended"] = hidden["placements_ended"].astype("Float64").mask(hidden["placements_ended_suppressed"])
+    # partnership AP's 3 of 3 (100%) is hidden, so the sentence says it speaks of those shown only
+    assert charts.reintegration_sentence(hidden) == (
+        "Of the provider types that can be shown, Outreach had the highest reintegration rate: "
+        "75% of its 8 ended placements.")
     empty = frame().iloc[0:0]
     fig, table = charts.spend_by_provider_type(empty)
     assert table.empty and fig.layout.annotations[0].text.startswith("No placements")

@@ -79,9 +79,17 @@ def test_governor_comparison_hides_small_counts_and_what_they_reveal():
     assert table.loc["cost_per_placement", "similar_schools"] == pytest.approx(4_875.0)
     assert table.loc["pex_rate", "similar_schools_suppressed"]
     fig, shown = charts.comparison_chart(table.reset_index())
-    texts = [t.text[0] for t in fig.data]
-    # 5 rate panels x 3 groups; the school's PEX rate (panel 2) and both costs are drawn as c
-    assert texts[3] == "c" and texts[9] == "c" and texts[12] == "c" and texts[0] == "1.00"
+    bars = [t for t in fig.data if t.type == "bar"]
+    school_bars = [t.text[0] for t in bars if t.name == "This school"]
+    # 5 rate panels: referrals, PEX, suspensions, cost per pupil, cost per placement
+    assert school_bars == ["1.00", "c", "5.00", "c", "c"]
+    similar_bars = [t.text[0] for t in bars if t.name == "Similar FSM schools"]
+    assert similar_bars == [f"{8 / 12:.2f}", "c", f"{70 / 12:.2f}", "£32.50", "£4,875"]
+    # where a bar is hidden a c is written on the chart: PEX panel (school, partnership, similar),
+    # cost per pupil (school, partnership: 4 placements), cost per placement (school, partnership)
+    marks = [list(t.y) for t in fig.data if t.type == "scatter"]
+    assert marks == [["This school", "Its partnership", "Similar FSM schools"],
+                     ["This school", "Its partnership"], ["This school", "Its partnership"]]
     assert "This school_suppressed" in shown.columns
 
 
@@ -132,5 +140,6 @@ def test_trend_marks_hidden_counts():
     fig, table = charts.trend(controlled, 1)
     assert list(table["academic_year"]) == [YEAR]
     # U1's 4 placements are hidden: no bar, a c label
-    assert np.isnan(fig.data[1].y[0]) and fig.data[1].text[0] == "c"
+    assert np.isnan(fig.data[1].y[0])
+    assert (list(fig.data[3].x), list(fig.data[3].text)) == ([YEAR], ["c"])
     assert fig.data[0].y[0] == 10
