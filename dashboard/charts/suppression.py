@@ -43,6 +43,45 @@ def hide_derived(frame: pd.DataFrame, derived: Mapping[str, tuple[str, ...]]) ->
     return out
 
 
+def _hide(out: pd.DataFrame, column: str, rows: pd.Series) -> None:
+    out[f"{column}_suppressed"] = flags(out, column) | rows
+    out[column] = out[column].astype("Float64").mask(out[f"{column}_suppressed"])
+
+
+def hide_second(frame: pd.DataFrame, column: str, by: str | None = None) -> pd.DataFrame:
+    """Where exactly one count of `column` is hidden (within each `by` group), hide the next
+    smallest non-zero one too, so that the total shown elsewhere cannot give it away by
+    subtraction (metrics.md, disclosure control)."""
+    out = frame.copy()
+    groups = [out] if by is None else [g for _, g in out.groupby(by, dropna=False, sort=False)]
+    extra = pd.Series(False, index=out.index)
+    for group in groups:
+        hidden = flags(group, column)
+        if hidden.sum() != 1:
+            continue
+        candidates = group[~hidden & group[column].fillna(0).gt(0)]
+        if not candidates.empty:
+            extra[candidates.sort_values(column).index[0]] = True
+    if extra.any():
+        _hide(out, column, extra)
+    return out
+
+
+def hide_groups(frame: pd.DataFrame, column: str, by: str, groups: set) -> pd.DataFrame:
+    """Hide every count of `column` in the `by` groups named: the parts of a hidden total would
+    give it away."""
+    out = frame.copy()
+    rows = out[by].isin(set(groups)) if not out.empty else pd.Series(False, index=out.index)
+    if rows.any():
+        _hide(out, column, rows)
+    return out
+
+
+def hidden_groups(frame: pd.DataFrame, column: str, by: str) -> set:
+    """The `by` groups with any hidden count of `column`."""
+    return set(frame.loc[flags(frame, column), by]) if not frame.empty else set()
+
+
 def shown(frame: pd.DataFrame, column: str) -> pd.Series:
     """The values of `column` that may be drawn: suppressed cells become NaN (a gap, never 0)."""
     return frame[column].astype("Float64").mask(flags(frame, column)).astype(float)

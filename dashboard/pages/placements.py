@@ -37,6 +37,13 @@ def render() -> None:
     if by_type.empty:
         page.no_data(f"No placements started or ended in {f.year} for {where}.")
         return
+    outcomes = data.fetch_counts("placements_outcomes", ("placements_ended",), **params)
+    lengths = data.fetch_counts("placements_durations", ("placements_ended",), **params)
+    providers = data.fetch_counts("placements_providers", ("placements_ended", "placements_reintegrated"),
+                                  **params)
+    history = data.fetch_counts("placements_trend", ("placements_started",), partnership=f.partnership)
+    by_type, outcomes, lengths, providers, history = memo.built(
+        charts.control, by_type, outcomes, lengths, providers, history)
 
     fig, table = memo.built(charts.spend_by_provider_type, by_type)
     top = table.dropna(subset=["placement_cost_gbp"]).sort_values("placement_cost_gbp", ascending=False)
@@ -55,7 +62,6 @@ def render() -> None:
                          "running count the weeks so far, so their weekly cost falls as they go on."),
                 source=SOURCE, key="unit-costs-by-provider-type")
 
-    outcomes = data.fetch_counts("placements_outcomes", ("placements_ended",), **params)
     fig, table = memo.built(charts.outcomes_by_provider_type, outcomes)
     sentence = charts.reintegration_sentence(by_type)
     chart_panel(fig, table, title=f"How placements that ended in {f.year} turned out",
@@ -64,21 +70,17 @@ def render() -> None:
                   "back in a mainstream school.",
                 source=SOURCE, key="outcomes-by-provider-type")
 
-    lengths = data.fetch_counts("placements_durations", ("placements_ended",), **params)
     fig, table = memo.built(charts.durations, lengths)
     chart_panel(fig, table, title=f"How long placements that ended in {f.year} lasted",
                 caption="Placements ended in the year by length: a half term is about 6 weeks, a school year 39.",
                 source=SOURCE, key="placement-durations")
 
-    providers = data.fetch_counts("placements_providers", ("placements_ended", "placements_reintegrated"),
-                                  **params)
     fig, table = memo.built(charts.cost_against_reintegration, providers)
     chart_panel(fig, table, title=f"Cost per placement against reintegration, by provider, {f.year}",
                 caption=("Each bubble is a provider, sized by its placements that ended in the year; "
                          "higher and further left is better value."),
                 source=SOURCE, key="cost-against-reintegration")
 
-    history = data.fetch_counts("placements_trend", ("placements_started",), partnership=f.partnership)
     fig, table = memo.built(charts.trend, history)
     chart_panel(fig, table, title="Placement spend over the years, by provider type",
                 caption=f"Cost of placements started each year for {where}, by kind of provider.",
