@@ -138,7 +138,7 @@ def signin_form(settings: Settings) -> Viewer | None:
     # browser's address falls back to the first page before the form is sent.
     st.session_state.setdefault("auth_wanted", (_url_path(), st.query_params.to_dict()))
     placeholder = st.empty()
-    with placeholder.container():
+    with placeholder.container(), st.columns([1, 2, 1])[1]:
         st.title("SEIP Insight", anchor=False)
         st.markdown("Sign in to see your partnership's data.")
         notice = st.session_state.pop("auth_notice", None)
