@@ -96,7 +96,8 @@ def render() -> None:
     gap = charts.formula_gap_sentence(table)
     chart_panel(fig, table, title=f"Core grant paid against the sharing formula, {f.year}",
                 caption=(gap + " " if gap else "")
-                + f"Formula allocation at the pupil weight in force ({data.settings().pupil_weight:g}).",
+                + f"Formula allocation at the pupil weight in force ({data.settings().pupil_weight:g}); "
+                  "every partnership is shown, as the formula shares one pot between them.",
                 source=SOURCE, key="formula-vs-paid")
 
     _what_if(f.year)
