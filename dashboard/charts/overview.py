@@ -128,6 +128,12 @@ def headline(frame: pd.DataFrame, info: dict, year: str, area_type: str, area_co
     return Headline(**fields, sentence=_sentence(fields))
 
 
+def headlines(frame: pd.DataFrame, infos: list[dict], year: str, area_type: str,
+              area_code: str) -> list[Headline]:
+    """`headline` for each catalogue entry in `infos`, in order."""
+    return [headline(frame, info, year, area_type, area_code) for info in infos]
+
+
 def headline_table(headlines: list[Headline]) -> pd.DataFrame:
     """The headline figures as a table (the text alternative to the cards), values as shown."""
     return pd.DataFrame([{

@@ -9,6 +9,7 @@ its own cursor because Streamlit sessions are threads.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
@@ -118,6 +119,23 @@ def _fetch(path: str, version: str, name: str, params: tuple[tuple[str, object],
 def fetch(query_name: str, **params: object) -> pd.DataFrame:
     """Rows of the stored query `query_name` with bound params (cached per warehouse version)."""
     return _retrying(_fetch, query_name, tuple(sorted(params.items())))
+
+
+@st.cache_resource(max_entries=256, show_spinner=False)
+def _built(path: str, version: str, role: str, scope: str | None, name: str, _builder: Callable,
+           args: tuple, kwargs: dict) -> object:
+    return _builder(*args, **kwargs)
+
+
+def chart(builder: Callable, *args: object, **kwargs: object) -> object:
+    """`builder(*args, **kwargs)` (a pure chart builder), built once per warehouse version, viewer
+    and arguments, because plotly takes a tenth of a second or more to build a figure.
+
+    The result is shared between sessions, not copied: nothing may change it afterwards.
+    """
+    who = viewer()
+    name = f"{builder.__module__}.{builder.__qualname__}"
+    return _retrying(_built, who.role, who.scope, name, builder, args, kwargs)
 
 
 def hide_small_counts(frame: pd.DataFrame, columns: tuple[str, ...], max_count: int) -> pd.DataFrame:

@@ -36,8 +36,8 @@ def render() -> None:
     neighbours = data.fetch("benchmarks_neighbours", la_code=data.settings().la_code)
 
     info = data.metric_info("pex_rate")
-    ranks = charts.rank_among(neighbours, "pex_rate", info["polarity"])
-    fig, table = charts.rank_chart(ranks, la_label=la, label=info["label"])
+    ranks = data.chart(charts.rank_among, neighbours, "pex_rate", info["polarity"])
+    fig, table = data.chart(charts.rank_chart, ranks, la_label=la, label=info["label"])
     latest = ranks.iloc[-1] if not ranks.empty else None
     title = (f"{la} ranks {latest['rank']} of {latest['areas']} neighbours on permanent exclusions "
              f"in {latest['academic_year']} (quartile {latest['quartile']})" if latest is not None
@@ -51,7 +51,7 @@ def render() -> None:
     for metric in METRICS:
         info = data.metric_info(metric)
         unit, decimals = info["unit"], int(info["decimals"])
-        fig, table = charts.authority_vs_comparators(frame, metric, la_label=la, label=info["label"],
+        fig, table = data.chart(charts.authority_vs_comparators, frame, metric, la_label=la, label=info["label"],
                                                      unit=unit, decimals=decimals)
         chart_panel(fig, table, title=f"{info['label']}: {la} against England, region and neighbours",
                     caption=(f"{info['label']} for {la} (blue) each year, with England, the region "
@@ -64,7 +64,7 @@ def render() -> None:
         page.no_data("No year has both FSM share and exclusion rate for the neighbours.")
         return
     year = f.year if f.year in years else years[-1]
-    fig, table = charts.fsm_against_exclusions(neighbours, year)
+    fig, table = data.chart(charts.fsm_against_exclusions, neighbours, year)
     note = "" if year == f.year else f" {f.year} is not published yet, so this shows {year}."
     chart_panel(fig, table, title=f"FSM share against permanent exclusion rate, neighbours, {year}",
                 caption=(f"Each dot is one of {la}'s statistical neighbours ({la} in blue): more "

@@ -21,7 +21,7 @@ DFE_SOURCE = ("DfE, Suspensions and permanent exclusions in England, and LAIT "
 def _rate_panel(frame, f: filters.Filters, metric: str, key: str) -> None:
     info = data.metric_info(metric)
     label, unit, decimals = info["label"], info.get("unit") or "", int(info.get("decimals") or 2)
-    fig, table = charts.rates_over_time(frame, metric, label=label, unit=unit, decimals=decimals,
+    fig, table = data.chart(charts.rates_over_time, frame, metric, label=label, unit=unit, decimals=decimals,
                                         partnership=f.partnership)
     area = "All partnerships" if f.partnership is None else f.partnership_name
     sentence = charts.latest_gap_sentence(table, f.year, label=label, unit=unit, decimals=decimals,
@@ -53,7 +53,7 @@ def render() -> None:
     if links.empty:
         page.no_data(f"No referrals were made in {f.year} for {f.partnership_name.lower()}.")
     else:
-        fig, table = charts.referral_journey(links)
+        fig, table = data.chart(charts.referral_journey, links)
         referred = links.loc[links["step"] == 1, "referrals"].sum()
         chart_panel(fig, table, title=f"The referral journey, {f.year}",
                     caption=(f"{int(referred)} referrals in {f.year} for {f.partnership_name.lower()}, "
@@ -61,7 +61,7 @@ def render() -> None:
                              "outcome (a referral with several placements follows its latest)."),
                     source=PARTNERSHIP_SOURCE, key="referral-journey")
 
-    fig, table = charts.avoidance_by_partnership(frame, f.year)
+    fig, table = data.chart(charts.avoidance_by_partnership, frame, f.year)
     chart_panel(fig, table, title=f"Referred pupils kept from permanent exclusion, {f.year}",
                 caption=("Avoidance rate: of the pupils referred in the year, the share with no "
                          "permanent exclusion afterwards (any school, any later year)."),
@@ -69,7 +69,7 @@ def render() -> None:
 
     reasons = data.fetch_counts("exclusions_reasons",
                                 ("referrals", "suspensions", "permanent_exclusions"), **params)
-    fig, table = charts.reasons(reasons)
+    fig, table = data.chart(charts.reasons, reasons)
     top = table.sort_values("referrals", ascending=False)["reason"].iloc[0] if not table.empty else None
     chart_panel(fig, table,
                 title=(f"Most referrals are for: {top.lower()}" if top else f"Reasons, {f.year}"),
@@ -78,7 +78,7 @@ def render() -> None:
 
     groups = data.fetch_counts("exclusions_referred_vs_population",
                                ("referred_pupils", "all_referred_pupils"), **params)
-    fig, table = charts.referred_vs_population(groups)
+    fig, table = data.chart(charts.referred_vs_population, groups)
     sentence = charts.over_represented_sentence(table)
     chart_panel(fig, table, title=f"Who is referred, compared with all pupils, {f.year}",
                 caption=(sentence + " " if sentence else "")

@@ -25,8 +25,8 @@ def render() -> None:
         page.no_data("There is no partnership data in the warehouse yet: import an export first.")
         return
     frame = data.metrics()
-    headlines = [charts.headline(frame, data.metric_info(metric), f.year, f.area_type, f.area_code)
-                 for metric in charts.HEADLINE_METRICS]
+    infos = [data.metric_info(metric) for metric in charts.HEADLINE_METRICS]
+    headlines = data.chart(charts.headlines, frame, infos, f.year, f.area_type, f.area_code)
     if all(h.value is None and not h.suppressed for h in headlines):
         page.no_data(f"There are no figures for {f.partnership_name.lower()} in {f.year}.")
         return
@@ -39,7 +39,7 @@ def render() -> None:
 
     info = data.metric_info("pex_rate")
     unit, decimals = info["unit"], int(info["decimals"])
-    fig, table = charts.partnerships_compared(frame, "pex_rate", f.year, label=info["label"],
+    fig, table = data.chart(charts.partnerships_compared, frame, "pex_rate", f.year, label=info["label"],
                                               unit=unit, decimals=decimals)
     finding = charts.highest_sentence(table, label=info["label"], unit=unit, decimals=decimals)
     chart_panel(fig, table, title=f"{info['label']} by partnership, {f.year}",

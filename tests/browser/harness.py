@@ -30,7 +30,8 @@ PAGES = {
     "school-view": 1,
     "data-and-definitions": 0,
 }
-TIMEOUT_MS = 30_000
+# generous: the dashboard shares 2 cores with other work here, and a cold plotly draw takes seconds
+TIMEOUT_MS = 60_000
 
 
 def free_port() -> int:
