@@ -94,7 +94,9 @@ def render() -> None:
 
     fig, table = memo.built(charts.formula_vs_paid, frame, f.year)
     gap = charts.formula_gap_sentence(table)
-    chart_panel(fig, table, title=f"Core grant paid against the sharing formula, {f.year}",
+    title = (f"Every partnership was paid its formula allocation, {f.year}" if gap.startswith("Every")
+             else f"Core grant paid against the sharing formula, {f.year}")
+    chart_panel(fig, table, title=title,
                 caption=(gap + " " if gap else "")
                 + f"Formula allocation at the pupil weight in force ({data.settings().pupil_weight:g}); "
                   "every partnership is shown, as the formula shares one pot between them.",
