@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import duckdb
 import pandas as pd
 import pytest
 
+from dashboard import warehouse
 from dashboard.assumptions import ASSUMPTIONS, Assumption, by_id
 from dashboard.charts import value_for_money as vfm
 
@@ -91,3 +93,21 @@ def test_every_assumption_is_sourced_dated_and_in_its_range():
 def test_comparison_chart_with_nothing_to_draw():
     nothing = pd.DataFrame({"item": ["x"], "kind": ["partnership"], "low": [None], "value": [None], "high": [None]})
     assert "No cost per result" in vfm.comparison_chart(nothing.astype({"value": float})).layout.annotations[0].text
+
+
+@pytest.mark.parametrize(("year", "partnership", "expected"), [
+    # 2022/23 ended: PL01 and PL06 reintegrated, PL07 other
+    ("2022/23", None, (3, 2)),
+    # 2023/24 ended (all at South College, STH): PL02 moved to special, PL04 excluded, PL05 reintegrated
+    ("2023/24", None, (3, 1)),
+    ("2023/24", "STH", (3, 1)),
+    # NTH's only 2023/24 placement (PL03) is ongoing
+    ("2023/24", "NTH", (0, 0)),
+])
+def test_successful_outcomes_query(metrics_db, year, partnership, expected):
+    con = duckdb.connect(str(metrics_db), read_only=True)
+    try:
+        row = warehouse.run(con, "value_for_money_outcomes", year=year, partnership=partnership).iloc[0]
+    finally:
+        con.close()
+    assert (row["placements_ended"], row["successful_outcomes"]) == expected
