@@ -13,7 +13,7 @@ import streamlit as st
 
 from dashboard.charts import funding as charts
 from dashboard.charts import overview, theme
-from dashboard.components import data, filters, kpi, memo, page
+from dashboard.components import data, filters, kpi, page
 from dashboard.components.chart_panel import chart_panel
 
 SOURCE = "partnership exports (funding, school census)"
@@ -45,8 +45,8 @@ def _what_if(year: str) -> None:
                              key="what-if-pot", format="£%.2fm",
                              help=f"The core grant paid in {year} was {theme.format_value(paid, 'gbp', 0)}.")
         pot = millions * 1_000_000
-    shares = memo.built(charts.formula_shares, inputs, float(pot), float(weight))
-    fig, table = memo.built(charts.what_if, shares)
+    shares = data.chart(charts.formula_shares, inputs, float(pot), float(weight))
+    fig, table = data.chart(charts.what_if, shares)
     biggest = table.loc[table["change_gbp"].abs().idxmax()] if table["change_gbp"].notna().any() else None
     setting = f"With w = {weight:.2f} and a pot of {theme.format_value(pot, 'gbp', 0)}"
     if biggest is None:
@@ -73,7 +73,7 @@ def render() -> None:
                  for m in HEADLINES]
     kpi.kpi_row(headlines, per_row=2)
 
-    fig, table = memo.built(charts.funding_vs_fsm, frame, f.year)
+    fig, table = data.chart(charts.funding_vs_fsm, frame, f.year)
     sentence = charts.fsm_sentence(table)
     slope = charts.fitted_line(table["fsm_pct"], table["funding_per_pupil"])
     title = (f"Partnerships with more pupils on free school meals get more per pupil, {f.year}"
@@ -85,14 +85,14 @@ def render() -> None:
                 source=SOURCE, key="funding-vs-fsm")
 
     streams = data.fetch("funding_by_stream", year=f.year, partnership=f.partnership)
-    fig, table = memo.built(charts.funding_streams, streams)
+    fig, table = data.chart(charts.funding_streams, streams)
     where = f.partnership_name.lower() if f.partnership is None else f.partnership_name
     chart_panel(fig, table, title=f"Funding streams, {f.year}",
                 caption=(f"Money received in {f.year} by {where}, by stream; "
                          "adjustments can be negative (money recovered)."),
                 source=SOURCE, key="funding-streams")
 
-    fig, table = memo.built(charts.formula_vs_paid, frame, f.year)
+    fig, table = data.chart(charts.formula_vs_paid, frame, f.year)
     gap = charts.formula_gap_sentence(table)
     title = (f"Every partnership was paid its formula allocation, {f.year}" if gap.startswith("Every")
              else f"Core grant paid against the sharing formula, {f.year}")

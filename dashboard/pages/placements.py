@@ -11,7 +11,7 @@ import streamlit as st
 
 from dashboard.charts import overview
 from dashboard.charts import placements as charts
-from dashboard.components import data, filters, kpi, memo, page, signin
+from dashboard.components import data, filters, kpi, page, signin
 from dashboard.components.chart_panel import chart_panel
 
 SOURCE = "partnership exports (placements, referrals, schools)"
@@ -42,10 +42,10 @@ def render() -> None:
     providers = data.fetch_counts("placements_providers", ("placements_ended", "placements_reintegrated"),
                                   **params)
     history = data.fetch_counts("placements_trend", ("placements_started",), partnership=f.partnership)
-    by_type, outcomes, lengths, providers, history = memo.built(
+    by_type, outcomes, lengths, providers, history = data.chart(
         charts.control, by_type, outcomes, lengths, providers, history)
 
-    fig, table = memo.built(charts.spend_by_provider_type, by_type)
+    fig, table = data.chart(charts.spend_by_provider_type, by_type)
     top = table.dropna(subset=["placement_cost_gbp"]).sort_values("placement_cost_gbp", ascending=False)
     # with a hidden cost the largest shown may not be the largest: no finding in the title then
     hidden = "placement_cost_gbp_suppressed" in table.columns and table["placement_cost_gbp_suppressed"].any()
@@ -56,13 +56,13 @@ def render() -> None:
                          "provider; the table adds counts, unit costs and reintegration."),
                 source=SOURCE, key="spend-by-provider-type")
 
-    fig, table = memo.built(charts.unit_costs_by_provider_type, by_type)
+    fig, table = data.chart(charts.unit_costs_by_provider_type, by_type)
     chart_panel(fig, table, title=f"Cost per placement and per pupil-week, {f.year}",
                 caption=("A pupil-week is one pupil in a placement for one week. Placements still "
                          "running count the weeks so far, so their weekly cost falls as they go on."),
                 source=SOURCE, key="unit-costs-by-provider-type")
 
-    fig, table = memo.built(charts.outcomes_by_provider_type, outcomes)
+    fig, table = data.chart(charts.outcomes_by_provider_type, outcomes)
     sentence = charts.reintegration_sentence(by_type)
     chart_panel(fig, table, title=f"How placements that ended in {f.year} turned out",
                 caption=(sentence + " " if sentence else "")
@@ -70,18 +70,18 @@ def render() -> None:
                   "back in a mainstream school.",
                 source=SOURCE, key="outcomes-by-provider-type")
 
-    fig, table = memo.built(charts.durations, lengths)
+    fig, table = data.chart(charts.durations, lengths)
     chart_panel(fig, table, title=f"How long placements that ended in {f.year} lasted",
                 caption="Placements ended in the year by length: a half term is about 6 weeks, a school year 39.",
                 source=SOURCE, key="placement-durations")
 
-    fig, table = memo.built(charts.cost_against_reintegration, providers)
+    fig, table = data.chart(charts.cost_against_reintegration, providers)
     chart_panel(fig, table, title=f"Cost per placement against reintegration, by provider, {f.year}",
                 caption=("Each bubble is a provider, sized by its placements that ended in the year; "
                          "higher and further left is better value."),
                 source=SOURCE, key="cost-against-reintegration")
 
-    fig, table = memo.built(charts.trend, history)
+    fig, table = data.chart(charts.trend, history)
     chart_panel(fig, table, title="Placement spend over the years, by provider type",
                 caption=f"Cost of placements started each year for {where}, by kind of provider.",
                 source=SOURCE, key="placement-spend-trend")

@@ -12,7 +12,7 @@ import streamlit as st
 from dashboard.charts import school as charts
 from dashboard.charts import theme
 from dashboard.charts.overview import previous_year
-from dashboard.components import data, filters, memo, page, signin
+from dashboard.components import data, filters, page, signin
 from dashboard.components.chart_panel import chart_panel
 
 SOURCE = "partnership exports (school census, referrals, placements, exclusions)"
@@ -57,7 +57,7 @@ def render() -> None:
     governor = viewer.role == "governor"
     max_count = data.settings().suppress_max if governor else None
 
-    table = memo.built(charts.comparison, summary, urn, year, band=FSM_BAND, max_count=max_count)
+    table = data.chart(charts.comparison, summary, urn, year, band=FSM_BAND, max_count=max_count)
     if table[list(charts.GROUPS[:1])].isna().all().all() and not table["school_suppressed"].any():
         page.no_data(f"{name} has no census return or recorded events in {year}.")
     else:
@@ -65,11 +65,11 @@ def render() -> None:
         similar = charts.similar_schools(summary, urn, year, FSM_BAND)
         st.markdown(f"**{name}**, {partnership}, {year}.")
         prior = previous_year(year)
-        previous = (memo.built(charts.comparison, summary, urn, prior, band=FSM_BAND, max_count=max_count)
+        previous = (data.chart(charts.comparison, summary, urn, prior, band=FSM_BAND, max_count=max_count)
                     if (summary["academic_year"] == prior).any() else None)
         _cards(table, previous)
 
-        fig, shown = memo.built(charts.comparison_chart, table)
+        fig, shown = data.chart(charts.comparison_chart, table)
         sentence = charts.comparison_sentence(table, name)
         title = f"{name} against its partnership and similar schools, {year}"
         if sentence:
@@ -82,8 +82,8 @@ def render() -> None:
                       "Each group's rates are its added-up counts over its added-up pupils.",
                     source=SOURCE, key="school-comparison")
 
-    history = memo.built(charts.control_schools, summary, max_count) if governor else summary
-    fig, shown = memo.built(charts.trend, history, urn)
+    history = data.chart(charts.control_schools, summary, max_count) if governor else summary
+    fig, shown = data.chart(charts.trend, history, urn)
     chart_panel(fig, shown, title=f"{name} over the years",
                 caption="Referrals, placements started and permanent exclusions at the school each year.",
                 source=SOURCE, key="school-trend")

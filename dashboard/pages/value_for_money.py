@@ -16,7 +16,7 @@ from dashboard.assumptions import ASSUMPTIONS
 from dashboard.charts import suppression, theme
 from dashboard.charts import value_for_money as model
 from dashboard.charts.overview import _value as metric_value
-from dashboard.components import data, filters, memo, page
+from dashboard.components import data, filters, page
 from dashboard.components.chart_panel import chart_panel
 
 SOURCE = ("partnership exports (placements, exclusions, school census); England permanent exclusion "
@@ -74,7 +74,7 @@ def _figures(f: filters.Filters) -> _Figures:
 def _results(f: filters.Filters, where: str, figures: _Figures, low: dict, central: dict, high: dict,
              include_lifetime: bool) -> None:
     inputs = figures.inputs
-    results = memo.built(model.scenarios, inputs, central, low, high, include_lifetime=include_lifetime)
+    results = data.chart(model.scenarios, inputs, central, low, high, include_lifetime=include_lifetime)
     st.subheader(f"The model for {where}, {f.year}", anchor=False)
     avoided = inputs.exclusions_avoided
     facts = [
@@ -91,8 +91,8 @@ def _results(f: filters.Filters, where: str, figures: _Figures, low: dict, centr
         st.caption("c = suppressed: a count of 1 to 4 pupils, or a figure that would reveal one, is not shown.")
     st.markdown(f"**{model.verdict(results)}**")
 
-    table = memo.built(model.comparison_table, inputs, central, low, high, include_lifetime=include_lifetime)
-    fig = memo.built(model.comparison_chart, table)
+    table = data.chart(model.comparison_table, inputs, central, low, high, include_lifetime=include_lifetime)
+    fig = data.chart(model.comparison_chart, table)
     per = table.set_index("item")["value"]
     ours = per.get("Our cost per exclusion avoided")
     alt = per.get("AP for the years an excluded pupil spends there")
@@ -106,7 +106,7 @@ def _results(f: filters.Filters, where: str, figures: _Figures, low: dict, centr
                          "assumption. A model, not a fact."),
                 source=SOURCE, key="vfm-unit-costs")
 
-    fig = memo.built(model.scenario_chart, results, inputs.placement_cost_gbp)
+    fig = data.chart(model.scenario_chart, results, inputs.placement_cost_gbp)
     chart_panel(fig, results, title=f"Exclusion costs avoided under each scenario, {f.year}",
                 caption=("Exclusions avoided times what one would have cost (AP place times years"
                          + (", plus the IPPR lifetime cost" if include_lifetime else "")
