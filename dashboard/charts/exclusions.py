@@ -161,7 +161,7 @@ def avoidance_by_partnership(frame: pd.DataFrame, year: str) -> tuple[go.Figure,
              for v, s in zip(rates, rate_flags, strict=True)]
     colours = [theme.GREY_DARK if name == "All partnerships" else theme.PALETTE[1]
                for name in table["partnership"]]
-    fig = go.Figure(go.Bar(y=table["partnership"], x=rates, text=texts, textposition="outside",
+    fig = go.Figure(go.Bar(y=table["partnership"].map(theme.wrap), x=rates, text=texts, textposition="outside",
                            orientation="h", marker_color=colours, cliponaxis=False,
                            hovertemplate="%{y}: %{text} of referred pupils not permanently excluded<extra></extra>"))
     theme.style(fig, x_title="Avoidance rate (%)", height=max(300, 90 + 44 * len(table)))
@@ -195,7 +195,7 @@ def reasons(frame: pd.DataFrame) -> tuple[go.Figure, pd.DataFrame]:
     for i, (column, name) in enumerate(MEASURES.items()):
         flags = _flags(order, column)
         fig.add_trace(go.Bar(
-            y=order["reason"], x=order[f"{column}_pct"], name=name, orientation="h",
+            y=order["reason"].map(theme.wrap), x=order[f"{column}_pct"], name=name, orientation="h",
             marker_color=theme.PALETTE[i],
             text=["c" if s else "" for s in flags], textposition="outside",
             hovertemplate=f"{name}, %{{y}}: %{{x:.1f}}%<extra></extra>"))

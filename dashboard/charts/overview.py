@@ -167,8 +167,8 @@ def partnerships_compared(frame: pd.DataFrame, metric: str, year: str, *, label:
     texts = [theme.format_value(None if pd.isna(v) else v, unit, decimals, suppressed=s)
              for v, s in zip(values, flags, strict=True)]
     fig = go.Figure(go.Bar(
-        y=drawn["area_name"], x=values, text=texts, textposition="outside", orientation="h",
-        marker_color=theme.PALETTE[0], name=label, cliponaxis=False,
+        y=drawn["area_name"].map(theme.wrap), x=values, text=texts, textposition="outside",
+        orientation="h", marker_color=theme.PALETTE[0], name=label, cliponaxis=False,
         hovertemplate="%{y}: %{text}<extra></extra>"))
     england, _ = _value(frame, metric, year, "england")
     if england is not None:
@@ -176,6 +176,8 @@ def partnerships_compared(frame: pd.DataFrame, metric: str, year: str, *, label:
                       annotation_text=f"England {theme.format_value(england, unit, decimals)}",
                       annotation_position="top", annotation_font_color=theme.GREY_DARK)
     theme.style(fig, x_title=label, height=max(300, 90 + 44 * len(drawn)))
+    # room to the right for the value labels
+    fig.update_xaxes(range=[0, 1.2 * max(values.max(skipna=True), england or 0, 1e-9)])
     fig.update_yaxes(rangemode="normal", gridcolor="rgba(0,0,0,0)")
     fig.update_layout(showlegend=False)
     return fig, table

@@ -150,3 +150,14 @@ def label(code: str | None) -> str:
     if code is None:
         return "Not recorded"
     return CODE_LABELS.get(code, str(code).replace("_", " ").capitalize())
+
+
+def wrap(text: str, width: int = 20) -> str:
+    """Break a long axis label over lines (plotly's `<br>`), so a phone keeps room for the bars."""
+    lines: list[str] = []
+    for word in str(text).split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return "<br>".join(lines)

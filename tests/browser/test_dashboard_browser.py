@@ -65,9 +65,13 @@ def test_keyboard_reaches_filters_and_chart_tabs(page, served):
     assert ["combobox", "Partnership"] in reached
     assert ["tab", "Chart"] in reached
     # from the focused Chart tab, the arrow key moves to Table, and Enter shows the table
-    while page.evaluate("document.activeElement.innerText") != "Chart":
+    for _ in range(30):
+        if page.evaluate("document.activeElement.getAttribute('role')") == "tab":
+            break
         page.keyboard.press("Shift+Tab")
+    assert page.evaluate("document.activeElement.innerText") == "Chart"
     page.keyboard.press("ArrowRight")
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.innerText") == "Table"
-    page.wait_for_selector("[data-testid=stDataFrame]", state="visible", timeout=10_000)
+    panel = page.evaluate("document.activeElement.getAttribute('aria-controls')")
+    page.locator(f"[id='{panel}'] [data-testid=stDataFrame]").wait_for(state="visible", timeout=10_000)

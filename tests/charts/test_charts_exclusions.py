@@ -130,7 +130,7 @@ def test_reasons_are_shares_of_each_measure():
     assert table["permanent_exclusions_pct"].tolist() == [100.0, 0.0, 0.0]
     assert [t.name for t in fig.data] == ["Referrals", "Suspensions", "Permanent exclusions"]
     # least common at the bottom: Not recorded, Verbal, Persistent
-    assert list(fig.data[0].y)[-1] == "Persistent disruptive behaviour"
+    assert list(fig.data[0].y)[-1] == "Persistent<br>disruptive behaviour"
 
 
 def test_reasons_suppressed_count_has_no_share_and_stays_out_of_the_total():

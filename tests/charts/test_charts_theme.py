@@ -54,3 +54,11 @@ def test_empty_figure_says_so_in_words():
     fig = theme.empty("No referrals for 2019/20.")
     assert fig.layout.annotations[0].text == "No referrals for 2019/20."
     assert len(fig.data) == 0
+
+
+def test_wrap_breaks_long_labels_between_words():
+    assert theme.wrap("North West Leicestershire Partnership") == (
+        "North West<br>Leicestershire<br>Partnership")
+    assert theme.wrap("Oak Trust") == "Oak Trust"
+    assert theme.wrap("Supercalifragilisticexpialidocious trust", 10) == (
+        "Supercalifragilisticexpialidocious<br>trust")
