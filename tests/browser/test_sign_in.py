@@ -110,8 +110,9 @@ def test_a_wrong_password_gets_nothing(browser, signed_db):
 def test_governor_sees_aggregates_no_pupil_rows_and_downloads_only_suppressed_counts(browser, signed_db):
     page = browser.new_page()
     sign_in_at(page, browser.base, f"school-view?school={OWN_SCHOOL}", "gwen")
-    page.wait_for_function("document.querySelectorAll('.js-plotly-plot .main-svg').length >= 1",
-                           timeout=TIMEOUT_MS)
+    # both School view charts drawn (the comparison and the school over the years)
+    page.wait_for_function("[...document.querySelectorAll('.js-plotly-plot')]"
+                           ".filter(p => p.querySelector('.main-svg')).length >= 2", timeout=TIMEOUT_MS)
     page.get_by_text("Governors see aggregate figures only").wait_for(timeout=TIMEOUT_MS)
     assert page.get_by_text("Show pupil-level records").count() == 0
     # Disclosure control: no headline count on the School view is 1 to 4.
