@@ -79,6 +79,7 @@ def funding_vs_fsm(frame: pd.DataFrame, year: str) -> tuple[go.Figure, pd.DataFr
     `frame` is the long metrics frame. The table is the points drawn.
     """
     table = _partnership_values(frame, year, ("fsm_pct", "funding_per_pupil", "pupils_on_roll"))
+    table = table.drop(columns=["partnership_code"])
     drawn = table.dropna(subset=["fsm_pct", "funding_per_pupil"])
     if drawn.empty:
         return theme.empty(f"No funding or census figures for the partnerships in {year}."), table

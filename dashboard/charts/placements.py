@@ -16,6 +16,7 @@ from dashboard.charts.suppression import (
     flags,
     hidden_groups,
     hide_derived,
+    keep,
     hide_groups,
     hide_second,
     mark_hidden,
@@ -99,7 +100,8 @@ def spend_by_provider_type(frame: pd.DataFrame) -> tuple[go.Figure, pd.DataFrame
     table = provider_type_table(frame)
     started = table[table["placements_started"].fillna(1).gt(0) | flags(table, "placements_started")]
     if started.empty:
-        return theme.empty("No placements started in this year for this choice."), table
+        return (theme.empty("No placements started in this year for this choice."),
+                keep(table, ["provider", "placements_started", "placement_cost_gbp"]))
     cost = shown(started, "placement_cost_gbp")
     hidden = flags(started, "placement_cost_gbp")
     counts = _texts(started["placements_started"], flags(started, "placements_started"), "", 0)
@@ -114,15 +116,14 @@ def spend_by_provider_type(frame: pd.DataFrame) -> tuple[go.Figure, pd.DataFrame
     fig.update_yaxes(autorange="reversed", rangemode="normal")
     fig.update_xaxes(tickprefix="£", separatethousands=True, range=theme.headroom(cost, 0.4))
     fig.update_layout(showlegend=False)
-    return fig, table
+    return fig, keep(table, ["provider", "placements_started", "placement_cost_gbp"])
 
 
 def unit_costs_by_provider_type(frame: pd.DataFrame) -> tuple[go.Figure, pd.DataFrame]:
     """Cost per placement and per pupil-week by kind of provider, side by side."""
     table = provider_type_table(frame)
     rows = table[table["placements_started"].fillna(1).gt(0) | flags(table, "placements_started")]
-    keep = ["provider", "placements_started", "cost_per_placement", "cost_per_pupil_week", "median_weeks"]
-    table = table[[c for c in table.columns if c.removesuffix("_suppressed") in keep]]
+    table = keep(table, ["provider", "cost_per_placement", "cost_per_pupil_week"])
     if rows.empty:
         return theme.empty("No placements started in this year for this choice."), table
     # one panel above the other, so each keeps the full width on a phone
@@ -237,6 +238,8 @@ def cost_against_reintegration(frame: pd.DataFrame) -> tuple[go.Figure, pd.DataF
     table = hide_derived(frame, {**DERIVED, "placement_cost_gbp": ("placements_ended",),
                                  "cost_per_placement": ("placements_ended",)})
     table["provider_type"] = table["provider_type"].map(theme.label)
+    table = keep(table, ["provider_name", "provider_type", "placements_ended", "cost_per_placement",
+                         "reintegration_rate"])
     drawn = table[~flags(table, "placements_ended") & table["placements_ended"].fillna(0).gt(0)]
     if drawn.empty:
         return theme.empty("No placements ended in this year for this choice."), table
@@ -267,7 +270,7 @@ def trend(frame: pd.DataFrame) -> tuple[go.Figure, pd.DataFrame]:
     """Cost of placements started each year, stacked by provider type, with counts in the table."""
     table = hide_derived(frame, DERIVED)
     table.insert(2, "provider", table["provider_type"].map(theme.label))
-    table = table.drop(columns=["provider_type"])
+    table = keep(table, ["academic_year", "provider", "placement_cost_gbp"])
     if table.empty:
         return theme.empty("No placements recorded for this choice."), table
     years = sorted(table["academic_year"].unique())

@@ -13,7 +13,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from dashboard.charts import theme
-from dashboard.charts.suppression import flags, mark_hidden
+from dashboard.charts.suppression import flags, keep, mark_hidden
 
 # Pupil counts a governor may not see from 1 to the threshold (metrics.md, disclosure control).
 COUNTS = ("referrals", "referred_pupils", "placements_started", "permanent_exclusions", "suspensions")
@@ -186,8 +186,7 @@ def comparison_sentence(table: pd.DataFrame, school_name: str) -> str:
 def trend(summary: pd.DataFrame, urn: int) -> tuple[go.Figure, pd.DataFrame]:
     """Referrals, placements started and permanent exclusions at the school each year (grouped bars)."""
     rows = summary[summary["urn"] == urn].sort_values("academic_year")
-    keep = ["academic_year", "pupils_on_roll", *COUNTS, "placement_cost_gbp"]
-    table = rows[[c for c in rows.columns if c.removesuffix("_suppressed") in keep]].reset_index(drop=True)
+    table = keep(rows, ["academic_year", "referrals", "placements_started", "permanent_exclusions"])
     if table.empty:
         return theme.empty("No figures for this school."), table
     fig = go.Figure()

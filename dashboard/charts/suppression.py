@@ -82,6 +82,17 @@ def hidden_groups(frame: pd.DataFrame, column: str, by: str) -> set:
     return set(frame.loc[flags(frame, column), by]) if not frame.empty else set()
 
 
+def keep(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """Only `columns` (in that order), each with its `_suppressed` flag where it has one: the
+    table of exactly what a chart draws."""
+    picked = []
+    for column in columns:
+        picked.append(column)
+        if f"{column}_suppressed" in frame.columns:
+            picked.append(f"{column}_suppressed")
+    return frame[picked].reset_index(drop=True)
+
+
 def shown(frame: pd.DataFrame, column: str) -> pd.Series:
     """The values of `column` that may be drawn: suppressed cells become NaN (a gap, never 0)."""
     return frame[column].astype("Float64").mask(flags(frame, column)).astype(float)

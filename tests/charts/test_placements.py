@@ -109,9 +109,13 @@ def test_governor_counts_hide_their_costs_and_rates():
     f["placements_started_suppressed"] = [False, True]
     f["placements_started"] = f["placements_started"].astype("Float64").mask(f["placements_started_suppressed"])
     fig, table = charts.spend_by_provider_type(f)
+    # the table is exactly what is drawn: provider, count, cost
+    assert list(table.columns) == ["provider", "placements_started", "placements_started_suppressed",
+                                   "placement_cost_gbp", "placement_cost_gbp_suppressed"]
     assert table.loc[0, "placement_cost_gbp_suppressed"] and pd.isna(table.loc[0, "placement_cost_gbp"])
-    assert table.loc[0, "cost_per_placement_suppressed"] and table.loc[0, "cost_per_pupil_week_suppressed"]
     assert not table.loc[1, "placement_cost_gbp_suppressed"]
+    _, units = charts.unit_costs_by_provider_type(f)
+    assert units.loc[0, "cost_per_placement_suppressed"] and units.loc[0, "cost_per_pupil_week_suppressed"]
     assert np.isnan(fig.data[0].x[0]) and fig.data[0].text[0] == "c"
     assert fig.data[0].x[1] == 5_000
     # a bar of NaN draws nothing, so a c is written where it would be
