@@ -53,7 +53,7 @@ def render() -> None:
              if not top.empty and not hidden else f"Placement spend by provider type, {f.year}")
     chart_panel(fig, table, title=title,
                 caption=(f"Cost of the placements started in {f.year} for {where}, by kind of "
-                         "provider; the table adds counts, unit costs and reintegration."),
+                         "provider; the table gives the number of placements too."),
                 source=SOURCE, key="spend-by-provider-type")
 
     fig, table = data.chart(charts.unit_costs_by_provider_type, by_type)
