@@ -73,16 +73,17 @@ def _partnership_values(frame: pd.DataFrame, year: str, metrics: tuple[str, ...]
     return wide[["partnership_code", "partnership", *metrics]].sort_values("partnership").reset_index(drop=True)
 
 
-def funding_vs_fsm(frame: pd.DataFrame, year: str) -> tuple[go.Figure, pd.DataFrame]:
+def funding_vs_fsm(frame: pd.DataFrame, year: str, highlight: str | None = None) -> tuple[go.Figure, pd.DataFrame]:
     """Funding per pupil against FSM share per partnership: bubbles sized by pupils, a fitted line.
 
-    `frame` is the long metrics frame. The table is the points drawn.
+    `frame` is the long metrics frame; `highlight` (a partnership code) is drawn solid and the
+    others faint. The table is the points drawn.
     """
     table = _partnership_values(frame, year, ("fsm_pct", "funding_per_pupil", "pupils_on_roll"))
-    table = table.drop(columns=["partnership_code"])
     drawn = table.dropna(subset=["fsm_pct", "funding_per_pupil"])
     if drawn.empty:
-        return theme.empty(f"No funding or census figures for the partnerships in {year}."), table
+        return (theme.empty(f"No funding or census figures for the partnerships in {year}."),
+                table.drop(columns=["partnership_code"]))
     colours = theme.colour_map(drawn["partnership"].tolist())
     fig = go.Figure()
     biggest = max(float(drawn["pupils_on_roll"].max()), 1.0)
@@ -90,7 +91,8 @@ def funding_vs_fsm(frame: pd.DataFrame, year: str) -> tuple[go.Figure, pd.DataFr
         fig.add_trace(go.Scatter(
             x=[row["fsm_pct"]], y=[row["funding_per_pupil"]], mode="markers", name=row["partnership"],
             marker={"size": [row["pupils_on_roll"]], "sizemode": "area", "sizeref": biggest / 45 ** 2,
-                    "sizemin": 8, "color": colours[row["partnership"]], "opacity": 0.85,
+                    "sizemin": 8, "color": colours[row["partnership"]],
+                    "opacity": 0.85 if highlight in (None, row["partnership_code"]) else 0.25,
                     "line": {"color": "white", "width": 1}},
             customdata=[[row["pupils_on_roll"]]],
             hovertemplate=(f"{row['partnership']}: %{{x:.1f}}% FSM, £%{{y:,.2f}} per pupil, "
@@ -109,7 +111,7 @@ def funding_vs_fsm(frame: pd.DataFrame, year: str) -> tuple[go.Figure, pd.DataFr
     pad = max((hi - lo) * 0.2, 1.0)
     fig.update_xaxes(ticksuffix="%", rangemode="normal", range=[lo - pad, hi + pad])
     fig.update_yaxes(tickprefix="£", separatethousands=True, rangemode="normal")
-    return fig, table
+    return fig, table.drop(columns=["partnership_code"])
 
 
 def fsm_sentence(table: pd.DataFrame) -> str:

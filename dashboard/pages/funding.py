@@ -73,7 +73,7 @@ def render() -> None:
                  for m in HEADLINES]
     kpi.kpi_row(headlines, per_row=2)
 
-    fig, table = data.chart(charts.funding_vs_fsm, frame, f.year)
+    fig, table = data.chart(charts.funding_vs_fsm, frame, f.year, f.partnership)
     sentence = charts.fsm_sentence(table)
     slope = charts.fitted_line(table["fsm_pct"], table["funding_per_pupil"])
     title = (f"Partnerships with more pupils on free school meals get more per pupil, {f.year}"

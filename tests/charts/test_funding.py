@@ -99,6 +99,8 @@ def test_funding_vs_fsm_draws_each_partnership_and_the_line():
     assert charts.fsm_sentence(table) == (
         "Across the partnerships, each extra percentage point of pupils on free school meals goes "
         "with about £1.00 more funding per pupil (fitted line, unweighted).")
+    fig, _ = charts.funding_vs_fsm(long_metrics(), "2024/25", highlight="B")
+    assert [t.marker.opacity for t in fig.data[:3]] == [0.25, 0.85, 0.25]
     fig, table = charts.funding_vs_fsm(long_metrics(), "2019/20")
     assert table.empty and "No funding" in fig.layout.annotations[0].text
 
