@@ -12,7 +12,7 @@ from dashboard import warehouse
 from dashboard.components import data, page, signin
 from dashboard.settings import REFERENCE_DIR
 
-DICTIONARY_COLUMNS = ("label", "metric", "unit", "decimals", "polarity", "definition", "source", "caveats")
+DICTIONARY_COLUMNS = ("label", "definition", "polarity", "unit", "source", "caveats", "metric", "decimals")
 POLARITY_WORDS = {"lower": "lower is better", "higher": "higher is better", "neutral": "neither"}
 
 SOURCES = """
@@ -41,7 +41,12 @@ def _dictionary() -> None:
     shown = cat[[c for c in DICTIONARY_COLUMNS if c in cat.columns]].copy()
     if "polarity" in shown.columns:
         shown["polarity"] = shown["polarity"].map(lambda p: POLARITY_WORDS.get(p, p))
-    st.dataframe(shown, hide_index=True, width="stretch", key="metric-dictionary")
+    wide = st.column_config.TextColumn(width="large")
+    st.dataframe(shown, hide_index=True, width="stretch", key="metric-dictionary",
+                 column_config={"label": st.column_config.TextColumn(width="medium"),
+                                "definition": wide, "source": wide, "caveats": wide})
+    st.download_button("Download the metric dictionary (CSV)", shown.to_csv(index=False).encode("utf-8-sig"),
+                       file_name="metric-dictionary.csv", mime="text/csv", key="dictionary-csv")
     st.caption("Rates are per 100 pupils, as DfE publishes them: 0.10 means 10 in every 10,000 "
                "pupils. An academic year runs from 1 September to 31 August.")
 
