@@ -16,9 +16,9 @@ from dashboard.charts.suppression import (
     flags,
     hidden_groups,
     hide_derived,
-    keep,
     hide_groups,
     hide_second,
+    keep,
     mark_hidden,
     shown,
 )
