@@ -15,7 +15,7 @@ import streamlit as st
 from dashboard.assumptions import ASSUMPTIONS
 from dashboard.charts import suppression, theme
 from dashboard.charts import value_for_money as model
-from dashboard.charts.overview import _value as metric_value
+from dashboard.charts.overview import headline
 from dashboard.components import data, filters, page
 from dashboard.components.chart_panel import chart_panel
 
@@ -61,14 +61,15 @@ class _Figures:
 
 def _figures(f: filters.Filters) -> _Figures:
     frame = data.metrics()
-    spend, spend_hidden = metric_value(frame, "placement_cost_gbp", f.year, f.area_type, f.area_code)
-    avoided, avoided_hidden = metric_value(frame, "exclusions_avoided_vs_england", f.year, f.area_type,
-                                           f.area_code)
+    spend = headline(frame, data.metric_info("placement_cost_gbp"), f.year, f.area_type, f.area_code)
+    avoided = headline(frame, data.metric_info("exclusions_avoided_vs_england"), f.year, f.area_type,
+                       f.area_code)
     outcomes = data.fetch_counts("value_for_money_outcomes", ("placements_ended", "successful_outcomes"),
                                  year=f.year, partnership=f.partnership)
     hidden = bool(suppression.flags(outcomes, "successful_outcomes").any())
     successes = None if outcomes.empty or hidden else float(outcomes["successful_outcomes"].iloc[0])
-    return _Figures(model.Inputs(spend, avoided, successes), spend_hidden, avoided_hidden, hidden)
+    return _Figures(model.Inputs(spend.value, avoided.value, successes), spend.suppressed, avoided.suppressed,
+                    hidden)
 
 
 def _results(f: filters.Filters, where: str, figures: _Figures, low: dict, central: dict, high: dict,
