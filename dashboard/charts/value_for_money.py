@@ -9,7 +9,6 @@ take every unit cost at the low or the high end of its range together.
 from __future__ import annotations
 
 import math
-import textwrap
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -115,7 +114,7 @@ def comparison_chart(table: pd.DataFrame) -> go.Figure:
     ranges = [show(v) if lo == hi else f"{show(v)} (range {show(lo)} to {show(hi)})"
               for v, lo, hi in zip(drawn["value"], drawn["low"], drawn["high"], strict=True)]
     # short lines, so the names leave room for the bars on a phone
-    items = ["<br>".join(textwrap.wrap(item, 24)) for item in drawn["item"]]
+    items = [theme.wrap(item, 24) for item in drawn["item"]]
     fig = go.Figure(go.Bar(
         y=items, x=drawn["value"], orientation="h",
         marker_color=[colours[k] for k in drawn["kind"]],
