@@ -44,7 +44,7 @@ def authority_vs_comparators(frame: pd.DataFrame, metric: str, *, la_label: str,
         fig.add_trace(go.Scatter(x=group["academic_year"], y=group["value"], name=area,
                                  mode="lines+markers", line=line, marker=marker, text=texts,
                                  hovertemplate=f"{area}, %{{x}}: %{{text}}<extra></extra>"))
-    theme.style(fig, y_title=label)
+    theme.style(fig, y_title=theme.unit_title(unit, label))
     fig.update_xaxes(type="category", categoryorder="array", categoryarray=years)
     table = rows[["area", "academic_year", "value"]].reset_index(drop=True)
     return fig, table
@@ -77,9 +77,13 @@ def rank_chart(ranks: pd.DataFrame, *, la_label: str, label: str) -> tuple[go.Fi
     texts = [f"{r} of {n} (quartile {q})"
              for r, n, q in zip(ranks["rank"], ranks["areas"], ranks["quartile"], strict=True)]
     fig = go.Figure(go.Scatter(
-        x=ranks["academic_year"], y=ranks["rank"], mode="lines+markers+text", text=texts,
-        textposition="top center", line={"color": theme.PALETTE[0], "width": 3},
+        x=ranks["academic_year"], y=ranks["rank"], mode="lines+markers", text=texts,
+        line={"color": theme.PALETTE[0], "width": 3},
         marker={"size": 8}, name=la_label, hovertemplate="%{x}: rank %{text}<extra></extra>"))
+    # only the latest year is labelled on the chart: labels on every year overlap
+    fig.add_annotation(x=ranks["academic_year"].iloc[-1], y=int(ranks["rank"].iloc[-1]),
+                       text=texts[-1], showarrow=True, arrowhead=0, ax=-40, ay=-30,
+                       font={"color": theme.PALETTE[0]})
     theme.style(fig, y_title="Rank (1 = best)")
     most = int(ranks["areas"].max())
     fig.update_yaxes(autorange=False, range=[most + 0.5, 0.5], rangemode="normal", dtick=1)

@@ -75,7 +75,7 @@ def rates_over_time(frame: pd.DataFrame, metric: str, *, label: str, unit: str =
             x=group["academic_year"], y=values, name=area, mode="lines+markers",
             line=line, marker=marker, text=texts, connectgaps=False,
             hovertemplate=f"{area}, %{{x}}: %{{text}}<extra></extra>"))
-    theme.style(fig, y_title=label)
+    theme.style(fig, y_title=theme.unit_title(unit, label))
     fig.update_xaxes(type="category", categoryorder="array", categoryarray=years)
     table = shown[["area", "academic_year", "value", "suppressed"]].reset_index(drop=True)
     return fig, table
@@ -165,7 +165,7 @@ def avoidance_by_partnership(frame: pd.DataFrame, year: str) -> tuple[go.Figure,
                            orientation="h", marker_color=colours, cliponaxis=False,
                            hovertemplate="%{y}: %{text} of referred pupils not permanently excluded<extra></extra>"))
     theme.style(fig, x_title="Avoidance rate (%)", height=max(300, 90 + 44 * len(table)))
-    fig.update_xaxes(range=[0, 110])
+    fig.update_xaxes(range=[0, 120])
     fig.update_yaxes(autorange="reversed", rangemode="normal", gridcolor="rgba(0,0,0,0)")
     fig.update_layout(showlegend=False)
     return fig, table

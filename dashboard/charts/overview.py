@@ -175,7 +175,7 @@ def partnerships_compared(frame: pd.DataFrame, metric: str, year: str, *, label:
         fig.add_vline(x=england, line_color=theme.GREY_DARK, line_dash="dash",
                       annotation_text=f"England {theme.format_value(england, unit, decimals)}",
                       annotation_position="top", annotation_font_color=theme.GREY_DARK)
-    theme.style(fig, x_title=label, height=max(300, 90 + 44 * len(drawn)))
+    theme.style(fig, x_title=theme.unit_title(unit, label), height=max(300, 90 + 44 * len(drawn)))
     # room to the right for the value labels
     fig.update_xaxes(range=[0, 1.2 * max(values.max(skipna=True), england or 0, 1e-9)])
     fig.update_yaxes(rangemode="normal", gridcolor="rgba(0,0,0,0)")

@@ -161,3 +161,9 @@ def wrap(text: str, width: int = 20) -> str:
         else:
             lines.append(word)
     return "<br>".join(lines)
+
+
+def unit_title(unit: str, fallback: str = "") -> str:
+    """A short axis title for a metric dictionary unit (the chart's title names the measure)."""
+    return {"rate_per_100": "per 100 pupils", "percent": "%", "gbp": "£",
+            "gbp_per_pupil": "£ per pupil", "count": "number"}.get(unit, fallback)

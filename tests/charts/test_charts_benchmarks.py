@@ -70,6 +70,7 @@ def test_rank_chart_puts_rank_one_at_the_top():
     fig, table = benchmarks.rank_chart(ranks, la_label="Focus", label="Rate")
     assert list(fig.data[0].y) == [2, 2]
     assert list(fig.data[0].text) == ["2 of 2 (quartile 4)", "2 of 5 (quartile 2)"]
+    assert [a.text for a in fig.layout.annotations] == ["2 of 5 (quartile 2)"]
     assert tuple(fig.layout.yaxis.range) == (5.5, 0.5)
     empty, _ = benchmarks.rank_chart(ranks.iloc[0:0], la_label="Focus", label="Rate")
     assert "No neighbour comparison" in empty.layout.annotations[0].text
