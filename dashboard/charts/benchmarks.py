@@ -46,7 +46,8 @@ def authority_vs_comparators(frame: pd.DataFrame, metric: str, *, la_label: str,
                                  hovertemplate=f"{area}, %{{x}}: %{{text}}<extra></extra>"))
     theme.style(fig, y_title=theme.unit_title(unit, label))
     fig.update_xaxes(type="category", categoryorder="array", categoryarray=years)
-    table = rows[["area", "academic_year", "value"]].reset_index(drop=True)
+    keep = ["area", "academic_year", "value"] + (["value_symbol"] if "value_symbol" in rows.columns else [])
+    table = rows[keep].reset_index(drop=True)
     return fig, table
 
 

@@ -77,7 +77,9 @@ def rates_over_time(frame: pd.DataFrame, metric: str, *, label: str, unit: str =
             hovertemplate=f"{area}, %{{x}}: %{{text}}<extra></extra>"))
     theme.style(fig, y_title=theme.unit_title(unit, label))
     fig.update_xaxes(type="category", categoryorder="array", categoryarray=years)
-    table = shown[["area", "academic_year", "value", "suppressed"]].reset_index(drop=True)
+    keep = ["area", "academic_year", "value", "suppressed"] + (
+        ["value_symbol"] if "value_symbol" in shown.columns else [])
+    table = shown[keep].reset_index(drop=True)
     return fig, table
 
 

@@ -18,16 +18,27 @@ from dashboard.components import data
 
 SUPPRESSED_NOTE = ("c = suppressed: a count of 1 to 4 pupils, or a figure that would reveal one, "
                    "is not shown so that no pupil can be identified.")
-SYMBOLS_NOTE = "– = no data for this area and year."
+SYMBOLS_NOTE = ("DfE symbols: x = not available, z = not applicable, low = rounds to 0 but is "
+                "not 0, : = not published.")
 
 
-def display_table(table: pd.DataFrame) -> tuple[pd.DataFrame, bool]:
-    """The table as people see it, and whether any value is suppressed.
+def display_table(table: pd.DataFrame) -> tuple[pd.DataFrame, bool, bool]:
+    """The table as people see it, whether any value is suppressed, and whether any DfE
+    symbol stands in for a value.
 
     A boolean column `suppressed` marks the row's `value`; a column `<name>_suppressed`
-    marks `<name>`. Marked cells become `c`; the marker columns are dropped.
+    marks `<name>`. Marked cells become `c`; the marker columns are dropped. A column
+    `value_symbol` (DfE's own `x`, `z`, `low`, ...) fills the missing values it explains.
     """
     shown = table.copy()
+    symbols = False
+    if "value_symbol" in shown.columns:
+        explained = shown["value"].isna() & shown["value_symbol"].notna()
+        symbols = bool(explained.any())
+        if symbols:
+            shown["value"] = [(symbol if why else _as_text(v)) for v, why, symbol
+                              in zip(shown["value"], explained, shown["value_symbol"], strict=True)]
+        shown = shown.drop(columns="value_symbol")
     markers = [c for c in shown.columns if c == "suppressed" or c.endswith("_suppressed")]
     any_suppressed = False
     for marker in markers:
@@ -37,7 +48,7 @@ def display_table(table: pd.DataFrame) -> tuple[pd.DataFrame, bool]:
             any_suppressed = True
             # a column mixing `c` with numbers cannot go to Arrow: show it all as text
             shown[target] = [("c" if hidden else _as_text(v)) for v, hidden in zip(shown[target], flags, strict=True)]
-    return shown.drop(columns=markers), any_suppressed
+    return shown.drop(columns=markers), any_suppressed, symbols
 
 
 def _as_text(value: object) -> str:
@@ -81,7 +92,7 @@ def chart_panel(fig: go.Figure, table: pd.DataFrame, *, title: str, caption: str
     `caption` is the text alternative: one or two sentences saying what the chart shows.
     `key` names the chart (unique on the page); it names the download files too.
     """
-    shown, suppressed = display_table(table)
+    shown, suppressed, symbols = display_table(table)
     st.subheader(title, anchor=False)
     chart_tab, table_tab, download_tab = st.tabs(["Chart", "Table", "Download"])
     with chart_tab:
@@ -100,4 +111,6 @@ def chart_panel(fig: go.Figure, table: pd.DataFrame, *, title: str, caption: str
     note = caption_text(caption, source, data.data_as_of())
     if suppressed:
         note += " " + SUPPRESSED_NOTE
+    if symbols:
+        note += " " + SYMBOLS_NOTE
     st.caption(note)
