@@ -12,7 +12,10 @@ from dashboard.charts import theme
 from dashboard.metrics import catalogue, metrics_payload
 from dashboard.settings import Settings
 
-APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
+# the router run from outside dashboard/ (see app_under_test.py): from dashboard/app.py itself,
+# AppTest would run each page file without the router, because of the pages/ folder beside it
+APP = str(Path(__file__).resolve().parent / "app_under_test.py")
+PAGES_DIR = Path(__file__).resolve().parents[2] / "dashboard" / "pages"
 
 
 def open_page(db: Path, monkeypatch, page: str, *, role: str | None = None, **choices: object) -> AppTest:
@@ -26,7 +29,7 @@ def open_page(db: Path, monkeypatch, page: str, *, role: str | None = None, **ch
     if role is not None:
         at.session_state["view_as_role"] = role
     at.run()
-    at.switch_page(f"pages/{page}.py").run()
+    at.switch_page(str(PAGES_DIR / f"{page}.py")).run()
     for key, value in choices.items():
         at.selectbox(key=key).set_value(value).run()
     return at

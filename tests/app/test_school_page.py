@@ -62,7 +62,7 @@ def test_a_link_with_a_urn_opens_that_school(demo_db, monkeypatch):
     at = AppTest.from_file(str(__import__("page_helpers_b").APP), default_timeout=120)
     at.run()
     at.query_params["school"] = str(other)
-    at.switch_page("pages/school.py").run()
+    at.switch_page(str(__import__("page_helpers_b").PAGES_DIR / "school.py")).run()
     assert at.selectbox(key="school").value == other
 
 
@@ -87,7 +87,7 @@ def test_a_head_starts_on_their_own_school(demo_db, monkeypatch):
     at.session_state["view_as_role"] = "head"
     at.session_state["view_as_head_scope"] = own
     at.run()
-    at.switch_page("pages/school.py").run()
+    at.switch_page(str(__import__("page_helpers_b").PAGES_DIR / "school.py")).run()
     assert not at.exception
     assert at.selectbox(key="school").value == int(own)
 
