@@ -4,7 +4,7 @@ default and chosen filters, a governor's view, and the figures shown against `se
 from __future__ import annotations
 
 import pytest
-from conftest import cards, cli_cards, run_app, specs, words
+from dashboard_a_helpers import cards, cli_cards, run_app, specs, words
 
 from dashboard.charts.overview import HEADLINE_METRICS
 from dashboard.metrics import catalogue

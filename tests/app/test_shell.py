@@ -4,7 +4,7 @@ warehouse version, an empty warehouse is explained in words, the synthetic banne
 from __future__ import annotations
 
 import pytest
-from conftest import PAGES, TITLES, cards, run_app, words
+from dashboard_a_helpers import PAGES, TITLES, cards, run_app, words
 
 from dashboard import warehouse
 from dashboard.components.page import SYNTHETIC_BANNER

@@ -1,0 +1,80 @@
+"""Driving the real app in AppTest (the shell and the overview, exclusion-avoidance, benchmarks
+and data pages): open a page on a warehouse as a role, read what it shows, and what
+`seip metrics` says for the same filters. Imported by name: every test folder has a conftest."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from dashboard.charts import theme
+from dashboard.metrics import catalogue, metrics_payload
+from dashboard.settings import Settings
+
+APP = str(Path(__file__).resolve().parent / "app_under_test.py")
+PAGES_DIR = Path(__file__).resolve().parents[2] / "dashboard" / "pages"
+
+# url_path -> page file, in the order of the navigation
+PAGES = {
+    "overview": "overview",
+    "exclusion-avoidance": "exclusions",
+    "placements-and-costs": "placements",
+    "funding-and-deprivation": "funding",
+    "value-for-money": "value_for_money",
+    "benchmarks": "benchmarks",
+    "school-view": "school",
+    "data-and-definitions": "data",
+}
+TITLES = {
+    "overview": "Overview", "exclusion-avoidance": "Exclusion avoidance",
+    "placements-and-costs": "Placements and costs", "funding-and-deprivation": "Funding and deprivation",
+    "value-for-money": "Value for money", "benchmarks": "Benchmarks", "school-view": "School view",
+    "data-and-definitions": "Data and definitions",
+}
+
+
+def run_app(db: Path, monkeypatch, page: str, *, role: str | None = None, **query: str) -> AppTest:
+    """Run the real app on `db` and open `pages/<page>.py`, as `role` (through the demo's
+    "view as" switcher) with `query` in the URL. Caches are cleared first: AppTest shares them."""
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    monkeypatch.setenv("SEIP_DB", str(db))
+    monkeypatch.setenv("SEIP_AUTH", "none")
+    at = AppTest.from_file(APP, default_timeout=120)
+    for key, value in query.items():
+        at.query_params[key] = value
+    at.run()
+    if role is not None:
+        at.sidebar.selectbox(key="view_as_role").select(role).run()
+    at.switch_page(str(PAGES_DIR / f"{page}.py"))
+    return at.run()
+
+
+def cards(at: AppTest) -> dict[str, str]:
+    """The headline figure cards: label -> value as shown."""
+    return {m.label: m.value for m in at.metric}
+
+
+def cli_cards(db: Path, *, year: str, area_code: str = "ALL", partnership: str | None = None,
+              role: str = "commissioner") -> dict[str, str]:
+    """What `seip metrics` says for the same filters, formatted as a card shows it: label -> text."""
+    payload = metrics_payload(Settings.from_env(db), year=year, partnership=partnership, role=role)
+    cat = catalogue()
+    return {cat[r["metric"]].label: theme.format_value(r["value"], cat[r["metric"]].unit,
+                                                      cat[r["metric"]].decimals, suppressed=r["suppressed"])
+            for r in payload["rows"] if r["area_code"] == area_code and r["academic_year"] == year}
+
+
+def specs(at: AppTest) -> list[dict]:
+    """The plotly figures drawn on the page, as JSON."""
+    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+
+
+def words(at: AppTest) -> str:
+    """Every sentence the page shows (headings, text, captions, notices)."""
+    return " ".join(str(e.value) for kind in ("title", "header", "subheader", "markdown", "caption",
+                                              "info", "warning", "error", "success")
+                    for e in getattr(at, kind))
