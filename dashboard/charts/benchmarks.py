@@ -83,7 +83,7 @@ def rank_chart(ranks: pd.DataFrame, *, la_label: str, label: str) -> tuple[go.Fi
         marker={"size": 8}, name=la_label, hovertemplate="%{x}: rank %{text}<extra></extra>"))
     # only the latest year is labelled on the chart: labels on every year overlap
     fig.add_annotation(x=ranks["academic_year"].iloc[-1], y=int(ranks["rank"].iloc[-1]),
-                       text=texts[-1], showarrow=True, arrowhead=0, ax=-40, ay=-30,
+                       text=texts[-1], showarrow=True, arrowhead=0, ax=-50, ay=45,
                        font={"color": theme.PALETTE[0]})
     theme.style(fig, y_title="Rank (1 = best)")
     most = int(ranks["areas"].max())
@@ -116,3 +116,18 @@ def fsm_against_exclusions(neighbours: pd.DataFrame, year: str, *, x: str = "fsm
             hovertemplate="%{text}: FSM %{x:.1f}%, rate %{y:.2f}<extra></extra>"))
     theme.style(fig, x_title=x_label, y_title=y_label)
     return fig, table
+
+
+def correlation_sentence(table: pd.DataFrame, *, x: str = "fsm_pct", y: str = "pex_rate") -> str:
+    """How closely FSM share and exclusion rate move together across the areas, in words
+    (Pearson's r; '' with fewer than three areas or no spread)."""
+    both = table.dropna(subset=[x, y])
+    if len(both) < 3 or both[x].std() == 0 or both[y].std() == 0:
+        return ""
+    r = float(both[x].corr(both[y]))
+    if abs(r) < 0.2:
+        return f"Across these {len(both)} areas, FSM share and exclusion rate are hardly related (r = {r:.2f})."
+    strength = "strong" if abs(r) >= 0.7 else "moderate" if abs(r) >= 0.4 else "weak"
+    tendency = "more" if r > 0 else "less"
+    return (f"Across these {len(both)} areas, more deprived areas tend to exclude {tendency}: "
+            f"a {strength} link (r = {r:.2f}).")

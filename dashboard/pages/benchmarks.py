@@ -67,8 +67,8 @@ def render() -> None:
     fig, table = data.chart(charts.fsm_against_exclusions, neighbours, year)
     note = "" if year == f.year else f" {f.year} is not published yet, so this shows {year}."
     chart_panel(fig, table, title=f"FSM share against permanent exclusion rate, neighbours, {year}",
-                caption=(f"Each dot is one of {la}'s statistical neighbours ({la} in blue): more "
-                         "deprived areas (right) do not always exclude more (up)." + note),
+                caption=(f"Each dot is one of {la}'s statistical neighbours ({la} in blue). "
+                         + charts.correlation_sentence(table) + note),
                 source=SOURCE, key="benchmark-fsm-vs-pex")
 
 

@@ -85,3 +85,14 @@ def test_fsm_against_exclusions_focus_in_colour():
     assert list(focus.y) == [0.13] and focus.marker.color == theme.PALETTE[0]
     empty, _ = benchmarks.fsm_against_exclusions(NEIGHBOURS, "2030/31")
     assert empty.layout.annotations[0].text == "No neighbour has both figures for 2030/31."
+
+
+def test_correlation_sentence():
+    table = pd.DataFrame({"fsm_pct": [10.0, 20.0, 30.0], "pex_rate": [0.1, 0.2, 0.3]})
+    # a perfect straight line: r = 1
+    assert benchmarks.correlation_sentence(table) == (
+        "Across these 3 areas, more deprived areas tend to exclude more: a strong link (r = 1.00).")
+    flat = table.assign(pex_rate=[0.2, 0.1, 0.2])
+    # deviations x: -10, 0, 10; y: 0.0333, -0.0667, 0.0333: covariance 0, r = 0
+    assert "hardly related (r = 0.00)" in benchmarks.correlation_sentence(flat)
+    assert benchmarks.correlation_sentence(table.iloc[:2]) == ""
