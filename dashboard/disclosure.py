@@ -111,3 +111,61 @@ def suppress(frame: pd.DataFrame, threshold: int, catalogue: Mapping) -> pd.Data
     out["value"] = out["value"].astype("float64")
     out["suppressed"] = out["suppressed"].astype(bool)
     return out
+
+
+# ---------------------------------------------------------------- chart queries (DataFrames)
+
+def flags(frame: pd.DataFrame, column: str) -> pd.Series:
+    """True where `column` is suppressed (`suppressed` marks `value`, `<column>_suppressed` the rest)."""
+    import pandas as pd
+
+    marker = "suppressed" if column == "value" else f"{column}_suppressed"
+    if marker not in frame.columns:
+        return pd.Series(False, index=frame.index)
+    return frame[marker].fillna(False).astype(bool)
+
+
+def hide_rows(out: pd.DataFrame, column: str, rows: pd.Series) -> None:
+    """Hide `column` in the `rows` marked, in place (value null, `<column>_suppressed` true)."""
+    out[f"{column}_suppressed"] = flags(out, column) | rows
+    out[column] = out[column].astype("Float64").mask(out[f"{column}_suppressed"])
+
+
+def hide_second(frame: pd.DataFrame, column: str, by: str | list[str] | None = None) -> pd.DataFrame:
+    """Where exactly one count of `column` is hidden (within each `by` group), hide the next
+    smallest non-zero one too, so that the total shown elsewhere cannot give it away by
+    subtraction (metrics.md, disclosure control)."""
+    import pandas as pd
+
+    out = frame.copy()
+    groups = [out] if by is None else [g for _, g in out.groupby(by, dropna=False, sort=False)]
+    extra = pd.Series(False, index=out.index)
+    for group in groups:
+        hidden = flags(group, column)
+        if hidden.sum() != 1:
+            continue
+        candidates = group[~hidden & group[column].fillna(0).gt(0)]
+        if not candidates.empty:
+            extra[candidates.sort_values(column).index[0]] = True
+    if extra.any():
+        hide_rows(out, column, extra)
+    return out
+
+
+def control_counts(frame: pd.DataFrame, counts: tuple[str, ...], threshold: int,
+                   add_up_within: tuple[str, ...] | None) -> pd.DataFrame:
+    """Disclosure control on a chart query's rows, as its SQL header declares them.
+
+    Primary: each count in `counts` from 1 to `threshold` becomes null with
+    `<count>_suppressed` true (0 stays 0). Secondary: where the rows of a group (`add_up_within`
+    columns; `()` for all rows together) add up to a total shown elsewhere, a lone hidden
+    count takes the next smallest non-zero one of its group with it. None: no secondary.
+    """
+    out = frame.copy()
+    for column in counts:
+        small = out[column].between(1, threshold) if threshold > 0 else out[column].lt(0)
+        out[f"{column}_suppressed"] = small.fillna(False).astype(bool)
+        out[column] = out[column].astype("Float64").mask(out[f"{column}_suppressed"])
+        if add_up_within is not None:
+            out = hide_second(out, column, by=list(add_up_within) or None)
+    return out

@@ -8,6 +8,10 @@ Readers (the dashboard) open the file read-only and key their caches on `version
 
 Queries live in `queries/<layer>/<name>.sql`, one statement each. A header line
 `-- params: $a, $b` declares the bound parameters; `run` refuses missing or unknown ones.
+Queries whose rows a governor may see declare their pupil counts, so that disclosure
+control is applied to them in the data layer (`dashboard.disclosure.control_counts`):
+`-- pupil counts: referrals, suspensions` and, where the rows of a group add up to a total
+shown elsewhere, `-- counts add up within: step, source` (or `all rows`).
 """
 
 from __future__ import annotations
@@ -88,9 +92,18 @@ class Query:
     layer: str
     params: tuple[str, ...]
     sql: str
+    pupil_counts: tuple[str, ...] = ()
+    add_up_within: tuple[str, ...] | None = None
 
 
-_PARAMS = re.compile(r"^--\s*params:\s*(.*)$", re.MULTILINE | re.IGNORECASE)
+def _header(text: str, label: str) -> tuple[str, ...] | None:
+    """The comma-separated names after `-- <label>:` in a query's header, None when absent."""
+    m = re.search(rf"^--\s*{label}:\s*(.*)$", text, re.MULTILINE | re.IGNORECASE)
+    if m is None:
+        return None
+    if m.group(1).strip().lower() in {"", "none"}:
+        return ()
+    return tuple(p.strip().lstrip("$") for p in m.group(1).split(","))
 
 
 @cache
@@ -99,13 +112,13 @@ def queries() -> dict[str, Query]:
     found: dict[str, Query] = {}
     for path in sorted(QUERIES_DIR.glob("*/*.sql")):
         text = path.read_text(encoding="utf-8")
-        m = _PARAMS.search(text)
-        params: tuple[str, ...] = ()
-        if m and m.group(1).strip().lower() not in {"", "none"}:
-            params = tuple(p.strip().lstrip("$") for p in m.group(1).split(","))
         if path.stem in found:
             raise QueryError(f"two queries are named {path.stem!r}")
-        found[path.stem] = Query(path.stem, path.parent.name, params, text)
+        within = _header(text, "counts add up within")
+        found[path.stem] = Query(
+            path.stem, path.parent.name, _header(text, "params") or (), text,
+            pupil_counts=_header(text, "pupil counts") or (),
+            add_up_within=() if within == ("all rows",) else within)
     return found
 
 

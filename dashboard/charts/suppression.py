@@ -1,7 +1,8 @@
 """Disclosure control as chart builders meet it: which cells are hidden, and what they reveal.
 
-`components.data.fetch_counts` hides a governor's small pupil counts as null with a
-`<column>_suppressed` flag. A cost or rate built on such a count would give it away, so
+The data layer (`dashboard.disclosure.control_counts`, applied by `components.data.fetch`
+to every query that declares its pupil counts) hides a governor's small pupil counts as
+null with a `<column>_suppressed` flag. A cost or rate built on such a count would give it away, so
 `hide_derived` hides those too before anything is drawn or tabled.
 """
 
@@ -13,14 +14,9 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.charts import theme
+from dashboard.disclosure import flags, hide_rows, hide_second
 
-
-def flags(frame: pd.DataFrame, column: str) -> pd.Series:
-    """True where `column` is suppressed (`suppressed` marks `value`, `<column>_suppressed` the rest)."""
-    marker = "suppressed" if column == "value" else f"{column}_suppressed"
-    if marker not in frame.columns:
-        return pd.Series(False, index=frame.index)
-    return frame[marker].fillna(False).astype(bool)
+__all__ = ["flags", "hide_second", "hide_derived", "hide_groups", "hidden_groups", "keep", "shown", "mark_hidden"]
 
 
 def hide_derived(frame: pd.DataFrame, derived: Mapping[str, tuple[str, ...]]) -> pd.DataFrame:
@@ -43,37 +39,13 @@ def hide_derived(frame: pd.DataFrame, derived: Mapping[str, tuple[str, ...]]) ->
     return out
 
 
-def _hide(out: pd.DataFrame, column: str, rows: pd.Series) -> None:
-    out[f"{column}_suppressed"] = flags(out, column) | rows
-    out[column] = out[column].astype("Float64").mask(out[f"{column}_suppressed"])
-
-
-def hide_second(frame: pd.DataFrame, column: str, by: str | None = None) -> pd.DataFrame:
-    """Where exactly one count of `column` is hidden (within each `by` group), hide the next
-    smallest non-zero one too, so that the total shown elsewhere cannot give it away by
-    subtraction (metrics.md, disclosure control)."""
-    out = frame.copy()
-    groups = [out] if by is None else [g for _, g in out.groupby(by, dropna=False, sort=False)]
-    extra = pd.Series(False, index=out.index)
-    for group in groups:
-        hidden = flags(group, column)
-        if hidden.sum() != 1:
-            continue
-        candidates = group[~hidden & group[column].fillna(0).gt(0)]
-        if not candidates.empty:
-            extra[candidates.sort_values(column).index[0]] = True
-    if extra.any():
-        _hide(out, column, extra)
-    return out
-
-
 def hide_groups(frame: pd.DataFrame, column: str, by: str, groups: set) -> pd.DataFrame:
     """Hide every count of `column` in the `by` groups named: the parts of a hidden total would
     give it away."""
     out = frame.copy()
     rows = out[by].isin(set(groups)) if not out.empty else pd.Series(False, index=out.index)
     if rows.any():
-        _hide(out, column, rows)
+        hide_rows(out, column, rows)
     return out
 
 

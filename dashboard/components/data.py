@@ -16,7 +16,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from dashboard import auth, warehouse
+from dashboard import auth, disclosure, warehouse
 from dashboard.access import Viewer
 from dashboard.settings import Settings
 
@@ -117,8 +117,17 @@ def _fetch(path: str, version: str, name: str, params: tuple[tuple[str, object],
 
 
 def fetch(query_name: str, **params: object) -> pd.DataFrame:
-    """Rows of the stored query `query_name` with bound params (cached per warehouse version)."""
-    return _retrying(_fetch, query_name, tuple(sorted(params.items())))
+    """Rows of the stored query `query_name` with bound params (cached per warehouse version).
+
+    For a governor, the pupil counts the query's header declares are under disclosure control
+    here, so no page can forget it.
+    """
+    frame = _retrying(_fetch, query_name, tuple(sorted(params.items())))
+    query = warehouse.queries()[query_name]
+    if viewer().role != "governor" or not query.pupil_counts:
+        return frame
+    return disclosure.control_counts(frame, query.pupil_counts, settings().suppress_max,
+                                     query.add_up_within)
 
 
 @st.cache_resource(max_entries=256, show_spinner=False)
@@ -136,25 +145,6 @@ def chart(builder: Callable, *args: object, **kwargs: object) -> object:
     who = viewer()
     name = f"{builder.__module__}.{builder.__qualname__}"
     return _retrying(_built, who.role, who.scope, name, builder, args, kwargs)
-
-
-def hide_small_counts(frame: pd.DataFrame, columns: tuple[str, ...], max_count: int) -> pd.DataFrame:
-    """Disclosure control on a chart query's pupil counts: a count from 1 to `max_count` becomes
-    null with `<column>_suppressed` true; 0 stays 0."""
-    shown = frame.copy()
-    for column in columns:
-        small = shown[column].between(1, max_count) if max_count > 0 else shown[column].lt(0)
-        shown[f"{column}_suppressed"] = small.fillna(False).astype(bool)
-        shown[column] = shown[column].astype("Float64").mask(small)
-    return shown
-
-
-def fetch_counts(query_name: str, counts: tuple[str, ...], **params: object) -> pd.DataFrame:
-    """`fetch`, with the pupil counts in `counts` under disclosure control for a governor."""
-    frame = fetch(query_name, **params)
-    if viewer().role != "governor":
-        return frame
-    return hide_small_counts(frame, counts, settings().suppress_max)
 
 
 @st.cache_data(max_entries=256, show_spinner=False)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard.charts import exclusions as charts
+from dashboard.charts.overview import headline
 from dashboard.components import data, filters, page
 from dashboard.components.chart_panel import chart_panel
 
@@ -49,14 +50,16 @@ def render() -> None:
     _rate_panel(frame, f, "suspension_rate", "suspension-rate-over-time")
 
     params = {"year": f.year, "partnership": f.partnership}
-    links = data.fetch_counts("exclusions_referral_journey", ("referrals",), **params)
+    links = data.fetch("exclusions_referral_journey", **params)
     if links.empty:
         page.no_data(f"No referrals were made in {f.year} for {f.partnership_name.lower()}.")
     else:
         fig, table = data.chart(charts.referral_journey, links)
-        referred = links.loc[links["step"] == 1, "referrals"].sum()
+        # the total comes from the metrics, which are under disclosure control as a whole
+        referred = headline(frame, data.metric_info("referrals"), f.year, f.area_type, f.area_code)
         chart_panel(fig, table, title=f"The referral journey, {f.year}",
-                    caption=(f"{int(referred)} referrals in {f.year} for {f.partnership_name.lower()}, "
+                    caption=(f"{referred.show(referred.value, suppressed=referred.suppressed)} referrals "
+                             f"in {f.year} for {f.partnership_name.lower()}, "
                              "followed from the panel's decision to the provision arranged and its "
                              "outcome (a referral with several placements follows its latest)."),
                     source=PARTNERSHIP_SOURCE, key="referral-journey")
@@ -67,8 +70,7 @@ def render() -> None:
                          "permanent exclusion afterwards (any school, any later year)."),
                 source=PARTNERSHIP_SOURCE, key="avoidance-by-partnership")
 
-    reasons = data.fetch_counts("exclusions_reasons",
-                                ("referrals", "suspensions", "permanent_exclusions"), **params)
+    reasons = data.fetch("exclusions_reasons", **params)
     fig, table = data.chart(charts.reasons, reasons)
     top = table.sort_values("referrals", ascending=False)["reason"].iloc[0] if not table.empty else None
     chart_panel(fig, table,
@@ -76,8 +78,7 @@ def render() -> None:
                 caption=f"Referrals, suspensions and permanent exclusions in {f.year} by DfE reason.",
                 source=PARTNERSHIP_SOURCE, key="reasons")
 
-    groups = data.fetch_counts("exclusions_referred_vs_population",
-                               ("referred_pupils", "all_referred_pupils"), **params)
+    groups = data.fetch("exclusions_referred_vs_population", **params)
     fig, table = data.chart(charts.referred_vs_population, groups)
     sentence = charts.over_represented_sentence(table)
     chart_panel(fig, table, title=f"Who is referred, compared with all pupils, {f.year}",

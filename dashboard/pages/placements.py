@@ -16,9 +16,6 @@ from dashboard.components.chart_panel import chart_panel
 
 SOURCE = "partnership exports (placements, referrals, schools)"
 HEADLINES = ("placements_started", "placement_cost_gbp", "cost_per_placement", "reintegration_rate")
-PROVIDER_COUNTS = ("placements_started", "placements_ended", "placements_reintegrated")
-
-
 def render() -> None:
     """Draw the page."""
     page.header("Placements and costs", "What do we buy, and what does it achieve?")
@@ -32,16 +29,15 @@ def render() -> None:
     kpi.kpi_row(headlines, per_row=2)
 
     params = {"year": f.year, "partnership": f.partnership}
-    by_type = data.fetch_counts("placements_by_provider_type", PROVIDER_COUNTS, **params)
+    by_type = data.fetch("placements_by_provider_type", **params)
     where = f.partnership_name.lower() if f.partnership is None else f.partnership_name
     if by_type.empty:
         page.no_data(f"No placements started or ended in {f.year} for {where}.")
         return
-    outcomes = data.fetch_counts("placements_outcomes", ("placements_ended",), **params)
-    lengths = data.fetch_counts("placements_durations", ("placements_ended",), **params)
-    providers = data.fetch_counts("placements_providers", ("placements_ended", "placements_reintegrated"),
-                                  **params)
-    history = data.fetch_counts("placements_trend", ("placements_started",), partnership=f.partnership)
+    outcomes = data.fetch("placements_outcomes", **params)
+    lengths = data.fetch("placements_durations", **params)
+    providers = data.fetch("placements_providers", **params)
+    history = data.fetch("placements_trend", partnership=f.partnership)
     by_type, outcomes, lengths, providers, history = data.chart(
         charts.control, by_type, outcomes, lengths, providers, history)
 

@@ -64,8 +64,7 @@ def _figures(f: filters.Filters) -> _Figures:
     spend = headline(frame, data.metric_info("placement_cost_gbp"), f.year, f.area_type, f.area_code)
     avoided = headline(frame, data.metric_info("exclusions_avoided_vs_england"), f.year, f.area_type,
                        f.area_code)
-    outcomes = data.fetch_counts("value_for_money_outcomes", ("placements_ended", "successful_outcomes"),
-                                 year=f.year, partnership=f.partnership)
+    outcomes = data.fetch("value_for_money_outcomes", year=f.year, partnership=f.partnership)
     hidden = bool(suppression.flags(outcomes, "successful_outcomes").any())
     successes = None if outcomes.empty or hidden else float(outcomes["successful_outcomes"].iloc[0])
     return _Figures(model.Inputs(spend.value, avoided.value, successes), spend.suppressed, avoided.suppressed,

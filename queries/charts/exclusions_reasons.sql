@@ -1,5 +1,7 @@
 -- purpose: why pupils were referred, suspended and permanently excluded in one year
 -- params: $year, $partnership
+-- pupil counts: referrals, suspensions, permanent_exclusions
+-- counts add up within: all rows
 -- grain: one row per reason (DfE category; 'not_recorded' when blank)
 -- reads: stg_seip__referrals, stg_seip__exclusions
 -- $partnership null means every partnership

@@ -1,5 +1,7 @@
 -- purpose: the referral journey of one year's referrals: referred -> panel decision -> provision (its latest placement's provider type) -> outcome
 -- params: $year, $partnership
+-- pupil counts: referrals
+-- counts add up within: step, source
 -- grain: one row per link (step, source, target); referrals = distinct referrals that followed it
 -- reads: stg_seip__referrals, stg_seip__placements
 -- $partnership null means every partnership; a referral with several placements follows its latest

@@ -1,5 +1,7 @@
 -- purpose: who is referred compared with the school population (disproportionality), for one year
 -- params: $year, $partnership
+-- pupil counts: referred_pupils, all_referred_pupils
+-- counts add up within: characteristic
 -- grain: one row per pupil group (characteristic, group_name)
 -- reads: stg_seip__referrals, stg_seip__school_census
 -- a pupil referred more than once in the year counts once, with their first referral's details;

@@ -1,6 +1,7 @@
 -- purpose: what each kind of provider was bought for in one year: placements started, their cost,
 --          cost per placement and per pupil-week, typical length, and how ended placements turned out
 -- params: $year, $partnership
+-- pupil counts: placements_started, placements_ended, placements_reintegrated
 -- grain: one row per provider_type with any placement started or ended in the year
 -- reads: stg_seip__placements
 -- $partnership null means every partnership. Weeks of an ongoing placement run to the date the

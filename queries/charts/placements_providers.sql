@@ -1,6 +1,7 @@
 -- purpose: what each provider costs against how often its pupils go back to mainstream, for the
 --          placements that ended in one year
 -- params: $year, $partnership
+-- pupil counts: placements_ended, placements_reintegrated
 -- grain: one row per provider (provider_name and provider_type) with a placement ended in the year
 -- reads: stg_seip__placements
 -- $partnership null means every partnership. Providers are organisations, not people.

@@ -1,5 +1,6 @@
 -- purpose: placements started and their cost each year, by kind of provider
 -- params: $partnership
+-- pupil counts: placements_started
 -- grain: one row per academic year (of the start date) and provider_type
 -- reads: stg_seip__placements
 -- $partnership null means every partnership

@@ -1,6 +1,7 @@
 -- purpose: the placements that ended well in one year (back in mainstream, or kept to the end of Y11),
 --          the denominator of the cost per successful outcome
 -- params: $year, $partnership
+-- pupil counts: placements_ended, successful_outcomes
 -- grain: one row
 -- reads: stg_seip__placements
 -- $partnership null means every partnership

@@ -6,6 +6,8 @@ from __future__ import annotations
 import duckdb
 import numpy as np
 import pandas as pd
+
+from dashboard.disclosure import control_counts
 import pytest
 
 from dashboard import warehouse
@@ -178,12 +180,8 @@ def test_cost_against_reintegration_leaves_out_hidden_providers():
 
 
 def hidden_by_governor(frame: pd.DataFrame, column: str, max_count: int = 4) -> pd.DataFrame:
-    """What `components.data.fetch_counts` does for a governor: 1 to 4 becomes null and flagged."""
-    out = frame.copy()
-    small = out[column].between(1, max_count)
-    out[f"{column}_suppressed"] = small
-    out[column] = out[column].astype("Float64").mask(small)
-    return out
+    """What the data layer does to a governor's counts: 1 to 4 becomes null and flagged."""
+    return control_counts(frame, (column,), max_count, None)
 
 
 def test_control_hides_a_second_count_and_the_parts_of_hidden_totals():

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from dashboard import metrics, warehouse
-from dashboard.disclosure import base_counts, suppress, suppress_rows
+from dashboard.disclosure import base_counts, control_counts, suppress, suppress_rows
 from dashboard.settings import Settings
 
 CAT = metrics.catalogue()
@@ -185,3 +185,55 @@ def test_other_roles_see_every_aggregate(metrics_db, role):
     assert not frame["suppressed"].any()
     assert frame.set_index(["metric", "academic_year", "area_code"]).loc[
         ("permanent_exclusions", "2023/24", "STH"), "value"] == 2
+
+
+# ---------------------------------------------------------------- chart queries
+
+def test_control_counts_hides_1_to_4_keeps_0_and_5_and_takes_a_second_within_each_group():
+    # Sex adds up to the referred-pupil total shown beside it: F 11 + M 33 + X 3 = 47. Hiding X
+    # alone would leave 47 - 11 - 33 = 3, so the next smallest non-zero (F, 11) goes too.
+    # Year groups: Y9 0 and Y10 5 are shown as they are; no group has a lone hidden count.
+    frame = pd.DataFrame({
+        "characteristic": ["Sex", "Sex", "Sex", "Year group", "Year group"],
+        "group_name": ["Female", "Male", "Other", "Year 9", "Year 10"],
+        "referred_pupils": [11, 33, 3, 0, 5],
+    })
+    out = control_counts(frame, ("referred_pupils",), 4, ("characteristic",))
+    assert out["referred_pupils_suppressed"].tolist() == [True, False, True, False, False]
+    assert out["referred_pupils"].tolist()[1] == 33 and out["referred_pupils"].tolist()[3:] == [0, 5]
+    assert out["referred_pupils"].isna().tolist() == [True, False, True, False, False]
+
+
+def test_control_counts_all_rows_together_and_no_secondary():
+    frame = pd.DataFrame({"reason": ["a", "b", "c"], "referrals": [2, 9, 7]})
+    together = control_counts(frame, ("referrals",), 4, ())
+    # 2 hidden alone across all reasons: the smallest other non-zero (7) goes with it
+    assert together["referrals_suppressed"].tolist() == [True, False, True]
+    alone = control_counts(frame, ("referrals",), 4, None)
+    assert alone["referrals_suppressed"].tolist() == [True, False, False]
+
+
+def test_every_chart_query_a_governor_reads_declares_its_pupil_counts(demo_db):
+    # The data layer can only control what a query declares: each declared count must be a column.
+    con = warehouse.open_read_only(demo_db)
+    declared = {q.name: q for q in warehouse.queries().values() if q.pupil_counts}
+    assert {"exclusions_referral_journey", "exclusions_reasons", "exclusions_referred_vs_population",
+            "placements_by_provider_type", "placements_outcomes", "placements_durations",
+            "placements_providers", "placements_trend", "value_for_money_outcomes"} <= set(declared)
+    for q in declared.values():
+        params = {p: None for p in q.params}
+        frame = warehouse.run(con, q.name, **params)
+        assert set(q.pupil_counts) <= set(frame.columns), q.name
+        assert set(q.add_up_within or ()) <= set(frame.columns), q.name
+
+
+def test_who_is_referred_cannot_be_worked_out_by_subtraction_on_the_demo(demo_db):
+    con = warehouse.open_read_only(demo_db)
+    q = warehouse.queries()["exclusions_referred_vs_population"]
+    for code in warehouse.run(con, "partnership_codes")["partnership_code"]:
+        raw = warehouse.run(con, q.name, year="2024/25", partnership=code)
+        out = control_counts(raw, q.pupil_counts, 4, q.add_up_within)
+        for group in ("Sex", "Year group"):
+            part = out[out["characteristic"] == group]
+            # never exactly one hidden part in a group whose parts add up to the total shown
+            assert part["referred_pupils_suppressed"].sum() != 1, (code, group)

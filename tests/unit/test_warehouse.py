@@ -96,3 +96,12 @@ def test_rewrite_that_fails_leaves_the_file_exactly_as_it_was(tmp_path):
 def test_open_read_only_names_the_missing_file(tmp_path):
     with pytest.raises(FileNotFoundError, match="seip demo"):
         warehouse.open_read_only(tmp_path / "absent.duckdb")
+
+
+def test_query_headers_declare_pupil_counts_and_the_groups_they_add_up_within():
+    qs = warehouse.queries()
+    journey = qs["exclusions_referral_journey"]
+    assert journey.pupil_counts == ("referrals",) and journey.add_up_within == ("step", "source")
+    assert qs["exclusions_reasons"].add_up_within == ()  # all rows together
+    assert qs["placements_trend"].add_up_within is None  # no total shown beside it
+    assert qs["partnership_codes"].pupil_counts == ()
