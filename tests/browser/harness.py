@@ -42,10 +42,11 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def serve(db: Path, port: int | None = None) -> Iterator[str]:
-    """Run `seip serve` on `db` until the block ends; yield its base URL once it is healthy."""
+def serve(db: Path, port: int | None = None, auth: str = "none") -> Iterator[str]:
+    """Run `seip serve` on `db` with sign-in mode `auth` until the block ends; yield its base
+    URL once it is healthy."""
     port = port or free_port()
-    env = dict(os.environ, SEIP_AUTH="none", SEIP_DB=str(db))
+    env = dict(os.environ, SEIP_AUTH=auth, SEIP_DB=str(db))
     proc = subprocess.Popen(
         [sys.executable, "-m", "dashboard.cli", "serve", "--db", str(db), "--port", str(port),
          "--address", "127.0.0.1"],

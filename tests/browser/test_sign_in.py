@@ -4,21 +4,13 @@ and every pupil-level view and download lands in the audit log."""
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import io
-import os
 import shutil
-import signal
-import subprocess
-import sys
-import time
-import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from harness import TIMEOUT_MS, free_port, launch, settle
+from harness import TIMEOUT_MS, launch, serve, settle
 
 from dashboard import audit, auth
 
@@ -27,38 +19,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 PASSWORD = "correct horse battery"
 OWN_SCHOOL = 900001      # Riverside Academy, NWL partnership, in the demo
 OTHER_SCHOOL = 900009    # Meadowbank Academy, CHN partnership
-
-
-@contextlib.contextmanager
-def serve_signed(db: Path) -> Iterator[str]:
-    """`seip serve` on `db` with local sign-in; yield its base URL once healthy."""
-    port = free_port()
-    env = dict(os.environ, SEIP_AUTH="local", SEIP_DB=str(db))
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "dashboard.cli", "serve", "--db", str(db), "--port", str(port),
-         "--address", "127.0.0.1"],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError(f"seip serve exited: {proc.stderr.read().decode()[-2000:]}")
-            with contextlib.suppress(OSError), urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as r:
-                if r.status == 200:
-                    break
-            if time.monotonic() > deadline:
-                raise RuntimeError("seip serve did not become healthy within 60 s")
-            time.sleep(0.3)
-        yield base
-    finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
 
 
 @pytest.fixture(scope="module")
@@ -75,7 +35,7 @@ def signed_db(demo_db, tmp_path_factory) -> Path:
 def browser(signed_db):
     from playwright.sync_api import sync_playwright
 
-    with serve_signed(signed_db) as base, sync_playwright() as p:
+    with serve(signed_db, auth="local") as base, sync_playwright() as p:
         chromium = launch(p)
         chromium.base = base
         yield chromium
