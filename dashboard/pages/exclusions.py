@@ -7,7 +7,6 @@ exclusion; the reasons; and who is referred compared with the school population.
 
 from __future__ import annotations
 
-import streamlit as st
 
 from dashboard.charts import exclusions as charts
 from dashboard.charts.overview import headline

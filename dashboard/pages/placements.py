@@ -7,7 +7,6 @@ pupils go back to mainstream, and the spend over the years.
 
 from __future__ import annotations
 
-import streamlit as st
 
 from dashboard.charts import overview
 from dashboard.charts import placements as charts
