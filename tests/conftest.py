@@ -12,8 +12,10 @@ def demo_db(tmp_path_factory):
     """A warehouse built by `seip demo` (synthetic exports + DfE reference data), read-only by convention."""
     from dashboard.demo import build_demo
 
-    path = tmp_path_factory.mktemp("demo") / "seip.duckdb"
-    result = build_demo(path)
+    folder = tmp_path_factory.mktemp("demo")
+    path = folder / "seip.duckdb"
+    # exports go to the test's own folder: parallel test workers must not share data/demo/
+    result = build_demo(path, folder / "exports")
     assert result.ok, result.summary()
     return path
 

@@ -33,8 +33,9 @@ def demo_copy(demo_db, tmp_path):
     return path
 
 
-def test_the_demo_records_its_fingerprint(demo_db):
-    generated = [settings.DEMO_DIR / f"{t}.csv" for t in LOAD_ORDER] + [settings.DEMO_DIR / "README.txt"]
+def test_the_demo_records_its_fingerprint(demo_db, tmp_path):
+    generated = demo.write_exports(tmp_path)
+    assert [p.name for p in generated] == [f"{t}.csv" for t in LOAD_ORDER] + ["README.txt"]
     references = sorted(settings.REFERENCE_DIR.glob("*.csv"))
     assert references, "the DfE reference files are part of the demo"
     models = sorted((settings.QUERIES_DIR / "staging").glob("*.sql")) + \
@@ -42,9 +43,9 @@ def test_the_demo_records_its_fingerprint(demo_db):
     assert demo.loaded_fingerprint(demo_db) == demo.fingerprint(generated + references + models)
 
 
-def test_a_second_run_skips_and_changes_nothing(demo_copy):
+def test_a_second_run_skips_and_changes_nothing(demo_copy, tmp_path):
     before = sha256(demo_copy)
-    result = demo.build_demo(demo_copy)
+    result = demo.build_demo(demo_copy, tmp_path / "exports")
     assert isinstance(result, demo.DemoAlreadyLoaded)
     assert result.ok and not result.changed
     assert "already loaded" in result.summary()
