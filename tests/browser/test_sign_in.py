@@ -10,7 +10,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from harness import TIMEOUT_MS, launch, serve, settle
+from harness import TIMEOUT_MS, serve, settle
 
 from dashboard import audit, auth
 
@@ -32,14 +32,11 @@ def signed_db(demo_db, tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def browser(signed_db):
-    from playwright.sync_api import sync_playwright
-
-    with serve(signed_db, auth="local") as base, sync_playwright() as p:
-        chromium = launch(p)
-        chromium.base = base
-        yield chromium
-        chromium.close()
+def base(signed_db):
+    """The dashboard with local sign-in on the signed-in copy of the demo (the session's
+    Chromium, from conftest, visits it: one Playwright per test process)."""
+    with serve(signed_db, auth="local") as url:
+        yield url
 
 
 def sign_in_at(page, base: str, path: str, name: str) -> None:
@@ -54,9 +51,9 @@ def sign_in_at(page, base: str, path: str, name: str) -> None:
     settle(page)
 
 
-def test_a_wrong_password_gets_nothing(browser, signed_db):
+def test_a_wrong_password_gets_nothing(browser, base, signed_db):
     page = browser.new_page()
-    page.goto(f"{browser.base}/school-view?school={OWN_SCHOOL}", timeout=TIMEOUT_MS)
+    page.goto(f"{base}/school-view?school={OWN_SCHOOL}", timeout=TIMEOUT_MS)
     settle(page)
     page.get_by_label("Username", exact=True).fill("hana")
     page.get_by_label("Password", exact=True).fill("not the password")
@@ -67,9 +64,9 @@ def test_a_wrong_password_gets_nothing(browser, signed_db):
     page.close()
 
 
-def test_governor_sees_aggregates_no_pupil_rows_and_downloads_only_suppressed_counts(browser, signed_db):
+def test_governor_sees_aggregates_no_pupil_rows_and_downloads_only_suppressed_counts(browser, base, signed_db):
     page = browser.new_page()
-    sign_in_at(page, browser.base, f"school-view?school={OWN_SCHOOL}", "gwen")
+    sign_in_at(page, base, f"school-view?school={OWN_SCHOOL}", "gwen")
     # both School view charts drawn (the comparison and the school over the years)
     page.wait_for_function("[...document.querySelectorAll('.js-plotly-plot')]"
                            ".filter(p => p.querySelector('.main-svg')).length >= 2", timeout=TIMEOUT_MS)
@@ -94,9 +91,9 @@ def test_governor_sees_aggregates_no_pupil_rows_and_downloads_only_suppressed_co
     assert list(audit.entries(signed_db, user="gwen", action="download")["detail"]) == ["school-trend.csv"]
 
 
-def test_head_sees_own_school_pupils_downloads_them_and_nothing_of_another_school(browser, signed_db):
+def test_head_sees_own_school_pupils_downloads_them_and_nothing_of_another_school(browser, base, signed_db):
     page = browser.new_page(accept_downloads=True)
-    sign_in_at(page, browser.base, f"school-view?school={OWN_SCHOOL}", "hana")
+    sign_in_at(page, base, f"school-view?school={OWN_SCHOOL}", "hana")
     page.get_by_text("Show pupil-level records").click()
     settle(page)
     caption = page.get_by_text(f"at school {OWN_SCHOOL}")
@@ -109,14 +106,14 @@ def test_head_sees_own_school_pupils_downloads_them_and_nothing_of_another_schoo
     settle(page)
 
     # Another school in the URL: a new session, the form again, then no pupil rows.
-    sign_in_at(page, browser.base, f"school-view?school={OTHER_SCHOOL}", "hana")
+    sign_in_at(page, base, f"school-view?school={OTHER_SCHOOL}", "hana")
     page.get_by_text("Pupil-level records are shown only for your own school").wait_for(timeout=TIMEOUT_MS)
     assert page.get_by_text("Show pupil-level records").count() == 0
 
     # Sign out: the form comes back, and a direct link shows nothing but the form.
     page.get_by_role("button", name="Sign out").click()
     page.get_by_role("button", name="Sign in").wait_for(timeout=TIMEOUT_MS)
-    page.goto(f"{browser.base}/placements-and-costs", timeout=TIMEOUT_MS)
+    page.goto(f"{base}/placements-and-costs", timeout=TIMEOUT_MS)
     settle(page)
     assert page.get_by_role("button", name="Sign in").is_visible()
     assert page.locator(".js-plotly-plot").count() == 0
