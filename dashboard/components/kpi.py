@@ -17,11 +17,18 @@ def delta_text(h: Headline) -> str | None:
     2022/23' for a percentage), or None when either year is missing or suppressed."""
     if h.delta is None:
         return None
+    if _unchanged(h):
+        return f"no change since {h.previous_year}"
     sign = "-" if h.delta < 0 else "+"
     if h.unit == "percent":
         # a change in a percentage is in percentage points, not per cent
         return f"{sign}{abs(h.delta):,.{h.decimals}f} points since {h.previous_year}"
     return f"{sign}{h.show(abs(h.delta))} since {h.previous_year}"
+
+
+def _unchanged(h: Headline) -> bool:
+    """True when the change rounds to nothing at the figure's display precision."""
+    return h.delta is not None and round(h.delta, h.decimals) == 0
 
 
 def kpi_card(h: Headline) -> None:
@@ -33,7 +40,8 @@ def kpi_card(h: Headline) -> None:
             h.label,
             h.show(h.value, suppressed=h.suppressed),
             delta_text(h),
-            delta_color=_DELTA_COLOUR.get(h.polarity, "off"),
+            delta_color="off" if _unchanged(h) else _DELTA_COLOUR.get(h.polarity, "off"),
+            delta_arrow="off" if _unchanged(h) else "auto",
             chart_data=[v for _, v in h.trend] if len(h.trend) > 1 else None,
             chart_type="line",
             label_visibility="collapsed",
