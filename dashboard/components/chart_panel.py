@@ -14,6 +14,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard import auth
+from dashboard.charts import theme
 from dashboard.components import data
 
 SUPPRESSED_NOTE = ("c = suppressed: a count of 1 to 4 pupils, or a figure that would reveal one, "
@@ -49,6 +50,35 @@ def display_table(table: pd.DataFrame) -> tuple[pd.DataFrame, bool, bool]:
             # a column mixing `c` with numbers cannot go to Arrow: show it all as text
             shown[target] = [("c" if hidden else _as_text(v)) for v, hidden in zip(shown[target], flags, strict=True)]
     return shown.drop(columns=markers), any_suppressed, symbols
+
+
+def column_label(column: str, labels: dict[str, str]) -> str:
+    """A table column as people say it: the metric dictionary's label for a metric id, else the
+    words of the name with its unit ('referred_pct' -> 'Referred (%)', 'cost_gbp' -> 'Cost (£)')."""
+    if column in labels:
+        return labels[column]
+    for suffix, unit in (("_pct", " (%)"), ("_gbp", " (£)")):
+        if column.endswith(suffix):
+            return theme.label(column.removesuffix(suffix)) + unit
+    return theme.label(column)
+
+
+def column_config(shown: pd.DataFrame) -> dict:
+    """Labels for every column, and numbers rounded for reading (the download keeps them whole)."""
+    catalogue = data.catalogue()
+    labels = dict(zip(catalogue["metric"], catalogue["label"], strict=True))
+    decimals = dict(zip(catalogue["metric"], catalogue["decimals"], strict=True))
+    config = {}
+    for column in shown.columns:
+        label = column_label(column, labels)
+        values = shown[column]
+        if pd.api.types.is_float_dtype(values):
+            whole = values.dropna().astype(float).map(float.is_integer).all()
+            places = 0 if whole else int(decimals.get(column, 1 if column.endswith("_pct") else 2))
+            config[column] = st.column_config.NumberColumn(label, format=f"%.{places}f")
+        else:
+            config[column] = st.column_config.Column(label)
+    return config
 
 
 def _as_text(value: object) -> str:
@@ -99,7 +129,8 @@ def chart_panel(fig: go.Figure, table: pd.DataFrame, *, title: str, caption: str
         st.plotly_chart(fig, key=f"chart-{key}", width="stretch",
                         config={"displayModeBar": False, "responsive": True})
     with table_tab:
-        st.dataframe(shown, hide_index=True, width="stretch", key=f"table-{key}")
+        st.dataframe(shown, hide_index=True, width="stretch", key=f"table-{key}",
+                     column_config=column_config(shown))
     with download_tab:
         st.write("The table behind this chart, as shown (suppressed values as `c`).")
         st.download_button("Download CSV", partial(to_csv, shown), file_name=f"{key}.csv",

@@ -47,3 +47,13 @@ def test_caption_has_source_and_date():
     assert caption_text("Rates fell.", "DfE", "2025-07-18") == (
         "Rates fell. Source: DfE. Data as at 2025-07-18.")
     assert caption_text("", "DfE", "not known") == "Source: DfE. Data as at not known."
+
+
+def test_column_labels_use_the_metric_dictionary_then_the_words_of_the_name():
+    from dashboard.components.chart_panel import column_label
+
+    labels = {"pex_rate": "Permanent exclusion rate (per 100 pupils)"}
+    assert column_label("pex_rate", labels) == "Permanent exclusion rate (per 100 pupils)"
+    assert column_label("referred_pct", labels) == "Referred (%)"
+    assert column_label("cost_gbp", labels) == "Cost (£)"
+    assert column_label("group_name", labels) == "Group name"
