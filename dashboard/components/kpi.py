@@ -6,7 +6,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard.charts.overview import Headline
+import pandas as pd
+
+from dashboard.charts.overview import Headline, headline
+from dashboard.components import data
+from dashboard.components.filters import Filters
 
 # st.metric colours a rise green ("normal"); for lower-is-better metrics a fall is good.
 _DELTA_COLOUR = {"lower": "inverse", "higher": "normal"}
@@ -57,3 +61,13 @@ def kpi_row(headlines: list[Headline], per_row: int = 3) -> None:
         for column, h in zip(columns, headlines[start:start + per_row], strict=False):
             with column:
                 kpi_card(h)
+
+
+def headline_for(frame: pd.DataFrame, metric: str, f: Filters) -> Headline:
+    """The headline figure of `metric` for the area and year the filters chose."""
+    return headline(frame, data.metric_info(metric), f.year, f.area_type, f.area_code)
+
+
+def metric_cards(frame: pd.DataFrame, metrics: tuple[str, ...], f: Filters, per_row: int = 2) -> None:
+    """Cards for `metrics` for the area and year the filters chose."""
+    kpi_row([headline_for(frame, m, f) for m in metrics], per_row=per_row)

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 
 from dashboard.charts import exclusions as charts
-from dashboard.charts.overview import headline
-from dashboard.components import data, filters, page
+from dashboard.components import data, filters, kpi, page
 from dashboard.components.chart_panel import chart_panel
 
 PARTNERSHIP_SOURCE = "partnership exports (referrals, placements, exclusions, school census)"
@@ -55,7 +54,7 @@ def render() -> None:
     else:
         fig, table = data.chart(charts.referral_journey, links)
         # the total comes from the metrics, which are under disclosure control as a whole
-        referred = headline(frame, data.metric_info("referrals"), f.year, f.area_type, f.area_code)
+        referred = kpi.headline_for(frame, "referrals", f)
         chart_panel(fig, table, title=f"The referral journey, {f.year}",
                     caption=(f"{referred.show(referred.value, suppressed=referred.suppressed)} referrals "
                              f"in {f.year} for {f.partnership_name.lower()}, "

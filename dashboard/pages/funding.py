@@ -12,7 +12,7 @@ import math
 import streamlit as st
 
 from dashboard.charts import funding as charts
-from dashboard.charts import overview, theme
+from dashboard.charts import theme
 from dashboard.components import data, filters, kpi, page
 from dashboard.components.chart_panel import chart_panel
 
@@ -69,9 +69,7 @@ def render() -> None:
         page.no_data("There is no partnership data in the warehouse yet: import an export first.")
         return
     frame = data.metrics()
-    headlines = [overview.headline(frame, data.metric_info(m), f.year, f.area_type, f.area_code)
-                 for m in HEADLINES]
-    kpi.kpi_row(headlines, per_row=2)
+    kpi.metric_cards(frame, HEADLINES, f)
 
     fig, table = data.chart(charts.funding_vs_fsm, frame, f.year, f.partnership)
     sentence = charts.fsm_sentence(table)

@@ -8,7 +8,6 @@ pupils go back to mainstream, and the spend over the years.
 from __future__ import annotations
 
 
-from dashboard.charts import overview
 from dashboard.charts import placements as charts
 from dashboard.components import data, filters, kpi, page, signin
 from dashboard.components.chart_panel import chart_panel
@@ -23,9 +22,7 @@ def render() -> None:
         page.no_data("There is no partnership data in the warehouse yet: import an export first.")
         return
     frame = data.metrics()
-    headlines = [overview.headline(frame, data.metric_info(m), f.year, f.area_type, f.area_code)
-                 for m in HEADLINES]
-    kpi.kpi_row(headlines, per_row=2)
+    kpi.metric_cards(frame, HEADLINES, f)
 
     params = {"year": f.year, "partnership": f.partnership}
     by_type = data.fetch("placements_by_provider_type", **params)

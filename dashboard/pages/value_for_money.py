@@ -15,8 +15,7 @@ import streamlit as st
 from dashboard.assumptions import ASSUMPTIONS
 from dashboard.charts import suppression, theme
 from dashboard.charts import value_for_money as model
-from dashboard.charts.overview import headline
-from dashboard.components import data, filters, page
+from dashboard.components import data, filters, kpi, page
 from dashboard.components.chart_panel import chart_panel
 
 SOURCE = ("partnership exports (placements, exclusions, school census); England permanent exclusion "
@@ -61,9 +60,8 @@ class _Figures:
 
 def _figures(f: filters.Filters) -> _Figures:
     frame = data.metrics()
-    spend = headline(frame, data.metric_info("placement_cost_gbp"), f.year, f.area_type, f.area_code)
-    avoided = headline(frame, data.metric_info("exclusions_avoided_vs_england"), f.year, f.area_type,
-                       f.area_code)
+    spend = kpi.headline_for(frame, "placement_cost_gbp", f)
+    avoided = kpi.headline_for(frame, "exclusions_avoided_vs_england", f)
     outcomes = data.fetch("value_for_money_outcomes", year=f.year, partnership=f.partnership)
     hidden = bool(suppression.flags(outcomes, "successful_outcomes").any())
     successes = None if outcomes.empty or hidden else float(outcomes["successful_outcomes"].iloc[0])
