@@ -1,43 +1,40 @@
 -- Pupil-level referrals to partnership panels, limited to what the viewer may see.
 -- params: $scope_partnership, $scope_urn, $partnership, $urn, $academic_year
 -- grain: one row per referral
--- reads: referrals, schools
+-- reads: stg_seip__referrals, stg_seip__schools
 -- The $scope_ values come from the signed-in viewer (dashboard/access.py), never from a page;
 -- the page's filters ($partnership, $urn, $academic_year) can only narrow them. Null = no limit.
 with
 
-referral_rows as (
-    select * from referrals
+referrals as (
+
+    select * from stg_seip__referrals
+
 ),
 
-school_rows as (
-    select * from schools
-),
+schools as (
 
-dated as (
-    select
-        referral_rows.*,
-        school_rows.school_name,
-        school_rows.partnership_code,
-        case when month(referral_rows.referral_date) >= 9
-            then year(referral_rows.referral_date)
-            else year(referral_rows.referral_date) - 1
-        end as year_start,
-        year_start || '/' || lpad(((year_start + 1) % 100)::varchar, 2, '0') as academic_year,
-    from referral_rows
-    inner join school_rows on school_rows.urn = referral_rows.urn
+    select * from stg_seip__schools
+
 ),
 
 in_scope as (
-    select * from dated
-    where ($scope_partnership::varchar is null or partnership_code = $scope_partnership::varchar)
-      and ($scope_urn::integer is null or urn = $scope_urn::integer)
-      and ($partnership::varchar is null or partnership_code = $partnership::varchar)
-      and ($urn::integer is null or urn = $urn::integer)
-      and ($academic_year::varchar is null or academic_year = $academic_year::varchar)
+
+    select
+        referrals.*,
+        schools.school_name,
+    from referrals
+    inner join schools on schools.urn = referrals.urn
+    where ($scope_partnership::varchar is null or referrals.partnership_code = $scope_partnership::varchar)
+        and ($scope_urn::integer is null or referrals.urn = $scope_urn::integer)
+        and ($partnership::varchar is null or referrals.partnership_code = $partnership::varchar)
+        and ($urn::integer is null or referrals.urn = $urn::integer)
+        and ($academic_year::varchar is null or referrals.academic_year = $academic_year::varchar)
+
 ),
 
 final as (
+
     select
         referral_id,
         pupil_ref,
@@ -56,6 +53,7 @@ final as (
         decision,
     from in_scope
     order by referral_date, referral_id
+
 )
 
 select * from final
