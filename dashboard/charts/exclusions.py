@@ -10,19 +10,13 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
+from dashboard import disclosure
 from dashboard.charts import theme
 
 LOCAL_AREAS = ("partnership", "la_total")
 COMPARATOR_ORDER = ("england", "region", "sn_median")
 MEASURES = {"referrals": "Referrals", "suspensions": "Suspensions",
             "permanent_exclusions": "Permanent exclusions"}
-
-
-def _flags(frame: pd.DataFrame, column: str) -> pd.Series:
-    marker = "suppressed" if column == "value" else f"{column}_suppressed"
-    if marker not in frame.columns:
-        return pd.Series(False, index=frame.index)
-    return frame[marker].fillna(False).astype(bool)
 
 
 def _area_label(row: pd.Series) -> str:
@@ -60,7 +54,7 @@ def rates_over_time(frame: pd.DataFrame, metric: str, *, label: str, unit: str =
     colours = theme.colour_map(local_names)
     for area, group in shown.groupby("area", sort=False):
         area_type = group["area_type"].iloc[0]
-        flags = _flags(group, "value")
+        flags = disclosure.flags(group, "value")
         values = group["value"].where(~flags)
         texts = [theme.format_value(None if pd.isna(v) else v, unit, decimals, suppressed=s)
                  for v, s in zip(values, flags, strict=True)]
@@ -86,7 +80,7 @@ def rates_over_time(frame: pd.DataFrame, metric: str, *, label: str, unit: str =
 def latest_gap_sentence(table: pd.DataFrame, year: str, *, label: str, unit: str = "",
                         decimals: int = 2, area: str = "All partnerships") -> str:
     """A sentence comparing `area` with England in `year` ('' when either is missing)."""
-    this_year = table[(table["academic_year"] == year) & ~_flags(table, "value")]
+    this_year = table[(table["academic_year"] == year) & ~disclosure.flags(table, "value")]
     ours = this_year.loc[this_year["area"] == area, "value"].dropna()
     england = this_year.loc[this_year["area"] == "England", "value"].dropna()
     if ours.empty or england.empty:
@@ -114,7 +108,7 @@ def referral_journey(links: pd.DataFrame) -> tuple[go.Figure, pd.DataFrame]:
     cols = ["stage", "from", "to", "referrals"] + (
         ["referrals_suppressed"] if "referrals_suppressed" in table.columns else [])
     table = table[cols].reset_index(drop=True)
-    drawn = links[~_flags(links, "referrals") & links["referrals"].fillna(0).gt(0)]
+    drawn = links[~disclosure.flags(links, "referrals") & links["referrals"].fillna(0).gt(0)]
     if drawn.empty:
         return theme.empty("No referrals to follow for this choice."), table
     # A node is (step column, code) so that 'other' as a decision and as an outcome stay apart.
@@ -186,7 +180,7 @@ def reasons(frame: pd.DataFrame) -> tuple[go.Figure, pd.DataFrame]:
     if table.empty:
         return theme.empty("No referrals or exclusions recorded for this choice."), table
     for column in MEASURES:
-        flags = _flags(table, column)
+        flags = disclosure.flags(table, column)
         # hidden counts stay out of the total too, so no share reveals them by difference
         total = table[column].where(~flags).sum()
         table[f"{column}_pct"] = (100 * table[column] / total).where(~flags) if total else None
@@ -195,7 +189,7 @@ def reasons(frame: pd.DataFrame) -> tuple[go.Figure, pd.DataFrame]:
     order = table.sort_values(["referrals_pct", "reason"], ascending=[True, False], na_position="first")
     fig = go.Figure()
     for i, (column, name) in enumerate(MEASURES.items()):
-        flags = _flags(order, column)
+        flags = disclosure.flags(order, column)
         fig.add_trace(go.Bar(
             y=order["reason"].map(theme.wrap), x=order[f"{column}_pct"], name=name, orientation="h",
             marker_color=theme.PALETTE[i],
@@ -217,7 +211,7 @@ def referred_vs_population(frame: pd.DataFrame) -> tuple[go.Figure, pd.DataFrame
     table = frame.copy()
     table["ratio"] = table["referred_pct"] / table["population_pct"].where(table["population_pct"] > 0)
     # a share of a suppressed count, or of a suppressed total, would reveal the count
-    flags = _flags(table, "referred_pupils") | _flags(table, "all_referred_pupils")
+    flags = disclosure.flags(table, "referred_pupils") | disclosure.flags(table, "all_referred_pupils")
     if flags.any():
         table["referred_pct_suppressed"] = flags
         table["ratio_suppressed"] = flags
@@ -240,7 +234,7 @@ def referred_vs_population(frame: pd.DataFrame) -> tuple[go.Figure, pd.DataFrame
 
 def over_represented_sentence(table: pd.DataFrame) -> str:
     """The most over-represented group with a census share, in words ('' when none)."""
-    known = table[table["ratio"].notna() & ~_flags(table, "ratio")]
+    known = table[table["ratio"].notna() & ~disclosure.flags(table, "ratio")]
     if known.empty:
         return ""
     top = known.sort_values("ratio", ascending=False).iloc[0]
