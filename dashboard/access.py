@@ -19,7 +19,8 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
-from dashboard import audit, warehouse
+from dashboard import audit, disclosure, warehouse
+from dashboard.settings import Settings
 
 ROLES = ("commissioner", "chair", "head", "governor")
 PUPIL_LEVEL_ROLES = ("commissioner", "chair", "head")
@@ -152,3 +153,30 @@ def pupil_rows(con: duckdb.DuckDBPyConnection, viewer: Viewer, kind: str, *,
                 action="pupil_view", detail=f"{kind} ({filters or 'no filter'}): {len(rows)} rows",
                 now=time.time())
     return rows
+
+
+# ---------------------------------------------------------------- the gate for figures
+
+def fetch(con: duckdb.DuckDBPyConnection, viewer: Viewer, settings: Settings, query_name: str,
+          **params: object) -> pd.DataFrame:
+    """Rows of the stored query `query_name` as `viewer` may see them: the one way any consumer
+    (pages, downloads, reports, the CLI) reads figures.
+
+    For a governor, the pupil counts the query's header declares (`-- pupil counts:`) are under
+    primary and secondary disclosure control (`disclosure.control_counts`), with the threshold
+    from the settings. Raises warehouse.QueryError for an unknown query or bad parameters.
+    """
+    frame = warehouse.run(con, query_name, **params)
+    query = warehouse.queries()[query_name]
+    if viewer.role != "governor" or not query.pupil_counts:
+        return frame
+    return disclosure.control_counts(frame, query.pupil_counts, settings.suppress_max,
+                                     query.add_up_within)
+
+
+def metrics(con: duckdb.DuckDBPyConnection, viewer: Viewer, settings: Settings, *,
+            year: str | None = None, partnership: str | None = None) -> pd.DataFrame:
+    """Every metric (long frame, `dashboard.metrics.compute`) as `viewer` may see it."""
+    from dashboard import metrics as metrics_module
+
+    return metrics_module.compute(con, settings, year=year, partnership=partnership, role=viewer.role)

@@ -16,7 +16,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from dashboard import auth, disclosure, warehouse
+from dashboard import access, auth, warehouse
 from dashboard.access import Viewer
 from dashboard.settings import Settings
 
@@ -112,22 +112,17 @@ def version() -> str:
 
 
 @st.cache_data(max_entries=1024, show_spinner=False)
-def _fetch(path: str, version: str, name: str, params: tuple[tuple[str, object], ...]) -> pd.DataFrame:
-    return warehouse.run(_connection(path, version), name, **dict(params))
+def _fetch(path: str, version: str, name: str, role: str, scope: str | None,
+           params: tuple[tuple[str, object], ...]) -> pd.DataFrame:
+    return access.fetch(_connection(path, version), Viewer(name="cache", role=role, scope=scope),
+                        Settings.from_env(path), name, **dict(params))
 
 
 def fetch(query_name: str, **params: object) -> pd.DataFrame:
-    """Rows of the stored query `query_name` with bound params (cached per warehouse version).
-
-    For a governor, the pupil counts the query's header declares are under disclosure control
-    here, so no page can forget it.
-    """
-    frame = _retrying(_fetch, query_name, tuple(sorted(params.items())))
-    query = warehouse.queries()[query_name]
-    if viewer().role != "governor" or not query.pupil_counts:
-        return frame
-    return disclosure.control_counts(frame, query.pupil_counts, settings().suppress_max,
-                                     query.add_up_within)
+    """Rows of the stored query `query_name` with bound params through the gate
+    (`access.fetch`: the viewer's disclosure control), cached per warehouse version and viewer."""
+    who = viewer()
+    return _retrying(_fetch, query_name, who.role, who.scope, tuple(sorted(params.items())))
 
 
 @st.cache_resource(max_entries=256, show_spinner=False)
@@ -150,12 +145,10 @@ def chart(builder: Callable, *args: object, **kwargs: object) -> object:
 @st.cache_data(max_entries=256, show_spinner=False)
 def _metrics(path: str, version: str, year: str | None, partnership: str | None,
              role: str, scope: str | None) -> pd.DataFrame:
-    from dashboard import metrics as metrics_module
-
     cur = _connection(path, version).cursor()
     try:
-        return metrics_module.compute(cur, Settings.from_env(path), year=year,
-                                      partnership=partnership, role=role)
+        return access.metrics(cur, Viewer(name="cache", role=role, scope=scope), Settings.from_env(path),
+                              year=year, partnership=partnership)
     finally:
         cur.close()
 
