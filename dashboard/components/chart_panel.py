@@ -6,7 +6,6 @@ footnote, in the table and in the download alike, never as a number.
 
 from __future__ import annotations
 
-import io
 from functools import partial
 
 import pandas as pd
@@ -16,6 +15,7 @@ import streamlit as st
 from dashboard import auth
 from dashboard.charts import theme
 from dashboard.components import data
+from dashboard.formula_safety import csv_bytes, xlsx_bytes
 
 SUPPRESSED_NOTE = ("c = suppressed: a count of 1 to 4 pupils, or a figure that would reveal one, "
                    "is not shown so that no pupil can be identified.")
@@ -91,19 +91,6 @@ def _as_text(value: object) -> str:
     return str(value)
 
 
-def to_csv(table: pd.DataFrame) -> bytes:
-    """The CSV download of a display table (UTF-8 with BOM, so Excel reads £ correctly)."""
-    return table.to_csv(index=False).encode("utf-8-sig")
-
-
-def to_xlsx(table: pd.DataFrame, sheet: str = "data") -> bytes:
-    """The XLSX download of a display table."""
-    buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="xlsxwriter") as writer:
-        table.to_excel(writer, sheet_name=sheet[:31], index=False)
-    return buffer.getvalue()
-
-
 def caption_text(caption: str, source: str, as_of: str) -> str:
     """The line under every chart: the summary sentence, then source and data date."""
     parts = [caption.strip()] if caption else []
@@ -133,10 +120,10 @@ def chart_panel(fig: go.Figure, table: pd.DataFrame, *, title: str, caption: str
                      column_config=column_config(shown))
     with download_tab:
         st.write("The table behind this chart, as shown (suppressed values as `c`).")
-        st.download_button("Download CSV", partial(to_csv, shown), file_name=f"{key}.csv",
+        st.download_button("Download CSV", partial(csv_bytes, shown), file_name=f"{key}.csv",
                            mime="text/csv", key=f"csv-{key}",
                            on_click=_record_download, args=(f"{key}.csv",))
-        st.download_button("Download Excel (XLSX)", partial(to_xlsx, shown, key), file_name=f"{key}.xlsx",
+        st.download_button("Download Excel (XLSX)", partial(xlsx_bytes, shown, key), file_name=f"{key}.xlsx",
                            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                            key=f"xlsx-{key}", on_click=_record_download, args=(f"{key}.xlsx",))
     note = caption_text(caption, source, data.data_as_of())

@@ -16,6 +16,7 @@ import streamlit as st
 
 from dashboard import access, audit, auth, warehouse
 from dashboard.access import ROLES, Viewer
+from dashboard.formula_safety import csv_bytes
 from dashboard.settings import Settings
 
 ROLE_LABELS = {
@@ -335,7 +336,7 @@ def pupil_list(viewer: Viewer, *, urn: int | None = None, partnership: str | Non
                + (f" in {academic_year}" if academic_year else "") + ". Pseudonymised pupil references.")
     st.dataframe(rows, hide_index=True, width="stretch", key=f"{key}-table")
     detail = f"pupil-level {kind} ({where}{', ' + academic_year if academic_year else ''}): {len(rows)} rows"
-    st.download_button("Download CSV", rows.to_csv(index=False).encode("utf-8-sig"),
+    st.download_button("Download CSV", csv_bytes(rows),
                        file_name=f"{key}-{kind}.csv", mime="text/csv", key=f"{key}-download",
                        icon=":material/download:", on_click=auth.record, args=(viewer, "download", detail))
 

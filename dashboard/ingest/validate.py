@@ -15,6 +15,7 @@ from decimal import Decimal
 
 import duckdb
 
+from dashboard.formula_safety import is_formula_like
 from dashboard.ingest import parse
 from dashboard.ingest.contract import DIRECT_IDENTIFIERS, LOAD_ORDER, TABLES, Column
 from dashboard.ingest.problems import Problem, error, warning
@@ -63,7 +64,7 @@ class Known:
     census: set[tuple[str, int]] = field(default_factory=set)
 
     @classmethod
-    def from_warehouse(cls, con: duckdb.DuckDBPyConnection | None) -> "Known":
+    def from_warehouse(cls, con: duckdb.DuckDBPyConnection | None) -> Known:
         """Read the keys an import may refer to; an empty Known when there is no warehouse."""
         if con is None:
             return cls()
@@ -176,6 +177,7 @@ def _check_sheet(sheet: Sheet, out: _Collector) -> list[Row]:
     absent = {n: None for n in table.column_names if n not in positions}
     rule_check = ROW_RULES[sheet.table]
     dates = [n for n, *_ in present if table.column(n).type == "date"]
+    texts = [n for n, *_ in present if table.column(n).type == "text"]
     earliest, latest = EARLIEST_DATE, dt.date.today() + dt.timedelta(days=366)
     typed: list[Row] = []
     for number, cells in sheet.rows:
@@ -203,6 +205,11 @@ def _check_sheet(sheet: Sheet, out: _Collector) -> list[Row]:
         for kind, column, rule, message in rule_check(values, failed):
             shown = None if values.get(column) is None else parse.text(cells[positions[column]])
             problem(kind, number, column, shown, rule, message)
+        for name in texts:
+            if is_formula_like(values[name]):
+                problem(warning, number, name, values[name], "formula_like_text",
+                        "this text begins with =, +, - or @, so a spreadsheet could run it as a formula; "
+                        "it was stored as text and every download writes it with a ' in front")
         for name in dates:
             day = values[name]
             # A planned end date may lie years ahead (a placement to the end of Year 11).
@@ -418,7 +425,8 @@ def _check_references(rows: dict[str, list[Row]], known: Known, out: _Collector)
             continue
         pupil, referred = ref
         if row.values["pupil_ref"] is not None and pupil is not None and row.values["pupil_ref"] != pupil:
-            out.add(row.sheet, warning("placements", row.sheet.file, row.number, "pupil_ref", None, "pupil_ref_mismatch",
+            out.add(row.sheet, warning("placements", row.sheet.file, row.number, "pupil_ref", None,
+                                       "pupil_ref_mismatch",
                                        "this pupil_ref differs from the one on the placement's referral"))
         start = row.values["start_date"]
         if start is not None and referred is not None and start < referred:

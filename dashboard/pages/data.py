@@ -10,6 +10,7 @@ import streamlit as st
 
 from dashboard import warehouse
 from dashboard.components import data, page, signin
+from dashboard.formula_safety import csv_bytes
 from dashboard.settings import REFERENCE_DIR
 
 DICTIONARY_COLUMNS = ("label", "definition", "polarity", "unit", "source", "caveats", "metric", "decimals")
@@ -45,7 +46,7 @@ def _dictionary() -> None:
     st.dataframe(shown, hide_index=True, width="stretch", key="metric-dictionary",
                  column_config={"label": st.column_config.TextColumn(width="medium"),
                                 "definition": wide, "source": wide, "caveats": wide})
-    st.download_button("Download the metric dictionary (CSV)", shown.to_csv(index=False).encode("utf-8-sig"),
+    st.download_button("Download the metric dictionary (CSV)", csv_bytes(shown),
                        file_name="metric-dictionary.csv", mime="text/csv", key="dictionary-csv")
     st.caption("Rates are per 100 pupils, as DfE publishes them: 0.10 means 10 in every 10,000 "
                "pupils. An academic year runs from 1 September to 31 August.")

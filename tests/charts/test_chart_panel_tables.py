@@ -3,7 +3,8 @@
 import numpy as np
 import pandas as pd
 
-from dashboard.components.chart_panel import caption_text, display_table, to_csv, to_xlsx
+from dashboard.components.chart_panel import caption_text, display_table
+from dashboard.formula_safety import csv_bytes, xlsx_bytes
 
 
 def test_suppressed_values_become_c_and_markers_go():
@@ -36,8 +37,8 @@ def test_nothing_marked_nothing_changed():
 
 def test_downloads_carry_the_c():
     shown, _, _ = display_table(pd.DataFrame({"area": ["South"], "value": [np.nan], "suppressed": [True]}))
-    assert to_csv(shown).decode("utf-8-sig").splitlines() == ["area,value", "South,c"]
-    workbook = to_xlsx(shown, "pex-rate")
+    assert csv_bytes(shown).decode("utf-8-sig").splitlines() == ["area,value", "South,c"]
+    workbook = xlsx_bytes(shown, "pex-rate")
     assert workbook[:2] == b"PK"  # a zip container, as every xlsx is
     back = pd.read_excel(__import__("io").BytesIO(workbook), engine="calamine")
     assert back["value"].tolist() == ["c"]

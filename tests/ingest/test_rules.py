@@ -10,10 +10,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from ingest_helpers import located, sha, table_rows, write_csv, write_xlsx
 
 from dashboard.ingest.importer import check_paths, import_paths
-
-from ingest_helpers import located, sha, table_rows, write_csv, write_xlsx
 
 
 def changed(table: str, row: int, column: str, value: str) -> list[list[str]]:
@@ -261,6 +260,13 @@ WARNINGS = [
      ("placements", 2, "pupil_ref", "pupil_ref_mismatch")),
     ("placement_before_referral", "placements", changed("placements", 1, "start_date", "01/09/2023"),
      ("placements", 2, "start_date", "placement_before_referral")),
+    ("formula_like_text", "placements",
+     changed("placements", 1, "provider_name", '=HYPERLINK("http://evil.example","Oak AP")'),
+     ("placements", 2, "provider_name", "formula_like_text")),
+    ("formula_like_text_at", "schools", changed("schools", 2, "school_name", "@SUM(1+1)*cmd|' /C calc'!A0"),
+     ("schools", 3, "school_name", "formula_like_text")),
+    ("formula_like_text_tab", "funding", changed("funding", 1, "note", "\t+1+1"),
+     ("funding", 2, "note", "formula_like_text")),
 ]
 
 
