@@ -5,11 +5,10 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import subprocess
 import sys
 from pathlib import Path
 
-from dashboard.settings import ROOT, Settings, SettingError
+from dashboard.settings import ROOT, SettingError, Settings
 
 ROLES = ("commissioner", "chair", "head", "governor")
 
@@ -70,13 +69,15 @@ def cmd_metrics(args, settings: Settings) -> int:
 
 
 def cmd_serve(args, settings: Settings) -> int:
-    env = dict(os.environ, SEIP_DB=str(settings.db_path.resolve()))
-    cmd = [sys.executable, "-m", "dashboard.components.launch", "run", str(ROOT / "dashboard" / "app.py"),
-           "--server.port", str(args.port), "--server.headless", "true",
-           "--browser.gatherUsageStats", "false"]
+    from dashboard.components import launch
+
+    # Streamlit runs in this process (no child to orphan): SIGTERM and SIGINT sent to `seip serve`
+    # stop the server and free the port.
+    os.environ["SEIP_DB"] = str(settings.db_path.resolve())
+    options = ["--server.port", str(args.port)]
     if args.address:
-        cmd += ["--server.address", args.address]
-    return subprocess.call(cmd, env=env)
+        options += ["--server.address", args.address]
+    return launch.serve(ROOT / "dashboard" / "app.py", options)
 
 
 def cmd_users(args, settings: Settings) -> int:

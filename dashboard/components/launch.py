@@ -1,26 +1,53 @@
-"""Start Streamlit on the router (`seip serve` runs `python -m dashboard.components.launch run ...`).
+"""Start Streamlit on the router, in this process (`seip serve` calls `serve`; `python -m
+dashboard.components.launch run APP ...` does the same by hand).
 
 Streamlit treats a folder named `pages/` beside the main script as an old-style multipage
 app until the first `st.navigation` call of the server process, so the first visitor after a
 start would get the folder's file names as navigation and "Page not found" for a linked
 page. Our pages live in `dashboard/pages/` and the router uses `st.navigation`, so the flag
 is cleared before the server starts. The toolbar is set to the viewer's (no "Deploy").
+
+Streamlit's file watcher is off: it walked every loaded module at start-up (about a fifth of a
+cold start) to rerun on edits, which a served dashboard never wants.
 """
 
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.web import cli
+
+# option -> value, unless the command line sets the option itself
+SERVING = {
+    "--client.toolbarMode": "viewer",  # people using the dashboard get no "Deploy" button or developer menu
+    "--server.fileWatcherType": "none",
+    "--server.runOnSave": "false",
+    "--server.headless": "true",
+    "--browser.gatherUsageStats": "false",
+}
+
+
+def serve(app: Path, options: list[str]) -> int:
+    """Serve `app` with the Streamlit `options` (e.g. ["--server.port", "8501"]) until SIGTERM or
+    SIGINT, which Streamlit's own handlers turn into a clean stop; return its exit status."""
+    sys.argv = ["streamlit", "run", str(app), *options]
+    try:
+        main()
+    except SystemExit as done:
+        return done.code if isinstance(done.code, int) else 0 if done.code is None else 1
+    return 0
 
 
 def main() -> None:
     """Run the Streamlit command line with the old-style pages folder switched off."""
     PagesManager.uses_pages_directory = False
-    if sys.argv[1:2] == ["run"] and not any(a.startswith("--client.toolbarMode") for a in sys.argv):
-        # people using the dashboard get no "Deploy" button or developer menu
-        sys.argv.append("--client.toolbarMode=viewer")
+    if sys.argv[1:2] == ["run"]:
+        given = {a.split("=", 1)[0] for a in sys.argv if a.startswith("--")}
+        for option, value in SERVING.items():
+            if option not in given:
+                sys.argv += [option, value]
     sys.exit(cli.main())
 
 

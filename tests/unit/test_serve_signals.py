@@ -1,0 +1,60 @@
+"""`seip serve` stopped by its process id (SIGTERM, or SIGINT as Ctrl-C sends) stops the server:
+the port is free afterwards and no process it started is left running."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+import psutil
+import pytest
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _listening(port: int) -> bool:
+    with socket.socket() as s:
+        return s.connect_ex(("127.0.0.1", port)) == 0
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
+def test_stopping_seip_serve_stops_the_server(tmp_path, sig):
+    port = _free_port()
+    env = dict(os.environ, SEIP_AUTH="none")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "dashboard.cli", "serve", "--db", str(tmp_path / "seip.duckdb"),
+         "--port", str(port), "--address", "127.0.0.1"],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            assert proc.poll() is None, "seip serve exited before it was healthy"
+            with contextlib.suppress(OSError), urllib.request.urlopen(
+                    f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    break
+            assert time.monotonic() < deadline, "seip serve was not healthy within 60 s"
+            time.sleep(0.3)
+        started = [proc.pid, *(p.pid for p in psutil.Process(proc.pid).children(recursive=True))]
+
+        os.kill(proc.pid, sig)
+        proc.wait(timeout=20)
+
+        assert not _listening(port), f"port {port} is still held after {sig.name}"
+        left = [pid for pid in started if psutil.pid_exists(pid)
+                and psutil.Process(pid).status() != psutil.STATUS_ZOMBIE]
+        assert left == [], f"processes left running after {sig.name}: {left}"
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
