@@ -16,10 +16,74 @@ REASONS = (
 )
 
 # Headers that name a person: a table carrying one is refused whole (the privacy rule).
-DIRECT_IDENTIFIERS = frozenset({
-    "name", "first_name", "forename", "surname", "last_name", "upn", "uln", "dob",
-    "date_of_birth", "postcode", "address", "email", "phone",
+# Matched by meaning, not spelling: a header's words (see `header_words`) hold one of these
+# phrases, or one of its words is the phrase run together (`FirstName`, `DateOfBirth`) or ends
+# with it (`PupilName`, `ParentEmail`). docs/import-rules.md lists them; a test keeps it in step.
+DIRECT_IDENTIFIERS: dict[str, tuple[str, ...]] = {
+    "a name": ("name", "forename", "surname", "first name", "last name", "full name", "given name",
+               "family name", "middle name", "pupil name", "child name", "initial", "nickname"),
+    "a pupil or learner number": ("upn", "uln", "unique pupil number", "unique learner number",
+                                  "pupil number", "pupil no", "learner number", "candidate number", "candidate no"),
+    "a date of birth": ("dob", "date of birth", "birth date", "birthday", "birth"),
+    "an e-mail address": ("email", "e mail"),
+    "an address": ("address", "postcode", "post code", "street", "house number"),
+    "a phone number": ("phone", "telephone", "tel", "tel no", "mobile", "contact number"),
+    "an NHS number": ("nhs number", "nhs no"),
+    "a National Insurance number": ("ni number", "ni no", "nino", "national insurance"),
+}
+# A header whose first word is an organisation names the organisation, not a person
+# (`school_name`, `Provider Address`).
+ORGANISATION_WORDS = frozenset({
+    "partnership", "school", "trust", "provider", "la", "authority", "district", "establishment",
+    "academy", "college", "setting", "panel", "mat", "organisation", "company",
 })
+_SUFFIX_MIN = 4  # `hotel` is not `tel`: only phrases of 4 letters or more match as a word's ending
+
+
+def header_words(canonical: str) -> list[str]:
+    """The words of a canonical header, each made singular: `forename_s` -> [forename],
+    `email_addresses` -> [email, address]. A lone `s` (from `Forename(s)`) is dropped."""
+    words = []
+    for word in canonical.split("_"):
+        if word.endswith("ies") and len(word) > 4:
+            word = word[:-3] + "y"
+        elif word.endswith("es") and word[:-2].endswith(("ss", "sh", "ch", "x")):
+            word = word[:-2]
+        elif word.endswith("s") and not word.endswith("ss") and len(word) > 3:
+            word = word[:-1]
+        if word and word != "s":
+            words.append(word)
+    return words
+
+
+def _identifier_phrases() -> list[tuple[tuple[str, ...], str]]:
+    return [(tuple(phrase.split()), meaning) for meaning, phrases in DIRECT_IDENTIFIERS.items()
+            for phrase in phrases]
+
+
+_PHRASES = _identifier_phrases()
+
+
+def identifier_meaning(canonical: str) -> str | None:
+    """What personal identifier a canonical header (`parse.header`) names, e.g. 'a name', or None.
+
+    The contract's own columns (`pupil_ref`, `school_name`, `provider_name`) never do.
+    """
+    if any(canonical in t.column_names for t in TABLES.values()):
+        return None
+    words = header_words(canonical)
+    if not words or words[0] in ORGANISATION_WORDS:
+        return None
+    for phrase, meaning in _PHRASES:
+        n, joined = len(phrase), "".join(phrase)
+        if any(tuple(words[i:i + n]) == phrase for i in range(len(words) - n + 1)):
+            return meaning
+        for word in words:
+            head = word.removesuffix(joined)
+            if word == joined or (head != word and len(joined) >= _SUFFIX_MIN and head not in ORGANISATION_WORDS):
+                return meaning
+    return None
+
 
 SQL_TYPES = {
     "text": "VARCHAR",
@@ -141,7 +205,8 @@ TABLES: dict[str, Table] = {t.name: t for t in (
         C("type", "code", True, ("suspension", "permanent")),
         C("days", "number"),
         C("reason", "code", False, REASONS),
-    ), key=("exclusion_id",), pupil_level=True, description="Suspensions and permanent exclusions at partnership schools."),
+    ), key=("exclusion_id",), pupil_level=True,
+        description="Suspensions and permanent exclusions at partnership schools."),
 )}
 
 # Tables in the order their references resolve (a table only refers to ones before it).

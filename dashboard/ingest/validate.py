@@ -17,18 +17,17 @@ import duckdb
 
 from dashboard.formula_safety import is_formula_like
 from dashboard.ingest import parse
-from dashboard.ingest.contract import DIRECT_IDENTIFIERS, LOAD_ORDER, TABLES, Column
+from dashboard.ingest.contract import LOAD_ORDER, TABLES, Column, identifier_meaning
 from dashboard.ingest.problems import Problem, error, warning
 from dashboard.ingest.read import Export, Sheet
 
 COSTLY_PLACEMENT_GBP = Decimal("100000")
 EARLIEST_DATE = dt.date(2000, 9, 1)
-# Unknown columns that look like personal data (beyond the contract's exact list) get a
-# stronger warning; the names of organisations are not personal.
-_PERSONAL = re.compile(r"(^|_)(name|names|birth|postcode|post_code|address|e_?mail|phone|telephone|mobile|"
-                       r"upn|uln|nhs|ni_number)(_|$)")
-ORGANISATION_NAMES = frozenset({"partnership_name", "school_name", "trust_name", "provider_name", "la_name",
-                                "district_name", "establishment_name"})
+# Values that identify a pupil, in a pupil-level table's text cells (never quoted back).
+_UPN = re.compile(r"^[A-Za-z]\d{11}[0-9A-Za-z]$")
+_DATE_IN_TEXT = re.compile(r"(?<!\d)(\d{1,2}[/.-]\d{1,2}[/.-](19|20)\d{2}|(19|20)\d{2}-\d{1,2}-\d{1,2})(?!\d)")
+_NAME = re.compile(r"^[A-Z][A-Za-z'’-]*(,? [A-Z][A-Za-z'’-]*)+$")
+_EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
 _PARTNERSHIP_CODE = re.compile(r"^[A-Z0-9]{2,12}$")
 
 
@@ -139,13 +138,14 @@ def _check_sheet(sheet: Sheet, out: _Collector) -> list[Row]:
         out.add(sheet, kind(sheet.table, sheet.file, row, column, value, rule, message))
 
     names = [parse.header(h) for h in sheet.header]
-    identifiers = [h for h, n in zip(sheet.header, names) if n in DIRECT_IDENTIFIERS]
-    if identifiers:
-        for h in identifiers:
-            problem(error, None, h, None, "direct_identifier",
-                    f"the column '{h}' identifies a person directly; exports must be pseudonymised, "
-                    f"so the whole {sheet.table} table is refused and nothing of it is stored. "
-                    "Remove the column and import again")
+    identifiers = [(h, identifier_meaning(n)) for h, n in zip(sheet.header, names, strict=True)]
+    if any(meaning for _, meaning in identifiers):
+        for h, meaning in identifiers:
+            if meaning:
+                problem(error, None, h, None, "direct_identifier",
+                        f"the column '{h}' holds {meaning}, which identifies a person directly; exports "
+                        f"must be pseudonymised, so the whole {sheet.table} table is refused and nothing "
+                        "of it is stored. Remove the column and import again")
         return []
 
     positions: dict[str, int] = {}
@@ -160,10 +160,6 @@ def _check_sheet(sheet: Sheet, out: _Collector) -> list[Row]:
                     f"two columns are both '{name}': keep one")
         elif name in table.column_names:
             positions[name] = i
-        elif _PERSONAL.search(name) and name not in ORGANISATION_NAMES:
-            problem(warning, None, raw, None, "possible_identifier",
-                    f"the column '{raw}' may identify a person; it was not stored, but exports must be "
-                    "pseudonymised: please remove it from future exports")
         else:
             problem(warning, None, raw, None, "unknown_column",
                     f"the column '{raw}' is not part of the {sheet.table} table and was ignored")
@@ -205,6 +201,10 @@ def _check_sheet(sheet: Sheet, out: _Collector) -> list[Row]:
         for kind, column, rule, message in rule_check(values, failed):
             shown = None if values.get(column) is None else parse.text(cells[positions[column]])
             problem(kind, number, column, shown, rule, message)
+        if table.pupil_level:
+            for name, rule, message in _identifier_values(values):
+                failed.add(name)
+                problem(error, number, name, None, rule, message)
         for name in texts:
             if is_formula_like(values[name]):
                 problem(warning, number, name, values[name], "formula_like_text",
@@ -231,6 +231,24 @@ def _read_cell(raw: object, normalise: Callable[[object], object]) -> object:
         return (normalise(raw),)
     except parse.BadValue as bad:
         return bad
+
+
+def _identifier_values(values: dict[str, object]):
+    """(column, rule, message) for each text cell of a pupil-level row that identifies a pupil."""
+    ref = values.get("pupil_ref")
+    if isinstance(ref, str):
+        if _UPN.match(ref):
+            yield "pupil_ref", "identifier_value", \
+                "this pupil_ref looks like a UPN (a letter and 12 digits): send the pseudonymous reference instead"
+        elif _DATE_IN_TEXT.search(ref):
+            yield "pupil_ref", "identifier_value", \
+                "this pupil_ref holds a date, which may be a date of birth: send the pseudonymous reference instead"
+        elif _NAME.match(ref):
+            yield "pupil_ref", "identifier_value", \
+                "this pupil_ref looks like a person's name: send the pseudonymous reference instead"
+    for name, value in values.items():
+        if isinstance(value, str) and "@" in value and _EMAIL.search(value):
+            yield name, "identifier_value", f"this {name} holds an e-mail address, which identifies a person"
 
 
 def _letters(index: int) -> str:

@@ -240,8 +240,6 @@ def test_a_workbook_with_no_table_sheet_is_refused(clean_db, tmp_path):
 WARNINGS = [
     ("unknown_column", "schools", with_column("schools", "Head Teacher", "x"),
      ("schools", None, "Head Teacher", "unknown_column")),
-    ("possible_identifier", "referrals", with_column("referrals", "Pupil Name", "x"),
-     ("referrals", None, "Pupil Name", "possible_identifier")),
     ("unnamed_column", "exclusions", with_column("exclusions", "", "x"),
      ("exclusions", None, "column H", "unknown_column")),
     ("unlikely_date_typo", "exclusions", changed("exclusions", 1, "start_date", "20/09/2203"),
