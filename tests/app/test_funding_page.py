@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import duckdb
 import pytest
-from page_helpers_b import cli_metrics, empty_synthetic_warehouse, open_page, shown_metrics, texts
+from app_driver import cards, cli_cards, empty_synthetic_warehouse, open_page, words
 
 PAGE = "funding"
 CARDS = ("Funding received (£)", "Funding per pupil on roll (£)", "Core High Needs grant (£)",
@@ -29,8 +29,8 @@ def census(db, year):
 def test_default_view(demo_db, monkeypatch):
     at = open_page(demo_db, monkeypatch, PAGE)
     assert not at.exception
-    expected = cli_metrics(demo_db, year="2024/25")
-    assert shown_metrics(at) == {label: expected[label] for label in CARDS}
+    expected = cli_cards(demo_db, year="2024/25")
+    assert cards(at) == {label: expected[label] for label in CARDS}
     assert len(at.get("plotly_chart")) == 4
     assert at.slider(key="what-if-weight").value == 0.5
     # the default pot is the core grant paid that year (the demo pays £3m), so at the default weight
@@ -54,14 +54,14 @@ def test_sliders_redraw_every_share_by_the_formula(demo_db, monkeypatch):
     table = what_if_table(at)
     for name, row in rows.iterrows():
         assert table.loc[name, "what_if_gbp"] == pytest.approx(2_000_000 * row["fsm_eligible"] / rows["fsm_eligible"].sum())
-    assert "With w = 0.00 and a pot of £2,000,000" in texts(at)
+    assert "With w = 0.00 and a pot of £2,000,000" in words(at)
 
 
 def test_one_partnership_and_an_earlier_year(demo_db, monkeypatch):
     at = open_page(demo_db, monkeypatch, PAGE, year="2020/21", partnership="South Leicestershire Partnership")
     assert not at.exception
-    expected = cli_metrics(demo_db, year="2020/21", partnership="SLP", area_code="SLP")
-    assert shown_metrics(at) == {label: expected[label] for label in CARDS}
+    expected = cli_cards(demo_db, year="2020/21", partnership="SLP", area_code="SLP")
+    assert cards(at) == {label: expected[label] for label in CARDS}
     streams = next(t.value for t in at.dataframe if "stream" in t.value.columns)
     assert set(streams["partnership"]) == {"South Leicestershire Partnership"}
 
@@ -74,4 +74,4 @@ def test_governor_view_renders(demo_db, monkeypatch):
 def test_an_empty_warehouse_says_so(tmp_path, monkeypatch):
     at = open_page(empty_synthetic_warehouse(tmp_path / "empty.duckdb"), monkeypatch, PAGE)
     assert not at.exception
-    assert "There is no partnership data in the warehouse yet" in texts(at)
+    assert "There is no partnership data in the warehouse yet" in words(at)

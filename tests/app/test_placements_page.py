@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import duckdb
 import pytest
-from page_helpers_b import chart_specs, cli_metrics, empty_synthetic_warehouse, open_page, shown_metrics, texts
+from app_driver import cards, cli_cards, empty_synthetic_warehouse, open_page, specs, words
 
 from dashboard.metrics import metrics_payload
 from dashboard.settings import Settings
@@ -19,20 +19,20 @@ def test_default_view_is_the_latest_year_for_all_partnerships(demo_db, monkeypat
     at = open_page(demo_db, monkeypatch, PAGE)
     assert not at.exception
     assert at.selectbox(key="year").value == "2024/25"
-    expected = cli_metrics(demo_db, year="2024/25")
-    assert shown_metrics(at) == {label: expected[label] for label in CARDS}
-    assert len(chart_specs(at)) == 6
+    expected = cli_cards(demo_db, year="2024/25")
+    assert cards(at) == {label: expected[label] for label in CARDS}
+    assert len(specs(at)) == 6
     assert len(at.dataframe) == 6  # every chart has its table
-    assert "Data as at" in texts(at)
+    assert "Data as at" in words(at)
 
 
 def test_a_chosen_partnership_and_year(demo_db, monkeypatch):
     at = open_page(demo_db, monkeypatch, PAGE, year="2021/22", partnership="Charnwood Inclusion Partnership")
     assert not at.exception
     assert at.selectbox(key="partnership").value == "Charnwood Inclusion Partnership"
-    expected = cli_metrics(demo_db, year="2021/22", partnership="CHN", area_code="CHN")
-    assert shown_metrics(at) == {label: expected[label] for label in CARDS}
-    assert "for Charnwood Inclusion Partnership" in texts(at)
+    expected = cli_cards(demo_db, year="2021/22", partnership="CHN", area_code="CHN")
+    assert cards(at) == {label: expected[label] for label in CARDS}
+    assert "for Charnwood Inclusion Partnership" in words(at)
 
 
 def test_a_governor_never_sees_a_small_count(demo_db, monkeypatch):
@@ -54,7 +54,7 @@ def test_an_empty_warehouse_says_so(tmp_path, monkeypatch):
     db = empty_synthetic_warehouse(tmp_path / "empty.duckdb")
     at = open_page(db, monkeypatch, PAGE)
     assert not at.exception
-    assert "There is no partnership data in the warehouse yet" in texts(at)
+    assert "There is no partnership data in the warehouse yet" in words(at)
 
 
 @pytest.mark.parametrize("year", ["2019/20", "2022/23"])
@@ -77,6 +77,6 @@ def test_a_governor_sees_the_cards_seip_metrics_gives_a_governor(demo_db, monkey
         con.close()
     at = open_page(demo_db, monkeypatch, PAGE, role="governor", year=year, partnership=name)
     assert not at.exception
-    expected = cli_metrics(demo_db, year=year, partnership=code, role="governor", area_code=code)
-    assert shown_metrics(at) == {label: expected[label] for label in CARDS}
-    assert "c" in shown_metrics(at).values()
+    expected = cli_cards(demo_db, year=year, partnership=code, role="governor", area_code=code)
+    assert cards(at) == {label: expected[label] for label in CARDS}
+    assert "c" in cards(at).values()

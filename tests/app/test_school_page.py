@@ -4,7 +4,7 @@ summary query, the comparison with similar-FSM schools, a governor's c, a head's
 from __future__ import annotations
 
 import duckdb
-from page_helpers_b import empty_synthetic_warehouse, open_page, texts
+from app_driver import APP, PAGES_DIR, empty_synthetic_warehouse, open_page, words
 from streamlit.testing.v1 import AppTest
 
 from dashboard import warehouse
@@ -40,7 +40,7 @@ def test_default_school_and_its_counts(demo_db, monkeypatch):
                          "Permanent exclusions": f"{mine['permanent_exclusions']:,}",
                          "Suspensions": f"{mine['suspensions']:,}"}
     assert len(at.get("plotly_chart")) == 2
-    assert "Similar schools: the" in texts(at)
+    assert "Similar schools: the" in words(at)
 
 
 def test_choosing_a_school_puts_its_urn_in_the_url(demo_db, monkeypatch):
@@ -50,7 +50,7 @@ def test_choosing_a_school_puts_its_urn_in_the_url(demo_db, monkeypatch):
     assert not at.exception
     assert dict(at.query_params).get("school") == str(other), dict(at.query_params)
     name = rows.loc[rows["urn"] == other, "school_name"].iloc[0]
-    assert f"{name}: permanent exclusion rate" in texts(at) and "its partnership's, 2021/22" in texts(at)
+    assert f"{name}: permanent exclusion rate" in words(at) and "its partnership's, 2021/22" in words(at)
 
 
 def test_a_link_with_a_urn_opens_that_school(demo_db, monkeypatch):
@@ -59,10 +59,10 @@ def test_a_link_with_a_urn_opens_that_school(demo_db, monkeypatch):
     monkeypatch.setenv("SEIP_DB", str(demo_db))
     monkeypatch.setenv("SEIP_AUTH", "none")
     # the School view is the page run first, as when a copied link is opened
-    at = AppTest.from_file(str(__import__("page_helpers_b").APP), default_timeout=120)
+    at = AppTest.from_file(str(APP), default_timeout=120)
     at.run()
     at.query_params["school"] = str(other)
-    at.switch_page(str(__import__("page_helpers_b").PAGES_DIR / "school.py")).run()
+    at.switch_page(str(PAGES_DIR / "school.py")).run()
     assert at.selectbox(key="school").value == other
 
 
@@ -75,7 +75,7 @@ def test_a_governor_sees_c_for_small_counts(demo_db, monkeypatch):
     assert cards(at)["Permanent exclusions"] == "c"
     comparison = next(t.value for t in at.dataframe if "This school" in t.value.columns).set_index("measure")
     assert comparison.loc["Permanent exclusion rate (per 100 pupils)", "This school"] == "c"
-    assert "Governors see aggregate figures only" in texts(at)
+    assert "Governors see aggregate figures only" in words(at)
 
 
 def test_a_head_starts_on_their_own_school(demo_db, monkeypatch):
@@ -83,11 +83,11 @@ def test_a_head_starts_on_their_own_school(demo_db, monkeypatch):
     own = str(by_name(rows).iloc[7]["urn"])
     monkeypatch.setenv("SEIP_DB", str(demo_db))
     monkeypatch.setenv("SEIP_AUTH", "none")
-    at = AppTest.from_file(str(__import__("page_helpers_b").APP), default_timeout=120)
+    at = AppTest.from_file(str(APP), default_timeout=120)
     at.session_state["view_as_role"] = "head"
     at.session_state["view_as_head_scope"] = own
     at.run()
-    at.switch_page(str(__import__("page_helpers_b").PAGES_DIR / "school.py")).run()
+    at.switch_page(str(PAGES_DIR / "school.py")).run()
     assert not at.exception
     assert at.selectbox(key="school").value == int(own)
 
@@ -95,4 +95,4 @@ def test_a_head_starts_on_their_own_school(demo_db, monkeypatch):
 def test_an_empty_warehouse_says_so(tmp_path, monkeypatch):
     at = open_page(empty_synthetic_warehouse(tmp_path / "empty.duckdb"), monkeypatch, PAGE)
     assert not at.exception
-    assert "There are no schools in the warehouse yet" in texts(at)
+    assert "There are no schools in the warehouse yet" in words(at)

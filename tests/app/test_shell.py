@@ -4,7 +4,7 @@ warehouse version, an empty warehouse is explained in words, the synthetic banne
 from __future__ import annotations
 
 import pytest
-from dashboard_a_helpers import PAGES, TITLES, cards, run_app, words
+from app_driver import PAGES, TITLES, cards, open_page, words
 
 from dashboard import warehouse
 from dashboard.components.page import SYNTHETIC_BANNER
@@ -12,7 +12,7 @@ from dashboard.components.page import SYNTHETIC_BANNER
 
 @pytest.mark.parametrize("url_path", list(PAGES))
 def test_every_page_renders_with_default_filters(demo_db, monkeypatch, url_path):
-    at = run_app(demo_db, monkeypatch, PAGES[url_path])
+    at = open_page(demo_db, monkeypatch, PAGES[url_path])
     assert not at.exception, [e.value for e in at.exception]
     assert [t.value for t in at.title] == [TITLES[url_path]]
     assert SYNTHETIC_BANNER in [w.value for w in at.warning]
@@ -20,7 +20,7 @@ def test_every_page_renders_with_default_filters(demo_db, monkeypatch, url_path)
 
 @pytest.mark.parametrize("url_path", ["overview", "exclusion-avoidance", "benchmarks"])
 def test_filters_default_to_the_latest_year_and_all_partnerships(demo_db, monkeypatch, url_path):
-    at = run_app(demo_db, monkeypatch, PAGES[url_path])
+    at = open_page(demo_db, monkeypatch, PAGES[url_path])
     # the demo runs 2019/20 to 2024/25
     assert at.selectbox(key="year").value == "2024/25"
     assert at.selectbox(key="year").options[0] == "2024/25"
@@ -31,8 +31,8 @@ def test_filters_default_to_the_latest_year_and_all_partnerships(demo_db, monkey
 def test_filters_are_read_from_the_url(demo_db, monkeypatch):
     # AppTest seeds bound widgets from the URL on the session's first run, which is on the
     # default page; a copied link to another page is checked in the browser tests
-    at = run_app(demo_db, monkeypatch, "overview", year="2021/22",
-                 partnership="Charnwood Inclusion Partnership")
+    at = open_page(demo_db, monkeypatch, "overview",
+                   query={"year": "2021/22", "partnership": "Charnwood Inclusion Partnership"})
     assert not at.exception
     assert at.selectbox(key="year").value == "2021/22"
     assert at.selectbox(key="partnership").value == "Charnwood Inclusion Partnership"
@@ -40,21 +40,21 @@ def test_filters_are_read_from_the_url(demo_db, monkeypatch):
 
 
 def test_choosing_a_filter_redraws_the_page(demo_db, monkeypatch):
-    at = run_app(demo_db, monkeypatch, "exclusions")
+    at = open_page(demo_db, monkeypatch, "exclusions")
     at.selectbox(key="year").select("2021/22").run()
     assert not at.exception
     assert "The referral journey, 2021/22" in words(at)
 
 
 def test_an_unknown_value_in_the_url_falls_back_to_the_default(demo_db, monkeypatch):
-    at = run_app(demo_db, monkeypatch, "overview", year="1999/00", partnership="Nowhere")
+    at = open_page(demo_db, monkeypatch, "overview", query={"year": "1999/00", "partnership": "Nowhere"})
     assert not at.exception
     assert at.selectbox(key="year").value == "2024/25"
     assert at.selectbox(key="partnership").value == "All partnerships"
 
 
 def test_a_new_warehouse_version_shows_without_a_restart(synthetic_copy, monkeypatch):
-    at = run_app(synthetic_copy, monkeypatch, "overview")
+    at = open_page(synthetic_copy, monkeypatch, "overview")
     before = cards(at)["Permanent exclusion rate (per 100 pupils)"]
     assert before != "0.00"
     with warehouse.rewrite(synthetic_copy) as con:
@@ -66,7 +66,7 @@ def test_a_new_warehouse_version_shows_without_a_restart(synthetic_copy, monkeyp
 
 @pytest.mark.parametrize("page", ["overview", "exclusions", "benchmarks", "data"])
 def test_an_empty_warehouse_says_so_in_words(empty_db, monkeypatch, page):
-    at = run_app(empty_db, monkeypatch, page)
+    at = open_page(empty_db, monkeypatch, page)
     assert not at.exception, [e.value for e in at.exception]
     assert not at.get("plotly_chart")
     text = words(at)
@@ -78,7 +78,7 @@ def test_no_banner_on_real_data(synthetic_copy, monkeypatch):
     with warehouse.rewrite(synthetic_copy) as con:
         con.execute("update meta set value = 'false' where key = 'synthetic'")
     # real data needs sign-in; with sign-in off the app refuses rather than show it
-    at = run_app(synthetic_copy, monkeypatch, "overview")
+    at = open_page(synthetic_copy, monkeypatch, "overview")
     assert not at.exception
     assert SYNTHETIC_BANNER not in [w.value for w in at.warning]
     assert not at.metric

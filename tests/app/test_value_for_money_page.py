@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import duckdb
 import pytest
-from page_helpers_b import empty_synthetic_warehouse, open_page, texts
+from app_driver import empty_synthetic_warehouse, open_page, words
 
 from dashboard.assumptions import ASSUMPTIONS
 from dashboard.metrics import metrics_payload
@@ -26,7 +26,7 @@ def results(at):
 def test_default_view_is_a_sourced_model(demo_db, monkeypatch):
     at = open_page(demo_db, monkeypatch, PAGE)
     assert not at.exception
-    shown = texts(at)
+    shown = words(at)
     assert "a model, not a fact" in shown.lower()
     for a in ASSUMPTIONS:
         assert a.source in shown
@@ -78,11 +78,11 @@ def test_a_partnership_worse_than_england_gets_no_cost_per_exclusion_avoided(dem
         con.close()
     at = open_page(demo_db, monkeypatch, PAGE, year=row["academic_year"], partnership=name)
     assert not at.exception
-    assert "The model cannot say" in texts(at)
+    assert "The model cannot say" in words(at)
 
 
 def test_governor_view_and_empty_warehouse(demo_db, tmp_path, monkeypatch):
     at = open_page(demo_db, monkeypatch, PAGE, role="governor", partnership="Larkspur Academies Trust")
     assert not at.exception
     at = open_page(empty_synthetic_warehouse(tmp_path / "empty.duckdb"), monkeypatch, PAGE)
-    assert not at.exception and "There is no partnership data in the warehouse yet" in texts(at)
+    assert not at.exception and "There is no partnership data in the warehouse yet" in words(at)

@@ -14,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard import audit, auth
 
-ROUTER = str(Path(__file__).with_name("router_app.py"))
+ROUTER = str(Path(__file__).resolve().parents[1] / "app_runner.py")
 PAGES_DIR = Path(__file__).resolve().parents[2] / "dashboard" / "pages"
 OWN_SCHOOL, SAME_PARTNERSHIP, OTHER_PARTNERSHIP = 900001, 900002, 900009   # NWL, NWL, CHN
 NWL = "North West Leicestershire Partnership"

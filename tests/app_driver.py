@@ -1,6 +1,6 @@
-"""Driving the real app in AppTest (the shell and the overview, exclusion-avoidance, benchmarks
-and data pages): open a page on a warehouse as a role, read what it shows, and what
-`seip metrics` says for the same filters. Imported by name: every test folder has a conftest."""
+"""Driving the real app in Streamlit's AppTest: open a page on a warehouse as a role, read what it
+shows, and what `seip metrics` says for the same filters. The one AppTest helper of the suite
+(tests/ is on the import path through its conftest)."""
 
 from __future__ import annotations
 
@@ -10,12 +10,15 @@ from pathlib import Path
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from dashboard import warehouse
 from dashboard.charts import theme
 from dashboard.metrics import catalogue, metrics_payload
 from dashboard.settings import Settings
 
-APP = str(Path(__file__).resolve().parent / "app_under_test.py")
-PAGES_DIR = Path(__file__).resolve().parents[2] / "dashboard" / "pages"
+# the router run from outside dashboard/ (see app_runner.py): from dashboard/app.py itself,
+# AppTest would run each page file without the router, because of the pages/ folder beside it
+APP = str(Path(__file__).resolve().parent / "app_runner.py")
+PAGES_DIR = Path(__file__).resolve().parents[1] / "dashboard" / "pages"
 
 # url_path -> page file, in the order of the navigation
 PAGES = {
@@ -36,21 +39,32 @@ TITLES = {
 }
 
 
-def run_app(db: Path, monkeypatch, page: str, *, role: str | None = None, **query: str) -> AppTest:
-    """Run the real app on `db` and open `pages/<page>.py`, as `role` (through the demo's
-    "view as" switcher) with `query` in the URL. Caches are cleared first: AppTest shares them."""
+def open_page(db: Path, monkeypatch, page: str, *, role: str | None = None, query: dict | None = None,
+              **choices: object) -> AppTest:
+    """Run the real app on `db` (sign-in off: the demo's "view as" switcher) as `role`, with `query`
+    in the URL, open `pages/<page>.py`, then pick each filter in `choices` (widget key -> option) as
+    a user would. Caches are cleared first: AppTest shares them across tests."""
     st.cache_data.clear()
     st.cache_resource.clear()
     monkeypatch.setenv("SEIP_DB", str(db))
     monkeypatch.setenv("SEIP_AUTH", "none")
     at = AppTest.from_file(APP, default_timeout=120)
-    for key, value in query.items():
+    for key, value in (query or {}).items():
         at.query_params[key] = value
-    at.run()
     if role is not None:
-        at.sidebar.selectbox(key="view_as_role").select(role).run()
-    at.switch_page(str(PAGES_DIR / f"{page}.py"))
-    return at.run()
+        at.session_state["view_as_role"] = role
+    at.run()
+    at.switch_page(str(PAGES_DIR / f"{page}.py")).run()
+    for key, value in choices.items():
+        at.selectbox(key=key).set_value(value).run()
+    return at
+
+
+def empty_synthetic_warehouse(path: Path) -> Path:
+    """A warehouse with the schema and the synthetic flag but no rows (the demo switcher needs the flag)."""
+    with warehouse.rewrite(path) as con:
+        con.execute("insert or replace into meta values ('synthetic', 'true')")
+    return path
 
 
 def cards(at: AppTest) -> dict[str, str]:
