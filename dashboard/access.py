@@ -157,26 +157,75 @@ def pupil_rows(con: duckdb.DuckDBPyConnection, viewer: Viewer, kind: str, *,
 
 # ---------------------------------------------------------------- the gate for figures
 
+# Figures the gate works out in Python from a query (the School view's groups need the true
+# counts of every school before control): name -> the parameters they take.
+VIEWS = {"school_comparison": ("urn", "year", "band")}
+SCHOOL_SUMMARY = "school_year_summary"
+# Layers whose rows are figures for pages: metrics come through `metrics`, pupil rows through
+# `pupil_rows`; staging, marts and accounts are not served at all.
+SERVED_LAYERS = ("charts", "tests")
+
+
 def fetch(con: duckdb.DuckDBPyConnection, viewer: Viewer, settings: Settings, query_name: str,
           **params: object) -> pd.DataFrame:
-    """Rows of the stored query `query_name` as `viewer` may see them: the one way any consumer
-    (pages, downloads, reports, the CLI) reads figures.
+    """Rows of the stored query `query_name` (or the VIEWS entry) as `viewer` may see them: the
+    one way any consumer (pages, downloads, reports, the CLI) reads figures.
 
-    For a governor, the pupil counts the query's header declares (`-- pupil counts:`) are under
-    primary and secondary disclosure control (`disclosure.control_counts`), with the threshold
-    from the settings. Raises warehouse.QueryError for an unknown query or bad parameters.
+    For a governor (`disclosure.control_query`): the pupil counts the query's header declares
+    (`-- pupil counts:`) under primary and secondary control within its additive groups
+    (`-- counts add up within:`), the figures built on hidden counts hidden, rates rounded to
+    their display decimals; a breakdown of another query's totals (`disclosure.BREAKDOWNS`)
+    hidden where its total is. The threshold is the setting SEIP_SUPPRESS_MAX. Only chart
+    queries and data tests are served (SERVED_LAYERS): pupil rows come through `pupil_rows`,
+    which binds the viewer's scope into their SQL, and metrics through `metrics`.
+
+    Raises warehouse.QueryError for an unknown query or bad parameters, NotPermitted for a
+    query of another layer, KeyError for a school the School view's groups do not know.
     """
+    if query_name in VIEWS:
+        return _school_comparison(con, viewer, settings, **params)
+    query = warehouse.queries().get(query_name)
+    if query is not None and query.layer not in SERVED_LAYERS:
+        raise NotPermitted(f"{query_name} ({query.layer}) is not served as figures: pupil rows come "
+                           "through access.pupil_rows, metrics through access.metrics")
     frame = warehouse.run(con, query_name, **params)
-    query = warehouse.queries()[query_name]
-    if viewer.role != "governor" or not query.pupil_counts:
+    if viewer.role != "governor":
         return frame
-    return disclosure.control_counts(frame, query.pupil_counts, settings.suppress_max,
-                                     query.add_up_within)
+    return _governed(con, settings, query_name, frame, params)
+
+
+def _governed(con: duckdb.DuckDBPyConnection, settings: Settings, query_name: str, frame: pd.DataFrame,
+              params: dict[str, object]) -> pd.DataFrame:
+    from dashboard.metrics import catalogue
+
+    query = warehouse.queries()[query_name]
+    out = disclosure.control_query(frame, query, settings.suppress_max, catalogue())
+    if query_name in disclosure.BREAKDOWNS:
+        total_name = disclosure.BREAKDOWNS[query_name][0]
+        total_params = {p: params.get(p) for p in warehouse.queries()[total_name].params}
+        totals = _governed(con, settings, total_name, warehouse.run(con, total_name, **total_params), total_params)
+        out = disclosure.control_breakdown(out, totals, query_name)
+    return out
+
+
+def _school_comparison(con: duckdb.DuckDBPyConnection, viewer: Viewer, settings: Settings, *,
+                       urn: int, year: str, band: float = 3.0) -> pd.DataFrame:
+    """The School view's groups of `urn` in `year` (`school_groups.figures`), controlled for a governor."""
+    from dashboard import school_groups
+
+    summary = warehouse.run(con, SCHOOL_SUMMARY)
+    groups = school_groups.figures(summary, int(urn), year, float(band))
+    if viewer.role != "governor":
+        return groups
+    controlled = _governed(con, settings, SCHOOL_SUMMARY, summary, {})
+    return disclosure.control_school_groups(groups, controlled, int(urn), year, settings.suppress_max)
 
 
 def metrics(con: duckdb.DuckDBPyConnection, viewer: Viewer, settings: Settings, *,
             year: str | None = None, partnership: str | None = None) -> pd.DataFrame:
-    """Every metric (long frame, `dashboard.metrics.compute`) as `viewer` may see it."""
+    """Every metric (long frame, `dashboard.metrics.compute`) as `viewer` may see it: for a
+    governor under disclosure control over every partnership before any filter, each value
+    rounded to its display decimals (`disclosure.suppress_rows`)."""
     from dashboard import metrics as metrics_module
 
     return metrics_module.compute(con, settings, year=year, partnership=partnership, role=viewer.role)

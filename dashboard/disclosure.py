@@ -1,11 +1,13 @@
 """Disclosure control (metrics.md): small pupil counts, and what would reveal them, become `c`.
 
-Applied to the long metric rows in the data layer (`dashboard.metrics.compute`), so no page,
-download or report can show a value a governor must not see. Only the partnership and
-la_total areas are controlled: DfE figures are already published.
+Called only by the gate (`dashboard.access.fetch` and `access.metrics`, which reaches
+`suppress_rows` through `dashboard.metrics.compute`), so no page, download, report or CLI
+command can show a value a governor must not see. Only the partnership and la_total areas are
+controlled: DfE figures are already published.
 
 The rule runs on plain rows (`suppress_rows`) so that `seip metrics` answers without
-importing pandas; `suppress` applies the same rule to a DataFrame.
+importing pandas; `suppress` applies the same rule to a DataFrame. Chart queries are
+controlled as their SQL header declares (`control_query`).
 """
 
 from __future__ import annotations
@@ -15,10 +17,29 @@ from collections import defaultdict
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
+from dashboard.warehouse import header
+
 if TYPE_CHECKING:
     import pandas as pd
 
 CONTROLLED_AREAS = ("partnership", "la_total")
+# Units of the rates a governor gets rounded to their display decimals (and any figure built on a count).
+RATE_UNITS = ("percent", "rate_per_100", "gbp_per_pupil")
+
+
+def small_counts(threshold: int | None = None) -> str:
+    """The counts a governor never sees, in words ('1 to N' for a SEIP_SUPPRESS_MAX of N; the
+    setting in force when `threshold` is None)."""
+    if threshold is None:
+        from dashboard.settings import Settings
+
+        threshold = Settings.from_env().suppress_max
+    return "none" if threshold < 1 else "1" if threshold == 1 else f"1 to {threshold}"
+
+
+def suppressed_meaning(threshold: int | None = None) -> str:
+    """What `c` stands for, as every page, note and hover words it."""
+    return f"a count of {small_counts(threshold)} pupils, or a figure that would reveal one"
 
 
 def base_counts(metric: str, catalogue: Mapping) -> frozenset[str]:
@@ -55,7 +76,9 @@ def suppress_rows(rows: list[dict], threshold: int, catalogue: Mapping) -> list[
        would give the first value away by subtraction); with no such partnership the
        la_total is suppressed instead;
     3. derived: every metric whose `depends_on` leads to a suppressed count in the same area
-       and year is suppressed.
+       and year is suppressed;
+    4. every rate or ratio shown (a percent, a rate per 100 or per pupil, or a figure built on a
+       pupil count) is rounded to its display decimals (dictionary `decimals`).
     Each row needs metric, academic_year, area_type, area_code and value; suppressed rows
     get value None and suppressed True, the others keep their `suppressed` (default False).
     """
@@ -95,11 +118,21 @@ def suppress_rows(rows: list[dict], threshold: int, catalogue: Mapping) -> list[
         if bases[row["metric"]] & hidden_counts.get((row["area_type"], row["area_code"], row["academic_year"]), set()):
             hidden[i] = True
 
+    ratios = {m for m, d in catalogue.items() if d.unit in RATE_UNITS or bases.get(m)}
     for i, row in enumerate(out):
         if hidden[i]:
             row["value"] = None
             row["suppressed"] = True
+        elif row["area_type"] in CONTROLLED_AREAS and row["metric"] in ratios:
+            row["value"] = _rounded(row["value"], catalogue[row["metric"]].decimals)
     return out
+
+
+def _rounded(value, decimals: int):
+    # a governor gets a rate as it is shown, never the full-precision float: rate x pupils
+    # would otherwise give a count exactly (metrics.md, disclosure control)
+    number = _number(value)
+    return None if number is None else round(number, decimals)
 
 
 def suppress(frame: pd.DataFrame, threshold: int, catalogue: Mapping) -> pd.DataFrame:
@@ -146,7 +179,7 @@ def hide_second(frame: pd.DataFrame, column: str, by: str | list[str] | None = N
             continue
         candidates = group[~hidden & group[column].fillna(0).gt(0)]
         if not candidates.empty:
-            extra[candidates.sort_values(column).index[0]] = True
+            extra[candidates.sort_values(column, kind="stable").index[0]] = True
     if extra.any():
         hide_rows(out, column, extra)
     return out
@@ -169,3 +202,135 @@ def control_counts(frame: pd.DataFrame, counts: tuple[str, ...], threshold: int,
         if add_up_within is not None:
             out = hide_second(out, column, by=list(add_up_within) or None)
     return out
+
+
+def hide_derived(frame: pd.DataFrame, derived: Mapping[str, tuple[str, ...]]) -> pd.DataFrame:
+    """Hide each derived column wherever any count it is built on is hidden.
+
+    `derived` maps a column (a cost, a rate) to the count columns it rests on. A frame with
+    no suppressed count comes back unchanged (no flag columns are added).
+    """
+    import pandas as pd
+
+    out = frame.copy()
+    for column, bases in derived.items():
+        if column not in out.columns:
+            continue
+        hidden = pd.Series(False, index=out.index)
+        for base in bases:
+            hidden |= flags(out, base)
+        if not hidden.any():
+            continue
+        out[f"{column}_suppressed"] = flags(out, column) | hidden
+        out[column] = out[column].astype("Float64").mask(out[f"{column}_suppressed"])
+    return out
+
+
+def hide_groups(frame: pd.DataFrame, column: str, by: str, groups: set) -> pd.DataFrame:
+    """Hide every count of `column` in the `by` groups named: the parts of a hidden total would
+    give it away."""
+    import pandas as pd
+
+    out = frame.copy()
+    rows = out[by].isin(set(groups)) if not out.empty else pd.Series(False, index=out.index)
+    if rows.any():
+        hide_rows(out, column, rows)
+    return out
+
+
+def hidden_groups(frame: pd.DataFrame, column: str, by: str) -> set:
+    """The `by` groups with any hidden count of `column`."""
+    return set(frame.loc[flags(frame, column), by]) if not frame.empty else set()
+
+
+# ---------------------------------------------------------------- a chart query, as its header says
+
+def built_on(sql: str) -> dict[str, tuple[str, ...]]:
+    """`-- built on counts: a, b <- x; c <- x + y`: each figure and the counts it rests on."""
+    found: dict[str, tuple[str, ...]] = {}
+    for part in (header(sql, "built on counts") or "").split(";"):
+        if "<-" not in part:
+            continue
+        figures, counts = part.split("<-")
+        bases = tuple(c.strip() for c in counts.split("+") if c.strip())
+        for figure in figures.split(","):
+            found[figure.strip()] = bases
+    return found
+
+
+def declared_decimals(sql: str) -> dict[str, int]:
+    """`-- decimals: referred_pct 1, median_weeks 1`: the display decimals of a query's columns."""
+    found = {}
+    for part in (header(sql, "decimals") or "").split(","):
+        words = part.split()
+        if len(words) == 2 and words[1].isdigit():
+            found[words[0]] = int(words[1])
+    return found
+
+
+def round_shown(frame: pd.DataFrame, decimals: Mapping[str, int]) -> pd.DataFrame:
+    """Every fractional column named in `decimals` rounded to its display decimals, so no
+    full-precision float from which a count follows reaches a governor."""
+    from pandas.api.types import is_float_dtype
+
+    out = frame.copy()
+    for column, places in decimals.items():
+        if column in out.columns and is_float_dtype(out[column].dtype):
+            out[column] = out[column].round(places)
+    return out
+
+
+def control_query(frame: pd.DataFrame, query, threshold: int, catalogue: Mapping) -> pd.DataFrame:
+    """A governor's rows of a chart query (`warehouse.Query`), as its header declares them:
+    primary and secondary control on its pupil counts (`control_counts`), every figure
+    `built on counts` that are hidden hidden too, and every figure rounded to its display
+    decimals (`-- decimals:`, else the metric dictionary's for a column named as a metric)."""
+    out = control_counts(frame, query.pupil_counts, threshold, query.add_up_within)
+    out = hide_derived(out, built_on(query.sql))
+    decimals = {c: d.decimals for c, d in catalogue.items() if c in out.columns} | declared_decimals(query.sql)
+    return round_shown(out, decimals)
+
+
+# A query whose rows break down a count of another query run with the same parameters, by a
+# column: (the total's query, the count, the column, whether one hidden part hides the rest of
+# its group). The parts of a hidden total would give it away; so would the rest of a total
+# whose one part is hidden, where the parts are few (outcomes, lengths).
+BREAKDOWNS = {
+    "placements_outcomes": ("placements_by_provider_type", "placements_ended", "provider_type", True),
+    "placements_durations": ("placements_by_provider_type", "placements_ended", "provider_type", True),
+    "placements_providers": ("placements_by_provider_type", "placements_ended", "provider_type", False),
+}
+
+
+def control_breakdown(parts: pd.DataFrame, totals: pd.DataFrame, name: str) -> pd.DataFrame:
+    """`parts` (a governor's rows of the BREAKDOWNS query `name`, already under `control_query`)
+    with every group hidden whose total in `totals` (the controlled total query) is hidden, and
+    for outcomes and lengths every group with any part hidden."""
+    _, column, by, whole_group = BREAKDOWNS[name]
+    hidden = hidden_groups(totals, column, by)
+    if whole_group:
+        hidden |= hidden_groups(parts, column, by)
+    return hide_groups(parts, column, by, hidden)
+
+
+def control_school_groups(groups: pd.DataFrame, controlled_summary: pd.DataFrame, urn: int, year: str,
+                          threshold: int) -> pd.DataFrame:
+    """A governor's School view groups of `urn` in `year` (`school_groups.figures`): the school's
+    counts hidden as they are in the controlled school summary (`control_query` of
+    school_year_summary, so every page agrees), a partnership or similar-schools total of 1 to
+    `threshold` hidden, every rate built on a hidden count hidden, and every rate rounded to
+    its display decimals."""
+    import pandas as pd
+
+    from dashboard.school_groups import COUNTS, MEASURES
+
+    mine = controlled_summary[(controlled_summary["urn"] == urn) & (controlled_summary["academic_year"] == year)]
+    school_hidden = {c: bool(flags(mine, c).any()) for c in COUNTS}
+    out = groups.copy()
+    is_school = out["group"] == "school"
+    for column in COUNTS:
+        small = out[column].between(1, threshold).fillna(False).astype(bool) if threshold > 0 else \
+            pd.Series(False, index=out.index)
+        hide_rows(out, column, (is_school & bool(school_hidden.get(column, False))) | (~is_school & small))
+    out = hide_derived(out, {m[0]: m[7] for m in MEASURES if m[7]})
+    return round_shown(out, {m[0]: m[3] for m in MEASURES})

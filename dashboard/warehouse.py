@@ -10,8 +10,8 @@ Queries live in `queries/<layer>/<name>.sql`, one statement each. A header line
 `-- params: $a, $b` declares the bound parameters; `run` refuses missing or unknown ones.
 Queries whose rows a governor may see declare their pupil counts, so that disclosure
 control is applied to them in the data layer (`dashboard.disclosure.control_counts`):
-`-- pupil counts: referrals, suspensions` and, where the rows of a group add up to a total
-shown elsewhere, `-- counts add up within: step, source` (or `all rows`).
+`-- pupil counts: referrals, suspensions` (or `none`) and, where the rows of a group add up to
+a total shown elsewhere, `-- counts add up within: step, source` (or `all rows`, or `none`).
 """
 
 from __future__ import annotations
@@ -96,14 +96,24 @@ class Query:
     add_up_within: tuple[str, ...] | None = None
 
 
-def _header(text: str, label: str) -> tuple[str, ...] | None:
-    """The comma-separated names after `-- <label>:` in a query's header, None when absent."""
-    m = re.search(rf"^--\s*{label}:\s*(.*)$", text, re.MULTILINE | re.IGNORECASE)
+def header(text: str, label: str) -> str | None:
+    """The text after `-- <label>:` in a query's header, with the indented lines that continue it
+    (`--   ...`) and without a note in brackets after it; None when the line is absent."""
+    m = re.search(rf"^--\s*{label}:\s*(.*(?:\n--   .*)*)$", text, re.MULTILINE | re.IGNORECASE)
     if m is None:
         return None
-    if m.group(1).strip().lower() in {"", "none"}:
+    value = " ".join(line.removeprefix("--").strip() for line in m.group(1).splitlines())
+    return value.split(" (")[0].strip()
+
+
+def _header(text: str, label: str) -> tuple[str, ...] | None:
+    """The comma-separated names after `-- <label>:` in a query's header, None when absent."""
+    value = header(text, label)
+    if value is None:
+        return None
+    if value.lower() in {"", "none"}:
         return ()
-    return tuple(p.strip().lstrip("$") for p in m.group(1).split(","))
+    return tuple(p.strip().lstrip("$") for p in value.split(","))
 
 
 @cache
@@ -118,7 +128,7 @@ def queries() -> dict[str, Query]:
         found[path.stem] = Query(
             path.stem, path.parent.name, _header(text, "params") or (), text,
             pupil_counts=_header(text, "pupil counts") or (),
-            add_up_within=() if within == ("all rows",) else within)
+            add_up_within=() if within == ("all rows",) else within or None)
     return found
 
 

@@ -12,6 +12,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.charts import theme
+from dashboard.disclosure import small_counts
 
 # The headline figures, in the order they are shown.
 HEADLINE_METRICS = (
@@ -74,7 +75,7 @@ def _sentence(h: dict) -> str:
     label = h["label"]
     show = lambda v: theme.format_value(v, h["unit"], h["decimals"])  # noqa: E731
     if h["suppressed"]:
-        return f"{label} is suppressed (c) for {h['year']}: it rests on a count of 1 to 4 pupils."
+        return f"{label} is suppressed (c) for {h['year']}: it rests on a count of {small_counts()} pupils."
     if h["value"] is None:
         return f"There is no {label.lower()} for {h['year']}."
     parts = []

@@ -1,8 +1,10 @@
 """Builders for the Placements and costs page. DataFrame in, (Figure, table) out.
 
-Inputs are the rows of `queries/charts/placements_*.sql`. Counts a governor may not see
-arrive as null with a `<column>_suppressed` flag; costs and rates built on them are hidden
-too (`DERIVED`), and nothing hidden is drawn as a number.
+Inputs are the rows of `queries/charts/placements_*.sql` through the gate. Counts a governor
+may not see arrive as null with a `<column>_suppressed` flag, and so do the costs and rates
+built on them and the parts of hidden totals across the page's tables (`dashboard.disclosure`,
+BREAKDOWNS); `DERIVED` is the builders' guard for the same rule, and nothing hidden is drawn as
+a number.
 """
 
 from __future__ import annotations
@@ -12,16 +14,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from dashboard.charts import theme
-from dashboard.charts.suppression import (
-    flags,
-    hidden_groups,
-    hide_derived,
-    hide_groups,
-    hide_second,
-    keep,
-    mark_hidden,
-    shown,
-)
+from dashboard.charts.suppression import flags, hide_derived, keep, mark_hidden, shown
 
 PROVIDER_TYPES = ("partnership_ap", "registered_ap", "unregistered_ap", "fe_college",
                   "special_school", "managed_move", "outreach")
@@ -47,33 +40,6 @@ DERIVED = {
     "placements_reintegrated": ("placements_ended",),
     "reintegration_rate": ("placements_ended", "placements_reintegrated"),
 }
-
-
-def control(by_type: pd.DataFrame, outcomes: pd.DataFrame, durations: pd.DataFrame,
-            providers: pd.DataFrame, history: pd.DataFrame) -> tuple[pd.DataFrame, ...]:
-    """Secondary disclosure control across the page's tables, after a governor's small counts
-    are hidden: no hidden count can be worked out from a total shown elsewhere.
-
-    - by provider type, a lone hidden count takes the next smallest with it (the page's
-      headline figures are the totals);
-    - outcomes, lengths and providers of a provider type whose ended count is hidden are all
-      hidden; so are the other outcomes and lengths of a type with one hidden, and a lone
-      hidden provider of a type takes the next smallest with it;
-    - each year of the trend is treated like the provider types.
-    Frames with nothing hidden come back unchanged.
-    """
-    for column in ("placements_started", "placements_ended", "placements_reintegrated"):
-        by_type = hide_second(by_type, column)
-    ended_hidden = hidden_groups(by_type, "placements_ended", "provider_type")
-    # the rest of a provider type with one part hidden would give the part away (its total is shown)
-    outcomes = hide_groups(outcomes, "placements_ended", "provider_type",
-                           ended_hidden | hidden_groups(outcomes, "placements_ended", "provider_type"))
-    durations = hide_groups(durations, "placements_ended", "provider_type",
-                            ended_hidden | hidden_groups(durations, "placements_ended", "provider_type"))
-    providers = hide_groups(providers, "placements_ended", "provider_type", ended_hidden)
-    providers = hide_second(providers, "placements_ended", by="provider_type")
-    history = hide_second(history, "placements_started", by="academic_year")
-    return by_type, outcomes, durations, providers, history
 
 
 def _provider_order(codes: pd.Series) -> list[str]:

@@ -1,9 +1,9 @@
 """Builders for the School view: one school against its partnership and against schools with a
 similar share of pupils on free school meals.
 
-Input is `queries/charts/school_year_summary.sql` (counts per school and year). Rates are
-worked out here for each group from its added-up counts, the same way for all three, so they
-compare like with like.
+Input is the gate's `school_comparison` (each group's added-up counts and the rates built on
+them, `dashboard.school_groups`) and `queries/charts/school_year_summary.sql` (counts per
+school and year) for the trend, both already under a governor's disclosure control.
 """
 
 from __future__ import annotations
@@ -14,119 +14,30 @@ from plotly.subplots import make_subplots
 
 from dashboard.charts import theme
 from dashboard.charts.suppression import flags, keep, mark_hidden
+from dashboard.school_groups import COUNTS, GROUPS, MEASURES
 
-# Pupil counts a governor may not see from 1 to the threshold (metrics.md, disclosure control).
-COUNTS = ("referrals", "referred_pupils", "placements_started", "permanent_exclusions", "suspensions")
-
-# (measure, label, unit, decimals, numerator, denominator, scale, counts it rests on)
-MEASURES = (
-    ("fsm_pct", "Pupils on free school meals (%)", "percent", 1, "fsm_eligible", "pupils_on_roll", 100.0, ()),
-    ("referral_rate", "Referrals per 100 pupils", "", 2, "referrals", "pupils_on_roll", 100.0, ("referrals",)),
-    ("pex_rate", "Permanent exclusion rate (per 100 pupils)", "", 2, "permanent_exclusions",
-     "pupils_on_roll", 100.0, ("permanent_exclusions",)),
-    ("suspension_rate", "Suspension rate (per 100 pupils)", "", 2, "suspensions", "pupils_on_roll",
-     100.0, ("suspensions",)),
-    ("placement_cost_per_pupil", "Placement cost per pupil on roll (£)", "gbp", 2, "placement_cost_gbp",
-     "pupils_on_roll", 1.0, ("placements_started",)),
-    ("cost_per_placement", "Cost per placement (£)", "gbp", 0, "placement_cost_gbp", "placements_started",
-     1.0, ("placements_started",)),
-)
-GROUPS = ("school", "partnership", "similar_schools")
 GROUP_LABELS = {"school": "This school", "partnership": "Its partnership",
                 "similar_schools": "Similar FSM schools"}
+LABELS = {m[0]: m[1] for m in MEASURES} | {
+    "pupils_on_roll": "Pupils on roll", "referrals": "Referrals", "referred_pupils": "Referred pupils",
+    "placements_started": "Placements started", "permanent_exclusions": "Permanent exclusions",
+    "suspensions": "Suspensions"}
 
 
-def control_schools(summary: pd.DataFrame, max_count: int) -> pd.DataFrame:
-    """Governor disclosure control on school counts: 1 to `max_count` is hidden (0 stays 0), and
-    where exactly one school of a partnership is hidden for a count and year, the next smallest
-    non-zero school is hidden too, so the partnership total cannot give the hidden one away."""
-    out = summary.copy()
-    for column in COUNTS:
-        hidden = out[column].between(1, max_count) if max_count > 0 else out[column].lt(0)
-        for _, cell in out.groupby(["partnership_code", "academic_year"], dropna=False):
-            if hidden[cell.index].sum() != 1:
-                continue
-            candidates = cell[~hidden[cell.index] & cell[column].gt(0)]
-            if not candidates.empty:
-                hidden[candidates.sort_values([column, "urn"]).index[0]] = True
-        out[f"{column}_suppressed"] = hidden.fillna(False).astype(bool)
-        out[column] = out[column].astype("Float64").mask(out[f"{column}_suppressed"])
-    return out
-
-
-def similar_schools(summary: pd.DataFrame, urn: int, year: str, band: float = 3.0) -> pd.DataFrame:
-    """Other schools whose FSM share in `year` is within `band` percentage points of the school's."""
-    rows = summary[summary["academic_year"] == year].copy()
-    rows["fsm_pct"] = 100.0 * rows["fsm_eligible"] / rows["pupils_on_roll"].where(rows["pupils_on_roll"] > 0)
-    mine = rows.loc[rows["urn"] == urn, "fsm_pct"]
-    if mine.empty or pd.isna(mine.iloc[0]):
-        return rows.iloc[0:0]
-    close = (rows["fsm_pct"] - mine.iloc[0]).abs() <= band + 1e-9
-    return rows[close & (rows["urn"] != urn)].drop(columns=["fsm_pct"])
-
-
-def _group_figures(rows: pd.DataFrame, hidden: dict[str, bool]) -> dict[str, tuple[float | None, bool]]:
-    """Each measure for one group of school-years, as (value, suppressed); `hidden` names the
-    counts that may not be shown, and every rate built on one is hidden with it."""
-    totals = {c: rows[c].sum(min_count=1) for c in ("pupils_on_roll", "fsm_eligible", "placement_cost_gbp", *COUNTS)}
-    out: dict[str, tuple[float | None, bool]] = {}
-    for measure, _, _, _, num, den, scale, bases in MEASURES:
-        if any(hidden.get(b, False) for b in bases):
-            out[measure] = (None, True)
-            continue
-        n, d = totals[num], totals[den]
-        value = None if pd.isna(n) or pd.isna(d) or d <= 0 else scale * float(n) / float(d)
-        out[measure] = (value, False)
-    for c in ("pupils_on_roll", *COUNTS):
-        if hidden.get(c, False):
-            out[c] = (None, True)
-        else:
-            out[c] = (None if pd.isna(totals[c]) else float(totals[c]), False)
-    return out
-
-
-def _small(rows: pd.DataFrame, max_count: int | None) -> dict[str, bool]:
-    if max_count is None:
-        return {}
-    return {c: bool(1 <= rows[c].sum() <= max_count) for c in COUNTS}
-
-
-def comparison(summary: pd.DataFrame, urn: int, year: str, *, band: float = 3.0,
-               max_count: int | None = None) -> pd.DataFrame:
-    """The school against its partnership and similar-FSM schools in `year`: one row per measure.
+def comparison(groups: pd.DataFrame) -> pd.DataFrame:
+    """The School view's groups (`school_groups.figures` as the gate returns them, with
+    `<column>_suppressed` flags for a governor) as one row per measure.
 
     Columns: measure, label, school, partnership, similar_schools (and `<group>_suppressed`).
-    `summary` holds the true counts. With `max_count` (a governor's view) the school's counts
-    go through `control_schools`, and a group total of 1 to `max_count` is hidden too.
-    Raises KeyError when the school is not in the summary.
     """
-    if summary[summary["urn"] == urn].empty:
-        raise KeyError(f"no school with URN {urn}")
-    this_year = summary[summary["academic_year"] == year]
-    school = this_year[this_year["urn"] == urn]
-    code = summary.loc[summary["urn"] == urn, "partnership_code"].iloc[0]
-    partnership = this_year[this_year["partnership_code"] == code]
-    similar = similar_schools(summary, urn, year, band)
-    school_hidden: dict[str, bool] = {}
-    if max_count is not None and not school.empty:
-        controlled = control_schools(this_year, max_count)
-        mine = controlled[controlled["urn"] == urn]
-        school_hidden = {c: bool(flags(mine, c).any()) for c in COUNTS}
-    groups = {
-        "school": _group_figures(school, school_hidden) if not school.empty else {},
-        "partnership": _group_figures(partnership, _small(partnership, max_count)) if not partnership.empty else {},
-        "similar_schools": _group_figures(similar, _small(similar, max_count)) if not similar.empty else {},
-    }
-    labels = {m[0]: m[1] for m in MEASURES}
-    labels.update({"pupils_on_roll": "Pupils on roll", "referrals": "Referrals",
-                   "referred_pupils": "Referred pupils", "placements_started": "Placements started",
-                   "permanent_exclusions": "Permanent exclusions", "suspensions": "Suspensions"})
+    by_group = groups.set_index("group")
     rows = []
     for measure in ("pupils_on_roll", *[m[0] for m in MEASURES], *COUNTS):
-        row = {"measure": measure, "label": labels[measure]}
+        row = {"measure": measure, "label": LABELS[measure]}
         for group in GROUPS:
-            value, hidden = groups[group].get(measure, (None, False))
-            row[group] = value
+            hidden = group in by_group.index and bool(flags(by_group.loc[[group]], measure).any())
+            value = by_group.loc[group, measure] if group in by_group.index and not hidden else None
+            row[group] = None if value is None or pd.isna(value) else float(value)
             row[f"{group}_suppressed"] = hidden
         rows.append(row)
     table = pd.DataFrame(rows)
@@ -173,7 +84,8 @@ def comparison_chart(table: pd.DataFrame) -> tuple[go.Figure, pd.DataFrame]:
 def comparison_sentence(table: pd.DataFrame, school_name: str) -> str:
     """The school's exclusion rate against its partnership's, in words ('' when either is unknown)."""
     row = table.set_index("measure").loc["pex_rate"]
-    if row["school_suppressed"] or row["partnership_suppressed"] or pd.isna(row["school"]) or pd.isna(row["partnership"]):
+    if (row["school_suppressed"] or row["partnership_suppressed"]
+            or pd.isna(row["school"]) or pd.isna(row["partnership"])):
         return ""
     s, p = float(row["school"]), float(row["partnership"])
     if round(s, 2) == round(p, 2):

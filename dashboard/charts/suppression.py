@@ -1,57 +1,21 @@
-"""Disclosure control as chart builders meet it: which cells are hidden, and what they reveal.
+"""Disclosure control as chart builders meet it: which cells are hidden, and how to draw them.
 
-The data layer (`dashboard.disclosure.control_counts`, applied by `components.data.fetch`
-to every query that declares its pupil counts) hides a governor's small pupil counts as
-null with a `<column>_suppressed` flag. A cost or rate built on such a count would give it away, so
-`hide_derived` hides those too before anything is drawn or tabled.
+The gate (`dashboard.access.fetch`, through `dashboard.disclosure`) hides a governor's small
+pupil counts, and the figures that would reveal them, as null with a `<column>_suppressed`
+flag. Builders only read those flags (`flags`, `shown`, `keep`) and write `c` where a hidden
+value would be drawn (`mark_hidden`); `hide_derived` stays as a builder's guard for a figure
+it works out itself from a hidden count.
 """
 
 from __future__ import annotations
-
-from collections.abc import Mapping
 
 import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.charts import theme
-from dashboard.disclosure import flags, hide_rows, hide_second
+from dashboard.disclosure import flags, hide_derived, suppressed_meaning
 
-__all__ = ["flags", "hide_second", "hide_derived", "hide_groups", "hidden_groups", "keep", "shown", "mark_hidden"]
-
-
-def hide_derived(frame: pd.DataFrame, derived: Mapping[str, tuple[str, ...]]) -> pd.DataFrame:
-    """Hide each derived column wherever any count it is built on is hidden.
-
-    `derived` maps a column (a cost, a rate) to the count columns it rests on. A frame with
-    no suppressed count comes back unchanged (no flag columns are added).
-    """
-    out = frame.copy()
-    for column, bases in derived.items():
-        if column not in out.columns:
-            continue
-        hidden = pd.Series(False, index=out.index)
-        for base in bases:
-            hidden |= flags(out, base)
-        if not hidden.any():
-            continue
-        out[f"{column}_suppressed"] = flags(out, column) | hidden
-        out[column] = out[column].astype("Float64").mask(out[f"{column}_suppressed"])
-    return out
-
-
-def hide_groups(frame: pd.DataFrame, column: str, by: str, groups: set) -> pd.DataFrame:
-    """Hide every count of `column` in the `by` groups named: the parts of a hidden total would
-    give it away."""
-    out = frame.copy()
-    rows = out[by].isin(set(groups)) if not out.empty else pd.Series(False, index=out.index)
-    if rows.any():
-        hide_rows(out, column, rows)
-    return out
-
-
-def hidden_groups(frame: pd.DataFrame, column: str, by: str) -> set:
-    """The `by` groups with any hidden count of `column`."""
-    return set(frame.loc[flags(frame, column), by]) if not frame.empty else set()
+__all__ = ["flags", "hide_derived", "keep", "shown", "mark_hidden"]
 
 
 def keep(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
@@ -81,7 +45,7 @@ def mark_hidden(fig: go.Figure, categories: list, *, horizontal: bool = True, at
     trace = go.Scatter(**where, mode="text", text=["c"] * len(categories),
                        textposition="middle right" if horizontal else "top center",
                        textfont={"color": theme.NEUTRAL, "size": 14}, showlegend=False, cliponaxis=False,
-                       hovertemplate="c: hidden, a count of 1 to 4 pupils or a figure that would reveal one<extra></extra>")
+                       hovertemplate=f"c: hidden, {suppressed_meaning()}<extra></extra>")
     if row is None:
         fig.add_trace(trace)
     else:

@@ -15,10 +15,15 @@ import streamlit as st
 from dashboard import auth
 from dashboard.charts import theme
 from dashboard.components import data
+from dashboard.disclosure import suppressed_meaning
 from dashboard.formula_safety import csv_bytes, xlsx_bytes
 
-SUPPRESSED_NOTE = ("c = suppressed: a count of 1 to 4 pupils, or a figure that would reveal one, "
-                   "is not shown so that no pupil can be identified.")
+
+def suppressed_note() -> str:
+    """The note under a table with a `c` in it, worded from the setting SEIP_SUPPRESS_MAX."""
+    return f"c = suppressed: {suppressed_meaning()}, is not shown so that no pupil can be identified."
+
+
 SYMBOLS_NOTE = ("DfE symbols: x = not available, z = not applicable, low = rounds to 0 but is "
                 "not 0, : = not published.")
 
@@ -128,7 +133,7 @@ def chart_panel(fig: go.Figure, table: pd.DataFrame, *, title: str, caption: str
                            key=f"xlsx-{key}", on_click=_record_download, args=(f"{key}.xlsx",))
     note = caption_text(caption, source, data.data_as_of())
     if suppressed:
-        note += " " + SUPPRESSED_NOTE
+        note += " " + suppressed_note()
     if symbols:
         note += " " + SYMBOLS_NOTE
     st.caption(note)

@@ -10,6 +10,7 @@ import streamlit as st
 
 from dashboard import warehouse
 from dashboard.components import data, page, signin
+from dashboard.disclosure import suppressed_meaning
 from dashboard.formula_safety import csv_bytes
 from dashboard.settings import REFERENCE_DIR
 
@@ -28,7 +29,7 @@ SOURCES = """
 SYMBOLS = """
 | symbol | meaning |
 |---|---|
-| `c` | suppressed: a count of 1 to 4 pupils, or a figure that would reveal one |
+| `c` | suppressed: {suppressed} |
 | `–` | no data for this area and year |
 | `x` | not available (DfE) |
 | `z` | not applicable (DfE) |
@@ -60,7 +61,7 @@ def _sources() -> None:
         with st.expander("Where each DfE file came from (provenance)"):
             st.markdown(readme.read_text(encoding="utf-8"))
     st.subheader("Symbols", anchor=False)
-    st.markdown(SYMBOLS)
+    st.markdown(SYMBOLS.format(suppressed=suppressed_meaning()))
 
 
 def _import_log() -> None:

@@ -7,7 +7,6 @@ pupils go back to mainstream, and the spend over the years.
 
 from __future__ import annotations
 
-
 from dashboard.charts import placements as charts
 from dashboard.components import data, filters, kpi, page, signin
 from dashboard.components.chart_panel import chart_panel
@@ -34,8 +33,6 @@ def render() -> None:
     lengths = data.fetch("placements_durations", **params)
     providers = data.fetch("placements_providers", **params)
     history = data.fetch("placements_trend", partnership=f.partnership)
-    by_type, outcomes, lengths, providers, history = data.chart(
-        charts.control, by_type, outcomes, lengths, providers, history)
 
     fig, table = data.chart(charts.spend_by_provider_type, by_type)
     top = table.dropna(subset=["placement_cost_gbp"]).sort_values("placement_cost_gbp", ascending=False)

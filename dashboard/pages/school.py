@@ -54,18 +54,18 @@ def render() -> None:
     with right:
         urn = filters.school_filter(names, default=own)
     name = names[urn]
-    governor = viewer.role == "governor"
-    max_count = data.settings().suppress_max if governor else None
 
-    table = data.chart(charts.comparison, summary, urn, year, band=FSM_BAND, max_count=max_count)
+    groups = data.fetch("school_comparison", urn=urn, year=year, band=FSM_BAND)
+    table = data.chart(charts.comparison, groups)
     if table[list(charts.GROUPS[:1])].isna().all().all() and not table["school_suppressed"].any():
         page.no_data(f"{name} has no census return or recorded events in {year}.")
     else:
         partnership = summary.loc[summary["urn"] == urn, "partnership_name"].iloc[0]
-        similar = charts.similar_schools(summary, urn, year, FSM_BAND)
+        similar = int(groups.set_index("group").loc["similar_schools", "schools"])
         st.markdown(f"**{name}**, {partnership}, {year}.")
         prior = previous_year(year)
-        previous = (data.chart(charts.comparison, summary, urn, prior, band=FSM_BAND, max_count=max_count)
+        previous = (data.chart(charts.comparison,
+                               data.fetch("school_comparison", urn=urn, year=prior, band=FSM_BAND))
                     if (summary["academic_year"] == prior).any() else None)
         _cards(table, previous)
 
@@ -77,13 +77,12 @@ def render() -> None:
             title = f"{name}: permanent exclusion rate {side} its partnership's, {year}"
         chart_panel(fig, shown, title=title,
                     caption=((sentence + " ") if sentence else "")
-                    + f"Similar schools: the {len(similar)} other schools whose share of pupils on free "
+                    + f"Similar schools: the {similar} other schools whose share of pupils on free "
                       f"school meals is within {FSM_BAND:g} percentage points of this school's. "
                       "Each group's rates are its added-up counts over its added-up pupils.",
                     source=SOURCE, key="school-comparison")
 
-    history = data.chart(charts.control_schools, summary, max_count) if governor else summary
-    fig, shown = data.chart(charts.trend, history, urn)
+    fig, shown = data.chart(charts.trend, summary, urn)
     chart_panel(fig, shown, title=f"{name} over the years",
                 caption="Referrals, placements started and permanent exclusions at the school each year.",
                 source=SOURCE, key="school-trend")

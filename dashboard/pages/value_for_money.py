@@ -17,6 +17,7 @@ from dashboard.charts import suppression, theme
 from dashboard.charts import value_for_money as model
 from dashboard.components import data, filters, kpi, page
 from dashboard.components.chart_panel import chart_panel
+from dashboard.disclosure import suppressed_meaning
 
 SOURCE = ("partnership exports (placements, exclusions, school census); England permanent exclusion "
           "rate from DfE (Open Government Licence v3.0); unit costs as listed under the assumptions")
@@ -86,7 +87,7 @@ def _results(f: filters.Filters, where: str, figures: _Figures, low: dict, centr
     ]
     st.markdown("\n".join(f"- {fact}" for fact in facts))
     if figures.spend_hidden or figures.avoided_hidden or figures.successes_hidden:
-        st.caption("c = suppressed: a count of 1 to 4 pupils, or a figure that would reveal one, is not shown.")
+        st.caption(f"c = suppressed: {suppressed_meaning()}, is not shown.")
     st.markdown(f"**{model.verdict(results)}**")
 
     table = data.chart(model.comparison_table, inputs, central, low, high, include_lifetime=include_lifetime)

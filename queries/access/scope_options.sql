@@ -1,5 +1,6 @@
 -- Every partnership and school that a viewer's scope can name (sign-in accounts, "view as").
 -- params: none
+-- pupil counts: none
 -- grain: one row per partnership and one per school
 -- reads: partnerships, schools
 with

@@ -1,5 +1,6 @@
 -- Sign-in accounts: role and scope per user name (or identity-provider e-mail), never the hashes.
 -- params: none
+-- pupil counts: none
 -- grain: one row per account
 -- reads: users
 with

@@ -1,5 +1,6 @@
 -- One account's role, scope and password hash, for checking a sign-in.
 -- params: $name
+-- pupil counts: none
 -- grain: zero or one row
 -- reads: users
 with

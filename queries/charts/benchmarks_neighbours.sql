@@ -1,6 +1,7 @@
 -- purpose: the authority and its statistical neighbours (latest model) side by side, per year,
 --          for ranking and for FSM share against exclusion rate
 -- params: $la_code
+-- pupil counts: none
 -- grain: one row per academic_year and local authority (the focus LA and each neighbour)
 -- reads: fct_dfe_area_year, dim_statistical_neighbours
 -- $la_code is the authority's old 3-digit DfE code (setting SEIP_LA_CODE)

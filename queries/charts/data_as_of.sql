@@ -1,5 +1,6 @@
 -- purpose: the date the partnership data runs to ("data as at" under every chart)
 -- params: none
+-- pupil counts: none
 -- grain: one row
 -- reads: stg_seip__data_as_of
 

@@ -1,5 +1,6 @@
 -- purpose: the import log, newest first, for the Data and definitions page
 -- params: none
+-- pupil counts: none
 -- grain: one row per file of an import run
 -- reads: import_log
 

@@ -2,6 +2,8 @@
 -- params: $year, $partnership
 -- pupil counts: referred_pupils, all_referred_pupils
 -- counts add up within: characteristic
+-- built on counts: referred_pct <- referred_pupils + all_referred_pupils
+-- decimals: referred_pct 1
 -- grain: one row per pupil group (characteristic, group_name)
 -- reads: stg_seip__referrals, stg_seip__school_census
 -- a pupil referred more than once in the year counts once, with their first referral's details;

@@ -1,5 +1,6 @@
 -- purpose: the money each partnership received in one year, by funding stream
 -- params: $year, $partnership
+-- pupil counts: none
 -- grain: one row per partnership and stream with any funding row in the year
 -- reads: stg_seip__funding, stg_seip__partnerships
 -- $partnership null means every partnership. Termly payments of a stream add up; an

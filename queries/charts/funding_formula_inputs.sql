@@ -1,6 +1,7 @@
 -- purpose: what the sharing formula needs for one year: each partnership's pupils on roll, FSM-eligible
 --          pupils and the core grant it was paid
 -- params: $year
+-- pupil counts: none
 -- grain: one row per partnership (area_type 'partnership') in the year
 -- reads: fct_area_year
 -- Every partnership is returned whatever the partnership filter: the formula shares one pot

@@ -2,6 +2,10 @@
 --          cost per placement and per pupil-week, typical length, and how ended placements turned out
 -- params: $year, $partnership
 -- pupil counts: placements_started, placements_ended, placements_reintegrated
+-- counts add up within: all rows
+-- built on counts: placement_cost_gbp, cost_per_placement, cost_per_pupil_week, median_weeks <- placements_started;
+--   placements_reintegrated <- placements_ended; reintegration_rate <- placements_ended + placements_reintegrated
+-- decimals: cost_per_pupil_week 0, median_weeks 1
 -- grain: one row per provider_type with any placement started or ended in the year
 -- reads: stg_seip__placements
 -- $partnership null means every partnership. Weeks of an ongoing placement run to the date the

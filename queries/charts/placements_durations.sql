@@ -1,6 +1,7 @@
 -- purpose: how long the placements that ended in one year lasted, by kind of provider
 -- params: $year, $partnership
 -- pupil counts: placements_ended
+-- counts add up within: provider_type
 -- grain: one row per provider_type and length band with at least one placement ended in the year
 -- reads: stg_seip__placements
 -- $partnership null means every partnership. Bands follow school terms: a half term is about

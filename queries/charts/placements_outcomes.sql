@@ -1,6 +1,7 @@
 -- purpose: how the placements that ended in one year turned out, by kind of provider
 -- params: $year, $partnership
 -- pupil counts: placements_ended
+-- counts add up within: provider_type
 -- grain: one row per provider_type and outcome with at least one placement ended in the year
 -- reads: stg_seip__placements
 -- $partnership null means every partnership; ongoing placements have not ended, so are left out

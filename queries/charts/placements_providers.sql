@@ -2,6 +2,9 @@
 --          placements that ended in one year
 -- params: $year, $partnership
 -- pupil counts: placements_ended, placements_reintegrated
+-- counts add up within: provider_type
+-- built on counts: placement_cost_gbp, cost_per_placement, placements_reintegrated <- placements_ended;
+--   reintegration_rate <- placements_ended + placements_reintegrated
 -- grain: one row per provider (provider_name and provider_type) with a placement ended in the year
 -- reads: stg_seip__placements
 -- $partnership null means every partnership. Providers are organisations, not people.

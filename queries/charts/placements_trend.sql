@@ -1,6 +1,8 @@
 -- purpose: placements started and their cost each year, by kind of provider
 -- params: $partnership
 -- pupil counts: placements_started
+-- counts add up within: academic_year
+-- built on counts: placement_cost_gbp <- placements_started
 -- grain: one row per academic year (of the start date) and provider_type
 -- reads: stg_seip__placements
 -- $partnership null means every partnership

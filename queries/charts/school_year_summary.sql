@@ -1,6 +1,8 @@
 -- purpose: each school's pupils, FSM share and counts of referrals, placements and exclusions per year,
 --          so a school can be set against its partnership and against schools with a similar FSM share
 -- params: none
+-- pupil counts: referrals, referred_pupils, placements_started, permanent_exclusions, suspensions
+-- counts add up within: partnership_code, academic_year
 -- grain: one row per school (urn) and academic year with a census return or any event
 -- reads: stg_seip__schools, stg_seip__school_census, stg_seip__referrals, stg_seip__placements,
 --        stg_seip__exclusions

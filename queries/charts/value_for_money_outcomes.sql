@@ -2,6 +2,7 @@
 --          the denominator of the cost per successful outcome
 -- params: $year, $partnership
 -- pupil counts: placements_ended, successful_outcomes
+-- counts add up within: none
 -- grain: one row
 -- reads: stg_seip__placements
 -- $partnership null means every partnership

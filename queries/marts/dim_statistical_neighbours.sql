@@ -1,5 +1,6 @@
 -- purpose: each LA's DfE statistical neighbours, by model, with the latest model flagged
 -- params: none
+-- pupil counts: none
 -- grain: one row per focus_old_la_code, sn_model, rank
 -- reads: ref_statistical_neighbours, stg_dfe__la_codes
 -- sn_new_la_code is the neighbour's current code (as in fct_dfe_area_year.area_code), so

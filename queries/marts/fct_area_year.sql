@@ -2,6 +2,9 @@
 --          the counts behind the metrics, the rates, costs and comparisons built on them, and the
 --          parts of the sharing formula (the la_total core grant, the area's pupil and FSM shares)
 -- params: none
+-- pupil counts: permanent_exclusions, suspensions, referrals, referred_pupils, pex_after_referral,
+--   placements_started, placements_ended, placements_reintegrated
+-- counts add up within: academic_year, area_type
 -- grain: one row per area (each partnership or MAT group, and the la_total 'ALL') and academic year
 --        in which the warehouse has any partnership data
 -- reads: stg_seip__partnerships, stg_seip__school_census, stg_seip__funding, stg_seip__referrals,

@@ -2,6 +2,8 @@
 --          of the dictionary for partnerships and the la_total except formula_allocation_gbp,
 --          which depends on the pupil-weight setting (metrics_area_year adds it)
 -- params: none
+-- pupil counts: none (as columns: `value` is a pupil count where metrics.yml marks the metric
+-- pupil_count; access.metrics controls those rows with disclosure.suppress_rows)
 -- grain: one row per metric, academic year and area (each partnership, and the la_total 'ALL')
 -- reads: fct_area_year
 

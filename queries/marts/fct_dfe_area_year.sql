@@ -1,5 +1,6 @@
 -- purpose: the DfE benchmark figures for state-funded secondary: one value per area, year and metric
 -- params: none
+-- pupil counts: none
 -- grain: one row per academic_year, area_type, area_code, metric
 -- reads: stg_dfe__exclusions_secondary, stg_dfe__la_codes, ref_lait
 -- metric: pupils_on_roll, permanent_exclusions, pex_rate, suspensions, suspension_rate from

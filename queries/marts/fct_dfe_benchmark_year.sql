@@ -2,6 +2,7 @@
 --          LA in the settings only filters: the LA itself, its region and the median of its
 --          statistical neighbours (latest model); England is the same for every LA and is not repeated
 -- params: none
+-- pupil counts: none
 -- grain: one row per focus LA (old code), metric, academic year and area
 -- reads: fct_dfe_area_year, dim_statistical_neighbours, ref_exclusions_geography
 -- LAs are matched on the old (3-digit) code, because new codes change (Somerset).

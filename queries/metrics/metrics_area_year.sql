@@ -1,6 +1,8 @@
 -- purpose: every metric of metrics.md for the partnerships and the la_total, long (one value per row),
 --          with the sharing-formula allocation for the pupil weight in the settings
 -- params: $pupil_weight, $year, $partnership
+-- pupil counts: none (as columns: `value` is a pupil count where metrics.yml marks the metric
+-- pupil_count; access.metrics controls those rows with disclosure.suppress_rows)
 -- grain: one row per metric, academic year and area (each partnership, and the la_total 'ALL')
 -- reads: fct_area_year_metrics, fct_area_year
 -- $year null means every year; $partnership null means every partnership (the la_total is always kept)

@@ -1,6 +1,7 @@
 -- purpose: the DfE benchmark metrics (state-funded secondary) for the LA in the settings, its region,
 --          England and the median of its statistical neighbours, for the years the partnerships have data
 -- params: $la_code, $year
+-- pupil counts: none
 -- grain: one row per metric, academic year and DfE area that DfE published (a value or a symbol)
 -- reads: fct_dfe_benchmark_year, fct_dfe_area_year, fct_area_year
 -- $la_code is the old (3-digit) DfE LA code; $year null means every year.

@@ -1,5 +1,6 @@
 -- purpose: the partnership and MAT group codes a metrics request may name
 -- params: none
+-- pupil counts: none
 -- grain: one row per partnership_code
 -- reads: stg_seip__partnerships
 

@@ -1,5 +1,6 @@
 -- Pupil-level placements (support or provision after a panel), limited to what the viewer may see.
 -- params: $scope_partnership, $scope_urn, $partnership, $urn, $academic_year
+-- pupil counts: none (pupil rows, served only by access.pupil_rows with the viewer's scope bound)
 -- grain: one row per placement
 -- reads: stg_seip__placements, stg_seip__referrals, stg_seip__schools
 -- A placement belongs to the school (and so the partnership) on its referral. The $scope_ values

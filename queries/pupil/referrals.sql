@@ -1,5 +1,6 @@
 -- Pupil-level referrals to partnership panels, limited to what the viewer may see.
 -- params: $scope_partnership, $scope_urn, $partnership, $urn, $academic_year
+-- pupil counts: none (pupil rows, served only by access.pupil_rows with the viewer's scope bound)
 -- grain: one row per referral
 -- reads: stg_seip__referrals, stg_seip__schools
 -- The $scope_ values come from the signed-in viewer (dashboard/access.py), never from a page;

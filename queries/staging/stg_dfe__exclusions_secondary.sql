@@ -1,5 +1,6 @@
 -- purpose: DfE state-funded secondary exclusion figures per area and year, one source per (area, year)
 -- params: none
+-- pupil counts: none
 -- grain: one row per academic_year, area_type, area_key (old LA code for an LA, else the area code)
 -- reads: ref_exclusions_geography, ref_exclusions_national
 -- The by-geography files come first; the national file adds England only for the years no

@@ -1,5 +1,6 @@
 -- purpose: the current DfE new code and name of every local authority the reference files name by old (3-digit) code
 -- params: none
+-- pupil counts: none
 -- grain: one row per old_la_code
 -- reads: ref_exclusions_geography, ref_statistical_neighbours
 -- LAs are matched on the old code because the new code can change while the old one stays

@@ -1,5 +1,6 @@
 -- purpose: the academic-year calendar; an event belongs to year Y/Y+1 when 1 Sep Y <= its date <= 31 Aug Y+1
 -- params: none
+-- pupil counts: none
 -- grain: one row per academic year, 1990/91 to 2099/00
 -- reads: nothing (generated)
 

@@ -1,5 +1,6 @@
 -- purpose: the date the partnership data runs to: the latest pupil event date in it
 -- params: none
+-- pupil counts: none
 -- grain: one row (data_as_of is null on an empty warehouse)
 -- reads: referrals, placements, exclusions
 

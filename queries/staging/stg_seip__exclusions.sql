@@ -1,5 +1,6 @@
 -- purpose: suspensions and permanent exclusions with their academic year and the school's partnership
 -- params: none
+-- pupil counts: none
 -- grain: one row per exclusion_id (pupil-level, pseudonymised)
 -- reads: exclusions, stg_seip__schools, stg_seip__academic_years
 

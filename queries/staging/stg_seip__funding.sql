@@ -1,5 +1,6 @@
 -- purpose: money received by each partnership or MAT group, in pounds
 -- params: none
+-- pupil counts: none
 -- grain: one row per funding payment (several per partnership, year and stream add up)
 -- reads: funding
 

@@ -1,5 +1,6 @@
 -- purpose: the partnerships and MAT groups the LA funds
 -- params: none
+-- pupil counts: none
 -- grain: one row per partnership_code
 -- reads: partnerships
 

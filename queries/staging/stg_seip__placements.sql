@@ -1,5 +1,6 @@
 -- purpose: placements with the partnership and school of their referral, their start and end years and length
 -- params: none
+-- pupil counts: none
 -- grain: one row per placement_id (pupil-level, pseudonymised)
 -- reads: placements, referrals, stg_seip__schools, stg_seip__academic_years, stg_seip__data_as_of
 

@@ -1,5 +1,6 @@
 -- purpose: panel referrals with their academic year and the referring school's partnership
 -- params: none
+-- pupil counts: none
 -- grain: one row per referral_id (pupil-level, pseudonymised)
 -- reads: referrals, stg_seip__schools, stg_seip__academic_years
 

@@ -1,5 +1,6 @@
 -- purpose: January census per school and year, with the school's partnership now
 -- params: none
+-- pupil counts: none
 -- grain: one row per academic_year and urn
 -- reads: school_census, stg_seip__schools
 

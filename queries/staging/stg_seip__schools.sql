@@ -1,5 +1,6 @@
 -- purpose: secondary schools with the partnership each belongs to now
 -- params: none
+-- pupil counts: none
 -- grain: one row per urn
 -- reads: schools, stg_seip__partnerships
 

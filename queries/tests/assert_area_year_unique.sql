@@ -1,6 +1,7 @@
 -- purpose: data test: the metric marts keep their grain, one row per area and year
 --          (fct_area_year) and per metric, area and year (fct_area_year_metrics)
 -- params: none
+-- pupil counts: none
 -- grain: one row per duplicated key (zero rows = pass)
 -- reads: fct_area_year, fct_area_year_metrics
 

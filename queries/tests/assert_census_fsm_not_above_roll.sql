@@ -1,5 +1,6 @@
 -- purpose: data test: a school's FSM-eligible pupils lie between 0 and its pupils on roll
 -- params: none
+-- pupil counts: none
 -- grain: one row per offending census row (zero rows = pass)
 -- reads: stg_seip__school_census
 

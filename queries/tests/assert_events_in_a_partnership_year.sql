@@ -1,6 +1,7 @@
 -- purpose: data test: every referral, exclusion, census row and placement start has an academic
 --          year and a partnership, so no event falls out of the metrics
 -- params: none
+-- pupil counts: none
 -- grain: one row per offending record (zero rows = pass)
 -- reads: stg_seip__referrals, stg_seip__exclusions, stg_seip__school_census, stg_seip__placements,
 --        stg_seip__partnerships

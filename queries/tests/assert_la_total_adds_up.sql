@@ -2,6 +2,7 @@
 --          and MAT groups (a partnership listed twice would break it), and distinct referred
 --          pupils are never more than the partnerships' sum
 -- params: none
+-- pupil counts: none
 -- grain: one row per offending academic year (zero rows = pass)
 -- reads: fct_area_year
 

@@ -1,6 +1,7 @@
 -- purpose: data test: counts are not negative, percentages lie in 0-100, and each part is no
 --          larger than its whole (excluded after referral <= referred pupils <= referrals, ...)
 -- params: none
+-- pupil counts: none
 -- grain: one row per offending area and year (zero rows = pass)
 -- reads: fct_area_year
 

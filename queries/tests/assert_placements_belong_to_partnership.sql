@@ -1,6 +1,7 @@
 -- purpose: data test: every placement reaches a partnership through its referral's school, and is
 --          for the pupil of that referral
 -- params: none
+-- pupil counts: none
 -- grain: one row per offending placement (zero rows = pass)
 -- reads: stg_seip__placements, stg_seip__referrals, stg_seip__partnerships
 

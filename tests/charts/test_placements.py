@@ -6,8 +6,6 @@ from __future__ import annotations
 import duckdb
 import numpy as np
 import pandas as pd
-
-from dashboard.disclosure import control_counts
 import pytest
 
 from dashboard import warehouse
@@ -177,51 +175,3 @@ def test_cost_against_reintegration_leaves_out_hidden_providers():
     fig, table = charts.cost_against_reintegration(f)
     assert [float(x) for t in fig.data for x in t.x] == [1_000.0]
     assert table.loc[1, "cost_per_placement_suppressed"] and table.loc[1, "reintegration_rate_suppressed"]
-
-
-def hidden_by_governor(frame: pd.DataFrame, column: str, max_count: int = 4) -> pd.DataFrame:
-    """What the data layer does to a governor's counts: 1 to 4 becomes null and flagged."""
-    return control_counts(frame, (column,), max_count, None)
-
-
-def test_control_hides_a_second_count_and_the_parts_of_hidden_totals():
-    by_type = hidden_by_governor(frame().assign(placements_started=[10, 2], placements_ended=[8, 6]),
-                                 "placements_started")
-    by_type = pd.concat([by_type, by_type.iloc[[0]].assign(provider_type="registered_ap", placements_started=7,
-                                                           placements_ended=3, placements_started_suppressed=False)],
-                        ignore_index=True)
-    by_type = hidden_by_governor(by_type, "placements_ended")
-    outcomes = hidden_by_governor(pd.DataFrame({
-        "provider_type": ["outreach", "outreach", "partnership_ap", "registered_ap"],
-        "outcome": ["reintegrated", "other", "reintegrated", "reintegrated"],
-        "placements_ended": [6, 2, 6, 3]}), "placements_ended")
-    durations = outcomes.rename(columns={"outcome": "duration"})
-    providers = pd.DataFrame({"provider_name": ["A", "B", "C"], "provider_type": ["outreach"] * 3,
-                              "placements_ended": [3, 5, 9]})
-    providers = hidden_by_governor(providers, "placements_ended")
-    history = pd.DataFrame({"academic_year": ["2023/24"] * 3,
-                            "provider_type": ["outreach", "partnership_ap", "registered_ap"],
-                            "placements_started": [2, 6, 8], "placement_cost_gbp": [1.0, 2.0, 3.0]})
-    history = hidden_by_governor(history, "placements_started")
-    b, o, d, p, h = charts.control(by_type, outcomes, durations, providers, history)
-    # started: only partnership AP's 2 is hidden, so the next smallest (registered AP's 7) goes too;
-    # outreach's 10 stays. Ended: registered AP's 3 is hidden, and with it the next smallest (6)
-    assert list(b["placements_started_suppressed"]) == [False, True, True]
-    assert list(b["placements_ended_suppressed"]) == [False, True, True]
-    # outcomes: registered and partnership AP (ended hidden) go whole; outreach has its 2 hidden,
-    # so its 6 goes too (outreach's ended total is shown)
-    assert list(o["placements_ended_suppressed"]) == [True, True, True, True]
-    assert list(d["placements_ended_suppressed"]) == [True, True, True, True]
-    # providers: A's 3 is hidden alone in outreach, so B's 5 goes with it; C's 9 stays
-    assert list(p["placements_ended_suppressed"]) == [True, True, False]
-    # trend 2023/24: outreach's 2 hidden alone, so partnership AP's 6 goes too
-    assert list(h["placements_started_suppressed"]) == [True, True, False]
-
-
-def test_control_leaves_a_commissioners_frames_alone():
-    f = frame()
-    empty = pd.DataFrame(columns=["provider_type", "outcome", "placements_ended"])
-    history = pd.DataFrame({"academic_year": ["2023/24"], "provider_type": ["outreach"],
-                            "placements_started": [2], "placement_cost_gbp": [1.0]})
-    b, o, d, p, h = charts.control(f, empty, empty, empty.rename(columns={"outcome": "provider_name"}), history)
-    assert b.equals(f) and h.equals(history) and o.empty

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dashboard import warehouse
+from dashboard import disclosure, metrics, school_groups, warehouse
 from dashboard.charts import school as charts
 
 YEAR = "2024/25"
@@ -33,18 +33,29 @@ def summary() -> pd.DataFrame:
     })
 
 
+def governed(s: pd.DataFrame, urn: int, year: str, threshold: int = 4) -> pd.DataFrame:
+    """What the gate gives a governor for the School view: the controlled summary and groups."""
+    return disclosure.control_school_groups(school_groups.figures(s, urn, year), controlled(s, threshold),
+                                            urn, year, threshold)
+
+
+def controlled(s: pd.DataFrame, threshold: int = 4) -> pd.DataFrame:
+    """The gate's control of school_year_summary for a governor, as its SQL header declares."""
+    return disclosure.control_query(s, warehouse.queries()["school_year_summary"], threshold, metrics.catalogue())
+
+
 def values(table: pd.DataFrame, group: str) -> dict:
     return dict(zip(table["measure"], table[group], strict=True))
 
 
 def test_similar_schools_are_within_three_points_inclusive():
     # U1 is at 20%: U3 (22.5) and U4 (23.0, on the edge) are similar, U2 (10) is not
-    assert list(charts.similar_schools(summary(), 1, YEAR)["urn"]) == [3, 4]
-    assert list(charts.similar_schools(summary(), 1, YEAR, band=2.5)["urn"]) == [3]
+    assert list(school_groups.similar_schools(summary(), 1, YEAR)["urn"]) == [3, 4]
+    assert list(school_groups.similar_schools(summary(), 1, YEAR, band=2.5)["urn"]) == [3]
 
 
 def test_comparison_by_hand():
-    table = charts.comparison(summary(), 1, YEAR)
+    table = charts.comparison(school_groups.figures(summary(), 1, YEAR))
     school, part, similar = (values(table, g) for g in charts.GROUPS)
     # the school: 10 referrals / 1,000 pupils x 100 = 1.0; 2 PEX -> 0.2; 50 suspensions -> 5.0;
     # 20,000 / 1,000 = £20 per pupil; 20,000 / 4 = £5,000 per placement
@@ -66,7 +77,7 @@ def test_comparison_by_hand():
 
 
 def test_governor_comparison_hides_small_counts_and_what_they_reveal():
-    table = charts.comparison(summary(), 1, YEAR, max_count=4).set_index("measure")
+    table = charts.comparison(governed(summary(), 1, YEAR)).set_index("measure")
     # the school's 4 placements and 2 PEX are hidden, with the rates and costs built on them
     for measure in ("placements_started", "permanent_exclusions", "pex_rate", "placement_cost_per_pupil",
                     "cost_per_placement"):
@@ -97,7 +108,7 @@ def test_control_schools_adds_a_second_school_so_no_subtraction_reveals_one():
     s = pd.DataFrame({"urn": [1, 2, 3], "partnership_code": ["P"] * 3, "academic_year": [YEAR] * 3,
                       "referrals": [2, 7, 9], "referred_pupils": [0, 7, 9], "placements_started": [5, 5, 5],
                       "permanent_exclusions": [0, 0, 3], "suspensions": [1, 2, 30]})
-    out = charts.control_schools(s, 4)
+    out = controlled(s, 4)
     # referrals: 2 is hidden, so the next smallest (7) is hidden too; 9 stays
     assert list(out["referrals_suppressed"]) == [True, True, False]
     assert list(out["referred_pupils_suppressed"]) == [False, False, False]  # 0 is shown as 0
@@ -110,8 +121,8 @@ def test_control_schools_adds_a_second_school_so_no_subtraction_reveals_one():
 
 def test_unknown_school_and_empty_year():
     with pytest.raises(KeyError):
-        charts.comparison(summary(), 999, YEAR)
-    table = charts.comparison(summary(), 1, "2019/20")
+        school_groups.figures(summary(), 999, YEAR)
+    table = charts.comparison(school_groups.figures(summary(), 1, "2019/20"))
     assert table[list(charts.GROUPS)].isna().all().all()
     fig, _ = charts.comparison_chart(table)
     assert "No figures" in fig.layout.annotations[0].text
@@ -136,8 +147,7 @@ def test_school_year_summary_query(metrics_db):
 
 
 def test_trend_marks_hidden_counts():
-    controlled = charts.control_schools(summary(), 4)
-    fig, table = charts.trend(controlled, 1)
+    fig, table = charts.trend(controlled(summary(), 4), 1)
     assert list(table["academic_year"]) == [YEAR]
     # U1's 4 placements are hidden: no bar, a c label
     assert np.isnan(fig.data[1].y[0])

@@ -103,5 +103,6 @@ def test_query_headers_declare_pupil_counts_and_the_groups_they_add_up_within():
     journey = qs["exclusions_referral_journey"]
     assert journey.pupil_counts == ("referrals",) and journey.add_up_within == ("step", "source")
     assert qs["exclusions_reasons"].add_up_within == ()  # all rows together
-    assert qs["placements_trend"].add_up_within is None  # no total shown beside it
+    # each year's provider types add up to that year's placements started, a card on the page
+    assert qs["placements_trend"].add_up_within == ("academic_year",)
     assert qs["partnership_codes"].pupil_counts == ()
