@@ -9,17 +9,31 @@ stops a file being read at all.
 
 from __future__ import annotations
 
+import copy
 import csv
 import hashlib
 import io
+import re
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pandas as pd
 
 from dashboard.ingest import parse, reference
 from dashboard.ingest.contract import TABLES
 from dashboard.ingest.problems import Problem, error, warning
+
+# Limits that keep a hostile or mistaken file from using gigabytes (issue 9, item 10): the bytes
+# of one file on disk, and the bytes a workbook's parts unpack to (counted as they unpack,
+# whatever sizes the zip claims). A real export is a few MB.
+MAX_FILE_BYTES = 100 * 2**20
+MAX_WORKBOOK_UNPACKED_BYTES = 256 * 2**20
+# Formula cells named one by one per sheet; beyond that, one problem says how many more.
+MAX_CELLS_NAMED = 20
+_FORMULA_TAG = re.compile(rb"<(\w+:)?f[\s>/]")
+_CELL_REF = re.compile(r"^([A-Z]+)(\d+)$")
 
 _UTF8_BOM = b"\xef\xbb\xbf"
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
@@ -101,6 +115,12 @@ def _read_folder(folder: Path, export: Export) -> None:
 
 def _read_file(path: Path, export: Export, explicit: bool) -> None:
     suffix = path.suffix.lower()
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES and (explicit or suffix in (".csv", ".xlsx")):
+        export.problems.append(error(table_for(path.name), path.name, None, None, None, "file_too_large",
+                                     f"the file is {size / 2**20:,.0f} MB; the import reads at most "
+                                     f"{MAX_FILE_BYTES // 2**20} MB per file: split the export into smaller files"))
+        return
     if suffix == ".csv":
         _read_csv(path, export)
     elif suffix == ".xlsx":
@@ -110,7 +130,9 @@ def _read_file(path: Path, export: Export, explicit: bool) -> None:
                                      "only .csv files and .xlsx workbooks can be imported: "
                                      "save the file in one of those formats"))
     else:
-        export.files.append(_info(path, path.read_bytes()))
+        with path.open("rb") as f:
+            digest = hashlib.file_digest(f, "sha256").hexdigest()
+        export.files.append(FileInfo(path, path.name, size, digest))
         export.problems.append(warning(None, path.name, None, None, None, "unknown_file",
                                        "this file is not a .csv or .xlsx file and was ignored"))
 
@@ -203,6 +225,10 @@ def _read_workbook(path: Path, export: Export) -> None:
     data = path.read_bytes()
     info = _info(path, data)
     export.files.append(info)
+    refused = _workbook_guard(data, path.name)
+    if refused:
+        export.problems.extend(refused)
+        return
     try:
         book = pd.read_excel(io.BytesIO(data), sheet_name=None, header=None, engine="calamine",
                              dtype=object, na_filter=False)
@@ -240,3 +266,93 @@ def _cell(value: object) -> object:
     if isinstance(value, pd.Timestamp):
         return value.to_pydatetime()
     return value
+
+
+def _workbook_guard(data: bytes, name: str) -> list[Problem]:
+    """Problems that stop a workbook being handed to calamine: parts that unpack beyond
+    MAX_WORKBOOK_UNPACKED_BYTES (a zip bomb), or formula cells on a table's sheet.
+
+    A file that is not a zip at all is left to calamine, which reports it as bad_workbook.
+    """
+    try:
+        book = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile:
+        return []
+    too_large = [error(None, name, None, None, None, "workbook_too_large",
+                       f"the workbook unpacks to more than {MAX_WORKBOOK_UNPACKED_BYTES // 2**20} MB, "
+                       "far more than an export holds; it was not read. Save the tables as CSV files")]
+    with book:
+        if sum(i.file_size for i in book.infolist()) > MAX_WORKBOOK_UNPACKED_BYTES:
+            return too_large
+        try:
+            sheets = _sheet_parts(book)
+            unpacked, with_formulas = 0, []
+            for info in book.infolist():
+                # Count what really unpacks: the zip's own size field may lie.
+                unbounded = copy.copy(info)
+                unbounded.file_size = MAX_WORKBOOK_UNPACKED_BYTES + 1
+                tail = b""
+                with book.open(unbounded) as part:
+                    while chunk := part.read(2**20):
+                        unpacked += len(chunk)
+                        if unpacked > MAX_WORKBOOK_UNPACKED_BYTES:
+                            return too_large
+                        if info.filename in sheets and _FORMULA_TAG.search(tail + chunk):
+                            with_formulas.append(info.filename)
+                        tail = chunk[-16:]
+            problems = []
+            for part in dict.fromkeys(with_formulas):
+                problems.extend(_formula_problems(book, part, sheets[part], name))
+            return problems
+        except (zipfile.BadZipFile, ElementTree.ParseError, KeyError, EOFError, NotImplementedError):
+            return [error(None, name, None, None, None, "bad_workbook",
+                          "the workbook is damaged (a part of it does not unpack): save it again from Excel as .xlsx")]
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def _sheet_parts(book: zipfile.ZipFile) -> dict[str, str]:
+    """Each worksheet part of a table's sheet (`xl/worksheets/sheet1.xml`) and its sheet name."""
+    if "xl/workbook.xml" not in book.namelist():
+        return {}
+    targets = {}
+    if "xl/_rels/workbook.xml.rels" in book.namelist():
+        for rel in ElementTree.fromstring(book.read("xl/_rels/workbook.xml.rels")):
+            target = rel.get("Target", "")
+            targets[rel.get("Id")] = target.lstrip("/") if target.startswith("/") else "xl/" + target
+    parts = {}
+    for element in ElementTree.fromstring(book.read("xl/workbook.xml")).iter():
+        if _local(element.tag) == "sheet":
+            rid = next((v for k, v in element.attrib.items() if _local(k) == "id"), None)
+            sheet = element.get("name", "")
+            if rid in targets and table_for(sheet):
+                parts[targets[rid]] = sheet
+    return parts
+
+
+def _formula_problems(book: zipfile.ZipFile, part: str, sheet: str, name: str) -> list[Problem]:
+    """One error per formula cell of a table's sheet (the first MAX_CELLS_NAMED), naming the cell."""
+    cells = []
+    with book.open(part) as stream:
+        for _, element in ElementTree.iterparse(stream):
+            tag = _local(element.tag)
+            if tag == "c":
+                if any(_local(child.tag) == "f" for child in element):
+                    cells.append(element.get("r", ""))
+                element.clear()
+            elif tag == "row":
+                element.clear()
+    table, shown = table_for(sheet), f"{name}, sheet {sheet}"
+    problems = []
+    for ref in cells[:MAX_CELLS_NAMED]:
+        m = _CELL_REF.match(ref)
+        row, column = (int(m.group(2)), f"column {m.group(1)}") if m else (None, ref or None)
+        problems.append(error(table, shown, row, column, None, "formula_cell",
+                              f"cell {ref} holds a formula; an export holds values only, because a formula's "
+                              "result may be stale or run a command: copy the cells and paste them as values"))
+    if len(cells) > MAX_CELLS_NAMED:
+        problems.append(error(table, shown, None, None, None, "formula_cell",
+                              f"and {len(cells) - MAX_CELLS_NAMED:,} more formula cells on this sheet"))
+    return problems

@@ -23,6 +23,8 @@ from dashboard.ingest.read import Export, Sheet
 
 COSTLY_PLACEMENT_GBP = Decimal("100000")
 EARLIEST_DATE = dt.date(2000, 9, 1)
+# A name or note is never this long; a longer cell is a mistake or an attack, and is refused.
+MAX_CELL_CHARS = 1000
 # Values that identify a pupil, in a pupil-level table's text cells (never quoted back).
 _UPN = re.compile(r"^[A-Za-z]\d{11}[0-9A-Za-z]$")
 _DATE_IN_TEXT = re.compile(r"(?<!\d)(\d{1,2}[/.-]\d{1,2}[/.-](19|20)\d{2}|(19|20)\d{2}-\d{1,2}-\d{1,2})(?!\d)")
@@ -227,6 +229,9 @@ def _read_cell(raw: object, normalise: Callable[[object], object]) -> object:
     """_BLANK, the BadValue raised, or a 1-tuple holding the typed value (which may be falsy)."""
     if parse.is_blank(raw):
         return _BLANK
+    if raw.__class__ is str and len(raw) > MAX_CELL_CHARS:
+        return parse.BadValue("cell_too_long", f"the cell holds {len(raw):,} characters; "
+                                               f"no value in an export is longer than {MAX_CELL_CHARS:,}")
     try:
         return (normalise(raw),)
     except parse.BadValue as bad:
