@@ -4,11 +4,20 @@ The warehouse file is replaced whole by every import (`warehouse.rewrite`), so i
 (inode, mtime, size) changes; every cache below takes the version as an argument, so the
 next script run after an import reads the new file without a restart. Each query runs on
 its own cursor because Streamlit sessions are threads.
+
+Frames are cached once per server (`st.cache_resource`), not copied per call as `st.cache_data`
+would (unpickling the metrics frame on every rerun): each caller gets a shallow copy, which
+under pandas' copy-on-write can be changed without touching the cached one. Every frame handed
+out remembers where it came from, so `chart` keys a figure on that instead of hashing the
+frame's contents on every rerun.
 """
 
 from __future__ import annotations
 
+import itertools
+import pickle
 import threading
+import weakref
 from collections.abc import Callable
 from pathlib import Path
 
@@ -111,7 +120,36 @@ def version() -> str:
     return _current()[1]
 
 
-@st.cache_data(max_entries=1024, show_spinner=False)
+# id(frame) -> (weak reference to the frame, what it was computed from)
+_origins: dict[int, tuple[weakref.ref, object]] = {}
+_built_frames = itertools.count()
+
+
+def _remember(frame: pd.DataFrame, origin: object) -> pd.DataFrame:
+    key = id(frame)
+    # the callback runs as the frame is freed, before its id can be given to another object
+    _origins[key] = (weakref.ref(frame, lambda _, key=key: _origins.pop(key, None)), origin)
+    return frame
+
+
+def _handed_out(frame: pd.DataFrame, origin: tuple) -> pd.DataFrame:
+    return _remember(frame.copy(deep=False), origin)
+
+
+def _frame_key(frame: pd.DataFrame) -> object:
+    """What a frame argument of `chart` is keyed on: where it came from when it came from these
+    caches unchanged, else its contents."""
+    held = _origins.get(id(frame))
+    if held is not None and held[0]() is frame:
+        return held[1]
+    try:
+        return (tuple(frame.columns), tuple(map(str, frame.dtypes)),
+                pd.util.hash_pandas_object(frame).to_numpy().tobytes())
+    except TypeError:  # unhashable cells (lists): the whole frame, pickled
+        return pickle.dumps(frame)
+
+
+@st.cache_resource(max_entries=1024, show_spinner=False)
 def _fetch(path: str, version: str, name: str, role: str, scope: str | None,
            params: tuple[tuple[str, object], ...]) -> pd.DataFrame:
     return access.fetch(_connection(path, version), Viewer(name="cache", role=role, scope=scope),
@@ -122,13 +160,20 @@ def fetch(query_name: str, **params: object) -> pd.DataFrame:
     """Rows of the stored query `query_name` with bound params through the gate
     (`access.fetch`: the viewer's disclosure control), cached per warehouse version and viewer."""
     who = viewer()
-    return _retrying(_fetch, query_name, who.role, who.scope, tuple(sorted(params.items())))
+    key = (query_name, who.role, who.scope, tuple(sorted(params.items())))
+    path, ver = _current()
+    return _handed_out(_retrying(_fetch, *key), ("fetch", path, ver, *key))
 
 
-@st.cache_resource(max_entries=256, show_spinner=False)
+@st.cache_resource(max_entries=256, show_spinner=False, hash_funcs={pd.DataFrame: _frame_key})
 def _built(path: str, version: str, role: str, scope: str | None, name: str, _builder: Callable,
            args: tuple, kwargs: dict) -> object:
-    return _builder(*args, **kwargs)
+    built = _builder(*args, **kwargs)
+    # frames among the results are shared as they are: key later charts drawn from them by identity
+    for part in built if isinstance(built, tuple) else (built,):
+        if isinstance(part, pd.DataFrame):
+            _remember(part, ("built", next(_built_frames)))
+    return built
 
 
 def chart(builder: Callable, *args: object, **kwargs: object) -> object:
@@ -136,13 +181,15 @@ def chart(builder: Callable, *args: object, **kwargs: object) -> object:
     and arguments, because plotly takes a tenth of a second or more to build a figure.
 
     The result is shared between sessions, not copied: nothing may change it afterwards.
+    Frames from `fetch`, `metrics` and earlier `chart` calls are keyed by where they came from,
+    so pass them as they were handed out (a changed frame must be a new one, as pandas makes it).
     """
     who = viewer()
     name = f"{builder.__module__}.{builder.__qualname__}"
     return _retrying(_built, who.role, who.scope, name, builder, args, kwargs)
 
 
-@st.cache_data(max_entries=256, show_spinner=False)
+@st.cache_resource(max_entries=256, show_spinner=False)
 def _metrics(path: str, version: str, year: str | None, partnership: str | None,
              role: str, scope: str | None) -> pd.DataFrame:
     cur = _connection(path, version).cursor()
@@ -159,14 +206,16 @@ def metrics(year: str | None = None, partnership: str | None = None) -> pd.DataF
     Columns: metric, academic_year, area_type, area_code, area_name, value, suppressed.
     """
     who = viewer()
-    return _retrying(_metrics, year, partnership, who.role, who.scope)
+    key = (year, partnership, who.role, who.scope)
+    path, ver = _current()
+    return _handed_out(_retrying(_metrics, *key), ("metrics", path, ver, *key))
 
 
 # The catalogue says lower_is_better / higher_is_better; charts and cards say lower / higher.
 _POLARITY = {"lower_is_better": "lower", "higher_is_better": "higher", "neutral": "neutral"}
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_resource(show_spinner=False)
 def _catalogue() -> pd.DataFrame:
     from dashboard import metrics as metrics_module
 
@@ -177,19 +226,23 @@ def _catalogue() -> pd.DataFrame:
     } for m in metrics_module.catalogue().values()])
 
 
+@st.cache_resource(show_spinner=False)
+def _entries() -> dict[str, dict]:
+    return {row["metric"]: row for row in _catalogue().to_dict("records")}
+
+
 def catalogue() -> pd.DataFrame:
     """The metric dictionary: metric, label, unit, decimals, polarity (lower/higher/neutral),
     definition, source, caveats."""
-    return _catalogue()
+    return _catalogue().copy(deep=False)
 
 
 def metric_info(metric: str) -> dict:
     """One metric's catalogue entry as a dict. Raises KeyError for a metric the dictionary lacks."""
-    cat = catalogue()
-    row = cat[cat["metric"] == metric]
-    if row.empty:
-        raise KeyError(f"metric {metric!r} is not in the metric dictionary (queries/metrics.yml)")
-    return row.iloc[0].to_dict()
+    try:
+        return dict(_entries()[metric])
+    except KeyError:
+        raise KeyError(f"metric {metric!r} is not in the metric dictionary (queries/metrics.yml)") from None
 
 
 @st.cache_data(max_entries=4, show_spinner=False)

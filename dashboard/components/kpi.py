@@ -4,9 +4,8 @@ small trend line."""
 
 from __future__ import annotations
 
-import streamlit as st
-
 import pandas as pd
+import streamlit as st
 
 from dashboard.charts.overview import Headline, headline
 from dashboard.components import data
@@ -64,8 +63,9 @@ def kpi_row(headlines: list[Headline], per_row: int = 3) -> None:
 
 
 def headline_for(frame: pd.DataFrame, metric: str, f: Filters) -> Headline:
-    """The headline figure of `metric` for the area and year the filters chose."""
-    return headline(frame, data.metric_info(metric), f.year, f.area_type, f.area_code)
+    """The headline figure of `metric` for the area and year the filters chose (worked out once per
+    warehouse version and viewer: filtering the whole metrics frame on every rerun was slow)."""
+    return data.chart(headline, frame, data.metric_info(metric), f.year, f.area_type, f.area_code)
 
 
 def metric_cards(frame: pd.DataFrame, metrics: tuple[str, ...], f: Filters, per_row: int = 2) -> None:

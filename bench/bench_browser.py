@@ -1,0 +1,376 @@
+"""The dashboard as people meet it: `seip serve` with SEIP_AUTH=local and Debian's Chromium.
+
+Cold start (`--cold N`): the server is started N times; each time the time from the start
+to healthy, from healthy to the sign-in form shown, and from pressing "Sign in" to the
+Overview drawn.
+
+Pages (`--rounds N`): one signed-in session on a fresh server goes through every page in the
+sidebar N times; the first round is each page's first visit (cold caches), the later rounds are
+revisits. "Drawn" means the script has finished, nothing is stale and the page's plotly charts
+have drawn (the least number of charts each page draws, from tests/browser/harness.py). Beside
+the wall time it reports the CPU seconds the server and the browser spent on each visit (psutil:
+they share the machine's cores, so each side's own cost is kept apart).
+
+Concurrency (`--sessions 1 5 10 20`): K sessions at once, each in its own browser context, sign
+in and open every page once; p50 and p95 per page over the sessions, and the server's CPU
+seconds and peak RSS (the whole process tree, sampled every 0.1 s).
+
+    .venv/bin/python bench/bench_browser.py --db /tmp/demo.duckdb --cold 3 --rounds 5 --sessions 1 5 10 20
+
+`--repo DIR` serves the code of another checkout of the project (to measure before and after).
+Prints a JSON summary with `--json`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import os
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+import psutil
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests" / "browser"))
+from harness import CHROMIUM, CHROMIUM_FLAGS, PAGES  # noqa: E402
+
+USER, PASSWORD = "bench", "bench password 1"
+TITLES = {  # url_path -> the sidebar link's text
+    "overview": "Overview", "exclusion-avoidance": "Exclusion avoidance",
+    "placements-and-costs": "Placements and costs", "funding-and-deprivation": "Funding and deprivation",
+    "value-for-money": "Value for money", "benchmarks": "Benchmarks", "school-view": "School view",
+    "data-and-definitions": "Data and definitions",
+}
+TIMEOUT_MS = 180_000
+
+# Set on every page before an action: the observer notes that a script run started, so that
+# "finished" is never read from the state left by the previous run.
+WATCH = """() => {
+  window.__seipRan = false;
+  const app = document.querySelector('[data-testid=stApp]');
+  if (window.__seipObserver) window.__seipObserver.disconnect();
+  window.__seipObserver = new MutationObserver(() => {
+    if (app.getAttribute('data-test-script-state') === 'running') window.__seipRan = true;
+  });
+  window.__seipObserver.observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
+}"""
+DRAWN = """(charts) => {
+  const app = document.querySelector('[data-testid=stApp]');
+  return window.__seipRan && app.getAttribute('data-test-script-state') === 'notRunning'
+    && document.querySelectorAll('[data-stale=true]').length === 0
+    && document.querySelectorAll('.js-plotly-plot .main-svg').length >= charts;
+}"""
+
+
+def bench_db(source: Path, folder: Path, role: str, scope: str | None) -> Path:
+    """A copy of `source` with the bench account added (through the real `seip users add` path)."""
+    from dashboard import auth
+
+    db = folder / "seip.duckdb"
+    shutil.copyfile(source, db)
+    auth.add_user(db, USER, role, scope, PASSWORD)
+    return db
+
+
+class Server:
+    """`seip serve` on `db` with SEIP_AUTH=local, run from `repo`; its process tree measured by psutil."""
+
+    def __init__(self, db: Path, repo: Path):
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            self.port = s.getsockname()[1]
+        self.base = f"http://127.0.0.1:{self.port}"
+        env = dict(os.environ, SEIP_AUTH="local", SEIP_DB=str(db))
+        env.pop("PYTHONPATH", None)
+        self.started = time.perf_counter()
+        # `python -m` puts the working directory first on sys.path: `repo`'s code is served
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "dashboard.cli", "serve", "--db", str(db), "--port", str(self.port),
+             "--address", "127.0.0.1"],
+            cwd=repo, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        self.peak_rss = 0
+        self._sampling = False
+
+    def wait_healthy(self) -> float:
+        """Seconds from the start of the process to /_stcore/health answering 200."""
+        while True:
+            if self.proc.poll() is not None:
+                raise RuntimeError("seip serve exited before it was healthy")
+            with contextlib.suppress(OSError), urllib.request.urlopen(
+                    f"{self.base}/_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    return time.perf_counter() - self.started
+            time.sleep(0.05)
+
+    def _tree(self) -> list[psutil.Process]:
+        with contextlib.suppress(psutil.NoSuchProcess):
+            top = psutil.Process(self.proc.pid)
+            return [top, *top.children(recursive=True)]
+        return []
+
+    def cpu(self) -> float:
+        """CPU seconds (user + system) the server's processes have used so far."""
+        total = 0.0
+        for p in self._tree():
+            with contextlib.suppress(psutil.NoSuchProcess):
+                t = p.cpu_times()
+                total += t.user + t.system
+        return total
+
+    def rss(self) -> int:
+        total = 0
+        for p in self._tree():
+            with contextlib.suppress(psutil.NoSuchProcess):
+                total += p.memory_info().rss
+        return total
+
+    def sample_rss(self) -> None:
+        """Start sampling the RSS every 0.1 s into `peak_rss` until `stop_sampling`."""
+        self._sampling, self.peak_rss = True, self.rss()
+
+        def run():
+            while self._sampling:
+                self.peak_rss = max(self.peak_rss, self.rss())
+                time.sleep(0.1)
+
+        self._sampler = threading.Thread(target=run, daemon=True)
+        self._sampler.start()
+
+    def stop_sampling(self) -> None:
+        self._sampling = False
+        self._sampler.join()
+
+    def stop(self) -> None:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.proc.pid, signal.SIGTERM)
+        try:
+            self.proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait()
+
+
+def browser_cpu() -> float:
+    """CPU seconds used so far by the Chromium processes this bench started."""
+    total = 0.0
+    for p in psutil.Process().children(recursive=True):
+        with contextlib.suppress(psutil.NoSuchProcess):
+            if "chrom" in p.name().lower():
+                t = p.cpu_times()
+                total += t.user + t.system
+    return total
+
+
+async def drawn(page, charts: int) -> None:
+    await page.wait_for_function(DRAWN, arg=charts, timeout=TIMEOUT_MS, polling=50)
+
+
+async def open_form(page, base: str) -> float:
+    """Open the dashboard in a fresh session; seconds until the sign-in form is shown."""
+    t0 = time.perf_counter()
+    await page.goto(base, timeout=TIMEOUT_MS)
+    await page.get_by_role("button", name="Sign in").wait_for(timeout=TIMEOUT_MS)
+    return time.perf_counter() - t0
+
+
+async def sign_in(page) -> float:
+    """Fill in the form and press Sign in; seconds until the Overview is drawn."""
+    await page.get_by_label("Username", exact=True).fill(USER)
+    await page.get_by_label("Password", exact=True).fill(PASSWORD)
+    await page.evaluate(WATCH)
+    t0 = time.perf_counter()
+    await page.get_by_role("button", name="Sign in").click()
+    await page.get_by_text(f"Signed in as {USER}").wait_for(timeout=TIMEOUT_MS)
+    await drawn(page, PAGES["overview"])
+    return time.perf_counter() - t0
+
+
+async def switch(page, url_path: str) -> float:
+    """Press the page's link in the sidebar; seconds until it is drawn."""
+    link = page.locator(f'[data-testid=stSidebarNav] a[href$="/{url_path}"]')
+    await page.evaluate(WATCH)
+    t0 = time.perf_counter()
+    await link.click()
+    await page.wait_for_url(f"**/{url_path}*", timeout=TIMEOUT_MS)
+    await drawn(page, PAGES[url_path])
+    return time.perf_counter() - t0
+
+
+async def errors(page) -> int:
+    return await page.locator("[data-testid=stException]").count()
+
+
+def pct(values: list[float], q: float) -> float:
+    """The q-th percentile (nearest rank) of `values`."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(q / 100 * len(ordered) + 0.5) - 1))]
+
+
+async def cold_starts(browser, db: Path, repo: Path, runs: int) -> list[dict]:
+    out = []
+    for _ in range(runs):
+        server = Server(db, repo)
+        try:
+            healthy = server.wait_healthy()
+            context = await browser.new_context(viewport={"width": 1280, "height": 900})
+            page = await context.new_page()
+            form = await open_form(page, server.base)
+            overview = await sign_in(page)
+            out.append({"healthy_s": healthy, "form_s": form, "overview_s": overview,
+                        "server_cpu_s": server.cpu(), "rss_mb": server.rss() / 2**20,
+                        "errors": await errors(page)})
+            await context.close()
+        finally:
+            server.stop()
+        print("cold start", {k: round(v, 2) for k, v in out[-1].items()}, file=sys.stderr)
+    return out
+
+
+async def page_rounds(browser, db: Path, repo: Path, rounds: int) -> dict:
+    """One session on a fresh server through every page `rounds` times."""
+    server = Server(db, repo)
+    visits: dict[str, list[dict]] = {p: [] for p in PAGES}
+    try:
+        server.wait_healthy()
+        context = await browser.new_context(viewport={"width": 1280, "height": 900})
+        page = await context.new_page()
+        await open_form(page, server.base)
+        await sign_in(page)
+        order = [p for p in PAGES if p != "overview"] + ["overview"]
+        for _ in range(rounds):
+            for url_path in order:
+                s0, b0 = server.cpu(), browser_cpu()
+                wall = await switch(page, url_path)
+                visits[url_path].append({"wall_s": wall, "server_cpu_s": server.cpu() - s0,
+                                         "browser_cpu_s": browser_cpu() - b0,
+                                         "errors": await errors(page)})
+        await context.close()
+        rss = server.rss()
+    finally:
+        server.stop()
+    result = {}
+    for url_path, vs in visits.items():
+        again = vs[1:] or vs
+        result[url_path] = {
+            "first_s": vs[0]["wall_s"], "revisit_p50_s": statistics.median(v["wall_s"] for v in again),
+            "revisit_server_cpu_s": statistics.median(v["server_cpu_s"] for v in again),
+            "revisit_browser_cpu_s": statistics.median(v["browser_cpu_s"] for v in again),
+            "first_server_cpu_s": vs[0]["server_cpu_s"], "first_browser_cpu_s": vs[0]["browser_cpu_s"],
+            "errors": sum(v["errors"] for v in vs)}
+        print(url_path, {k: round(v, 3) for k, v in result[url_path].items()}, file=sys.stderr)
+    return {"pages": result, "rss_mb": rss / 2**20}
+
+
+async def one_session(browser, base: str, times: dict[str, list[float]], failures: list[str]) -> None:
+    context = await browser.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        page = await context.new_page()
+        await open_form(page, base)
+        times["overview"].append(await sign_in(page))
+        for url_path in [p for p in PAGES if p != "overview"]:
+            times[url_path].append(await switch(page, url_path))
+        if await errors(page):
+            failures.append("exception shown")
+    except Exception as exc:  # a timeout in one session is a result, not the end of the bench
+        failures.append(f"{type(exc).__name__}: {str(exc)[:200]}")
+    finally:
+        await context.close()
+
+
+async def concurrent(browser, db: Path, repo: Path, k: int) -> dict:
+    """K sessions at once on a fresh server (warmed by one session first, as a server in use is)."""
+    server = Server(db, repo)
+    try:
+        server.wait_healthy()
+        await one_session(browser, server.base, {p: [] for p in PAGES}, [])
+        idle_rss = server.rss()
+        times: dict[str, list[float]] = {p: [] for p in PAGES}
+        failures: list[str] = []
+        s0, b0 = server.cpu(), browser_cpu()
+        server.sample_rss()
+        t0 = time.perf_counter()
+        await asyncio.gather(*(one_session(browser, server.base, times, failures) for _ in range(k)))
+        wall = time.perf_counter() - t0
+        server.stop_sampling()
+        out = {"k": k, "wall_s": wall, "server_cpu_s": server.cpu() - s0, "browser_cpu_s": browser_cpu() - b0,
+               "rss_idle_mb": idle_rss / 2**20, "rss_peak_mb": server.peak_rss / 2**20, "failures": failures,
+               "pages": {p: {"p50_s": pct(v, 50), "p95_s": pct(v, 95), "n": len(v)} for p, v in times.items() if v}}
+    finally:
+        server.stop()
+    print(f"K={k}", json.dumps({kk: vv for kk, vv in out.items() if kk != "pages"}), file=sys.stderr)
+    for p, v in out["pages"].items():
+        print(f"  {p}: p50 {v['p50_s']:.2f} s, p95 {v['p95_s']:.2f} s", file=sys.stderr)
+    return out
+
+
+async def run(args) -> dict:
+    from playwright.async_api import async_playwright
+
+    with tempfile.TemporaryDirectory(prefix="bench_browser_") as tmp:
+        db = bench_db(Path(args.db), Path(tmp), args.role, args.scope)
+        out: dict = {"load_before": os.getloadavg()}
+        async with async_playwright() as p:
+            browser = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+            if args.cold:
+                out["cold"] = await cold_starts(browser, db, args.repo, args.cold)
+            if args.rounds:
+                out["rounds"] = await page_rounds(browser, db, args.repo, args.rounds)
+            out["sessions"] = [await concurrent(browser, db, args.repo, k) for k in args.sessions]
+            await browser.close()
+        out["load_after"] = os.getloadavg()
+    return out
+
+
+def report(out: dict) -> None:
+    print(f"load average before {out['load_before'][0]:.1f}, after {out['load_after'][0]:.1f}")
+    if "cold" in out:
+        c = out["cold"]
+        for key in ("healthy_s", "form_s", "overview_s", "rss_mb"):
+            vals = [r[key] for r in c]
+            print(f"cold {key}: median {statistics.median(vals):.2f} (min {min(vals):.2f}, max {max(vals):.2f})")
+    if "rounds" in out:
+        print("page | first visit s | revisit p50 s | server CPU s (first/revisit) | browser CPU s (first/revisit)")
+        for p, r in out["rounds"]["pages"].items():
+            print(f"{p} | {r['first_s']:.2f} | {r['revisit_p50_s']:.2f} | {r['first_server_cpu_s']:.2f}/"
+                  f"{r['revisit_server_cpu_s']:.2f} | {r['first_browser_cpu_s']:.2f}/{r['revisit_browser_cpu_s']:.2f}"
+                  + (f" | {r['errors']} errors" if r["errors"] else ""))
+    for s in out.get("sessions", []):
+        worst = max(v["p95_s"] for v in s["pages"].values()) if s["pages"] else float("nan")
+        print(f"K={s['k']}: wall {s['wall_s']:.1f} s, worst page p95 {worst:.2f} s, server CPU "
+              f"{s['server_cpu_s']:.1f} s ({s['server_cpu_s'] / s['k']:.2f} s/session), browser CPU "
+              f"{s['browser_cpu_s']:.1f} s, RSS idle {s['rss_idle_mb']:.0f} MB peak {s['rss_peak_mb']:.0f} MB, "
+              f"failures {len(s['failures'])}")
+        print("   " + ", ".join(f"{p} {v['p50_s']:.2f}/{v['p95_s']:.2f}" for p, v in s["pages"].items()))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--db", required=True, help="the warehouse to serve (copied; the bench user is added)")
+    parser.add_argument("--repo", type=Path, default=ROOT, help="the checkout whose code is served")
+    parser.add_argument("--role", default="commissioner")
+    parser.add_argument("--scope")
+    parser.add_argument("--cold", type=int, default=3, help="cold starts to time")
+    parser.add_argument("--rounds", type=int, default=5, help="rounds through every page in one session")
+    parser.add_argument("--sessions", type=int, nargs="*", default=[1, 5, 10, 20])
+    parser.add_argument("--json", type=Path, help="also write the raw results here")
+    args = parser.parse_args()
+    out = asyncio.run(run(args))
+    report(out)
+    if args.json:
+        args.json.write_text(json.dumps(out, indent=1))
+
+
+if __name__ == "__main__":
+    main()
