@@ -92,7 +92,9 @@ def read_paths(paths: list[Path]) -> Export:
     export = Export()
     for path in paths:
         path = Path(path)
-        if path.is_dir():
+        if path.is_symlink() and not path.is_dir():
+            _refuse_link(path, export)
+        elif path.is_dir():
             _read_folder(path, export)
         elif path.exists():
             _read_file(path, export, explicit=True)
@@ -104,13 +106,25 @@ def read_paths(paths: list[Path]) -> Export:
 
 def _read_folder(folder: Path, export: Export) -> None:
     # Hidden files, Excel's lock files and READMEs travel with exports; they are not data.
-    files = sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith((".", "~$"))
-                   and p.stem.lower() != "readme")
-    if not files:
+    entries = sorted(p for p in folder.iterdir() if not p.name.startswith((".", "~$")) and p.stem.lower() != "readme")
+    # A link (or anything that resolves outside the folder) could point at any file the
+    # importing account can read: it is refused unread, so nothing of it reaches a message.
+    inside = folder.resolve()
+    links = [p for p in entries if p.is_symlink() or not p.resolve().is_relative_to(inside)]
+    files = [p for p in entries if p not in links and p.is_file()]
+    if not files and not links:
         export.problems.append(error(None, str(folder), None, None, None, "no_such_file",
                                      "the folder holds no files to import"))
+    for path in links:
+        _refuse_link(path, export)
     for path in files:
         _read_file(path, export, explicit=False)
+
+
+def _refuse_link(path: Path, export: Export) -> None:
+    export.problems.append(error(table_for(path.name), path.name, None, None, None, "link_refused",
+                                 "this is a link to another file (or leads outside the folder given), so it "
+                                 "was not read: copy the file itself into the export folder"))
 
 
 def _read_file(path: Path, export: Export, explicit: bool) -> None:
@@ -163,6 +177,25 @@ def decode(data: bytes) -> str | None:
         return None
 
 
+# A character written as UTF-8 (2 to 4 bytes). Windows-1252 text almost never holds one,
+# because it would read as `Ã©`-like pairs; a file holding one and also bytes that are not
+# UTF-8 mixes encodings, and reading it either way would garble part of it.
+_UTF8_CHARACTER = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+
+
+def mixed_encoding_line(data: bytes) -> int | None:
+    """The line (from 1) of the first byte that is not UTF-8, in a file that elsewhere holds
+    UTF-8 characters; None when the file is all UTF-8 or holds no UTF-8 characters at all."""
+    body = data.removeprefix(_UTF8_BOM)
+    try:
+        body.decode("utf-8")
+        return None
+    except UnicodeDecodeError as bad:
+        if not data.startswith(_UTF8_BOM) and not _UTF8_CHARACTER.search(body):
+            return None
+        return body.count(b"\n", 0, bad.start) + 1
+
+
 def _split(records) -> tuple[list[str], list[tuple[int, list[object]]]]:
     """The header (the first non-blank row) and the numbered non-blank rows after it."""
     head: list[str] = []
@@ -182,6 +215,13 @@ def _read_csv(path: Path, export: Export) -> None:
     info = _info(path, data)
     export.files.append(info)
     table = table_for(path.name)
+    mixed = None if data.startswith(_UTF16_BOMS) else mixed_encoding_line(data)
+    if mixed is not None:
+        export.problems.append(error(table, path.name, mixed, None, None, "mixed_encoding",
+                                     f"line {mixed} is not UTF-8 text although other lines are: the file mixes "
+                                     "encodings (often rows pasted from another program), so some letters would be "
+                                     "garbled. Save it from Excel as 'CSV UTF-8' and check that line"))
+        return
     text = decode(data)
     if text is None:
         export.problems.append(error(table, path.name, None, None, None, "bad_encoding",

@@ -88,7 +88,8 @@ def render() -> None:
                 source=SOURCE, key="school-trend")
 
     # Pupil-level records: the sign-in work's component applies the viewer's scope and audit log.
-    signin.pupil_list(viewer, urn=urn, academic_year=year, key="school-pupils")
+    partnership_code = summary.loc[summary["urn"] == urn, "partnership_code"].iloc[0]
+    signin.pupil_list(viewer, urn=urn, partnership=partnership_code, academic_year=year, key="school-pupils")
 
 
 if __name__ == "__main__":

@@ -107,6 +107,18 @@ def test_chair_on_the_placements_page_sees_own_partnership_only(demo_accounts, m
     assert "shown only for your own partnership's schools" in words(at)
 
 
+def test_chair_on_the_school_view_sees_pupils_of_own_partnership_schools_only(demo_accounts, monkeypatch):
+    """Issue 9, item 11: the School view did not pass the school's partnership to the list."""
+    at = signed_in_page(demo_accounts, monkeypatch, "chris", "school")
+    at.selectbox(key="school").set_value(SAME_PARTNERSHIP).run()
+    assert not at.exception
+    rows = pupil_rows_shown(at, "school-pupils")
+    assert len(rows) > 0 and set(rows["urn"]) == {SAME_PARTNERSHIP} and set(rows["partnership_code"]) == {"NWL"}
+    at.selectbox(key="school").set_value(OTHER_PARTNERSHIP).run()
+    assert not [d for d in at.dataframe if "pupil_ref" in d.value.columns]
+    assert "shown only for your own partnership's schools" in words(at)
+
+
 def test_commissioner_sees_every_partnership_and_reads_the_audit_log(demo_accounts, monkeypatch):
     at = signed_in_page(demo_accounts, monkeypatch, "lena", "placements")
     at.selectbox(key="partnership").set_value(CHN).run()
