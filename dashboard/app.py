@@ -14,8 +14,9 @@ from dashboard.components import page, signin
 
 PAGES = Path(__file__).parent / "pages"
 
-st.set_page_config(page_title="SEIP Insight", page_icon=":material/school:", layout="wide",
+st.set_page_config(page_title="Sign in – SEIP Insight", page_icon=":material/school:", layout="wide",
                    initial_sidebar_state="auto")
+page.accessibility()
 
 viewer = auth.require_viewer()
 st.session_state["viewer"] = viewer
@@ -48,8 +49,15 @@ pages = [
     st.Page(PAGES / "data.py", title="Data and definitions", url_path="data-and-definitions",
             icon=":material/menu_book:"),
 ]
+# linked from every page's footer rather than listed in the navigation
+statement = st.Page(PAGES / "accessibility.py", title="Accessibility statement", url_path="accessibility",
+                    visibility="hidden")
+support = st.Page(PAGES / "support.py", title="Support and feedback", url_path="support", visibility="hidden")
+pages += [statement, support]
 current = st.navigation(pages)
 signin.resume_wanted_page(pages, current)  # after the sign-in form, the page first asked for
 
+page.document_title(current.title)
 page.synthetic_banner()
 current.run()
+page.footer(statement, support)

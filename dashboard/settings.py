@@ -8,6 +8,7 @@
 | SEIP_SUPPRESS_MAX | governor disclosure control hides pupil counts 1..this | 4 |
 | SEIP_AUTH | sign-in mode: none, local or oidc | none |
 | SEIP_IDLE_MINUTES | a signed-in session ends after this long idle | 30 |
+| SEIP_SUPPORT_EMAIL | where people send feedback and accessibility problems | none (the support page says so) |
 """
 
 from __future__ import annotations
@@ -39,6 +40,11 @@ def _float(name: str, default: float, lo: float, hi: float) -> float:
     return value
 
 
+def _looks_like_email(text: str) -> bool:
+    name, at, domain = text.partition("@")
+    return bool(name and at and "." in domain.strip(".")) and not any(c.isspace() for c in text)
+
+
 @dataclass(frozen=True)
 class Settings:
     """The settings in force for one run of the CLI or one dashboard session."""
@@ -49,6 +55,7 @@ class Settings:
     suppress_max: int = 4
     auth_mode: str = "none"
     idle_minutes: float = 30.0
+    support_email: str = ""
 
     @classmethod
     def from_env(cls, db_path: str | Path | None = None) -> "Settings":
@@ -60,6 +67,10 @@ class Settings:
         la = os.environ.get("SEIP_LA_CODE", "855").strip()
         if not (la.isdigit() and len(la) == 3):
             raise SettingError(f"SEIP_LA_CODE={la!r} must be a 3-digit DfE LA code such as 855")
+        support = os.environ.get("SEIP_SUPPORT_EMAIL", "").strip()
+        if support and not _looks_like_email(support):
+            raise SettingError(f"SEIP_SUPPORT_EMAIL={support!r} must be an e-mail address such as "
+                               "seip-support@example.gov.uk")
         return cls(
             db_path=db,
             la_code=la,
@@ -67,4 +78,5 @@ class Settings:
             suppress_max=int(_float("SEIP_SUPPRESS_MAX", 4, 0, 100)),
             auth_mode=auth,
             idle_minutes=_float("SEIP_IDLE_MINUTES", 30.0, 1.0, 24 * 60.0),
+            support_email=support,
         )

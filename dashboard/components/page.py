@@ -1,5 +1,6 @@
 """Page furniture every page shares: the heading with the question it answers, the
-synthetic-data banner and the words shown when there is nothing to show."""
+synthetic-data banner, the words shown when there is nothing to show, the footer, and the
+accessibility fixes Streamlit's theme options cannot make (docs/accessibility.md)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,68 @@ from dashboard.components import data
 SYNTHETIC_BANNER = ("**Synthetic data.** Every partnership, school and pupil figure on this "
                     "dashboard is made up for demonstration; only the England, regional and "
                     "statistical-neighbour figures are real DfE data.")
+SERVICE = "SEIP Insight"
+
+# What the theme (dashboard/.streamlit/config.toml) cannot say: a visible focus ring of 3 px
+# in the GSS dark blue on every control; footer links that look like links; animations and
+# transitions off for people who ask for less motion; the chart alternatives kept for screen
+# readers but off screen (.seip-alt, taking no gap in the page's column).
+_STYLE = """
+<style>
+:focus-visible { outline: 3px solid #12436D !important; outline-offset: 2px !important; }
+.st-key-seip-footer a p { color: #12436D; text-decoration: underline; }
+[data-testid=stSkipToContent]:focus { outline: 3px solid #12436D; background: #FFFFFF; color: #0B0C0C; }
+.seip-alt { position: absolute !important; width: 1px; height: 1px; overflow: hidden;
+            clip-path: inset(50%); white-space: nowrap; }
+[data-testid=stElementContainer]:has(.seip-alt), .st-key-seip-furniture,
+[data-testid=stLayoutWrapper]:has(> .st-key-seip-furniture) { position: absolute !important; }
+@media (prefers-reduced-motion: reduce) {
+  *, *::before, *::after { animation-duration: 0.01ms !important; animation-iteration-count: 1 !important;
+                           transition-duration: 0.01ms !important; scroll-behavior: auto !important; }
+}
+</style>
+"""
+
+# The document's language (Streamlit's page says only "en"); the headline cards' sparklines
+# hidden from screen readers, which would read their points as "x: 0; y: 0.03" (the figures
+# are in words beside them); each chart named by its alternative text. Streamlit redraws
+# elements at will, so one observer keeps these true for the life of the tab.
+_SCRIPT = """
+<script>
+(() => {
+  const fix = () => {
+    const root = document.documentElement;
+    if (root.lang !== "en-GB") root.lang = "en-GB";
+    document.querySelectorAll("[data-testid=stMetricChart]:not([aria-hidden])")
+      .forEach(chart => chart.setAttribute("aria-hidden", "true"));
+    document.querySelectorAll(".seip-alt[data-chart]").forEach(alt => {
+      const chart = document.querySelector(`.st-key-${alt.dataset.chart} .js-plotly-plot`);
+      if (!chart || chart.getAttribute("aria-label") === alt.textContent) return;
+      chart.setAttribute("role", "img");
+      chart.setAttribute("aria-label", alt.textContent);
+      alt.setAttribute("aria-hidden", "true");
+    });
+  };
+  fix();
+  if (!window.seipAccessibility) {
+    window.seipAccessibility = new MutationObserver(fix);
+    window.seipAccessibility.observe(document.body, {childList: true, subtree: true});
+  }
+})();
+</script>
+"""
+
+
+def accessibility() -> None:
+    """The styles and the small script above, on every page and on the sign-in form."""
+    st.html(_STYLE)
+    with st.container(key="seip-furniture"):
+        st.html(_SCRIPT, unsafe_allow_javascript=True)
+
+
+def document_title(title: str) -> None:
+    """Name the browser tab after the page, so each page has its own title."""
+    st.set_page_config(page_title=f"{title} – {SERVICE}")
 
 
 def header(title: str, question: str) -> None:
@@ -27,3 +90,11 @@ def synthetic_banner() -> None:
 def no_data(what: str) -> None:
     """Say in words that there is no data for the filters chosen."""
     st.info(what, icon=":material/info:")
+
+
+def footer(accessibility_page: st.Page, support_page: st.Page) -> None:
+    """Links to the accessibility statement and to support, under every page."""
+    st.divider()
+    with st.container(horizontal=True, key="seip-footer"):
+        st.page_link(accessibility_page, label="Accessibility statement")
+        st.page_link(support_page, label="Support and feedback")
