@@ -64,7 +64,9 @@ def cmd_metrics(args, settings: Settings) -> int:
     if args.format == "csv":
         sys.stdout.write(payload_csv(payload))
     else:
-        print(json.dumps(payload, indent=1))
+        import orjson  # C encoder: json.dumps(indent=1) was nearly half the time at 150 authorities
+
+        print(orjson.dumps(payload).decode())
     return 0
 
 

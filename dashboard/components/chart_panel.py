@@ -6,11 +6,13 @@ footnote, in the table and in the download alike, never as a number.
 
 from __future__ import annotations
 
+import copy
 from functools import partial
 
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
+from plotly.basedatatypes import BaseFigure
 
 from dashboard import auth
 from dashboard.charts import theme
@@ -103,6 +105,31 @@ def caption_text(caption: str, source: str, as_of: str) -> str:
     return " ".join(parts)
 
 
+class _Drawn(BaseFigure):
+    """A figure already turned into plotly's dict, handed to `st.plotly_chart`, which would
+    otherwise deep-copy every figure into a dict on every rerun (most of a page's server time
+    when a chart has hundreds of traces). Only `to_dict` is ever asked of it."""
+
+    def __init__(self, spec: dict):  # no BaseFigure.__init__: nothing is validated again
+        self._spec = spec
+
+    def to_dict(self) -> dict:
+        return self._spec
+
+
+# Figures and tables from data.chart are shared and never change: what is drawn from them is
+# worked out once per object, not on every rerun.
+_specs = data.PerObject()  # figure -> its dict
+_tables = data.PerObject()  # table -> (table as shown, any suppressed, any DfE symbol, column config)
+
+
+def _drawn(fig: go.Figure) -> _Drawn:
+    spec = _specs.get(fig)
+    if spec is None:
+        spec = _specs.put(fig, fig.to_dict())
+    return _Drawn(spec)
+
+
 def _record_download(key: str) -> None:
     auth.record(data.viewer(), "download", key)
 
@@ -114,15 +141,19 @@ def chart_panel(fig: go.Figure, table: pd.DataFrame, *, title: str, caption: str
     `caption` is the text alternative: one or two sentences saying what the chart shows.
     `key` names the chart (unique on the page); it names the download files too.
     """
-    shown, suppressed, symbols = display_table(table)
+    held = _tables.get(table)
+    if held is None:
+        shown, suppressed, symbols = display_table(table)
+        held = _tables.put(table, (shown, suppressed, symbols, column_config(shown)))
+    shown, suppressed, symbols, columns = held
     st.subheader(title, anchor=False)
     chart_tab, table_tab, download_tab = st.tabs(["Chart", "Table", "Download"])
     with chart_tab:
-        st.plotly_chart(fig, key=f"chart-{key}", width="stretch",
+        st.plotly_chart(_drawn(fig), key=f"chart-{key}", width="stretch",
                         config={"displayModeBar": False, "responsive": True})
     with table_tab:
         st.dataframe(shown, hide_index=True, width="stretch", key=f"table-{key}",
-                     column_config=column_config(shown))
+                     column_config=copy.deepcopy(columns))  # Streamlit may fill in what it is given
     with download_tab:
         st.write("The table behind this chart, as shown (suppressed values as `c`).")
         st.download_button("Download CSV", partial(csv_bytes, shown), file_name=f"{key}.csv",

@@ -120,28 +120,40 @@ def version() -> str:
     return _current()[1]
 
 
-# id(frame) -> (weak reference to the frame, what it was computed from)
-_origins: dict[int, tuple[weakref.ref, object]] = {}
+class PerObject:
+    """Something remembered about live objects, found again by identity (frames and figures
+    cannot be dict keys). An entry goes when its object is freed."""
+
+    def __init__(self) -> None:
+        self._held: dict[int, tuple[weakref.ref, object]] = {}
+
+    def get(self, obj: object) -> object | None:
+        held = self._held.get(id(obj))
+        return held[1] if held is not None and held[0]() is obj else None
+
+    def put(self, obj: object, value: object) -> object:
+        key = id(obj)
+        # the callback runs as the object is freed, before its id can be given to another one
+        self._held[key] = (weakref.ref(obj, lambda _, key=key: self._held.pop(key, None)), value)
+        return value
+
+
+_origins = PerObject()  # frame -> what it was computed from
 _built_frames = itertools.count()
 
 
-def _remember(frame: pd.DataFrame, origin: object) -> pd.DataFrame:
-    key = id(frame)
-    # the callback runs as the frame is freed, before its id can be given to another object
-    _origins[key] = (weakref.ref(frame, lambda _, key=key: _origins.pop(key, None)), origin)
-    return frame
-
-
 def _handed_out(frame: pd.DataFrame, origin: tuple) -> pd.DataFrame:
-    return _remember(frame.copy(deep=False), origin)
+    shallow = frame.copy(deep=False)
+    _origins.put(shallow, origin)
+    return shallow
 
 
 def _frame_key(frame: pd.DataFrame) -> object:
     """What a frame argument of `chart` is keyed on: where it came from when it came from these
     caches unchanged, else its contents."""
-    held = _origins.get(id(frame))
-    if held is not None and held[0]() is frame:
-        return held[1]
+    origin = _origins.get(frame)
+    if origin is not None:
+        return origin
     try:
         return (tuple(frame.columns), tuple(map(str, frame.dtypes)),
                 pd.util.hash_pandas_object(frame).to_numpy().tobytes())
@@ -172,7 +184,7 @@ def _built(path: str, version: str, role: str, scope: str | None, name: str, _bu
     # frames among the results are shared as they are: key later charts drawn from them by identity
     for part in built if isinstance(built, tuple) else (built,):
         if isinstance(part, pd.DataFrame):
-            _remember(part, ("built", next(_built_frames)))
+            _origins.put(part, ("built", next(_built_frames)))
     return built
 
 
