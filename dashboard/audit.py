@@ -19,7 +19,7 @@ import pandas as pd
 
 ACTIONS = (
     "sign_in", "sign_in_failed", "sign_in_locked", "sign_out", "session_timeout",
-    "pupil_view", "download",
+    "pupil_view", "download", "report",
 )
 
 _DDL = (

@@ -88,6 +88,16 @@ def cmd_users(args, settings: Settings) -> int:
     return auth.users_command(args, settings)
 
 
+def cmd_report(args, settings: Settings) -> int:
+    from streamlit import logger
+
+    # the pack reuses the pages' wording; imported outside a server, Streamlit's caches warn about it
+    logger.set_log_level("error")
+    from dashboard.reports.run import command
+
+    return command(args, settings)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="seip",
@@ -118,6 +128,20 @@ def build_parser() -> argparse.ArgumentParser:
                    help="whose view: governor applies disclosure control")
     p.add_argument("--format", choices=("json", "csv"), default="json")
     p.set_defaults(func=cmd_metrics)
+
+    helptext = "write a report pack (PDF or workbook) for a partnership and year, as a role sees it"
+    p = sub.add_parser("report", parents=[common], help=helptext, description=helptext + (
+        ". Suppression is applied as on that role's pages; every report is recorded in the audit log."))
+    which = p.add_mutually_exclusive_group()
+    which.add_argument("--partnership", metavar="CODE|ALL", help="one partnership, or ALL for all of them together")
+    which.add_argument("--all-partnerships", action="store_true", help="one file per partnership, into --out-dir")
+    p.add_argument("--year", required=True, help="the academic year, e.g. 2023/24")
+    p.add_argument("--role", choices=ROLES, required=True, help="whose view: governor applies disclosure control")
+    p.add_argument("--scope", metavar="CODE", help="partnership code (chair, governor) or school URN (head, governor)")
+    p.add_argument("--format", choices=("xlsx",), required=True)
+    p.add_argument("--out", metavar="PATH", help="the file to write (with --partnership)")
+    p.add_argument("--out-dir", metavar="DIR", help="the folder to write into (with --all-partnerships)")
+    p.set_defaults(func=cmd_report)
 
     p = sub.add_parser("serve", parents=[common], help="start the dashboard on the warehouse")
     p.add_argument("--port", type=int, default=8501)

@@ -1,0 +1,58 @@
+"""The words every pack carries: symbols, sources and licences, the synthetic-data label and the
+metric definitions, taken from where the dashboard keeps them (the Data and definitions page,
+the chart panel, the metric dictionary) rather than written a second time."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from dashboard import metrics as metrics_module
+from dashboard.components import chart_panel
+from dashboard.components.page import SYNTHETIC_BANNER
+from dashboard.pages import data as data_page
+
+SYNTHETIC_LABEL = SYNTHETIC_BANNER.replace("**", "")
+SUPPRESSED_NOTE = chart_panel.SUPPRESSED_NOTE
+# GSS writes its symbols in square brackets in spreadsheets; the PDF writes them as the pages do.
+WORKBOOK_SYMBOLS = {"c": "[c]", "x": "[x]", "z": "[z]", "low": "[low]"}
+POLARITY_WORDS = {"lower_is_better": "lower is better", "higher_is_better": "higher is better",
+                  "neutral": "neither"}
+
+
+def _markdown_rows(table: str) -> list[list[str]]:
+    lines = [line.strip() for line in table.strip().splitlines() if line.strip().startswith("|")]
+    rows = [[cell.strip().strip("`*") for cell in line.strip("|").split("|")] for line in lines]
+    return [row for row in rows[2:]]  # after the header and its --- line
+
+
+def sources() -> pd.DataFrame:
+    """Sources and licences as the Data and definitions page lists them: source, what it gives, licence."""
+    return pd.DataFrame(_markdown_rows(data_page.SOURCES), columns=["source", "what it gives", "licence"])
+
+
+def symbols() -> dict[str, str]:
+    """Symbol -> meaning, as the Data and definitions page lists them."""
+    return dict(_markdown_rows(data_page.SYMBOLS))
+
+
+def definitions(metric_ids: tuple[str, ...]) -> pd.DataFrame:
+    """The metric dictionary's entries for `metric_ids`: label, definition, polarity, source, caveats."""
+    cat = metrics_module.catalogue()
+    return pd.DataFrame([{
+        "metric": cat[m].label, "definition": cat[m].definition,
+        "polarity": POLARITY_WORDS.get(cat[m].polarity, cat[m].polarity),
+        "source": cat[m].source, "caveats": cat[m].caveats or "none",
+    } for m in metric_ids if m in cat])
+
+
+def symbols_in(table: pd.DataFrame) -> set[str]:
+    """The symbols a chart table will show: `c` where a marker column is set, DfE's own where
+    `value_symbol` explains a missing value."""
+    found = set()
+    markers = [c for c in table.columns if c == "suppressed" or c.endswith("_suppressed")]
+    if any(table[c].fillna(False).astype(bool).any() for c in markers):
+        found.add("c")
+    if "value_symbol" in table.columns:
+        explained = table["value"].isna() & table["value_symbol"].notna()
+        found |= set(table.loc[explained, "value_symbol"].astype(str))
+    return found
