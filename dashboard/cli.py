@@ -138,7 +138,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--year", required=True, help="the academic year, e.g. 2023/24")
     p.add_argument("--role", choices=ROLES, required=True, help="whose view: governor applies disclosure control")
     p.add_argument("--scope", metavar="CODE", help="partnership code (chair, governor) or school URN (head, governor)")
-    p.add_argument("--format", choices=("xlsx",), required=True)
+    p.add_argument("--format", choices=("pdf", "xlsx"), required=True)
     p.add_argument("--out", metavar="PATH", help="the file to write (with --partnership)")
     p.add_argument("--out-dir", metavar="DIR", help="the folder to write into (with --all-partnerships)")
     p.set_defaults(func=cmd_report)

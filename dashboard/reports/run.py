@@ -19,8 +19,9 @@ from dashboard.reports import pack as packs
 from dashboard.reports import workbook
 from dashboard.settings import Settings
 
-FORMATS = ("xlsx",)
-MIME = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+FORMATS = ("pdf", "xlsx")
+MIME = {"pdf": "application/pdf",
+        "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
 
 def render(pack: packs.Pack, fmt: str) -> bytes:
@@ -29,6 +30,10 @@ def render(pack: packs.Pack, fmt: str) -> bytes:
         buffer = io.BytesIO()
         workbook.write(pack, buffer)
         return buffer.getvalue()
+    if fmt == "pdf":
+        from dashboard.reports import pdf  # weasyprint and kaleido load only when a PDF is asked for
+
+        return pdf.render(pack)
     raise ValueError(f"unknown report format {fmt!r}; expected one of {', '.join(FORMATS)}")
 
 
