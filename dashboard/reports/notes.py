@@ -9,10 +9,11 @@ import pandas as pd
 from dashboard import metrics as metrics_module
 from dashboard.components import chart_panel
 from dashboard.components.page import SYNTHETIC_BANNER
+from dashboard.disclosure import suppressed_meaning
 from dashboard.pages import data as data_page
 
 SYNTHETIC_LABEL = SYNTHETIC_BANNER.replace("**", "")
-SUPPRESSED_NOTE = chart_panel.SUPPRESSED_NOTE
+suppressed_note = chart_panel.suppressed_note
 # GSS writes its symbols in square brackets in spreadsheets; the PDF writes them as the pages do.
 WORKBOOK_SYMBOLS = {"c": "[c]", "x": "[x]", "z": "[z]", "low": "[low]"}
 POLARITY_WORDS = {"lower_is_better": "lower is better", "higher_is_better": "higher is better",
@@ -32,7 +33,7 @@ def sources() -> pd.DataFrame:
 
 def symbols() -> dict[str, str]:
     """Symbol -> meaning, as the Data and definitions page lists them."""
-    return dict(_markdown_rows(data_page.SYMBOLS))
+    return dict(_markdown_rows(data_page.SYMBOLS.format(suppressed=suppressed_meaning())))
 
 
 def definitions(metric_ids: tuple[str, ...]) -> pd.DataFrame:

@@ -62,8 +62,9 @@ class Panel:
 
 @dataclass(frozen=True)
 class Section:
-    """The part of a pack that stands for one dashboard page."""
+    """The part of a pack that stands for one dashboard page (`page`: its file name under pages/)."""
 
+    page: str
     title: str
     question: str
     panels: tuple[Panel, ...]
@@ -222,21 +223,22 @@ def _exclusions(r: _Reader) -> Section:
                          (sentence + " " if sentence else "") + "Each pupil counts once a year. The census "
                          "gives FSM and SEN shares of all pupils; it has no looked-after, year-group or sex "
                          "split, so those show referred pupils only.", exclusions_page.PARTNERSHIP_SOURCE))
-    return Section("Exclusion avoidance", "Are we keeping pupils in school?", tuple(panels),
+    return Section("exclusions", "Exclusion avoidance", "Are we keeping pupils in school?", tuple(panels),
                    key_figures=r.key_figures(("pex_rate", "suspension_rate", "referrals", "avoidance_rate")))
 
 
 def _placements(r: _Reader) -> Section:
-    title, question = "Placements and costs", "What do we buy, and what does it achieve?"
+    page, title, question = "placements", "Placements and costs", "What do we buy, and what does it achieve?"
     figures = r.key_figures(placements_page.HEADLINES)
     params = {"year": r.year, "partnership": r.partnership}
     by_type = r.fetch("placements_by_provider_type", **params)
     if by_type.empty:
-        return Section(title, question, (), figures,
+        return Section(page, title, question, (), figures,
                        notes=(f"No placements started or ended in {r.year} for {r.where}.",))
-    by_type, outcomes, lengths, providers, history = placements.control(
-        by_type, r.fetch("placements_outcomes", **params), r.fetch("placements_durations", **params),
-        r.fetch("placements_providers", **params), r.fetch("placements_trend", partnership=r.partnership))
+    outcomes = r.fetch("placements_outcomes", **params)
+    lengths = r.fetch("placements_durations", **params)
+    providers = r.fetch("placements_providers", **params)
+    history = r.fetch("placements_trend", partnership=r.partnership)
     source = placements_page.SOURCE
     fig, table = placements.spend_by_provider_type(by_type)
     top = table.dropna(subset=["placement_cost_gbp"]).sort_values("placement_cost_gbp", ascending=False)
@@ -268,7 +270,7 @@ def _placements(r: _Reader) -> Section:
                "Placement spend over the years, by provider type", placements.trend(history),
                f"Cost of placements started each year for {r.where}, by kind of provider.", source),
     )
-    return Section(title, question, panels, figures)
+    return Section(page, title, question, panels, figures)
 
 
 def _funding(r: _Reader) -> Section:
@@ -294,14 +296,15 @@ def _funding(r: _Reader) -> Section:
                      (gap + " " if gap else "") + f"Formula allocation at the pupil weight in force "
                      f"({r.settings.pupil_weight:g}); every partnership is shown, as the formula shares one "
                      "pot between them.", source)
-    return Section("Funding and deprivation", "Is the money where the need is?", (fsm, streams, formula),
+    return Section("funding", "Funding and deprivation", "Is the money where the need is?", (fsm, streams, formula),
                    r.key_figures(funding_page.HEADLINES),
                    notes=("The dashboard's what-if for the sharing formula is interactive and not part of "
                           "the pack.",))
 
 
 def _value_for_money(r: _Reader) -> Section:
-    title, question = "Value for money", "What does avoiding an exclusion cost, and what does it save?"
+    page, title = "value_for_money", "Value for money"
+    question = "What does avoiding an exclusion cost, and what does it save?"
     spend, avoided = r.headline("placement_cost_gbp"), r.headline("exclusions_avoided_vs_england")
     outcomes = r.fetch("value_for_money_outcomes", year=r.year, partnership=r.partnership)
     hidden = bool(suppression.flags(outcomes, "successful_outcomes").any())
@@ -316,7 +319,7 @@ def _value_for_money(r: _Reader) -> Section:
              f"{theme.format_value(successes, '', 0, suppressed=hidden)}."]
     if inputs.placement_cost_gbp is None and inputs.exclusions_avoided is None and not (
             spend.suppressed or avoided.suppressed):
-        return Section(title, question, (), notes=(f"There are no placement or exclusion figures for "
+        return Section(page, title, question, (), notes=(f"There are no placement or exclusion figures for "
                                                    f"{r.where} in {r.year}.",))
     central = {a.id: a.value for a in ASSUMPTIONS}
     low = {a.id: a.low for a in ASSUMPTIONS}
@@ -346,7 +349,7 @@ def _value_for_money(r: _Reader) -> Section:
               "National unit costs, not this authority's own prices; change them on the Value for money page.",
               "as listed for each assumption"),
     )
-    return Section(title, question, panels, notes=tuple(notes))
+    return Section(page, title, question, panels, notes=tuple(notes))
 
 
 def _benchmarks(r: _Reader) -> Section | None:
@@ -387,18 +390,22 @@ def _benchmarks(r: _Reader) -> Section | None:
                              f"FSM share against permanent exclusion rate, neighbours, {year}", (fig, table),
                              f"Each dot is one of {la}'s statistical neighbours ({la} in blue). "
                              + benchmarks.correlation_sentence(table) + note, source))
-    return Section("Benchmarks", "How does the authority compare with England, its region and its statistical "
-                   "neighbours?", tuple(panels))
+    return Section("benchmarks", "Benchmarks", "How does the authority compare with England, its region and its "
+                   "statistical neighbours?", tuple(panels))
 
 
-SECTIONS = (_exclusions, _placements, _funding, _value_for_money, _benchmarks)
+# page (its file under pages/) -> the section standing for it, in the order of the dashboard
+SECTIONS = {"exclusions": _exclusions, "placements": _placements, "funding": _funding,
+            "value_for_money": _value_for_money, "benchmarks": _benchmarks}
 
 
 def build(con: duckdb.DuckDBPyConnection, viewer: Viewer, settings: Settings, *, partnership: str, year: str,
-          frame: pd.DataFrame | None = None, as_of: str | None = None) -> Pack:
+          frame: pd.DataFrame | None = None, as_of: str | None = None,
+          pages: tuple[str, ...] | None = None) -> Pack:
     """The pack for `partnership` (a code or ALL) and `year` as `viewer` may see it.
 
-    `frame` (every metric as `access.metrics` gives it to this viewer) and `as_of` may be passed
+    `pages` keeps only the sections of those pages (keys of SECTIONS; () for the summary alone,
+    None for every page). `frame` (every metric as `access.metrics` gives it to this viewer) and `as_of` may be passed
     in when several packs are built from one warehouse. Raises ReportError for an unknown
     partnership or a year without partnership data.
     """
@@ -407,7 +414,8 @@ def build(con: duckdb.DuckDBPyConnection, viewer: Viewer, settings: Settings, *,
     code, name, year = resolve(frame, partnership, year)
     reader = _Reader(con, viewer, settings, frame, code, name, year)
     headlines = reader.key_figures(overview.HEADLINE_METRICS)
-    sections = tuple(s for s in (build_section(reader) for build_section in SECTIONS) if s is not None)
+    chosen = [build_section for page, build_section in SECTIONS.items() if pages is None or page in pages]
+    sections = tuple(s for s in (build_section(reader) for build_section in chosen) if s is not None)
     used = list(overview.HEADLINE_METRICS)
     for section in sections:
         used += [h.metric for h in section.key_figures if h.metric not in used]

@@ -225,7 +225,7 @@ def html(pack: Pack) -> str:
                f"statistical neighbours, as on the Overview page. Green is a change for the better, red for the "
                f"worse.</p>{_cards(pack.headlines)}")
     if any(h.suppressed for h in pack.headlines):
-        out.append(f'<p class="symbols">{_e(notes.SUPPRESSED_NOTE)}</p>')
+        out.append(f'<p class="symbols">{_e(notes.suppressed_note())}</p>')
     out.append("</section>")
 
     for i, section in enumerate(pack.sections):
@@ -247,7 +247,7 @@ def html(pack: Pack) -> str:
     out.append('<section class="page"><h2 id="sources">Sources, licences and symbols</h2>'
                + html_table(sources.rename(columns=str.capitalize), "Sources and licences")
                + html_table(pd.DataFrame(list(notes.symbols().items()), columns=["Symbol", "Meaning"]), "Symbols")
-               + f'<p class="note">{_e(notes.SUPPRESSED_NOTE)}</p></section></body></html>')
+               + f'<p class="note">{_e(notes.suppressed_note())}</p></section></body></html>')
     return "".join(out)
 
 

@@ -20,8 +20,6 @@ from dashboard.reports import workbook
 from dashboard.settings import Settings
 
 FORMATS = ("pdf", "xlsx")
-MIME = {"pdf": "application/pdf",
-        "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
 
 def render(pack: packs.Pack, fmt: str) -> bytes:
@@ -39,14 +37,15 @@ def render(pack: packs.Pack, fmt: str) -> bytes:
 
 def report(con: duckdb.DuckDBPyConnection, viewer: Viewer, settings: Settings, *, partnership: str, year: str,
            fmt: str, destination: str, frame: pd.DataFrame | None = None,
-           as_of: str | None = None) -> tuple[packs.Pack, bytes]:
+           as_of: str | None = None, pages: tuple[str, ...] | None = None) -> tuple[packs.Pack, bytes]:
     """Build and render the pack of `partnership` and `year` as `viewer` sees it, and record in the
     audit log who made it, for which role and scope, and where it went (`destination`: a path or
-    'download').
+    'download'); `pages` as `pack.build` takes it.
 
     Raises pack.ReportError for an unknown partnership or a year without data.
     """
-    pack = packs.build(con, viewer, settings, partnership=partnership, year=year, frame=frame, as_of=as_of)
+    pack = packs.build(con, viewer, settings, partnership=partnership, year=year, frame=frame, as_of=as_of,
+                       pages=pages)
     content = render(pack, fmt)
     record(settings, pack, fmt, destination, len(content))
     return pack, content
