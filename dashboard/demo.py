@@ -747,6 +747,18 @@ def loaded_fingerprint(db_path: Path) -> str | None:
     return row[0] if row else None
 
 
+# The DfE files under data/reference/ that the demo imports (their provenance: data/reference/README.md).
+REFERENCE_FILES = (
+    "exc_nat_region_la_2006-07_to_2022-23.csv",
+    "exclusions_national_england_2006-07_to_2024-25.csv",
+    "lait_bds_long.parquet",
+    "lait_data_dictionary.csv",
+    "sn_may_2025.xlsx",
+    "sn_april_2021.xlsx",
+    "la_code_list.xlsx",
+)
+
+
 def build_demo(db_path: Path, export_dir: Path = settings.DEMO_DIR) -> ImportResult:
     """Write the demo exports to `export_dir` and import them with every DfE reference file.
 
@@ -754,7 +766,7 @@ def build_demo(db_path: Path, export_dir: Path = settings.DEMO_DIR) -> ImportRes
     same generated files, reference files and staging/mart SQL (meta key `demo_fingerprint`).
     """
     generated = write_exports(export_dir)
-    references = sorted(settings.REFERENCE_DIR.glob("*.csv"))
+    references = [settings.REFERENCE_DIR / name for name in REFERENCE_FILES]
     paths = [p for p in generated if p.suffix == ".csv"] + references
     # The marts are materialised at import, so a changed model must not be skipped over.
     models = [p for layer in warehouse.BUILT_LAYERS for p in sorted((settings.QUERIES_DIR / layer).glob("*.sql"))]

@@ -153,7 +153,8 @@ def compute_rows(con: duckdb.DuckDBPyConnection, settings: Settings, *, year: st
     # every partnership is fetched even when one is asked for: secondary suppression looks at all
     rows = warehouse.run_records(con, "metrics_area_year", pupil_weight=settings.pupil_weight,
                                  year=year, partnership=None)
-    rows += warehouse.run_records(con, "metrics_dfe_area_year", la_code=settings.la_code, year=year)
+    rows += warehouse.run_records(con, "metrics_dfe_area_year", la_code=settings.la_code, year=year,
+                                  sn_model=settings.sn_model)
     for row in rows:
         row["value"] = None if row["value"] is None or math.isnan(row["value"]) else float(row["value"])
         row.setdefault("value_symbol", None)

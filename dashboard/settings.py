@@ -4,6 +4,7 @@
 |---|---|---|
 | SEIP_DB | the warehouse file | data/seip.duckdb under the current folder |
 | SEIP_LA_CODE | the authority's old (3-digit) DfE LA code | 855 (Leicestershire) |
+| SEIP_SN_MODEL | the statistical-neighbour model, by the year DfE published it (2025, 2021) | the latest loaded |
 | SEIP_PUPIL_WEIGHT | the sharing formula's pupil weight w (FSM gets 1 - w) | 0.5 |
 | SEIP_SUPPRESS_MAX | governor disclosure control hides pupil counts 1..this | 4 |
 | SEIP_AUTH | sign-in mode: none, local or oidc | none |
@@ -51,6 +52,7 @@ class Settings:
 
     db_path: Path
     la_code: str = "855"
+    sn_model: int | None = None
     pupil_weight: float = 0.5
     suppress_max: int = 4
     auth_mode: str = "none"
@@ -71,9 +73,13 @@ class Settings:
         if support and not _looks_like_email(support):
             raise SettingError(f"SEIP_SUPPORT_EMAIL={support!r} must be an e-mail address such as "
                                "seip-support@example.gov.uk")
+        model = os.environ.get("SEIP_SN_MODEL", "").strip()
+        if model and not (model.isdigit() and len(model) == 4):
+            raise SettingError(f"SEIP_SN_MODEL={model!r} must be the year of a DfE neighbour model, e.g. 2025 or 2021")
         return cls(
             db_path=db,
             la_code=la,
+            sn_model=int(model) if model else None,
             pupil_weight=_float("SEIP_PUPIL_WEIGHT", 0.5, 0.0, 1.0),
             suppress_max=int(_float("SEIP_SUPPRESS_MAX", 4, 0, 100)),
             auth_mode=auth,

@@ -139,6 +139,8 @@ def _read_file(path: Path, export: Export, explicit: bool) -> None:
         _read_csv(path, export)
     elif suffix == ".xlsx":
         _read_workbook(path, export)
+    elif suffix == ".parquet":
+        _read_parquet(path, export)
     elif explicit:
         export.problems.append(error(None, path.name, None, None, None, "unsupported_file",
                                      "only .csv files and .xlsx workbooks can be imported: "
@@ -278,13 +280,14 @@ def _read_workbook(path: Path, export: Export) -> None:
                                      "save it again from Excel as .xlsx"))
         return
     found = False
+    ignored = []
     for sheet_name, frame in book.items():
         table = table_for(str(sheet_name))
         shown = f"{path.name}, sheet {sheet_name}"
         if table is None:
             if not frame.empty:
-                export.problems.append(warning(None, shown, None, None, str(sheet_name), "unknown_sheet",
-                                               "this sheet is not named after a table and was ignored"))
+                ignored.append(warning(None, shown, None, None, str(sheet_name), "unknown_sheet",
+                                       "this sheet is not named after a table and was ignored"))
             continue
         found = True
         records = [[_cell(c) for c in row] for row in frame.itertuples(index=False, name=None)]
@@ -294,11 +297,32 @@ def _read_workbook(path: Path, export: Export) -> None:
                                            "the sheet is empty and was ignored"))
             continue
         export.sheets.append(Sheet(table, shown, info, head, rows))
+    if not found and _add_reference(reference.read_workbook(path.name, book), info, export):
+        return
+    export.problems.extend(ignored)
     if not found:
         export.problems.append(error(None, path.name, None, None, None, "unrecognised_file",
                                      "the workbook has no sheet named after a table "
                                      "(partnerships, schools, school_census, funding, referrals, "
                                      "placements, exclusions)"))
+
+
+def _read_parquet(path: Path, export: Export) -> None:
+    info = _info(path, path.read_bytes())
+    export.files.append(info)
+    if not _add_reference(reference.read_parquet(path), info, export):
+        export.problems.append(error(None, path.name, None, None, None, "unrecognised_file",
+                                     "a parquet file that is not DfE LAIT's long data set (bds_long): "
+                                     "SEIP Insight reads no other parquet file"))
+
+
+def _add_reference(ref: reference.RefFile | None, info: FileInfo, export: Export) -> bool:
+    """Keep a DfE file read by `dashboard.ingest.reference`; False when it was not one."""
+    if ref is None:
+        return False
+    export.refs.append(RefSource(info, ref))
+    export.problems.extend(ref.problems)
+    return True
 
 
 def _cell(value: object) -> object:

@@ -1,11 +1,12 @@
 -- purpose: the DfE comparators of every LA the reference data names, so that a metric query for the
 --          LA in the settings only filters: the LA itself, its region and the median of its
---          statistical neighbours (latest model); England is the same for every LA and is not repeated
+--          statistical neighbours (under each model); England is the same for every LA and is not repeated
 -- params: none
 -- pupil counts: none
--- grain: one row per focus LA (old code), metric, academic year and area
--- reads: fct_dfe_area_year, dim_statistical_neighbours, ref_exclusions_geography
--- LAs are matched on the old (3-digit) code, because new codes change (Somerset).
+-- grain: one row per focus LA (old code), metric, academic year, area and (for sn_median) model
+-- reads: fct_dfe_area_year, dim_statistical_neighbours, stg_dfe__la_codes
+-- LAs are matched on the old (3-digit) code, because new codes change (Somerset). sn_model_year
+-- is null except on sn_median rows, which exist once per neighbour model (SEIP_SN_MODEL picks one).
 
 with
 
@@ -15,24 +16,21 @@ benchmarks as (
 
 ),
 
-latest_neighbours as (
+neighbours as (
 
-    select focus_old_la_code, sn_old_la_code
+    select focus_old_la_code, sn_old_la_code, sn_model_year, is_latest_model,
     from dim_statistical_neighbours
-    where is_latest_model
 
 ),
 
--- LAIT names regions without codes, so an LA's region comes from the latest geography file
+-- an LA's region: the latest exclusions file, else DfE's LA code list (LAIT names no region codes)
 la_regions as (
 
     select
         old_la_code as focus_old_la_code,
         region_code,
-    from ref_exclusions_geography
-    where area_type = 'local_authority'
-      and region_code is not null
-    qualify row_number() over (partition by old_la_code order by academic_year desc) = 1
+    from stg_dfe__la_codes
+    where region_code is not null
 
 ),
 
@@ -41,6 +39,8 @@ local_authority as (
     select
         old_la_code as focus_old_la_code,
         metric, academic_year, area_type, area_code, area_name, value, value_symbol,
+        null::integer as sn_model_year,
+        null::boolean as is_latest_model,
     from benchmarks
     where area_type = 'local_authority'
 
@@ -52,6 +52,8 @@ region as (
         la_regions.focus_old_la_code,
         benchmarks.metric, benchmarks.academic_year, benchmarks.area_type, benchmarks.area_code,
         benchmarks.area_name, benchmarks.value, benchmarks.value_symbol,
+        null::integer as sn_model_year,
+        null::boolean as is_latest_model,
     from benchmarks
     inner join la_regions
         on benchmarks.area_type = 'region'
@@ -62,7 +64,7 @@ region as (
 sn_median as (
 
     select
-        latest_neighbours.focus_old_la_code,
+        neighbours.focus_old_la_code,
         benchmarks.metric,
         benchmarks.academic_year,
         'sn_median' as area_type,
@@ -71,11 +73,13 @@ sn_median as (
         -- the median of the neighbours' values that are present (median skips nulls)
         median(benchmarks.value) as value,
         null::varchar as value_symbol,
+        neighbours.sn_model_year,
+        bool_or(neighbours.is_latest_model) as is_latest_model,
     from benchmarks
-    inner join latest_neighbours
-        on benchmarks.old_la_code = latest_neighbours.sn_old_la_code
+    inner join neighbours
+        on benchmarks.old_la_code = neighbours.sn_old_la_code
     where benchmarks.area_type = 'local_authority'
-    group by latest_neighbours.focus_old_la_code, benchmarks.metric, benchmarks.academic_year
+    group by neighbours.focus_old_la_code, neighbours.sn_model_year, benchmarks.metric, benchmarks.academic_year
     having count(benchmarks.value) > 0
 
 ),

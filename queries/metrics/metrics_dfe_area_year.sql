@@ -1,10 +1,12 @@
 -- purpose: the DfE benchmark metrics (state-funded secondary) for the LA in the settings, its region,
---          England and the median of its statistical neighbours, for the years the partnerships have data
--- params: $la_code, $year
+--          England and the median of its statistical neighbours, for every year DfE published
+-- params: $la_code, $year, $sn_model
 -- pupil counts: none
 -- grain: one row per metric, academic year and DfE area that DfE published (a value or a symbol)
--- reads: fct_dfe_benchmark_year, fct_dfe_area_year, fct_area_year
--- $la_code is the old (3-digit) DfE LA code; $year null means every year.
+-- reads: fct_dfe_benchmark_year, fct_dfe_area_year
+-- $la_code is the old (3-digit) DfE LA code; $year null means every year (2006/07 on, whether or
+-- not partnership data exists for it); $sn_model is the neighbour model's year (2025, 2021), null
+-- meaning the LA's latest model.
 
 with
 
@@ -20,19 +22,16 @@ benchmarks as (
 
 ),
 
-data_years as (
-
-    select distinct academic_year
-    from fct_area_year
-    where $year is null or academic_year = $year
-
-),
-
 for_this_la as (
 
     select metric, academic_year, area_type, area_code, area_name, value, value_symbol,
     from comparators
     where focus_old_la_code = $la_code
+        and (
+            area_type <> 'sn_median'
+            or ($sn_model is null and is_latest_model)
+            or sn_model_year = $sn_model
+        )
 
 ),
 
@@ -54,9 +53,9 @@ all_areas as (
 
 final as (
 
-    select all_areas.*
+    select *
     from all_areas
-    semi join data_years using (academic_year)
+    where $year is null or academic_year = $year
 
 )
 

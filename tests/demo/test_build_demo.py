@@ -36,8 +36,10 @@ def demo_copy(demo_db, tmp_path):
 def test_the_demo_records_its_fingerprint(demo_db, tmp_path):
     generated = demo.write_exports(tmp_path)
     assert [p.name for p in generated] == [f"{t}.csv" for t in LOAD_ORDER] + ["README.txt"]
-    references = sorted(settings.REFERENCE_DIR.glob("*.csv"))
-    assert references, "the DfE reference files are part of the demo"
+    references = [settings.REFERENCE_DIR / name for name in demo.REFERENCE_FILES]
+    # every DfE file shipped is part of the demo
+    assert sorted(p.name for p in references) == sorted(
+        p.name for p in settings.REFERENCE_DIR.iterdir() if p.name != "README.md")
     models = sorted((settings.QUERIES_DIR / "staging").glob("*.sql")) + \
         sorted((settings.QUERIES_DIR / "marts").glob("*.sql"))
     assert demo.loaded_fingerprint(demo_db) == demo.fingerprint(generated + references + models)
@@ -67,6 +69,7 @@ def test_a_refused_import_changes_nothing_and_records_no_fingerprint(tmp_path, m
     refs.mkdir()
     (refs / "notes.csv").write_text("foo,bar\n1,2\n", encoding="utf-8")
     monkeypatch.setattr(settings, "REFERENCE_DIR", refs)
+    monkeypatch.setattr(demo, "REFERENCE_FILES", ("notes.csv",))
     db = tmp_path / "seip.duckdb"
     result = demo.build_demo(db, tmp_path / "exports")
     assert not result.ok

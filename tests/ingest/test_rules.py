@@ -350,7 +350,7 @@ def test_a_workbook_whose_table_sheets_are_empty_imports_nothing(clean_db, tmp_p
 
 def test_a_dfe_file_the_product_does_not_use_is_skipped_with_a_warning(clean_db, tmp_path):
     # The real AP census header (EES standard columns) is DfE data, just not data SEIP Insight loads.
-    src = Path(__file__).resolve().parents[2] / "data" / "reference"
+    src = Path(__file__).resolve().parents[1] / "fixtures" / "metrics_small" / "reference"
     ap = tmp_path / "ap_census.csv"
     ap.write_text(
         "time_period,time_identifier,geographic_level,country_code,country_name,setting_type,placements\n"

@@ -10,9 +10,9 @@ from pathlib import Path
 from ingest_helpers import CLEAN, contents, query, sha, table_rows, write_csv, write_export, write_xlsx
 
 from dashboard.ingest.importer import check_paths, import_paths
-from dashboard.settings import REFERENCE_DIR
+from dashboard.settings import ROOT
 
-SN_FILE = REFERENCE_DIR / "statistical_neighbours_leicestershire.csv"
+SN_FILE = ROOT / "tests" / "fixtures" / "metrics_small" / "reference" / "statistical_neighbours_leicestershire.csv"
 
 
 def test_values_are_stored_typed_as_the_contract_says(clean_db):

@@ -10,5 +10,5 @@ from dashboard.ingest import reference
 
 @pytest.fixture(scope="module")
 def shipped() -> dict[str, reference.RefFile]:
-    """Each shipped file, read once per module, by kind."""
-    return {ref.kind: ref for ref in map(read, SHIPPED)}
+    """Each shipped file, read once per module, by file name."""
+    return {path.name: read(path) for path in SHIPPED}

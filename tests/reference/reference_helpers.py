@@ -5,14 +5,19 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+import pandas as pd
+
 from dashboard.ingest import reference
 from dashboard.settings import REFERENCE_DIR, ROOT
 
-GEOGRAPHY = REFERENCE_DIR / "exclusions_la_leics_sn_em_eng_2006-07_to_2022-23.csv"
+GEOGRAPHY = REFERENCE_DIR / "exc_nat_region_la_2006-07_to_2022-23.csv"
 NATIONAL = REFERENCE_DIR / "exclusions_national_england_2006-07_to_2024-25.csv"
-LAIT = REFERENCE_DIR / "lait_exclusion_and_fsm_rates_leics_sn_em_eng.csv"
-NEIGHBOURS = REFERENCE_DIR / "statistical_neighbours_leicestershire.csv"
-SHIPPED = (GEOGRAPHY, NATIONAL, LAIT, NEIGHBOURS)
+LAIT = REFERENCE_DIR / "lait_bds_long.parquet"
+DICTIONARY = REFERENCE_DIR / "lait_data_dictionary.csv"
+SN_2025 = REFERENCE_DIR / "sn_may_2025.xlsx"
+SN_2021 = REFERENCE_DIR / "sn_april_2021.xlsx"
+LA_CODES = REFERENCE_DIR / "la_code_list.xlsx"
+SHIPPED = (GEOGRAPHY, NATIONAL, LAIT, DICTIONARY, SN_2025, SN_2021, LA_CODES)
 FIXTURE_2023_24 = ROOT / "tests" / "fixtures" / "dfe" / "exc_nat_region_la_2023-24_education_phase.csv"
 
 
@@ -23,7 +28,15 @@ def header_of(path: Path) -> list[str]:
 
 
 def read(path: Path) -> reference.RefFile:
-    ref = reference.read(path, header_of(path))
+    """Read a DfE file as the import engine does: CSV by its header, parquet, or a workbook's sheets."""
+    path = Path(path)
+    if path.suffix == ".parquet":
+        ref = reference.read_parquet(path)
+    elif path.suffix == ".xlsx":
+        book = pd.read_excel(path, sheet_name=None, header=None, engine="calamine", dtype=object, na_filter=False)
+        ref = reference.read_workbook(path.name, book)
+    else:
+        ref = reference.read(path, header_of(path))
     assert ref is not None, f"{path.name} was not recognised"
     return ref
 
