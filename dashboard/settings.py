@@ -60,7 +60,7 @@ class Settings:
     support_email: str = ""
 
     @classmethod
-    def from_env(cls, db_path: str | Path | None = None) -> "Settings":
+    def from_env(cls, db_path: str | Path | None = None) -> Settings:
         """Read the settings from the environment; `db_path` (e.g. `--db`) wins over SEIP_DB."""
         db = Path(db_path or os.environ.get("SEIP_DB") or Path.cwd() / "data" / "seip.duckdb")
         auth = os.environ.get("SEIP_AUTH", "none").strip().lower() or "none"
