@@ -29,6 +29,9 @@ from streamlit.web import cli
 # option -> value, unless the command line sets the option itself
 SERVING = {
     "--client.toolbarMode": "viewer",  # people using the dashboard get no "Deploy" button or developer menu
+    # no grid offers its own unaudited "Download as CSV" or copy: pupil rows leave only through
+    # the audited download, and chart tables through their Download tab
+    "--client.disableDataExport": "true",
     "--server.fileWatcherType": "none",
     "--server.runOnSave": "false",
     "--runner.postScriptGC": "false",
