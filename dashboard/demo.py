@@ -27,6 +27,7 @@ import duckdb
 from dashboard import settings, warehouse
 from dashboard.ingest.contract import LOAD_ORDER, TABLES
 from dashboard.ingest.importer import ImportResult, import_paths
+from dashboard.ingest.problems import Problem, warning
 
 SEED = "seip-demo-v1"
 FIRST_YEAR = 2019
@@ -747,30 +748,61 @@ def loaded_fingerprint(db_path: Path) -> str | None:
     return row[0] if row else None
 
 
-# The DfE files under data/reference/ that the demo imports (their provenance: data/reference/README.md).
-REFERENCE_FILES = (
-    "exc_nat_region_la_2006-07_to_2022-23.csv",
-    "exclusions_national_england_2006-07_to_2024-25.csv",
-    "lait_bds_long.parquet",
-    "lait_data_dictionary.csv",
-    "sn_may_2025.xlsx",
-    "sn_april_2021.xlsx",
-    "la_code_list.xlsx",
-)
+# The DfE files under data/reference/ that the demo imports, by name and SHA-256 (their
+# provenance: data/reference/README.md). Nothing else there is imported: the demo's data is
+# marked synthetic and may be served without sign-in, so a real partnership table dropped into
+# data/reference/ must never ride along (issue 9, item 9). Change a file, change its hash here.
+REFERENCE_FILES = {
+    "exc_nat_region_la_2006-07_to_2022-23.csv": "aaf64d45cd286af508e845586509cc8abfcd3b0ddb383ce498fbcd86c131a45a",
+    "exclusions_national_england_2006-07_to_2024-25.csv":
+        "957435d70f6d919e8e9e8f2d6ceb3d22dc04ee1a8ea6bec803f16c368f2c008a",
+    "lait_bds_long.parquet": "8277a891ae7318be2d77019fd193f91c0f553ccd430890f04fd84fb4f849a4be",
+    "lait_data_dictionary.csv": "6605c2d3354fdec659b20d1e5ce4669c084d0ba8cc29a9650519b7052a62a3b0",
+    "sn_may_2025.xlsx": "8741494be7bbced69706589b7064b57d33737fc42ebbb3e778770f6bb78b1739",
+    "sn_april_2021.xlsx": "e9594202bbf624f3328bd042ae0cf18d0df747d4320146449804dfe3133aa219",
+    "la_code_list.xlsx": "514bbb15a0e3bca4c740258e5b1598aaa1a2b0bcad6dc00aeeccd4cce136ea30",
+}
+
+
+def reference_files(folder: Path) -> tuple[list[Path], list[Problem]]:
+    """The known reference files in `folder` whose bytes match their hash, and a warning for
+    every other file there (an unknown name, changed content, a link), which is not imported."""
+    known, ignored = [], []
+    for path in sorted(folder.iterdir()):
+        if path.name == "README.md" or path.name.startswith("."):
+            continue
+        expected = REFERENCE_FILES.get(path.name)
+        if expected is not None and path.is_file() and not path.is_symlink() and _sha256(path) == expected:
+            known.append(path)
+            continue
+        why = ("its content differs from the copy SEIP Insight ships" if expected is not None
+               else "it is not one of the DfE reference files the demo knows")
+        ignored.append(warning(None, path.name, None, None, None, "demo_file_ignored",
+                               f"{why}, so the synthetic demo did not import it (the demo is served without "
+                               "sign-in); import real data with `seip import` instead"))
+    return sorted(known, key=lambda p: list(REFERENCE_FILES).index(p.name)), ignored
+
+
+def _sha256(path: Path) -> str:
+    with path.open("rb") as f:
+        return hashlib.file_digest(f, "sha256").hexdigest()
 
 
 def build_demo(db_path: Path, export_dir: Path = settings.DEMO_DIR) -> ImportResult:
-    """Write the demo exports to `export_dir` and import them with every DfE reference file.
+    """Write the demo exports to `export_dir` and import them with the known DfE reference files.
 
     Skips the import, changing nothing, when the warehouse already holds this exact demo: the
     same generated files, reference files and staging/mart SQL (meta key `demo_fingerprint`).
+    Any other file in the reference folder is left out with a `demo_file_ignored` warning.
     """
     generated = write_exports(export_dir)
-    references = [settings.REFERENCE_DIR / name for name in REFERENCE_FILES]
+    references, ignored = reference_files(settings.REFERENCE_DIR)
     paths = [p for p in generated if p.suffix == ".csv"] + references
     # The marts are materialised at import, so a changed model must not be skipped over.
     models = [p for layer in warehouse.BUILT_LAYERS for p in sorted((settings.QUERIES_DIR / layer).glob("*.sql"))]
     stamp = fingerprint(generated + references + models)
     if loaded_fingerprint(db_path) == stamp:
-        return DemoAlreadyLoaded(problems=[], rows={}, files=[p.name for p in paths])
-    return import_paths(paths, db_path, synthetic=True, meta={FINGERPRINT_KEY: stamp})
+        return DemoAlreadyLoaded(problems=ignored, rows={}, files=[p.name for p in paths])
+    result = import_paths(paths, db_path, synthetic=True, meta={FINGERPRINT_KEY: stamp})
+    result.problems[:0] = ignored
+    return result

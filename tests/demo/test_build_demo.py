@@ -69,7 +69,7 @@ def test_a_refused_import_changes_nothing_and_records_no_fingerprint(tmp_path, m
     refs.mkdir()
     (refs / "notes.csv").write_text("foo,bar\n1,2\n", encoding="utf-8")
     monkeypatch.setattr(settings, "REFERENCE_DIR", refs)
-    monkeypatch.setattr(demo, "REFERENCE_FILES", ("notes.csv",))
+    monkeypatch.setattr(demo, "REFERENCE_FILES", {"notes.csv": hashlib.sha256(b"foo,bar\n1,2\n").hexdigest()})
     db = tmp_path / "seip.duckdb"
     result = demo.build_demo(db, tmp_path / "exports")
     assert not result.ok
