@@ -9,7 +9,7 @@ exclusion rate across the neighbours.
 from __future__ import annotations
 
 from dashboard.charts import benchmarks as charts
-from dashboard.components import data, filters, page
+from dashboard.components import data, filters, page, report_downloads
 from dashboard.components.chart_panel import chart_panel
 
 SOURCE = ("DfE, Suspensions and permanent exclusions in England; DfE LAIT; DfE statistical "
@@ -32,6 +32,7 @@ def render() -> None:
                      "import the DfE reference files (`seip import data/reference`).")
         return
     f = filters.year_and_partnership(partnership=False)
+    report_downloads.offer(f.year, None, page="benchmarks", key="benchmarks")
     la = _authority_name(frame)
     neighbours = data.fetch("benchmarks_neighbours", la_code=data.settings().la_code)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import warehouse
-from dashboard.components import data, page, signin
+from dashboard.components import data, filters, page, report_downloads, signin
 from dashboard.disclosure import suppressed_meaning
 from dashboard.formula_safety import csv_bytes
 from dashboard.settings import REFERENCE_DIR
@@ -35,6 +35,15 @@ SYMBOLS = """
 | `z` | not applicable (DfE) |
 | `low` | rounds to 0 but is not 0 (DfE) |
 """
+
+
+def _pack() -> None:
+    st.header("The report pack", anchor=False)
+    st.markdown("Every page's charts and tables for a partnership and year, as your role sees them: "
+                "a PDF for a board meeting (headline figures, each page's charts with their tables, "
+                "definitions and sources) and a workbook with one table per sheet.")
+    f = filters.year_and_partnership()
+    report_downloads.offer(f.year, f.partnership, page=None, key="pack")
 
 
 def _dictionary() -> None:
@@ -105,6 +114,7 @@ def render() -> None:
         st.error("**This warehouse holds synthetic data.** The partnerships, schools and pupils "
                  "are invented by `seip demo`; only the DfE comparators are real.",
                  icon=":material/science:")
+    _pack()
     _dictionary()
     _sources()
     _import_log()

@@ -7,9 +7,8 @@ exclusion; the reasons; and who is referred compared with the school population.
 
 from __future__ import annotations
 
-
 from dashboard.charts import exclusions as charts
-from dashboard.components import data, filters, kpi, page
+from dashboard.components import data, filters, kpi, page, report_downloads
 from dashboard.components.chart_panel import chart_panel
 
 PARTNERSHIP_SOURCE = "partnership exports (referrals, placements, exclusions, school census)"
@@ -39,6 +38,7 @@ def render() -> None:
     """Draw the page."""
     page.header("Exclusion avoidance", "Are we keeping pupils in school?")
     f = filters.year_and_partnership()
+    report_downloads.offer(f.year, f.partnership, page="exclusions", key="exclusions")
     if f.year is None:
         page.no_data("There is no partnership data in the warehouse yet: import an export first.")
         return

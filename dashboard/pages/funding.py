@@ -13,7 +13,7 @@ import streamlit as st
 
 from dashboard.charts import funding as charts
 from dashboard.charts import theme
-from dashboard.components import data, filters, kpi, page
+from dashboard.components import data, filters, kpi, page, report_downloads
 from dashboard.components.chart_panel import chart_panel
 
 SOURCE = "partnership exports (funding, school census)"
@@ -65,6 +65,7 @@ def render() -> None:
     """Draw the page."""
     page.header("Funding and deprivation", "Is the money where the need is?")
     f = filters.year_and_partnership()
+    report_downloads.offer(f.year, f.partnership, page="funding", key="funding")
     if f.year is None:
         page.no_data("There is no partnership data in the warehouse yet: import an export first.")
         return

@@ -8,7 +8,7 @@ pupils go back to mainstream, and the spend over the years.
 from __future__ import annotations
 
 from dashboard.charts import placements as charts
-from dashboard.components import data, filters, kpi, page, signin
+from dashboard.components import data, filters, kpi, page, report_downloads, signin
 from dashboard.components.chart_panel import chart_panel
 
 SOURCE = "partnership exports (placements, referrals, schools)"
@@ -17,6 +17,7 @@ def render() -> None:
     """Draw the page."""
     page.header("Placements and costs", "What do we buy, and what does it achieve?")
     f = filters.year_and_partnership()
+    report_downloads.offer(f.year, f.partnership, page="placements", key="placements")
     if f.year is None:
         page.no_data("There is no partnership data in the warehouse yet: import an export first.")
         return

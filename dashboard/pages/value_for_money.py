@@ -15,7 +15,7 @@ import streamlit as st
 from dashboard.assumptions import ASSUMPTIONS
 from dashboard.charts import suppression, theme
 from dashboard.charts import value_for_money as model
-from dashboard.components import data, filters, kpi, page
+from dashboard.components import data, filters, kpi, page, report_downloads
 from dashboard.components.chart_panel import chart_panel
 from dashboard.disclosure import suppressed_meaning
 
@@ -118,6 +118,7 @@ def render() -> None:
     page.header("Value for money", "What does avoiding an exclusion cost, and what does it save?")
     st.info(MODEL_NOTE, icon=":material/calculate:")
     f = filters.year_and_partnership()
+    report_downloads.offer(f.year, f.partnership, page="value_for_money", key="value_for_money")
     if f.year is None:
         page.no_data("There is no partnership data in the warehouse yet: import an export first.")
         return
