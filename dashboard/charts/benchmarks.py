@@ -3,14 +3,32 @@ statistical neighbours, from published DfE data. DataFrame in, (Figure, table) o
 
 from __future__ import annotations
 
-import math
-
 import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.charts import theme
 
 COMPARATORS = ("england", "region", "sn_median")
+# The years schools were closed to most pupils for part of the year: exclusions fell for that
+# reason, not because of any policy, so every history chart marks them.
+COVID_YEARS = ("2019/20", "2020/21")
+COVID_NOTE = "COVID-19: schools closed to most pupils for part of the year"
+BANDS = ("A", "B", "C", "D")
+
+
+def covid_notes(years: pd.Series) -> list[str]:
+    """The table's note for each academic year: the COVID note for 2019/20 and 2020/21, else ''."""
+    return [COVID_NOTE if y in COVID_YEARS else "" for y in years]
+
+
+def mark_covid(fig: go.Figure, years: list[str]) -> None:
+    """Shade the COVID years on a category x axis whose categories are `years`, in order."""
+    at = [years.index(y) for y in COVID_YEARS if y in years]
+    if not at:
+        return
+    fig.add_vrect(x0=min(at) - 0.5, x1=max(at) + 0.5, fillcolor=theme.GREY_LIGHT, opacity=0.35,
+                  line_width=0, layer="below", annotation_text="COVID-19", annotation_position="top left",
+                  annotation_font={"color": theme.GREY_DARK, "size": 11})
 
 
 def authority_vs_comparators(frame: pd.DataFrame, metric: str, *, la_label: str, label: str,
@@ -46,51 +64,60 @@ def authority_vs_comparators(frame: pd.DataFrame, metric: str, *, la_label: str,
                                  hovertemplate=f"{area}, %{{x}}: %{{text}}<extra></extra>"))
     theme.style(fig, y_title=theme.unit_title(unit, label))
     fig.update_xaxes(type="category", categoryorder="array", categoryarray=years)
+    mark_covid(fig, years)
     keep = ["area", "academic_year", "value"] + (["value_symbol"] if "value_symbol" in rows.columns else [])
     table = rows[keep].reset_index(drop=True)
+    table["note"] = covid_notes(table["academic_year"])
     return fig, table
 
 
-def rank_among(neighbours: pd.DataFrame, metric: str, polarity: str = "lower") -> pd.DataFrame:
-    """The focus authority's rank and quartile among itself and its neighbours, per year.
+def rank_bands(ranks: pd.DataFrame, metric: str, *, la_label: str,
+               label: str) -> tuple[go.Figure, pd.DataFrame]:
+    """The authority's quartile band (A = best quarter) among its neighbours and among all LAs, each year.
 
-    `neighbours` has academic_year, area_name, is_focus and a column `metric`. Rank 1 is the
-    best (the lowest value when lower is better); ties share the better rank; quartile 1 is
-    the best quarter: ceil(4 x rank / areas). Years without a focus value are left out.
+    `ranks` is the benchmarks_ranks query: academic_year, metric, value, rank_neighbours,
+    las_neighbours, band_neighbours, rank_all, las_all, band_all.
     """
-    rows = []
-    for year, group in neighbours.dropna(subset=[metric]).groupby("academic_year", sort=True):
-        focus = group[group["is_focus"].astype(bool)]
-        if focus.empty:
-            continue
-        ranks = group[metric].rank(method="min", ascending=polarity != "higher")
-        rank = int(ranks[focus.index[0]])
-        areas = len(group)
-        rows.append({"academic_year": year, "value": float(focus[metric].iloc[0]), "rank": rank,
-                     "areas": areas, "quartile": math.ceil(4 * rank / areas)})
-    return pd.DataFrame(rows, columns=["academic_year", "value", "rank", "areas", "quartile"])
+    rows = ranks[ranks["metric"] == metric].sort_values("academic_year").reset_index(drop=True)
+    table = pd.DataFrame({
+        "academic_year": rows["academic_year"], "value": rows["value"],
+        "rank_among_neighbours": rows["rank_neighbours"], "neighbours_ranked": rows["las_neighbours"],
+        "band_among_neighbours": rows["band_neighbours"], "rank_among_all_las": rows["rank_all"],
+        "las_ranked": rows["las_all"], "band_among_all_las": rows["band_all"],
+        "note": covid_notes(rows["academic_year"]),
+    })
+    if rows.empty:
+        return theme.empty(f"No ranking of {label.lower()} is possible for {la_label}."), table
+    years = list(rows["academic_year"])
+    fig = go.Figure()
+    groups = (("neighbours", "Among its statistical neighbours", theme.PALETTE[0], "circle", 13),
+              ("all", "Among all local authorities", theme.PALETTE[1], "diamond", 9))
+    for suffix, name, colour, symbol, size in groups:
+        bands = rows[f"band_{suffix}"]
+        texts = [f"rank {r} of {n}, band {b}"
+                 for r, n, b in zip(rows[f"rank_{suffix}"], rows[f"las_{suffix}"], bands, strict=True)]
+        fig.add_trace(go.Scatter(
+            x=years, y=[BANDS.index(b) + 1 for b in bands], name=name, mode="lines+markers", text=texts,
+            line={"color": colour, "width": 2}, marker={"color": colour, "symbol": symbol, "size": size},
+            hovertemplate=f"{name}, %{{x}}: %{{text}}<extra></extra>"))
+    theme.style(fig, y_title="Quartile band")
+    fig.update_yaxes(autorange=False, range=[4.5, 0.5], tickvals=[1, 2, 3, 4],
+                     ticktext=["A (best)", "B", "C", "D (worst)"], rangemode="normal")
+    fig.update_xaxes(type="category", categoryorder="array", categoryarray=years)
+    mark_covid(fig, years)
+    return fig, table
 
 
-def rank_chart(ranks: pd.DataFrame, *, la_label: str, label: str) -> tuple[go.Figure, pd.DataFrame]:
-    """The authority's rank among its neighbours over the years (1 at the top)."""
-    if ranks.empty:
-        return theme.empty(f"No neighbour comparison of {label.lower()} is possible yet."), ranks
-    texts = [f"{r} of {n} (quartile {q})"
-             for r, n, q in zip(ranks["rank"], ranks["areas"], ranks["quartile"], strict=True)]
-    fig = go.Figure(go.Scatter(
-        x=ranks["academic_year"], y=ranks["rank"], mode="lines+markers", text=texts,
-        line={"color": theme.PALETTE[0], "width": 3},
-        marker={"size": 8}, name=la_label, hovertemplate="%{x}: rank %{text}<extra></extra>"))
-    # only the latest year is labelled on the chart: labels on every year overlap
-    fig.add_annotation(x=ranks["academic_year"].iloc[-1], y=int(ranks["rank"].iloc[-1]),
-                       text=texts[-1], showarrow=True, arrowhead=0, ax=-50, ay=45,
-                       font={"color": theme.PALETTE[0]})
-    theme.style(fig, y_title="Rank (1 = best)")
-    most = int(ranks["areas"].max())
-    fig.update_yaxes(autorange=False, range=[most + 0.5, 0.5], rangemode="normal", dtick=1)
-    fig.update_xaxes(type="category")
-    fig.update_layout(showlegend=False)
-    return fig, ranks
+def rank_sentence(ranks: pd.DataFrame, metric: str, *, la_label: str, label: str) -> str:
+    """The latest year's ranks in words, e.g. `In 2023/24 Leicestershire ranked 3 of 11 ...`."""
+    rows = ranks[ranks["metric"] == metric].sort_values("academic_year")
+    if rows.empty:
+        return f"{la_label} among its statistical neighbours and all local authorities"
+    r = rows.iloc[-1]
+    better = "higher" if r["polarity"] == "higher_is_better" else "lower"
+    return (f"In {r['academic_year']} {la_label} ranked {r['rank_neighbours']} of {r['las_neighbours']} "
+            f"among its neighbours (band {r['band_neighbours']}) and {r['rank_all']} of {r['las_all']} "
+            f"among all local authorities (band {r['band_all']}) on {label.lower()}: {better} is better")
 
 
 def fsm_against_exclusions(neighbours: pd.DataFrame, year: str, *, x: str = "fsm_pct",

@@ -1,9 +1,11 @@
-"""Benchmarks: how does the authority compare with England, its region and its statistical
-neighbours over the years?
+"""Benchmarks: how has the authority compared with England, its region and its statistical
+neighbours, every year since 2006/07?
 
-Published DfE figures for state-funded secondary schools: exclusion and suspension rates and
-FSM share, the authority's rank and quartile among its neighbours, and FSM share against the
-exclusion rate across the neighbours.
+Published DfE figures for state-funded secondary schools over the whole published history
+(the COVID years marked): exclusion and suspension rates and FSM share; the authority's rank
+and quartile band (LAIT's A-D, A the best quarter by the measure's polarity) among its
+neighbours and among all local authorities; FSM share against the exclusion rate across the
+neighbours.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from dashboard.components.chart_panel import chart_panel
 SOURCE = ("DfE, Suspensions and permanent exclusions in England; DfE LAIT; DfE statistical "
           "neighbour tool (state-funded secondary; Open Government Licence v3.0)")
 METRICS = ("pex_rate", "suspension_rate", "fsm_pct")
+RANKED = ("pex_rate", "suspension_rate")
 
 
 def _authority_name(frame) -> str:
@@ -22,10 +25,21 @@ def _authority_name(frame) -> str:
     return str(names.iloc[0]) if not names.empty else "The authority"
 
 
+def _dfe_note(measures, metric: str) -> str:
+    """LAIT's word on a measure: when DfE next updates it (from LAIT's data dictionary)."""
+    row = measures[measures["metric"] == metric]
+    if row.empty:
+        return ""
+    r = row.iloc[0]
+    if r["next_update"] is not None and str(r["next_update"]) not in {"NaT", "nan", "None"}:
+        return f" DfE's next update (LAIT): {r['next_update']:%B %Y}."
+    return f" Next update (LAIT): {r['next_update_note']}." if isinstance(r["next_update_note"], str) else ""
+
+
 def render() -> None:
     """Draw the page."""
-    page.header("Benchmarks", "How does the authority compare with England, its region and its "
-                "statistical neighbours?")
+    page.header("Benchmarks", "How has the authority compared with England, its region and its "
+                "statistical neighbours since 2006/07?")
     frame = data.metrics()
     if frame[frame["area_type"] == "local_authority"].empty:
         page.no_data("There is no published DfE data for this authority in the warehouse: "
@@ -34,30 +48,37 @@ def render() -> None:
     f = filters.year_and_partnership(partnership=False)
     report_downloads.offer(f.year, None, page="benchmarks", key="benchmarks")
     la = _authority_name(frame)
-    neighbours = data.fetch("benchmarks_neighbours", la_code=data.settings().la_code)
-
-    info = data.metric_info("pex_rate")
-    ranks = data.chart(charts.rank_among, neighbours, "pex_rate", info["polarity"])
-    fig, table = data.chart(charts.rank_chart, ranks, la_label=la, label=info["label"])
-    latest = ranks.iloc[-1] if not ranks.empty else None
-    title = (f"{la} ranks {latest['rank']} of {latest['areas']} neighbours on permanent exclusions "
-             f"in {latest['academic_year']} (quartile {latest['quartile']})" if latest is not None
-             else f"{la} among its statistical neighbours")
-    chart_panel(fig, table, title=title,
-                caption=(f"Rank of {la}'s {info['label'].lower()} among itself and its statistical "
-                         "neighbours (DfE's latest model); 1 is the lowest rate, quartile 1 the "
-                         "lowest quarter."),
-                source=SOURCE, key="benchmark-rank")
+    settings = data.settings()
+    neighbours = data.fetch("benchmarks_neighbours", la_code=settings.la_code, sn_model=settings.sn_model)
+    ranks = data.fetch("benchmarks_ranks", la_code=settings.la_code, sn_model=settings.sn_model)
+    measures = data.fetch("benchmarks_measures")
+    models = neighbours["sn_model"].dropna()
+    model = f"DfE's {models.iloc[0]} model" if not models.empty else "DfE's statistical-neighbour model"
 
     for metric in METRICS:
         info = data.metric_info(metric)
         unit, decimals = info["unit"], int(info["decimals"])
         fig, table = data.chart(charts.authority_vs_comparators, frame, metric, la_label=la, label=info["label"],
-                                                     unit=unit, decimals=decimals)
-        chart_panel(fig, table, title=f"{info['label']}: {la} against England, region and neighbours",
-                    caption=(f"{info['label']} for {la} (blue) each year, with England, the region "
-                             "and the median of its statistical neighbours in grey."),
+                                unit=unit, decimals=decimals)
+        years = table["academic_year"].dropna()
+        span = f", {years.min()} to {years.max()}" if not years.empty else ""
+        chart_panel(fig, table, title=f"{info['label']}: {la} against England, region and neighbours{span}",
+                    caption=(f"{info['label']} for {la} (blue) each year DfE published, with England, the "
+                             f"region and the median of its statistical neighbours ({model}) in grey. "
+                             f"Shaded: {charts.COVID_NOTE} (2019/20, 2020/21)."
+                             + _dfe_note(measures, metric)),
                     source=SOURCE, key=f"benchmark-{metric}")
+
+    for metric in RANKED:
+        info = data.metric_info(metric)
+        fig, table = data.chart(charts.rank_bands, ranks, metric, la_label=la, label=info["label"])
+        chart_panel(fig, table, title=charts.rank_sentence(ranks, metric, la_label=la, label=info["label"]),
+                    caption=(f"{la}'s quartile band each year for {info['label'].lower()}: among itself and "
+                             f"its ten statistical neighbours ({model}) and among every local authority "
+                             "with a published figure. Band A is the best quarter (rank 1 is the best, "
+                             "by DfE LAIT's polarity), D the worst: band = ceil(4 x rank / areas ranked), "
+                             "as LAIT's quartile bands. Shaded: the COVID years."),
+                    source=SOURCE, key=f"benchmark-rank-{metric}")
 
     both = neighbours.dropna(subset=["pex_rate", "fsm_pct"])
     years = sorted(both["academic_year"].unique())

@@ -26,7 +26,7 @@ PAGES = {
     "placements-and-costs": 1,
     "funding-and-deprivation": 1,
     "value-for-money": 1,
-    "benchmarks": 5,
+    "benchmarks": 6,
     "school-view": 1,
     "data-and-definitions": 0,
 }

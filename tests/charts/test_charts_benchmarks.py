@@ -2,6 +2,7 @@
 
 import numpy as np
 import pandas as pd
+import plotly.graph_objects as go
 
 from dashboard.charts import benchmarks, theme
 
@@ -27,6 +28,8 @@ def test_authority_in_colour_comparators_grey_over_the_authoritys_years():
     # England's 2006/07 is outside the authority's years; partnerships are not benchmarks
     assert list(fig.data[1].x) == ["2022/23", "2023/24"]
     assert len(table) == 2 + 2 + 1
+    # neither year is a COVID year: nothing shaded, no note
+    assert fig.layout.shapes == () and set(table["note"]) == {""}
 
 
 def test_authority_without_data_says_so():
@@ -48,32 +51,53 @@ NEIGHBOURS = pd.DataFrame([
 ], columns=["academic_year", "area_name", "is_focus", "pex_rate", "fsm_pct"])
 
 
-def test_rank_among_neighbours_lower_is_better():
-    ranks = benchmarks.rank_among(NEIGHBOURS, "pex_rate", "lower")
-    # 2021/22 has no focus value: left out. 2022/23: Focus 0.40 vs A 0.10 (B missing): 2 of 2,
-    # quartile ceil(4*2/2) = 4. 2023/24: 0.06 < 0.13 = 0.13 < 0.25 < 0.30: Focus ties B for 2nd
-    # of 5, quartile ceil(4*2/5) = ceil(1.6) = 2.
-    assert ranks.to_dict("records") == [
-        {"academic_year": "2022/23", "value": 0.40, "rank": 2, "areas": 2, "quartile": 4},
-        {"academic_year": "2023/24", "value": 0.13, "rank": 2, "areas": 5, "quartile": 2},
-    ]
+RANKS = pd.DataFrame([
+    # 2019/20: 2 of 11 (ceil(8/11) = 1, A); 7 of 150 (ceil(28/150) = 1, A)
+    ("2019/20", "pex_rate", "lower_is_better", 0.03, 2, 11, "A", 7, 150, "A"),
+    ("2018/19", "pex_rate", "lower_is_better", 0.03, 6, 11, "C", 80, 151, "C"),
+    ("2023/24", "pex_rate", "lower_is_better", 0.13, 3, 11, "B", 35, 152, "A"),
+    ("2023/24", "suspension_rate", "lower_is_better", 21.2, 6, 11, "C", 81, 152, "C"),
+], columns=["academic_year", "metric", "polarity", "value", "rank_neighbours", "las_neighbours",
+            "band_neighbours", "rank_all", "las_all", "band_all"])
 
 
-def test_rank_higher_is_better_reverses():
-    ranks = benchmarks.rank_among(NEIGHBOURS, "pex_rate", "higher")
-    # 2023/24 descending: 0.30, 0.25, 0.13, 0.13, 0.06: Focus ties for 3rd; ceil(12/5) = 3
-    assert ranks.iloc[1][["rank", "quartile"]].tolist() == [3, 3]
+def test_rank_bands_put_band_a_at_the_top_with_both_groups():
+    fig, table = benchmarks.rank_bands(RANKS, "pex_rate", la_label="Leicestershire", label="Rate")
+    neighbours, everyone = fig.data
+    assert list(neighbours.x) == ["2018/19", "2019/20", "2023/24"]  # sorted by year
+    # A = 1 at the top, D = 4 at the bottom
+    assert list(neighbours.y) == [3, 1, 2] and list(everyone.y) == [3, 1, 1]
+    assert tuple(fig.layout.yaxis.range) == (4.5, 0.5)
+    assert list(fig.layout.yaxis.ticktext) == ["A (best)", "B", "C", "D (worst)"]
+    assert neighbours.text[2] == "rank 3 of 11, band B" and everyone.text[2] == "rank 35 of 152, band A"
+    assert neighbours.line.color == theme.PALETTE[0] and everyone.line.color == theme.PALETTE[1]
+    assert table["band_among_all_las"].tolist() == ["C", "A", "A"]
+    assert table["note"].tolist() == ["", benchmarks.COVID_NOTE, ""]
+    empty, none = benchmarks.rank_bands(RANKS, "fsm_pct", la_label="Leicestershire", label="FSM share")
+    assert none.empty and "No ranking of fsm share" in empty.layout.annotations[0].text
 
 
-def test_rank_chart_puts_rank_one_at_the_top():
-    ranks = benchmarks.rank_among(NEIGHBOURS, "pex_rate")
-    fig, table = benchmarks.rank_chart(ranks, la_label="Focus", label="Rate")
-    assert list(fig.data[0].y) == [2, 2]
-    assert list(fig.data[0].text) == ["2 of 2 (quartile 4)", "2 of 5 (quartile 2)"]
-    assert [a.text for a in fig.layout.annotations] == ["2 of 5 (quartile 2)"]
-    assert tuple(fig.layout.yaxis.range) == (5.5, 0.5)
-    empty, _ = benchmarks.rank_chart(ranks.iloc[0:0], la_label="Focus", label="Rate")
-    assert "No neighbour comparison" in empty.layout.annotations[0].text
+def test_covid_years_are_shaded_on_category_axes():
+    fig, _ = benchmarks.rank_bands(RANKS, "pex_rate", la_label="Leicestershire", label="Rate")
+    (shade,) = fig.layout.shapes
+    # categories 2018/19, 2019/20, 2023/24: 2019/20 is at 1, and 2020/21 is absent
+    assert (shade.x0, shade.x1) == (0.5, 1.5)
+    assert [a.text for a in fig.layout.annotations] == ["COVID-19"]
+    full = [f"{y}/{(y + 1) % 100:02d}" for y in range(2006, 2024)]
+    fig = go.Figure()
+    benchmarks.mark_covid(fig, full)
+    assert (fig.layout.shapes[0].x0, fig.layout.shapes[0].x1) == (12.5, 14.5)  # 2019/20 = 13, 2020/21 = 14
+    fig = go.Figure()
+    benchmarks.mark_covid(fig, ["2022/23", "2023/24"])
+    assert fig.layout.shapes == ()
+
+
+def test_rank_sentence_states_both_ranks_and_the_polarity():
+    assert benchmarks.rank_sentence(RANKS, "pex_rate", la_label="Leicestershire", label="Permanent exclusion rate") == (
+        "In 2023/24 Leicestershire ranked 3 of 11 among its neighbours (band B) and 35 of 152 among all "
+        "local authorities (band A) on permanent exclusion rate: lower is better")
+    higher = RANKS.assign(polarity="higher_is_better")
+    assert benchmarks.rank_sentence(higher, "pex_rate", la_label="X", label="Y").endswith(": higher is better")
 
 
 def test_fsm_against_exclusions_focus_in_colour():

@@ -150,3 +150,24 @@ def test_2009_unitaries_and_the_las_they_replaced(national_db):
     cheshire = dfe_rows(national_db, "875")
     assert years(cheshire, "local_authority") == []
     assert years(cheshire, "england") == [*ALL_YEARS, "2024/25"]
+
+
+def test_benchmark_ranks_among_neighbours_and_all_las(national_db):
+    con = warehouse.open_read_only(national_db)
+    try:
+        ranks = warehouse.run(con, "benchmarks_ranks", la_code="886", sn_model=None)
+        lower = con.execute("""
+            select count(*) from fct_dfe_area_year
+            where metric = 'pex_rate' and area_type = 'local_authority' and academic_year = '2022/23'
+                and value < 0.02644
+        """).fetchone()[0]
+    finally:
+        con.close()
+    row = ranks[(ranks["metric"] == "pex_rate") & (ranks["academic_year"] == "2022/23")].iloc[0]
+    # Kent 0.02644 is below all ten neighbours (listed above): rank 1 of 11, band A
+    assert (row["rank_neighbours"], row["las_neighbours"], row["band_neighbours"]) == (1, 11, "A")
+    # among the 151 LAs with a 2022/23 rate, `lower` of them are lower still
+    assert (row["rank_all"], row["las_all"]) == (lower + 1, 151)
+    assert row["band_all"] == "ABCD"[-(-4 * (lower + 1) // 151) - 1]
+    assert row["polarity"] == "lower_is_better"  # LAIT's dictionary: SecPermEx Polarity Low
+    assert sorted(ranks["academic_year"].unique())[0] == "2006/07"
