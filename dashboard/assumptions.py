@@ -1,8 +1,10 @@
 """Unit costs for the value-for-money model: each with a value, a low-high range, a source and a date.
 
-These are published or widely cited national figures, not this authority's own prices. The
-value-for-money page shows every one of them, lets the user change it, and says the result
-is a model. An authority with its own unit costs should use those instead.
+These are the figures public sources give (../shared/reference/unit-costs.md, checked
+2026-12), not this authority's own prices. The Value for money and Policy impact pages both
+read them from here, show every one with its source, and say the result is a model; the
+Value for money page lets the user change them. An authority with its own unit costs should
+use those instead.
 """
 
 from __future__ import annotations
@@ -33,42 +35,60 @@ ASSUMPTIONS: tuple[Assumption, ...] = (
     Assumption(
         id="ap_place_per_year",
         label="Alternative provision place, one year",
-        value=18_000, low=10_000, high=26_000, unit="£ per year",
-        source=("ESFA high needs funding: £10,000 place funding per AP place, plus the LA's top-up; "
-                "a full-time AP place is commonly put at about £18,000 a year (IPPR, Making the "
-                "Difference, 2017; House of Commons Education Committee, Forgotten children, 2018)"),
-        source_date="2017-2018",
-        note=("Low: the £10,000 place funding alone. High: place funding plus a Key Stage 4 "
-              "top-up of about £16,000 as charged by AP academy trusts. Use your own AP price if you have it."),
+        value=23_042, low=10_000, high=30_785, unit="£ per year",
+        source=("Central: Middlesbrough Council, £5.369m across 233 AP pupils in 2024/25 (£23,042 a pupil; "
+                "FOI response). Low: the £10,000 AP place funding, House of Commons Library briefing "
+                "CBP-8522, Alternative provision (2018). High: Thurrock Council, £30,785 a place in "
+                "2023/24 (FOI response)"),
+        source_date="2018-2025",
+        note=("No national average of the whole cost is published: these are local examples, and the "
+              "£10,000 base alone understates the cost (the LA pays a top-up on top; one AP free school "
+              "charges £16,000 at Key Stage 4). Use your own AP price if you have it."),
     ),
     Assumption(
         id="years_in_ap_after_exclusion",
         label="Years a permanently excluded pupil spends in AP",
         value=1.5, low=1.0, high=2.0, unit="years",
-        source="Local judgement: most secondary permanent exclusions happen in Years 9-11, and few pupils return to mainstream",
+        source=("Local judgement: most secondary permanent exclusions happen in Years 9-11, and few pupils "
+                "return to mainstream"),
         source_date="assumption",
         note="Multiplies the AP place cost to give the education cost of one permanent exclusion.",
     ),
     Assumption(
         id="special_school_place_per_year",
         label="Special school place, one year",
-        value=25_000, low=19_000, high=60_000, unit="£ per year",
-        source=("ESFA high needs funding: £10,000 place funding per special school place, plus the LA's "
-                "top-up; NAO, Support for pupils with special educational needs and disabilities in England (2019)"),
-        source_date="2019",
-        note="Low to central: state-funded special schools. High: an independent special school place.",
+        value=26_000, low=26_000, high=63_000, unit="£ per year",
+        source=("DfE announcement of national price bands for independent special schools: £26,000 for a "
+                "state special school place, £63,000 on average for an independent special school place"),
+        source_date="February 2026",
+        note=("Central and low: a state special school place. High: an independent special school place "
+              "(older figures: £52,000 from FOIs in 2015-16, £57,150 from the Audit Commission in 2007)."),
     ),
     Assumption(
         id="lifetime_cost_per_exclusion",
         label="Lifetime cost to the state of one permanent exclusion (IPPR)",
         value=370_000, low=0, high=370_000, unit="£ per excluded pupil",
-        source="IPPR, Making the Difference: breaking the link between school exclusion and social exclusion (Gill, 2017)",
+        source=("K. Gill, Making the Difference: Breaking the link between school exclusion and social "
+                "exclusion, IPPR"),
         source_date="October 2017",
-        note=("A contested upper bound: it adds education, benefits, health and criminal justice costs over "
-              "a lifetime, and counts costs that follow from the disadvantage which comes before an exclusion, "
-              "not only from the exclusion itself. Left out of the model unless you switch it on."),
+        note=("IPPR's estimate, a contested upper bound: it adds education, benefits, health and criminal "
+              "justice costs over a lifetime, and counts costs that follow from the disadvantage which comes "
+              "before an exclusion, not only from the exclusion itself. Left out unless you switch it on."),
     ),
 )
+
+
+def cost_of_one_exclusion(costs: dict[str, float], *, include_lifetime: bool = False) -> float:
+    """What one permanent exclusion costs: an AP place for the years a pupil spends there, plus
+    IPPR's lifetime cost when asked for. `costs` maps assumption ids to values."""
+    cost = costs["ap_place_per_year"] * costs["years_in_ap_after_exclusion"]
+    return cost + (costs["lifetime_cost_per_exclusion"] if include_lifetime else 0.0)
+
+
+def scenario_costs() -> dict[str, dict[str, float]]:
+    """The unit costs of each scenario: {'low' | 'central' | 'high': {assumption id: value}}."""
+    return {"low": {a.id: a.low for a in ASSUMPTIONS}, "central": {a.id: a.value for a in ASSUMPTIONS},
+            "high": {a.id: a.high for a in ASSUMPTIONS}}
 
 
 def by_id() -> dict[str, Assumption]:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import pandas as pd
 import plotly.graph_objects as go
 
+from dashboard.assumptions import cost_of_one_exclusion
 from dashboard.charts import theme
 
 SCENARIOS = ("low", "central", "high")
@@ -35,7 +36,8 @@ def _ratio(numerator: float | None, denominator: float | None) -> float | None:
     return numerator / denominator
 
 
-def model(inputs: Inputs, unit_costs: Mapping[str, float], *, include_lifetime: bool = False) -> dict[str, float | None]:
+def model(inputs: Inputs, unit_costs: Mapping[str, float], *,
+          include_lifetime: bool = False) -> dict[str, float | None]:
     """One scenario of the model.
 
     `unit_costs` maps assumption ids (ap_place_per_year, years_in_ap_after_exclusion,
@@ -51,12 +53,11 @@ def model(inputs: Inputs, unit_costs: Mapping[str, float], *, include_lifetime: 
     for key in ("ap_place_per_year", "years_in_ap_after_exclusion", "lifetime_cost_per_exclusion"):
         if unit_costs[key] < 0 or math.isnan(unit_costs[key]):
             raise ValueError(f"{key} must be 0 or more, not {unit_costs[key]}")
-    per_exclusion = unit_costs["ap_place_per_year"] * unit_costs["years_in_ap_after_exclusion"]
-    if include_lifetime:
-        per_exclusion += unit_costs["lifetime_cost_per_exclusion"]
+    per_exclusion = cost_of_one_exclusion(unit_costs, include_lifetime=include_lifetime)
     avoided = inputs.exclusions_avoided if inputs.exclusions_avoided and inputs.exclusions_avoided > 0 else None
     cost_avoided = None if avoided is None else avoided * per_exclusion
-    net = None if cost_avoided is None or inputs.placement_cost_gbp is None else cost_avoided - inputs.placement_cost_gbp
+    spent = inputs.placement_cost_gbp
+    net = None if cost_avoided is None or spent is None else cost_avoided - spent
     return {
         "cost_per_exclusion_avoided": _ratio(inputs.placement_cost_gbp, avoided),
         "cost_per_successful_outcome": _ratio(inputs.placement_cost_gbp, inputs.successful_outcomes),

@@ -35,8 +35,8 @@ def test_default_view_is_a_sourced_model(demo_db, monkeypatch):
     spend = figure(demo_db, "placement_cost_gbp")
     avoided = figure(demo_db, "exclusions_avoided_vs_england")
     table = results(at)
-    # central: avoided x £18,000 x 1.5 years, less the spend
-    assert table.loc["central", "net_saving_gbp"] == pytest.approx(avoided * 27_000 - spend)
+    # central: avoided x £23,042 x 1.5 years, less the spend
+    assert table.loc["central", "net_saving_gbp"] == pytest.approx(avoided * 34_563 - spend)
     assert table.loc["central", "cost_per_exclusion_avoided"] == pytest.approx(spend / avoided)
     assert table.loc["low", "cost_avoided_gbp"] == pytest.approx(avoided * 10_000 * 1.0)
     assert len(at.get("plotly_chart")) == 2

@@ -10,6 +10,7 @@ from dashboard import warehouse
 from dashboard.assumptions import ASSUMPTIONS, Assumption, by_id
 from dashboard.charts import value_for_money as vfm
 
+# inputs for the hand-worked model tests (the shipped, sourced figures are checked below)
 CENTRAL = {"ap_place_per_year": 18_000, "years_in_ap_after_exclusion": 1.5,
            "special_school_place_per_year": 25_000, "lifetime_cost_per_exclusion": 370_000}
 LOW = {"ap_place_per_year": 10_000, "years_in_ap_after_exclusion": 1.0,
@@ -83,7 +84,10 @@ def test_every_assumption_is_sourced_dated_and_in_its_range():
     for a in ASSUMPTIONS:
         assert a.source and a.source_date and a.unit
         assert a.low <= a.value <= a.high
-        assert (CENTRAL[a.id], LOW[a.id], HIGH[a.id]) == (a.value, a.low, a.high)
+    # the sourced figures of ../shared/reference/unit-costs.md (central, low, high)
+    assert {a.id: (a.value, a.low, a.high) for a in ASSUMPTIONS} == {
+        "ap_place_per_year": (23_042, 10_000, 30_785), "years_in_ap_after_exclusion": (1.5, 1.0, 2.0),
+        "special_school_place_per_year": (26_000, 26_000, 63_000), "lifetime_cost_per_exclusion": (370_000, 0, 370_000)}
     assert by_id()["lifetime_cost_per_exclusion"].value == 370_000
     assert "contested" in by_id()["lifetime_cost_per_exclusion"].note
     with pytest.raises(ValueError, match="outside its range"):
