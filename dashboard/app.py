@@ -34,6 +34,8 @@ def home() -> None:
 pages = [
     st.Page(home, title="SEIP Insight", url_path="home", default=True, visibility="hidden"),
     overview,
+    st.Page(PAGES / "policy_impact.py", title="Policy impact", url_path="policy-impact",
+            icon=":material/trending_down:"),
     st.Page(PAGES / "exclusions.py", title="Exclusion avoidance", url_path="exclusion-avoidance",
             icon=":material/shield:"),
     st.Page(PAGES / "placements.py", title="Placements and costs", url_path="placements-and-costs",

@@ -70,6 +70,30 @@ def cmd_metrics(args, settings: Settings) -> int:
     return 0
 
 
+def cmd_impact(args, settings: Settings) -> int:
+    from dashboard import impact
+
+    try:
+        result = impact.for_settings(settings, measure=args.measure, start=args.start, donor_pool=args.donors)
+    except impact.TooLittleData as exc:
+        print(f"seip impact: {exc}", file=sys.stderr)
+        return 1
+    if args.format == "csv":
+        sys.stdout.write(impact.table_csv(result))
+    else:
+        print(json.dumps(result.payload(), indent=1))
+    return 0
+
+
+def _academic_year(text: str) -> str:
+    from dashboard.settings import check_academic_year
+
+    try:
+        return check_academic_year(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def cmd_serve(args, settings: Settings) -> int:
     from dashboard.components import launch
 
@@ -142,6 +166,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", metavar="PATH", help="the file to write (with --partnership)")
     p.add_argument("--out-dir", metavar="DIR", help="the folder to write into (with --all-partnerships)")
     p.set_defaults(func=cmd_report)
+
+    helptext = ("the policy's effect for the LA in the settings (SEIP_LA_CODE) from published DfE data: "
+                "gaps to England and the statistical neighbours' median, differences in differences, a "
+                "synthetic control with placebo inference, and exclusions avoided; exit 1 when there is "
+                "too little data")
+    p = sub.add_parser("impact", parents=[common], help="the policy's effect since it began, from DfE data",
+                       description=helptext)
+    p.add_argument("--measure", choices=("pex_rate", "suspension_rate"), default="pex_rate",
+                   help="permanent exclusions or suspensions per 100 pupils, state-funded secondary")
+    p.add_argument("--start", type=_academic_year, metavar="YEAR",
+                   help="the policy's first academic year, e.g. 2010/11 (default: $SEIP_POLICY_START, else 2010/11)")
+    p.add_argument("--donors", choices=("all", "neighbours"), default="all",
+                   help="the synthetic control's donor pool: every other LA, or the statistical neighbours only")
+    p.add_argument("--format", choices=("json", "csv"), default="json",
+                   help="json: the whole estimate; csv: one row per academic year with the gaps")
+    p.set_defaults(func=cmd_impact)
 
     p = sub.add_parser("serve", parents=[common], help="start the dashboard on the warehouse")
     p.add_argument("--port", type=int, default=8501)

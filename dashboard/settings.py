@@ -6,6 +6,7 @@
 | SEIP_LA_CODE | the authority's old (3-digit) DfE LA code | 855 (Leicestershire) |
 | SEIP_SN_MODEL | the statistical-neighbour model, by the year DfE published it (2025, 2021) | the latest loaded |
 | SEIP_PUPIL_WEIGHT | the sharing formula's pupil weight w (FSM gets 1 - w) | 0.5 |
+| SEIP_POLICY_START | the first academic year of the authority's policy, for the policy-impact estimate | 2010/11 |
 | SEIP_SUPPRESS_MAX | governor disclosure control hides pupil counts 1..this | 4 |
 | SEIP_AUTH | sign-in mode: none, local or oidc | none |
 | SEIP_IDLE_MINUTES | a signed-in session ends after this long idle | 30 |
@@ -15,6 +16,7 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,6 +28,15 @@ DEMO_DIR = ROOT / "data" / "demo"
 
 class SettingError(ValueError):
     """A setting in the environment has a value the product cannot use."""
+
+
+def check_academic_year(year: str) -> str:
+    """`year` stripped, if it is an academic year written like 2010/11; raises ValueError otherwise."""
+    text = str(year).strip()
+    match = re.fullmatch(r"(\d{4})/(\d{2})", text)
+    if not match or (int(match.group(1)) + 1) % 100 != int(match.group(2)):
+        raise ValueError(f"{year!r} is not an academic year such as 2010/11")
+    return text
 
 
 def _float(name: str, default: float, lo: float, hi: float) -> float:
@@ -54,6 +65,7 @@ class Settings:
     la_code: str = "855"
     sn_model: int | None = None
     pupil_weight: float = 0.5
+    policy_start: str = "2010/11"
     suppress_max: int = 4
     auth_mode: str = "none"
     idle_minutes: float = 30.0
@@ -76,11 +88,16 @@ class Settings:
         model = os.environ.get("SEIP_SN_MODEL", "").strip()
         if model and not (model.isdigit() and len(model) == 4):
             raise SettingError(f"SEIP_SN_MODEL={model!r} must be the year of a DfE neighbour model, e.g. 2025 or 2021")
+        try:
+            start = check_academic_year(os.environ.get("SEIP_POLICY_START", "").strip() or "2010/11")
+        except ValueError as exc:
+            raise SettingError(f"SEIP_POLICY_START: {exc}") from None
         return cls(
             db_path=db,
             la_code=la,
             sn_model=int(model) if model else None,
             pupil_weight=_float("SEIP_PUPIL_WEIGHT", 0.5, 0.0, 1.0),
+            policy_start=start,
             suppress_max=int(_float("SEIP_SUPPRESS_MAX", 4, 0, 100)),
             auth_mode=auth,
             idle_minutes=_float("SEIP_IDLE_MINUTES", 30.0, 1.0, 24 * 60.0),

@@ -23,6 +23,7 @@ PAGES_DIR = Path(__file__).resolve().parents[1] / "dashboard" / "pages"
 # url_path -> page file, in the order of the navigation
 PAGES = {
     "overview": "overview",
+    "policy-impact": "policy_impact",
     "exclusion-avoidance": "exclusions",
     "placements-and-costs": "placements",
     "funding-and-deprivation": "funding",
@@ -32,7 +33,7 @@ PAGES = {
     "data-and-definitions": "data",
 }
 TITLES = {
-    "overview": "Overview", "exclusion-avoidance": "Exclusion avoidance",
+    "overview": "Overview", "policy-impact": "Policy impact", "exclusion-avoidance": "Exclusion avoidance",
     "placements-and-costs": "Placements and costs", "funding-and-deprivation": "Funding and deprivation",
     "value-for-money": "Value for money", "benchmarks": "Benchmarks", "school-view": "School view",
     "data-and-definitions": "Data and definitions",

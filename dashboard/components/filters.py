@@ -34,18 +34,20 @@ class Filters:
         return "ALL" if self.partnership is None else self.partnership
 
 
-def _carried(key: str, options: list[str]) -> None:
+def _carried(key: str, options: list[str], default: str) -> None:
     # Going to the default page drops the URL's query string, so a choice made on another page
     # would be lost there; put the session's last choice back before the widget draws (the
     # widget then writes it to the URL again).
     last = st.session_state.get(f"_last_{key}")
-    if key not in st.query_params and last in options and last != options[0]:
+    if key not in st.query_params and last in options and last != default:
         st.session_state[key] = last
 
 
-def _bound_selectbox(label: str, options: list[str], key: str, help: str) -> str:
-    _carried(key, options)
-    chosen = st.selectbox(label, options, index=0, key=key, bind="query-params", help=help)
+def url_choice(label: str, options: list[str], key: str, help: str, default: str | None = None) -> str:
+    """A selector bound to the URL as `key`; `default` (else the first option) when the URL names none."""
+    default = options[0] if default not in options else default
+    _carried(key, options, default)
+    chosen = st.selectbox(label, options, index=options.index(default), key=key, bind="query-params", help=help)
     st.session_state[f"_last_{key}"] = chosen
     return chosen
 
@@ -55,7 +57,7 @@ def year_filter(years: list[str]) -> str | None:
     if not years:
         return None
     options = sorted(set(years), reverse=True)
-    return _bound_selectbox("Academic year", options, "year",
+    return url_choice("Academic year", options, "year",
                             "Academic year, 1 September to 31 August")
 
 
@@ -63,7 +65,7 @@ def partnership_filter(partnerships: Mapping[str, str]) -> str | None:
     """A partnership selector by name, 'All partnerships' by default; returns the code or None."""
     names = {name: code for code, name in partnerships.items()}
     options = [ALL_PARTNERSHIPS, *sorted(names)]
-    chosen = _bound_selectbox("Partnership", options, "partnership",
+    chosen = url_choice("Partnership", options, "partnership",
                               "One partnership or MAT group, or all of them together")
     return names.get(chosen)
 

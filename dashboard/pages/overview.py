@@ -10,7 +10,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard.charts import overview as charts
-from dashboard.components import data, filters, kpi, page, report_downloads
+from dashboard.components import data, filters, kpi, page, policy, report_downloads
 from dashboard.components.chart_panel import chart_panel
 
 SOURCE = ("partnership exports; England and statistical neighbours from DfE exclusions "
@@ -20,6 +20,7 @@ SOURCE = ("partnership exports; England and statistical neighbours from DfE excl
 def render() -> None:
     """Draw the page."""
     page.header("Overview", "How are the partnerships doing this year?")
+    policy.overview_headline()
     f = filters.year_and_partnership()
     report_downloads.offer(f.year, f.partnership, page="overview", key="overview")
     if f.year is None:

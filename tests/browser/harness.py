@@ -22,6 +22,7 @@ SCREENSHOTS = Path(__file__).parent / "screenshots"
 # url_path -> the least number of plotly charts the page draws on the demo data
 PAGES = {
     "overview": 1,
+    "policy-impact": 5,
     "exclusion-avoidance": 6,
     "placements-and-costs": 1,
     "funding-and-deprivation": 1,

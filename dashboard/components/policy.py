@@ -1,0 +1,114 @@
+"""The policy-impact estimate and its charts for the Policy impact page and the Overview's headline.
+
+A fit with ~140 placebos takes about a second, and hashing a panel or an estimate as a cache
+key costs a tenth of a second each time, so everything here is cached through `data.chart`
+on short keys only (the warehouse version and viewer, which `data.chart` adds, then the LA,
+the neighbour model and the user's choices): a rerun with warm caches looks up strings.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import impact
+from dashboard.assumptions import scenario_costs
+from dashboard.charts import policy_impact as charts
+from dashboard.components import data
+from dashboard.settings import REFERENCE_DIR
+
+MILESTONES_FILE = REFERENCE_DIR / "policy_milestones.csv"
+
+
+def _key() -> tuple[str, int | None]:
+    s = data.settings()
+    return s.la_code, s.sn_model
+
+
+def _panel(la_code: str, sn_model: int | None, measure: str) -> pd.DataFrame:
+    return data.fetch("impact_panel", la_code=la_code, measure=measure, sn_model=sn_model)
+
+
+def _estimate(la_code: str, sn_model: int | None, measure: str, start: str, donors: str,
+              placebos: bool) -> impact.Impact:
+    return impact.estimate(_panel(la_code, sn_model, measure), la_code, measure, start, donors, placebos=placebos)
+
+
+def estimate(measure: str, start: str, donors: str, *, placebos: bool = True) -> impact.Impact:
+    """The estimate for the LA in the settings (raises impact.TooLittleData with a message to show)."""
+    return data.chart(_estimate, *_key(), measure, start, donors, placebos)
+
+
+def _possible_starts(la_code: str, sn_model: int | None, measure: str) -> list[str]:
+    frame = _panel(la_code, sn_model, measure)
+    own = frame[(frame["area_type"] == "la") & (frame["area_code"] == la_code) & frame["value"].notna()]
+    return sorted(own["academic_year"].unique())[impact.MIN_PRE_YEARS:]
+
+
+def possible_starts(measure: str) -> list[str]:
+    """The start years the data allows: at least 3 published years before, 1 from the start on."""
+    return data.chart(_possible_starts, *_key(), measure)
+
+
+def milestones() -> pd.DataFrame:
+    """The LA's arrangements from data/reference/policy_milestones.csv (raises impact.MilestoneError)."""
+    return impact.read_milestones(MILESTONES_FILE, data.settings().la_code)
+
+
+def _milestones_version() -> float:
+    return MILESTONES_FILE.stat().st_mtime if MILESTONES_FILE.exists() else 0.0
+
+
+def _figures(la_code: str, sn_model: int | None, measure: str, start: str, donors: str,
+             milestones_version: float) -> dict[str, tuple]:
+    result = estimate(measure, start, donors)
+    try:
+        periods, problem = milestones(), None
+    except impact.MilestoneError as exc:
+        periods, problem = None, str(exc)
+    return {"rates": charts.rates_chart(result, periods), "gaps": charts.gap_chart(result),
+            "weights": charts.weights_chart(result), "milestones_problem": problem}
+
+
+def figures(measure: str, start: str, donors: str) -> dict[str, tuple]:
+    """(figure, table) for 'rates', 'gaps' and 'weights', and 'milestones_problem' (None, or why
+    the milestones file was not used)."""
+    return data.chart(_figures, *_key(), measure, start, donors, _milestones_version())
+
+
+def _worth(la_code: str, sn_model: int | None, measure: str, start: str, donors: str,
+           include_lifetime: bool) -> tuple:
+    costs = scenario_costs()
+    table = charts.avoided_table(estimate(measure, start, donors), costs["low"], costs["central"], costs["high"],
+                                 include_lifetime=include_lifetime)
+    return charts.avoided_chart(table, measure), table
+
+
+def worth(measure: str, start: str, donors: str, include_lifetime: bool) -> tuple:
+    """(figure, table) of the exclusions avoided against each comparator and what they are worth."""
+    return data.chart(_worth, *_key(), measure, start, donors, include_lifetime)
+
+
+def _by_start_table(la_code: str, sn_model: int | None, measure: str, donors: str) -> pd.DataFrame:
+    return impact.by_start(_panel(la_code, sn_model, measure), la_code, measure, donors)
+
+
+def _by_start(la_code: str, sn_model: int | None, measure: str, start: str, donors: str) -> tuple:
+    table = data.chart(_by_start_table, la_code, sn_model, measure, donors)
+    return charts.by_start_chart(table, start, measure), table
+
+
+def by_start(measure: str, start: str, donors: str) -> tuple:
+    """(figure, table) of the estimate for every possible start year, the chosen one marked."""
+    return data.chart(_by_start, *_key(), measure, start, donors)
+
+
+def overview_headline() -> None:
+    """The Overview's one line from the Policy impact page, labelled as real DfE data (it is, even on
+    the synthetic demo); nothing when the data cannot support the estimate."""
+    try:
+        result = estimate("pex_rate", data.settings().policy_start, "all", placebos=False)
+    except impact.TooLittleData:
+        return
+    st.info(f"**Real DfE data.** {charts.headline(result)} See [Policy impact](policy-impact) for how sure "
+            "we can be.", icon=":material/verified:")

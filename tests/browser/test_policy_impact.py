@@ -1,0 +1,40 @@
+"""Policy impact in Debian's Chromium: the default view draws its five charts with every placebo
+behind Leicestershire's gap, a link with a start year opens that start, and choosing a start
+on the page puts it in the address."""
+
+from __future__ import annotations
+
+import pytest
+from harness import settle, visit
+
+pytestmark = pytest.mark.browser
+
+
+def headings(page) -> list[str]:
+    return page.locator("h3").all_inner_texts()
+
+
+def test_the_default_view_draws_the_estimate_and_the_placebos(page, served):
+    visit(page, served, "policy-impact", 5)
+    assert page.locator("[data-testid=stException]").count() == 0
+    assert any(h.startswith("Permanent exclusion rate: Leicestershire below its synthetic control from 2010/11")
+               for h in headings(page)), headings(page)
+    assert page.get_by_text("Real DfE data.", exact=True).count() == 1
+    assert page.get_by_text("How sure can we be?", exact=True).count() == 1
+    # the gap chart: the grey placebo trace and Leicestershire's line, both drawn
+    gap_chart = page.locator(".js-plotly-plot").nth(1)
+    assert gap_chart.locator("g.trace.scatter").count() == 2
+
+
+def test_a_link_with_a_start_opens_that_start(page, served):
+    visit(page, served, "policy-impact", 5, "?start=2012%2F13")
+    assert any(h.endswith("from 2012/13") for h in headings(page)), headings(page)
+
+
+def test_choosing_a_start_puts_it_in_the_address(page, served):
+    visit(page, served, "policy-impact", 5)
+    page.get_by_role("combobox", name="Policy start year").click()
+    page.get_by_role("option", name="2011/12").click()
+    page.wait_for_url("**start=2011%2F12**", timeout=30_000)
+    settle(page, 5)
+    assert any(h.endswith("from 2011/12") for h in headings(page)), headings(page)
