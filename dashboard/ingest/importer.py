@@ -117,7 +117,7 @@ def import_paths(paths: list[Path], db_path: Path, *, synthetic: bool = False,
 def _result(export: Export, checked: Checked, validate_only: bool = False) -> ImportResult:
     rows = {name: len(r) for name, r in checked.rows.items()}
     for source in export.refs:
-        rows[source.ref.kind] = rows.get(source.ref.kind, 0) + source.ref.rows
+        rows[source.ref.kind] = rows.get(source.ref.kind, 0) + source.ref.stored
     return ImportResult(checked.problems, rows, [f.name for f in export.files], validate_only=validate_only)
 
 
@@ -166,7 +166,7 @@ def _log(con: duckdb.DuckDBPyConnection, export: Export, checked: Checked) -> No
     for info in export.files:
         parts = [(s.table, s.file, len(s.rows), stored.get(id(s), 0))
                  for s in export.sheets if s.info is info]
-        parts += [(r.ref.kind, info.name, r.ref.rows, r.ref.rows) for r in export.refs if r.info is info]
+        parts += [(r.ref.kind, info.name, r.ref.rows, r.ref.stored) for r in export.refs if r.info is info]
         outcome = "imported"
         if not parts:
             parts, outcome = [(None, info.name, 0, 0)], "ignored"

@@ -185,6 +185,11 @@ class RefFile:
     problems: list[Problem] = field(default_factory=list)
     rows: int = 0
 
+    @property
+    def stored(self) -> int:
+        """The rows `store` writes: fewer than `rows` read where rows are skipped (LAIT's other measures)."""
+        return sum(len(frame) for frame in self.frames.values())
+
 
 @dataclass(frozen=True)
 class _Layout:

@@ -26,9 +26,9 @@ def test_import_paths_loads_every_shipped_file(tmp_path):
     db = tmp_path / "w.duckdb"
     result = import_paths(list(SHIPPED), db)
     assert result.ok, [p.as_text() for p in result.problems]
-    # rows read: LAIT's whole file, and both workbooks' 159 data rows
-    assert result.rows == {"exclusions_by_geography": 11000, "exclusions_national": 76, "lait": 641070,
-                           "lait_dictionary": 448, "statistical_neighbours": 318, "la_codes": 171}
+    # rows stored: LAIT's 16 measures of 641,070 rows read, ten neighbours per LA and model, 158 LAs
+    assert result.rows == {"exclusions_by_geography": 11000, "exclusions_national": 76, "lait": 25160,
+                           "lait_dictionary": 448, "statistical_neighbours": 3140, "la_codes": 158}
     first = counts(db)
     assert (first["ref_exclusions_geography"], first["ref_lait"], first["ref_statistical_neighbours"]) == (
         11000, 25160, 3140)
@@ -83,5 +83,8 @@ def test_seip_import_reads_the_national_files_by_content(tmp_path, capsys):
     renamed = tmp_path / "lait download.parquet"
     renamed.write_bytes(LAIT.read_bytes())
     assert main(["import", "--db", str(db), str(renamed), str(LA_CODES)]) == 0
-    assert "lait 641,070" in capsys.readouterr().out
+    assert "lait 25,160" in capsys.readouterr().out
     assert counts(db)["ref_lait"] == 25160 and counts(db)["ref_la_codes"] == 158
+    log = duckdb.connect(str(db), read_only=True).execute(
+        "select rows_read, rows_stored from import_log where file_name = 'lait download.parquet'").fetchall()
+    assert log == [(641070, 25160)]
