@@ -1,8 +1,8 @@
 """Sign-in: accounts, password checks with per-user rate limiting, idle timeout, the
 identity-provider (OIDC) mapping, the audit trail and the `seip users` command.
 
-Accounts live in the warehouse table `users` (written only through `warehouse.rewrite`);
-passwords are stored as argon2id hashes. The mode is the SEIP_AUTH setting (docs/sign-in.md):
+Accounts live in the store (`dashboard.store`, table `accounts`), so adding one never
+rewrites the warehouse; passwords are stored as argon2id hashes. The mode is the SEIP_AUTH setting (docs/sign-in.md):
 `none` serves synthetic demo data with a "view as" switcher and refuses real data, `local`
 signs in with the form, `oidc` with Streamlit's `st.login`. Nothing here imports streamlit,
 so the CLI stays fast; the Streamlit side is `dashboard/components/signin.py`.
@@ -23,17 +23,9 @@ import pandas as pd
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from dashboard import audit, warehouse
+from dashboard import audit, store, warehouse
 from dashboard.access import ScopeError, UnknownScope, Viewer, check_scope
 from dashboard.settings import Settings
-
-USERS_DDL = """create table if not exists users (
-    name varchar primary key,
-    role varchar not null,
-    scope varchar,
-    password_hash varchar,
-    created_at timestamp not null
-)"""
 
 MIN_PASSWORD_LENGTH = 10
 # Rate limit: the first FREE_FAILURES wrong passwords cost nothing; after that each attempt
@@ -113,10 +105,10 @@ def _stored(con: duckdb.DuckDBPyConnection, query: str, **params: object) -> pd.
     return con.execute(warehouse.queries()[query].sql, params or None).df()
 
 
-def _has_users(con: duckdb.DuckDBPyConnection) -> bool:
-    return con.execute(
-        "select count(*) from duckdb_tables() where database_name = current_database() and table_name = 'users'"
-    ).fetchone()[0] > 0
+def _require_warehouse(db_path: Path) -> None:
+    # accounts belong to a warehouse (their scopes name its schools): none without one
+    if not Path(db_path).exists():
+        raise FileNotFoundError(f"no warehouse at {db_path}: run `seip demo` or `seip import` first")
 
 
 def add_user(db_path: Path, name: str, role: str, scope: str | None = None,
@@ -124,8 +116,9 @@ def add_user(db_path: Path, name: str, role: str, scope: str | None = None,
     """Add the account `name` (or replace its role, scope and password); return the stored name.
 
     A password is required unless `name` is an e-mail address for identity-provider sign-in.
-    Raises AccountError: exit_code 2 for a bad name, role, scope shape or password; 1 for a
-    scope the warehouse does not hold. FileNotFoundError when there is no warehouse yet.
+    The scope is checked against the warehouse, which is only read. Raises AccountError:
+    exit_code 2 for a bad name, role, scope shape or password; 1 for a scope the warehouse
+    does not hold. FileNotFoundError when there is no warehouse yet.
     """
     name = normalise_name(name)
     if password is not None and len(password) < MIN_PASSWORD_LENGTH:
@@ -134,37 +127,44 @@ def add_user(db_path: Path, name: str, role: str, scope: str | None = None,
         raise AccountError(
             "a password is required (--password-stdin), unless the name is the e-mail address "
             "that the identity provider signs in", exit_code=2)
+    con = warehouse.open_read_only(db_path)
+    try:
+        scope = check_scope(con, role, scope)
+    except ScopeError as exc:
+        raise AccountError(str(exc), exit_code=1 if isinstance(exc, UnknownScope) else 2) from None
+    finally:
+        con.close()
     password_hash = None if password is None else hash_password(password)
-    created = datetime.fromtimestamp(time.time() if now is None else now, UTC).replace(tzinfo=None)
-    if not Path(db_path).exists():
-        raise FileNotFoundError(f"no warehouse at {db_path}: run `seip demo` or `seip import` first")
-    with warehouse.rewrite(db_path) as con:
-        try:
-            scope = check_scope(con, role, scope)
-        except ScopeError as exc:
-            raise AccountError(str(exc), exit_code=1 if isinstance(exc, UnknownScope) else 2) from None
-        con.execute(USERS_DDL)
-        con.execute("insert or replace into users values (?, ?, ?, ?, ?)",
-                    [name, role, scope, password_hash, created])
+    created = datetime.fromtimestamp(time.time() if now is None else now, UTC).strftime("%Y-%m-%d %H:%M:%S")
+    store.for_warehouse(db_path).execute(
+        """insert into accounts (name, role, scope, password_hash, created_at) values (?, ?, ?, ?, ?)
+           on conflict (name) do update set role = excluded.role, scope = excluded.scope,
+               password_hash = excluded.password_hash, created_at = excluded.created_at""",
+        (name, role, scope, password_hash, created))
     return name
 
 
 def remove_user(db_path: Path, name: str) -> None:
     """Remove the account `name`. Raises AccountError (refused) when there is no such account."""
     name = normalise_name(name)
-    if name not in set(list_users(db_path)["name"]):
+    _require_warehouse(db_path)
+    if not store.for_warehouse(db_path).execute("delete from accounts where name = ?", (name,)):
         raise AccountError(f"no account named {name!r}")
-    with warehouse.rewrite(db_path) as con:
-        con.execute(USERS_DDL)
-        con.execute("delete from users where name = ?", [name])
 
 
 def list_users(db_path: Path) -> pd.DataFrame:
-    """Every account: name, role, scope, has_password, created_at (never the hashes)."""
-    with _fresh_read(db_path) as con:
-        if not _has_users(con):
-            return pd.DataFrame(columns=["name", "role", "scope", "has_password", "created_at"])
-        return _stored(con, "user_accounts")
+    """Every account: name, role, scope, has_password, created_at (never the hashes).
+
+    FileNotFoundError when there is no warehouse (the accounts belong to one).
+    """
+    _require_warehouse(db_path)
+    rows = store.for_warehouse(db_path).rows(
+        """select name, role, scope, password_hash is not null as has_password, created_at
+           from accounts order by name""")
+    accounts = pd.DataFrame(rows, columns=["name", "role", "scope", "has_password", "created_at"])
+    accounts["has_password"] = accounts["has_password"].astype(bool)
+    accounts["created_at"] = pd.to_datetime(accounts["created_at"])
+    return accounts
 
 
 def account_viewer(db_path: Path, name: str) -> Viewer | None:
@@ -178,14 +178,9 @@ def account_viewer(db_path: Path, name: str) -> Viewer | None:
 
 
 def _credentials(db_path: Path, name: str) -> dict | None:
-    with _fresh_read(db_path) as con:
-        if not _has_users(con):
-            return None
-        rows = _stored(con, "user_credentials", name=name)
-    if rows.empty:
-        return None
-    row = rows.iloc[0]
-    return {k: (None if pd.isna(row[k]) else row[k]) for k in ("name", "role", "scope", "password_hash")}
+    rows = store.for_warehouse(db_path).rows(
+        "select name, role, scope, password_hash from accounts where name = ?", (name,))
+    return rows[0] if rows else None
 
 
 def scope_choices(db_path: Path) -> pd.DataFrame:

@@ -11,6 +11,7 @@
 | SEIP_AUTH | sign-in mode: none, local or oidc | none |
 | SEIP_IDLE_MINUTES | a signed-in session ends after this long idle | 30 |
 | SEIP_SUPPORT_EMAIL | where people send feedback and accessibility problems | none (the support page says so) |
+| SEIP_STORE_URL | a PostgreSQL URL for the store (accounts, audit, notes): dashboard/store.py | SQLite beside the warehouse |
 """
 
 from __future__ import annotations

@@ -18,7 +18,7 @@ import streamlit as st
 from streamlit import runtime
 from streamlit.runtime import memory_media_file_storage
 
-from dashboard import access, audit, auth, warehouse
+from dashboard import access, audit, auth, store, warehouse
 from dashboard.access import ROLES, Viewer
 from dashboard.formula_safety import csv_bytes
 from dashboard.settings import Settings
@@ -404,6 +404,5 @@ def audit_section(viewer: Viewer) -> None:
                           format_func=lambda a: "Everything" if a == "all" else a.replace("_", " "))
     entries = audit.entries(settings.db_path, limit=1000, action=None if action == "all" else action)
     st.caption(f"Sign-ins (and failures), pupil-level views and downloads, newest first; the "
-               f"latest {len(entries)} shown. Kept beside the warehouse in "
-               f"`{audit.audit_path(settings.db_path).name}`.")
+               f"latest {len(entries)} shown. Kept in the store: {store.for_warehouse(settings.db_path).where()}.")
     st.dataframe(entries, hide_index=True, width="stretch", key="audit_table")

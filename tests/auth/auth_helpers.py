@@ -17,9 +17,11 @@ a few pupils (all invented), built through the real `warehouse.rewrite`.
 
 from __future__ import annotations
 
+import shutil
+import sqlite3
 from pathlib import Path
 
-from dashboard import warehouse
+from dashboard import store, warehouse
 
 PASSWORD = "correct horse battery"
 
@@ -58,3 +60,12 @@ def build_small(path: Path, *, synthetic: bool = True) -> Path:
 # One account per role, all with PASSWORD.
 ACCOUNTS = (("lena", "commissioner", None), ("chris", "chair", "NTH"),
             ("hana", "head", "100001"), ("gwen", "governor", "100001"))
+
+
+def copy_warehouse(source: Path, target: Path) -> Path:
+    """Copy a warehouse and its store (accounts, audit log) to `target`; return `target`."""
+    shutil.copyfile(source, target)
+    if store.store_path(source).exists():
+        with sqlite3.connect(store.store_path(source)) as src, sqlite3.connect(store.store_path(target)) as dst:
+            src.backup(dst)
+    return Path(target)

@@ -6,7 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from auth_helpers import ACCOUNTS, PASSWORD, build_small
+from auth_helpers import ACCOUNTS, PASSWORD, build_small, copy_warehouse
 
 
 @pytest.fixture(scope="session")
@@ -34,4 +34,4 @@ def small_db(tmp_path, _small_template) -> Path:
 @pytest.fixture
 def accounts_db(tmp_path, _accounts_template) -> Path:
     """A fresh copy of the small warehouse with one account per role (ACCOUNTS; password PASSWORD)."""
-    return Path(shutil.copyfile(_accounts_template, tmp_path / "seip.duckdb"))
+    return copy_warehouse(_accounts_template, tmp_path / "seip.duckdb")

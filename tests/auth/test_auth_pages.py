@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 import streamlit as st
-from auth_helpers import PASSWORD
+from auth_helpers import PASSWORD, copy_warehouse
 from streamlit.testing.v1 import AppTest
 
 from dashboard import audit, auth
@@ -33,7 +33,7 @@ def _demo_accounts(demo_db, tmp_path_factory) -> Path:
 
 @pytest.fixture
 def demo_accounts(_demo_accounts, tmp_path) -> Path:
-    return Path(shutil.copyfile(_demo_accounts, tmp_path / "seip.duckdb"))
+    return copy_warehouse(_demo_accounts, tmp_path / "seip.duckdb")
 
 
 def signed_in_page(db: Path, monkeypatch, name: str, page: str, **query) -> AppTest:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from auth_helpers import PASSWORD
 
-from dashboard import audit, auth
+from dashboard import audit, auth, store
 from dashboard.access import Viewer
 
 
@@ -63,11 +63,12 @@ def test_repeated_failures_lock_that_user_out_for_a_while(accounts_db):
     assert auth.sign_in(accounts_db, "hana", PASSWORD, now=94.0).name == "hana"
 
 
-def test_rate_limit_state_survives_a_new_process_because_it_lives_in_the_audit_db(accounts_db):
+def test_rate_limit_state_survives_a_new_process_because_it_lives_in_the_store(accounts_db):
     for t in (0.0, 1.0, 2.0):
         refused(accounts_db, "hana", "guess", t)
     assert audit.recent_failures(accounts_db, "hana") == (3, 2.0)
-    assert audit.audit_path(accounts_db).exists()
+    assert store.Store(store.for_warehouse(accounts_db).url).rows(
+        "select count(*) as n from audit where action = 'sign_in_failed'") == [{"n": 3}]
 
 
 def test_every_attempt_is_audited(accounts_db):
