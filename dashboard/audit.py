@@ -10,7 +10,6 @@ row count), never the rows themselves.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
@@ -20,6 +19,7 @@ from dashboard import store
 ACTIONS = (
     "sign_in", "sign_in_failed", "sign_in_locked", "sign_out", "session_timeout",
     "pupil_view", "download", "report",
+    "note_added", "note_removed", "commentary_saved",
 )
 
 
@@ -31,7 +31,7 @@ def write(db_path: Path, *, user: str, role: str | None, scope: str | None, acti
     """
     if action not in ACTIONS:
         raise ValueError(f"unknown audit action {action!r}; expected one of {', '.join(ACTIONS)}")
-    at = datetime.fromtimestamp(now, UTC).strftime("%Y-%m-%d %H:%M:%S")
+    at = store.utc_text(now)
     sql = "insert into audit (at, at_epoch, user_name, role, scope, action, detail) values (?, ?, ?, ?, ?, ?, ?)"
     params = (at, now, user, role, scope, action, detail)
     if tx is not None:

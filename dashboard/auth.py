@@ -15,7 +15,6 @@ import re
 import sys
 import time
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
@@ -135,7 +134,7 @@ def add_user(db_path: Path, name: str, role: str, scope: str | None = None,
     finally:
         con.close()
     password_hash = None if password is None else hash_password(password)
-    created = datetime.fromtimestamp(time.time() if now is None else now, UTC).strftime("%Y-%m-%d %H:%M:%S")
+    created = store.utc_text(now)
     store.for_warehouse(db_path).execute(
         """insert into accounts (name, role, scope, password_hash, created_at) values (?, ?, ?, ?, ?)
            on conflict (name) do update set role = excluded.role, scope = excluded.scope,

@@ -61,6 +61,27 @@ MIGRATIONS: tuple[tuple[int, tuple[str | dict[str, str], ...]], ...] = (
         )""",
         "create table store_meta (key text primary key, value text not null)",
     )),
+    (2, (
+        {b: f"""create table notes (
+            id {ddl},
+            academic_year text not null,
+            on_date text,
+            title text not null,
+            body text not null,
+            scope_kind text not null,
+            scope_code text,
+            author text not null,
+            created_at text not null
+        )""" for b, ddl in _ID.items()},
+        """create table commentary (
+            partnership text not null,
+            academic_year text not null,
+            body text not null,
+            author text not null,
+            updated_at text not null,
+            primary key (partnership, academic_year)
+        )""",
+    )),
 )
 LATEST = MIGRATIONS[-1][0]
 
@@ -184,7 +205,7 @@ class Store:
                 for statement in statements:
                     sql = statement[self.backend] if isinstance(statement, dict) else statement
                     tx.execute(sql)
-                tx.execute("insert into schema_version values (?, ?)", (number, _utc_now()))
+                tx.execute("insert into schema_version values (?, ?)", (number, utc_text()))
         self._migrated = True
         return LATEST
 
@@ -267,7 +288,7 @@ def _adopt_earlier_files(store: Store, db_path: Path) -> None:
             for entry in entries:
                 tx.execute("""insert into audit (at, at_epoch, user_name, role, scope, action, detail)
                               values (?, ?, ?, ?, ?, ?, ?)""", entry)
-        tx.execute("insert into store_meta values ('adopted_earlier_files', ?)", (_utc_now(),))
+        tx.execute("insert into store_meta values ('adopted_earlier_files', ?)", (utc_text(),))
 
 
 def _warehouse_users(db_path: Path) -> list[tuple]:
@@ -292,7 +313,8 @@ def _redacted(url: str) -> str:
     return re.sub(r"(://[^:/@]*:)[^@]*@", r"\1***@", url)
 
 
-def _utc_now() -> str:
+def utc_text(epoch: float | None = None) -> str:
+    """A moment (seconds since 1970; now by default) as the store writes it: 'YYYY-MM-DD HH:MM:SS' UTC."""
     from datetime import UTC, datetime
 
-    return datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S")
+    return (datetime.now(UTC) if epoch is None else datetime.fromtimestamp(epoch, UTC)).strftime("%Y-%m-%d %H:%M:%S")

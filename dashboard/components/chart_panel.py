@@ -16,7 +16,7 @@ from plotly.basedatatypes import BaseFigure
 
 from dashboard import auth
 from dashboard.charts import theme
-from dashboard.components import data
+from dashboard.components import data, notes
 from dashboard.disclosure import suppressed_meaning
 from dashboard.formula_safety import csv_bytes, xlsx_bytes
 
@@ -146,6 +146,7 @@ def chart_panel(fig: go.Figure, table: pd.DataFrame, *, title: str, caption: str
         shown, suppressed, symbols = display_table(table)
         held = _tables.put(table, (shown, suppressed, symbols, column_config(shown)))
     shown, suppressed, symbols, columns = held
+    fig, chart_notes = notes.on_chart(fig)
     st.subheader(title, anchor=False)
     chart_tab, table_tab, download_tab = st.tabs(["Chart", "Table", "Download"])
     with chart_tab:
@@ -154,6 +155,7 @@ def chart_panel(fig: go.Figure, table: pd.DataFrame, *, title: str, caption: str
     with table_tab:
         st.dataframe(shown, hide_index=True, width="stretch", key=f"table-{key}",
                      column_config=copy.deepcopy(columns))  # Streamlit may fill in what it is given
+        notes.listed(chart_notes, key)
     with download_tab:
         st.write("The table behind this chart, as shown (suppressed values as `c`).")
         st.download_button("Download CSV", partial(csv_bytes, shown), file_name=f"{key}.csv",

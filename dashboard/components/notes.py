@@ -1,0 +1,137 @@
+"""Notes beside the charts: markers on every trend chart (through the chart panel), the list
+under a chart's table, and the Data page's section to read, add and remove them."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from dashboard import notes
+from dashboard.charts import notes as note_marks
+from dashboard.components import data
+
+
+@st.cache_data(ttl=10, show_spinner=False)
+def _all(db_path: str, la_code: str) -> list[notes.Note]:
+    # a short life: another session's new note shows within seconds; this session's at once (clear())
+    from pathlib import Path
+
+    return notes.all_notes(Path(db_path), la_code)
+
+
+def current() -> list[notes.Note]:
+    """Every note (every role reads them all)."""
+    s = data.settings()
+    return _all(str(s.db_path), s.la_code)
+
+
+def _context() -> tuple[str | None, str | None]:
+    """The partnership code and school URN the page's filters chose (None for none)."""
+    school = st.session_state.get("school")
+    name = st.session_state.get("partnership")
+    code = None
+    if name:
+        areas = data.metrics()[["area_type", "area_code", "area_name"]].drop_duplicates()
+        found = areas[(areas["area_type"] == "partnership") & (areas["area_name"] == name)]
+        code = found["area_code"].iloc[0] if not found.empty else None
+    return code, None if school is None else str(school)
+
+
+# cached figure -> (the notes drawn on it, the figure with them): the same figure object every
+# rerun while the notes stand, so the chart panel's per-figure caches keep working
+_noted = data.PerObject()
+
+
+def on_chart(fig: go.Figure) -> tuple[go.Figure, list[notes.Note]]:
+    """`fig` with markers for the notes that fall in its years and belong to the page's filters
+    (LA notes always), and those notes, for the list under the table."""
+    years = set(note_marks.trend_years(fig))
+    if not years:
+        return fig, []
+    partnership, school = _context()
+    found = notes.notes_in_years(current(), years, partnership, school)
+    held = _noted.get(fig)
+    if held is None or held[0] != found:
+        held = _noted.put(fig, (found, note_marks.with_notes(fig, found)))
+    return held[1], found
+
+
+def listed(found: list[notes.Note], key: str) -> None:
+    """The notes on a chart, under its table, as plain text (never as markup)."""
+    if not found:
+        return
+    st.markdown("**Notes on this chart**")
+    st.dataframe(pd.DataFrame([{"year": n.academic_year, "title": n.title, "note": n.body,
+                                "scope": n.scope_label, "by": n.author} for n in found]),
+                 hide_index=True, width="stretch", key=f"notes-{key}")
+
+
+def _scopes() -> pd.DataFrame:
+    """Every scope a note can have: the LA, each partnership, each school (with its partnership)."""
+    options = data.fetch("scope_options")
+    la = pd.DataFrame([{"scope_kind": "la", "scope_code": None, "scope_label": "The whole LA",
+                        "partnership_code": None}])
+    return pd.concat([la, options], ignore_index=True)
+
+
+def _school_partnership(scopes: pd.DataFrame, kind: str, code: str | None) -> str | None:
+    rows = scopes[(scopes["scope_kind"] == kind) & (scopes["scope_code"] == code)]
+    return rows["partnership_code"].iloc[0] if kind == "school" and not rows.empty else None
+
+
+def section() -> None:
+    """The Data page's notes: every note for everyone; adding and removing for a commissioner
+    or a chair (own partnership), as `dashboard.notes` allows."""
+    viewer = data.viewer()
+    s = data.settings()
+    st.header("Notes on the charts", anchor=False)
+    st.markdown("Dated notes explain a change in the figures (a new panel chair, a formula change, a "
+                "school joining another partnership). Each shows as a ▼ marker on every trend chart "
+                "that covers its year, and in a list under the chart's table.")
+    everything = current()
+    if everything:
+        st.dataframe(pd.DataFrame([{"id": n.id, "year": n.academic_year, "date": n.on_date or "",
+                                    "title": n.title, "note": n.body, "scope": n.scope_label,
+                                    "by": n.author} for n in everything]),
+                     hide_index=True, width="stretch", key="notes-all")
+    else:
+        st.caption("No notes yet.")
+    scopes = _scopes()
+    writable = scopes[[notes.may_write(viewer, k, c, p) for k, c, p in
+                       zip(scopes["scope_kind"], scopes["scope_code"], scopes["partnership_code"])]]
+    if writable.empty:
+        st.caption("Commissioners, and partnership chairs for their own partnership, add notes.")
+        return
+    with st.form("note-form", clear_on_submit=True):
+        st.subheader("Add a note", anchor=False)
+        labels = writable["scope_label"].tolist()
+        chosen = st.selectbox("About", labels, key="note-scope")
+        year = st.text_input("Academic year (like 2023/24), or leave empty and give a date", key="note-year")
+        day = st.text_input("Date (optional, like 07/03/2024)", key="note-date")
+        title = st.text_input("Title", max_chars=notes.MAX_TITLE, key="note-title")
+        body = st.text_area("What happened (one or two sentences)", max_chars=notes.MAX_BODY, key="note-body")
+        if st.form_submit_button("Add the note"):
+            row = writable[writable["scope_label"] == chosen].iloc[0]
+            code = None if pd.isna(row["scope_code"]) else str(row["scope_code"])
+            try:
+                notes.add_note(s.db_path, viewer, title=title, body=body, scope_kind=row["scope_kind"],
+                               scope_code=code, academic_year=year or None, on_date=day or None,
+                               school_partnership=_school_partnership(scopes, row["scope_kind"], code))
+            except (notes.NoteError, notes.NotPermitted) as exc:
+                st.error(f"The note was not saved: {exc}", icon=":material/error:")
+            else:
+                _all.clear()
+                st.success("The note is saved; it shows on the charts of its year.", icon=":material/check:")
+    removable = [n for n in everything
+                 if notes.may_write(viewer, n.scope_kind, n.scope_code,
+                                    _school_partnership(scopes, n.scope_kind, n.scope_code))]
+    if removable:
+        with st.expander("Remove a note"):
+            gone = st.selectbox("Note", removable, key="note-remove",
+                                format_func=lambda n: f"{n.id}: {n.academic_year} {n.title} ({n.scope_label})")
+            if st.button("Remove this note", key="note-remove-button"):
+                notes.remove_note(s.db_path, viewer, gone.id,
+                                  school_partnership=_school_partnership(scopes, gone.scope_kind, gone.scope_code))
+                _all.clear()
+                st.rerun()
