@@ -9,7 +9,7 @@ import streamlit as st
 
 from dashboard import notes
 from dashboard.charts import notes as note_marks
-from dashboard.components import data
+from dashboard.components import data, signin
 
 
 @st.cache_data(ttl=10, show_spinner=False)
@@ -69,7 +69,7 @@ def listed(found: list[notes.Note], key: str) -> None:
 
 def _scopes() -> pd.DataFrame:
     """Every scope a note can have: the LA, each partnership, each school (with its partnership)."""
-    options = data.fetch("scope_options")
+    options = signin.scope_labels(data.settings().db_path)
     la = pd.DataFrame([{"scope_kind": "la", "scope_code": None, "scope_label": "The whole LA",
                         "partnership_code": None}])
     return pd.concat([la, options], ignore_index=True)

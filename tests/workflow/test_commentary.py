@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from app_driver import open_page, words
 
 from dashboard import audit, commentary
 from dashboard.access import NotPermitted, Viewer
 from dashboard.ingest.importer import import_paths
-from tests.app.dashboard_a_helpers import run_app as open_page
-from tests.app.dashboard_a_helpers import words as texts
 from tests.conftest import METRICS_SMALL
 
 CHRIS = Viewer("chris", "chair", "NTH")
@@ -56,7 +55,7 @@ def test_the_overview_shows_the_commentary_as_text_for_a_governor(demo_copy, mon
     at = open_page(demo_copy, monkeypatch, "overview", role="governor",
                    partnership="North West Leicestershire Partnership")
     assert not at.exception
-    shown = texts(at)
+    shown = words(at)
     assert "Commentary from the partnership, 2024/25" in shown
     assert "**Better year.** &lt;script>alert('x')&lt;/script>" in shown
     assert not [e for e in at.expander if "Write the commentary" in e.label]
@@ -70,4 +69,4 @@ def test_a_chair_writes_the_commentary_on_the_overview(demo_copy, monkeypatch):
     at.button[[b.label for b in at.button].index("Save the commentary")].click()
     at.run()
     assert not at.exception
-    assert "Referrals *down* a third." in texts(at)
+    assert "Referrals *down* a third." in words(at)

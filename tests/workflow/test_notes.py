@@ -5,14 +5,12 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 import pytest
+from app_driver import open_page, specs, words
 
 from dashboard import audit, notes
 from dashboard.access import NotPermitted, Viewer
 from dashboard.charts import notes as note_marks
 from dashboard.ingest.importer import import_paths
-from tests.app.dashboard_a_helpers import run_app as open_page
-from tests.app.dashboard_a_helpers import specs as figures
-from tests.app.dashboard_a_helpers import words as texts
 from tests.conftest import METRICS_SMALL
 
 LENA = Viewer("lena", "commissioner")
@@ -107,7 +105,7 @@ def test_notes_show_on_trend_charts_and_under_their_tables(demo_copy, monkeypatc
                    academic_year="2021/22")
     at = open_page(demo_copy, monkeypatch, "benchmarks", role="governor")
     assert not at.exception
-    marked = [f for f in figures(at) if any(t.get("name") == "Note" for t in f["data"])]
+    marked = [f for f in specs(at) if any(t.get("name") == "Note" for t in f["data"])]
     assert marked, "no trend chart on Benchmarks shows the notes"
     hover = " ".join(" ".join(t["hovertext"]) for f in marked for t in f["data"] if t.get("name") == "Note")
     assert "Partnerships begin" in hover and "&lt;b&gt;Bold&lt;/b&gt; claim" in hover
@@ -123,7 +121,7 @@ def test_a_governor_reads_notes_on_the_data_page_but_has_no_form(demo_copy, monk
     listed = [df.value for df in at.dataframe if "title" in df.value.columns]
     assert "Formula change" in listed[0]["title"].tolist()
     assert not [b for b in at.button if "note" in str(b.label).lower()]
-    assert "Commissioners, and partnership chairs for their own partnership, add notes." in texts(at)
+    assert "Commissioners, and partnership chairs for their own partnership, add notes." in words(at)
 
 
 def test_a_commissioner_adds_a_note_on_the_data_page(demo_copy, monkeypatch):
@@ -134,5 +132,5 @@ def test_a_commissioner_adds_a_note_on_the_data_page(demo_copy, monkeypatch):
     at.button[[b.label for b in at.button].index("Add the note")].click()
     at.run()
     assert not at.exception
-    assert "The note is saved" in texts(at)
+    assert "The note is saved" in words(at)
     assert "Outreach team starts" in [n.title for n in notes.all_notes(demo_copy)]
