@@ -122,6 +122,12 @@ def cmd_report(args, settings: Settings) -> int:
     return command(args, settings)
 
 
+def cmd_alerts(args, settings: Settings) -> int:
+    from dashboard import alerts
+
+    return alerts.alerts_command(args, settings)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="seip",
@@ -187,6 +193,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=8501)
     p.add_argument("--address", help="interface to listen on (default: Streamlit's)")
     p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("alerts", parents=[common], help="list the alerts that fire on the data in force")
+    p.add_argument("--year", help="one academic year, e.g. 2023/24 (default: the latest)")
+    p.add_argument("--role", choices=ROLES, default="commissioner",
+                   help="whose view: a governor is never alerted on a suppressed figure")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.set_defaults(func=cmd_alerts)
 
     p = sub.add_parser("users", parents=[common], help="manage sign-in accounts and their roles")
     users = p.add_subparsers(dest="users_command", required=True, metavar="ACTION")

@@ -82,6 +82,16 @@ MIGRATIONS: tuple[tuple[int, tuple[str | dict[str, str], ...]], ...] = (
             primary key (partnership, academic_year)
         )""",
     )),
+    (3, (
+        {b: f"""create table alert_rules (
+            id {ddl},
+            metric text not null,
+            comparison text not null,
+            threshold double precision,
+            author text not null,
+            created_at text not null
+        )""" for b, ddl in _ID.items()},
+    )),
 )
 LATEST = MIGRATIONS[-1][0]
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import commentary
-from dashboard.components import data
+from dashboard.components import data, forms
 
 
 def show(partnership: str | None, partnership_name: str, year: str) -> None:
@@ -28,10 +28,7 @@ def show(partnership: str | None, partnership_name: str, year: str) -> None:
             text = st.text_area("Commentary (Markdown: **bold**, lists, links; no HTML)",
                                 value=commentary.written(db_path, partnership, year),
                                 max_chars=commentary.MAX_LENGTH, height=180, key="commentary-text")
-            if st.form_submit_button("Save the commentary"):
-                try:
-                    commentary.save(db_path, viewer, partnership, year, text)
-                except (commentary.CommentaryError, commentary.NotPermitted) as exc:
-                    st.error(f"The commentary was not saved: {exc}", icon=":material/error:")
-                else:
-                    st.rerun()
+            if st.form_submit_button("Save the commentary") and forms.saved(
+                    "commentary", lambda: commentary.save(db_path, viewer, partnership, year, text),
+                    (commentary.CommentaryError, commentary.NotPermitted)):
+                st.rerun()

@@ -9,7 +9,7 @@ import streamlit as st
 
 from dashboard import notes
 from dashboard.charts import notes as note_marks
-from dashboard.components import data, signin
+from dashboard.components import data, forms, signin
 
 
 @st.cache_data(ttl=10, show_spinner=False)
@@ -114,13 +114,11 @@ def section() -> None:
         if st.form_submit_button("Add the note"):
             row = writable[writable["scope_label"] == chosen].iloc[0]
             code = None if pd.isna(row["scope_code"]) else str(row["scope_code"])
-            try:
-                notes.add_note(s.db_path, viewer, title=title, body=body, scope_kind=row["scope_kind"],
-                               scope_code=code, academic_year=year or None, on_date=day or None,
-                               school_partnership=_school_partnership(scopes, row["scope_kind"], code))
-            except (notes.NoteError, notes.NotPermitted) as exc:
-                st.error(f"The note was not saved: {exc}", icon=":material/error:")
-            else:
+            if forms.saved("note", lambda: notes.add_note(
+                    s.db_path, viewer, title=title, body=body, scope_kind=row["scope_kind"], scope_code=code,
+                    academic_year=year or None, on_date=day or None,
+                    school_partnership=_school_partnership(scopes, row["scope_kind"], code)),
+                    (notes.NoteError, notes.NotPermitted)):
                 _all.clear()
                 st.success("The note is saved; it shows on the charts of its year.", icon=":material/check:")
     removable = [n for n in everything

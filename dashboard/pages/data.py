@@ -9,7 +9,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import warehouse
-from dashboard.components import data, filters, notes, page, report_downloads, signin
+from dashboard.components import alerts, data, filters, notes, page, report_downloads, signin
 from dashboard.disclosure import suppressed_meaning
 from dashboard.formula_safety import csv_bytes
 from dashboard.settings import REFERENCE_DIR
@@ -120,6 +120,7 @@ def render() -> None:
     _import_log()
     _quality()
     notes.section()
+    alerts.section()
     signin.audit_section(data.viewer())  # commissioners only: sign-ins, pupil-level views, downloads
 
 

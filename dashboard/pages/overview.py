@@ -10,7 +10,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard.charts import overview as charts
-from dashboard.components import commentary, data, filters, kpi, page, policy, report_downloads
+from dashboard.components import alerts, commentary, data, filters, kpi, page, policy, report_downloads
 from dashboard.components.chart_panel import chart_panel
 
 SOURCE = ("partnership exports; England and statistical neighbours from DfE exclusions "
@@ -35,6 +35,7 @@ def render() -> None:
     st.markdown(f"**{f.partnership_name}, {f.year}**, compared with {charts.previous_year(f.year)} "
                 "and with England. Green means a change for the better, red for the worse.")
     kpi.kpi_row(headlines)
+    alerts.show(f.year, f.partnership)
     commentary.show(f.partnership, f.partnership_name, f.year)
     with st.expander("These figures as a table"):
         table = charts.headline_table(headlines)
