@@ -10,6 +10,8 @@ neighbours.
 
 from __future__ import annotations
 
+import streamlit as st
+
 from dashboard.charts import benchmarks as charts
 from dashboard.components import data, filters, page, report_downloads
 from dashboard.components.chart_panel import chart_panel
@@ -25,15 +27,39 @@ def _authority_name(frame) -> str:
     return str(names.iloc[0]) if not names.empty else "The authority"
 
 
+def _when(value) -> str | None:
+    return None if value is None or str(value) in {"NaT", "nan", "None"} else f"{value:%B %Y}"
+
+
+def _next_update(r) -> str | None:
+    """When DfE next updates a measure (LAIT's dictionary): a month, or LAIT's words (`Discontinued`)."""
+    return _when(r.next_update) or (r.next_update_note if isinstance(r.next_update_note, str) else None)
+
+
 def _dfe_note(measures, metric: str) -> str:
-    """LAIT's word on a measure: when DfE next updates it (from LAIT's data dictionary)."""
     row = measures[measures["metric"] == metric]
-    if row.empty:
-        return ""
-    r = row.iloc[0]
-    if r["next_update"] is not None and str(r["next_update"]) not in {"NaT", "nan", "None"}:
-        return f" DfE's next update (LAIT): {r['next_update']:%B %Y}."
-    return f" Next update (LAIT): {r['next_update_note']}." if isinstance(r["next_update_note"], str) else ""
+    when = _next_update(next(row.itertuples(index=False))) if not row.empty else None
+    return f" DfE's next update (LAIT): {when}." if when else ""
+
+
+def _about_measures(measures) -> None:
+    """What DfE's LAIT dictionary says about each measure: polarity, DfE's description, updates."""
+    if measures.empty:
+        return
+    polarity = {"lower_is_better": "lower is better", "higher_is_better": "higher is better",
+                "neutral": "neither higher nor lower is better"}
+    lines = []
+    for r in measures.itertuples(index=False):
+        label = data.metric_info(r.metric)["label"]
+        next_update = _next_update(r)
+        parts = (f"last updated {_when(r.last_update)}" if _when(r.last_update) else "",
+                 f"next update {next_update}" if next_update else "")
+        updated = ", ".join(part for part in parts if part)
+        caveat = " ".join(str(r.caveats).split()) if isinstance(r.caveats, str) else ""
+        lines.append(f"- **{label}** (LAIT `{r.lait_measure}`): {polarity.get(r.polarity, r.polarity)}"
+                     f"{'; ' + updated if updated else ''}. {caveat}")
+    with st.expander("About these DfE measures (from DfE LAIT's data dictionary)"):
+        st.markdown("\n".join(lines))
 
 
 def render() -> None:
@@ -79,6 +105,8 @@ def render() -> None:
                              "by DfE LAIT's polarity), D the worst: band = ceil(4 x rank / areas ranked), "
                              "as LAIT's quartile bands. Shaded: the COVID years."),
                     source=SOURCE, key=f"benchmark-rank-{metric}")
+
+    _about_measures(measures)
 
     both = neighbours.dropna(subset=["pex_rate", "fsm_pct"])
     years = sorted(both["academic_year"].unique())
