@@ -1,6 +1,7 @@
 """How long each dashboard page's script run takes with warm caches (issue 4: < 0.5 s each).
 
-Runs the real app (`dashboard/app.py`, through tests/app_runner.py) in Streamlit's AppTest on a warehouse, opens each page,
+Runs the real app (`dashboard/app.py`, through tests/app_runner.py) in Streamlit's AppTest on a
+warehouse, opens each page,
 runs it once to warm the caches, then times `--runs` more script runs and prints the median
 and the minimum per page. AppTest runs the script in-process, as a server does, without the
 browser's drawing time.
@@ -17,7 +18,8 @@ import statistics
 import time
 from pathlib import Path
 
-PAGES = ("overview", "exclusions", "placements", "funding", "value_for_money", "benchmarks", "school", "data")
+PAGES = ("overview", "policy_impact", "exclusions", "placements", "funding", "value_for_money", "benchmarks",
+         "school", "data")
 ROOT = Path(__file__).resolve().parents[1]
 # The router run from outside dashboard/ (tests/app_runner.py): AppTest started on
 # dashboard/app.py itself would run each page file without the router, its sign-in and banner,

@@ -112,7 +112,8 @@ def weights_chart(result: Impact) -> tuple[go.Figure, pd.DataFrame]:
     shown = weights.iloc[::-1]
     fig = go.Figure(go.Bar(x=shown["weight"] * 100, y=[theme.wrap(n, 22) for n in shown["la_name"]],
                            orientation="h", marker_color=SYNTHETIC_COLOUR,
-                           text=[f"{w:.0%}" for w in shown["weight"]], textposition="outside", cliponaxis=False,
+                           text=[f"{w:.0%}" if w >= 0.01 else f"{w:.1%}" for w in shown["weight"]],
+                           textposition="outside", cliponaxis=False,
                            hovertemplate="%{y}: %{text}<extra></extra>"))
     theme.style(fig, x_title="weight (%)", height=max(220, 26 * len(weights) + 80))
     fig.update_xaxes(range=theme.headroom(shown["weight"] * 100))
@@ -138,7 +139,7 @@ def avoided_table(result: Impact, low: dict[str, float], central: dict[str, floa
 def avoided_chart(table: pd.DataFrame, measure: str) -> go.Figure:
     """Bars of the exclusions avoided against each comparator, with what they are worth in the labels."""
     words, _ = MEASURE_WORDS[measure]
-    labels = [f"{theme.format_value(n, '', 0)} ({theme.format_value(w, 'gbp', 0)})"
+    labels = [f"{theme.format_value(n, '', 0)} (about {millions(w)})"
               for n, w in zip(table["exclusions_avoided"], table["worth_gbp"])]
     colours = [SYNTHETIC_COLOUR if c == COMPARATOR_LABELS["synthetic"] else theme.GREY_DARK
                for c in table["comparator"]]
@@ -157,11 +158,17 @@ def by_start_chart(table: pd.DataFrame, chosen: str, measure: str) -> go.Figure:
     colours = [theme.PALETTE[0] if s == chosen else theme.GREY_LIGHT for s in table["start"]]
     fig = go.Figure(go.Bar(x=table["start"], y=table["exclusions_avoided"], marker_color=colours,
                            text=[theme.format_value(v, "", 0) for v in table["exclusions_avoided"]],
+                           textposition="outside", cliponaxis=False,
                            hovertemplate="start %{x}: %{text}<extra></extra>"))
     theme.style(fig, y_title=f"fewer {words}", x_title="policy start year", height=300)
     fig.update_yaxes(rangemode="normal", zeroline=True, zerolinecolor=theme.NEUTRAL)
     fig.update_xaxes(type="category", tickangle=-45)
     return fig
+
+
+def millions(gbp: float) -> str:
+    """Money as said in a sentence: £21.1m, £0.4m (the unit costs are not known to the pound)."""
+    return f"{'-' if gbp < 0 else ''}£{abs(gbp) / 1e6:,.1f}m"
 
 
 def about(n: float) -> str:

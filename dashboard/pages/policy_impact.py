@@ -132,10 +132,14 @@ def _worth(result: impact.Impact) -> None:
     st.markdown("**Unit costs** (the same as on the [Value for money](value-for-money) page):")
     shown = [a for a in ASSUMPTIONS if a.id != "special_school_place_per_year"
              and (include_lifetime or a.id != "lifetime_cost_per_exclusion")]
-    st.markdown("\n".join(
-        f"- {a.label}: {theme.format_value(a.value, 'gbp' if a.unit.startswith('£') else '', 2 if a.value % 1 else 0)}"
-        f" (low {a.low:,g}, high {a.high:,g}; {a.unit}). Source: {a.source}; {a.source_date}."
-        for a in shown))
+    st.markdown("\n".join(f"- {a.label}: {_cost(a.value, a.unit)} (low {_cost(a.low, a.unit)}, high "
+                           f"{_cost(a.high, a.unit)}). Source: {a.source}; {a.source_date}." for a in shown))
+
+
+def _cost(value: float, unit: str) -> str:
+    if unit.startswith("£"):
+        return f"{theme.format_value(value, 'gbp', 0)}{unit.removeprefix('£')}"
+    return f"{value:g} {unit}"
 
 
 def _by_start(result: impact.Impact) -> None:

@@ -72,9 +72,10 @@ def test_the_verdict_states_the_estimate_the_uncertainty_and_the_caveats(five):
     assert lines[-1].startswith("Caveats: only 3 years of published data come before 2010/11")
 
 
-def test_headline_rounds_to_tens_from_a_hundred_and_says_more_when_worse(small):
+def test_counts_and_money_are_rounded_for_sentences(small):
     assert charts.about(609.7) == "610" and charts.about(94.6) == "95" and charts.about(-35.4) == "35"
     assert "about 2 fewer permanent exclusions" in charts.headline(small)
+    assert charts.millions(21_074_230) == "£21.1m" and charts.millions(-40_000) == "-£0.0m"
 
 
 def test_by_start_chart_marks_the_chosen_start():
