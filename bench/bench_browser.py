@@ -61,9 +61,9 @@ WATCH = """() => {
   window.__seipRan = false;
   const app = document.querySelector('[data-testid=stApp]');
   if (window.__seipObserver) window.__seipObserver.disconnect();
-  window.__seipObserver = new MutationObserver(() => {
-    if (app.getAttribute('data-test-script-state') === 'running') window.__seipRan = true;
-  });
+  // any change of the state means a run started (a short run can come and go between two
+  // callbacks, so the state read in the callback may already be notRunning again)
+  window.__seipObserver = new MutationObserver(() => { window.__seipRan = true; });
   window.__seipObserver.observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
 }"""
 DRAWN = """(charts) => {

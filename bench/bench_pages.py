@@ -1,20 +1,23 @@
 """How long each dashboard page's script run takes with warm caches (issue 4: < 0.5 s each).
 
 Runs the real app (`dashboard/app.py`, through tests/app_runner.py) in Streamlit's AppTest on a
-warehouse, opens each page,
-runs it once to warm the caches, then times `--runs` more script runs and prints the median
-and the minimum per page. AppTest runs the script in-process, as a server does, without the
-browser's drawing time.
+copy of a warehouse (the demo or imported data) with sign-in on (SEIP_AUTH=local) and one
+account per role; signs in through the form as each role asked for, opens each page, runs it
+once to warm the caches, then times `--runs` more script runs and prints the median and the
+minimum per page. AppTest runs the script in-process, as a server does, without the browser's
+drawing time (bench_browser.py measures that).
 
     .venv/bin/python bench/bench_pages.py --db /tmp/demo.duckdb --runs 9
-    .venv/bin/python bench/bench_pages.py --db /tmp/demo.duckdb --pages placements funding
+    .venv/bin/python bench/bench_pages.py --db /tmp/demo.duckdb --roles governor --pages placements funding
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import statistics
+import tempfile
 import time
 from pathlib import Path
 
@@ -26,14 +29,35 @@ ROOT = Path(__file__).resolve().parents[1]
 # because Streamlit treats the pages/ folder beside it as an old-style multipage app.
 APP = ROOT / "tests" / "app_runner.py"
 PAGES_DIR = ROOT / "dashboard" / "pages"
+ROLES = ("commissioner", "chair", "head", "governor")
+PASSWORD = "bench password 1"
 
 
-def time_page(page: str, runs: int) -> list[float]:
-    """Seconds taken by each of `runs` warm script runs of `pages/<page>.py`."""
+def add_accounts(db: Path) -> None:
+    """One account per role, named after it: the chair and the governor of the first
+    partnership, the head of its first school."""
+    from dashboard import auth
+
+    options = auth.scope_choices(db)
+    partnership = options.loc[options["scope_kind"] == "partnership", "scope_code"].iloc[0]
+    school = options.loc[(options["scope_kind"] == "school") & (options["partnership_code"] == partnership),
+                         "scope_code"].iloc[0]
+    for role, scope in (("commissioner", None), ("chair", partnership), ("head", school),
+                        ("governor", partnership)):
+        auth.add_user(db, role, role, scope, PASSWORD)
+
+
+def time_page(page: str, role: str, runs: int) -> list[float]:
+    """Seconds taken by each of `runs` warm script runs of `pages/<page>.py`, signed in as `role`."""
     from streamlit.testing.v1 import AppTest
 
     at = AppTest.from_file(str(APP), default_timeout=300)
     at.run()
+    at.text_input(key="signin_username").input(role)
+    at.text_input(key="signin_password").input(PASSWORD)
+    at.button(key="FormSubmitter:sign_in-Sign in").click().run()
+    if not any(f"Signed in as **{role}**" in m.value for m in at.markdown):
+        raise RuntimeError(f"signing in as {role} failed")
     at.switch_page(str(PAGES_DIR / f"{page}.py")).run()
     if at.exception:
         raise RuntimeError(f"{page}: {at.exception[0].value}")
@@ -51,13 +75,19 @@ def main() -> None:
     parser.add_argument("--db", required=True, help="a warehouse, e.g. one built by `seip demo`")
     parser.add_argument("--runs", type=int, default=9)
     parser.add_argument("--pages", nargs="*", default=list(PAGES), choices=PAGES)
+    parser.add_argument("--roles", nargs="*", default=list(ROLES), choices=ROLES)
     args = parser.parse_args()
-    os.environ["SEIP_DB"] = str(Path(args.db).resolve())
-    os.environ["SEIP_AUTH"] = "none"
-    print(f"load average {os.getloadavg()[0]:.1f}")
-    for page in args.pages:
-        times = time_page(page, args.runs)
-        print(f"{page:16s} median {statistics.median(times):.3f} s  min {min(times):.3f} s")
+    with tempfile.TemporaryDirectory(prefix="bench_pages_") as tmp:
+        db = Path(tmp) / "seip.duckdb"
+        shutil.copyfile(args.db, db)
+        add_accounts(db)
+        os.environ["SEIP_DB"] = str(db)
+        os.environ["SEIP_AUTH"] = "local"
+        print(f"load average {os.getloadavg()[0]:.1f}")
+        for role in args.roles:
+            for page in args.pages:
+                times = time_page(page, role, args.runs)
+                print(f"{role:12s} {page:16s} median {statistics.median(times):.3f} s  min {min(times):.3f} s")
 
 
 if __name__ == "__main__":
