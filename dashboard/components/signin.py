@@ -68,17 +68,6 @@ def _is_synthetic(path: Path) -> bool:
     return _synthetic(str(path), warehouse.version(path))
 
 
-@st.cache_data(max_entries=1024, show_spinner=False)
-def _account_at(path: str, version: str, name: str) -> Viewer | None:
-    return auth.account_viewer(Path(path), name)
-
-
-def _account(path: Path, name: str) -> Viewer | None:
-    """The account as the warehouse holds it now. Accounts change only by rewriting the warehouse
-    (a new version), so it is read once per version, not through a fresh connection every rerun."""
-    return _account_at(str(path), warehouse.version(path), name)
-
-
 def session_viewer(settings: Settings) -> Viewer | None:
     """The viewer this session has already established (signed in, or picked with "view as"),
     without drawing anything; None when there is none (or the data is real and sign-in is off)."""
@@ -133,7 +122,7 @@ def _local_session(settings: Settings) -> Viewer:
     viewer = st.session_state.get("auth_viewer")
     if viewer is not None and not _timed_out(viewer, settings, now):
         # Re-read the account each run: a removed account or a changed role takes effect at once.
-        viewer = _account(settings.db_path, viewer.name)
+        viewer = auth.account_viewer(settings.db_path, viewer.name)
         if viewer is None:
             _clear_session()
     elif viewer is not None:
