@@ -21,6 +21,13 @@ def covid_notes(years: pd.Series) -> list[str]:
     return [COVID_NOTE if y in COVID_YEARS else "" for y in years]
 
 
+def year_axis(fig: go.Figure, years: list[str]) -> None:
+    """Academic years in order on the x axis, slanted so that 18 of them stay legible on a phone,
+    with the COVID years shaded."""
+    fig.update_xaxes(type="category", categoryorder="array", categoryarray=years, tickangle=-45)
+    mark_covid(fig, years)
+
+
 def mark_covid(fig: go.Figure, years: list[str]) -> None:
     """Shade the COVID years on a category x axis whose categories are `years`, in order."""
     at = [years.index(y) for y in COVID_YEARS if y in years]
@@ -63,8 +70,7 @@ def authority_vs_comparators(frame: pd.DataFrame, metric: str, *, la_label: str,
                                  mode="lines+markers", line=line, marker=marker, text=texts,
                                  hovertemplate=f"{area}, %{{x}}: %{{text}}<extra></extra>"))
     theme.style(fig, y_title=theme.unit_title(unit, label))
-    fig.update_xaxes(type="category", categoryorder="array", categoryarray=years)
-    mark_covid(fig, years)
+    year_axis(fig, years)
     keep = ["area", "academic_year", "value"] + (["value_symbol"] if "value_symbol" in rows.columns else [])
     table = rows[keep].reset_index(drop=True)
     table["note"] = covid_notes(table["academic_year"])
@@ -103,8 +109,8 @@ def rank_bands(ranks: pd.DataFrame, metric: str, *, la_label: str,
     theme.style(fig, y_title="Quartile band")
     fig.update_yaxes(autorange=False, range=[4.5, 0.5], tickvals=[1, 2, 3, 4],
                      ticktext=["A (best)", "B", "C", "D (worst)"], rangemode="normal")
-    fig.update_xaxes(type="category", categoryorder="array", categoryarray=years)
-    mark_covid(fig, years)
+    fig.update_layout(legend=theme.LEGEND_ABOVE)
+    year_axis(fig, years)
     return fig, table
 
 
