@@ -88,12 +88,16 @@ def funding_vs_fsm(frame: pd.DataFrame, year: str, highlight: str | None = None)
     fig = go.Figure()
     biggest = max(float(drawn["pupils_on_roll"].max()), 1.0)
     for _, row in drawn.iterrows():
+        # the chosen partnership differs by more than its colour: a dark ring and its name beside it
+        chosen = highlight == row["partnership_code"]
         fig.add_trace(go.Scatter(
-            x=[row["fsm_pct"]], y=[row["funding_per_pupil"]], mode="markers", name=row["partnership"],
+            x=[row["fsm_pct"]], y=[row["funding_per_pupil"]], mode="markers+text" if chosen else "markers",
+            name=row["partnership"], text=[row["partnership"]] if chosen else None, textposition="top center",
+            textfont={"color": theme.NEUTRAL},
             marker={"size": [row["pupils_on_roll"]], "sizemode": "area", "sizeref": biggest / 45 ** 2,
                     "sizemin": 8, "color": colours[row["partnership"]],
                     "opacity": 0.85 if highlight in (None, row["partnership_code"]) else 0.25,
-                    "line": {"color": "white", "width": 1}},
+                    "line": {"color": "#0B0C0C", "width": 3} if chosen else {"color": "white", "width": 1}},
             customdata=[[row["pupils_on_roll"]]],
             hovertemplate=(f"{row['partnership']}: %{{x:.1f}}% FSM, £%{{y:,.2f}} per pupil, "
                            "%{customdata[0]:,.0f} pupils<extra></extra>")))

@@ -7,6 +7,7 @@ footnote, in the table and in the download alike, never as a number.
 from __future__ import annotations
 
 import copy
+import html
 from functools import partial
 
 import pandas as pd
@@ -121,6 +122,7 @@ class _Drawn(BaseFigure):
 # worked out once per object, not on every rerun.
 _specs = data.PerObject()  # figure -> its dict
 _tables = data.PerObject()  # table -> (table as shown, any suppressed, any DfE symbol, column config)
+_alts = data.PerObject()  # figure -> its text alternative
 
 
 def _drawn(fig: go.Figure) -> _Drawn:
@@ -130,26 +132,81 @@ def _drawn(fig: go.Figure) -> _Drawn:
     return _Drawn(spec)
 
 
+ALT_MAX = 220
+_KINDS = {"bar": "bar", "funnel": "funnel", "box": "box plot", "histogram": "histogram", "heatmap": "heat map",
+          "waterfall": "waterfall"}
+
+
+def alt_text(fig: go.Figure, title: str = "") -> str:
+    """What the chart draws, in at most ALT_MAX characters: its kind, its axes and its series
+    ('Bar chart of 6 bars, per 100 pupils across. One series: England.'). The title says the
+    measure and the caption the finding, so neither is repeated: series named in `title` are left out."""
+    kinds, names = [], []
+    for trace in fig.data:
+        if trace.type == "scatter":
+            mode = trace.mode or "lines"
+            kind = ("point" if "lines" not in mode else "line and point" if "markers" in mode else "line")
+        else:
+            kind = _KINDS.get(trace.type, trace.type)
+        if kind not in kinds:
+            kinds.append(kind)
+        if (trace.name and trace.showlegend is not False and trace.name not in names
+                and str(trace.name).lower() not in title.lower()):
+            names.append(str(trace.name))
+    if not kinds:
+        note = " ".join(a.text for a in fig.layout.annotations if a.text)
+        return _shorten(f"No chart: {note}" if note else "No chart: there is nothing to draw.")
+    x, y = fig.layout.xaxis.title.text, fig.layout.yaxis.title.text
+    sideways = any(getattr(t, "orientation", None) == "h" for t in fig.data)
+    axes = []
+    if x:
+        axes.append(f"{x} {'across' if sideways or not y else 'along the bottom'}")
+    if y:
+        axes.append(f"{y} {'down the side' if not sideways else 'down'}")
+    bars = max((len(t.y if t.orientation == "h" else t.x) for t in fig.data
+                if t.type == "bar" and (t.y if t.orientation == "h" else t.x) is not None), default=0)
+    text = (f"{' and '.join(kinds).capitalize()} chart" + (f" of {bars} bars" if bars else "")
+            + (f", {', '.join(axes)}" if axes else "") + ".")
+    if names:
+        shown = names[:4]
+        more = f" and {len(names) - 4} more" if len(names) > 4 else ""
+        text += f" {'Series' if len(names) > 1 else 'One series'}: {', '.join(shown)}{more}."
+    return _shorten(text)
+
+
+def _shorten(text: str) -> str:
+    return text if len(text) <= ALT_MAX else text[:ALT_MAX - 1].rsplit(" ", 1)[0] + "…"
+
+
 def _record_download(key: str) -> None:
     auth.record(data.viewer(), "download", key)
 
 
 def chart_panel(fig: go.Figure, table: pd.DataFrame, *, title: str, caption: str,
-                source: str, key: str) -> None:
+                source: str, key: str, alt: str | None = None) -> None:
     """Show `fig` under `title` with tabs Chart / Table / Download and a caption.
 
-    `caption` is the text alternative: one or two sentences saying what the chart shows.
-    `key` names the chart (unique on the page); it names the download files too.
+    `caption` says in words what the chart shows (its finding). `alt` is the chart's short text
+    alternative, at most ALT_MAX characters, read by screen readers in place of the drawing;
+    by default `alt_text(fig, title)`. `key` names the chart (unique on the page) and its download files.
     """
+    if alt is None:
+        alt = _alts.get(fig) or _alts.put(fig, alt_text(fig, title))
+    if len(alt) > ALT_MAX or alt.strip().lower() == title.strip().lower():
+        raise ValueError(f"the alternative text of chart {key!r} must be at most {ALT_MAX} characters "
+                         f"and not its title: {alt!r}")
     held = _tables.get(table)
     if held is None:
         shown, suppressed, symbols = display_table(table)
         held = _tables.put(table, (shown, suppressed, symbols, column_config(shown)))
     shown, suppressed, symbols, columns = held
     fig, chart_notes = notes.on_chart(fig)
-    st.subheader(title, anchor=False)
+    # h2: the page title is the one h1, and headings must not skip a level
+    st.header(title, anchor=False)
     chart_tab, table_tab, download_tab = st.tabs(["Chart", "Table", "Download"])
     with chart_tab:
+        # page.accessibility() names the chart with this and hides the paragraph itself
+        st.html(f'<p class="seip-alt" data-chart="chart-{html.escape(key)}">{html.escape(alt)}</p>')
         st.plotly_chart(_drawn(fig), key=f"chart-{key}", width="stretch",
                         config={"displayModeBar": False, "responsive": True})
     with table_tab:

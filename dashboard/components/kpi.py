@@ -1,6 +1,6 @@
 """Headline figure cards: the value, the change since last year coloured by polarity, the
 comparison with England and statistical neighbours, a sentence saying what changed, and a
-small trend line."""
+small trend line with its figures written under it (screen readers skip the line itself)."""
 
 from __future__ import annotations
 
@@ -29,6 +29,14 @@ def delta_text(h: Headline) -> str | None:
     return f"{sign}{h.show(abs(h.delta))} since {h.previous_year}"
 
 
+def trend_text(h: Headline) -> str | None:
+    """The trend line's figures in words ('Each year: 2023/24 0.13; 2024/25 0.12.'), or None
+    when there is no line (fewer than two years)."""
+    if len(h.trend) < 2:
+        return None
+    return "Each year: " + "; ".join(f"{year} {h.show(value)}" for year, value in h.trend) + "."
+
+
 def _unchanged(h: Headline) -> bool:
     """True when the change rounds to nothing at the figure's display precision."""
     return h.delta is not None and round(h.delta, h.decimals) == 0
@@ -48,9 +56,11 @@ def kpi_card(h: Headline) -> None:
             chart_data=[v for _, v in h.trend] if len(h.trend) > 1 else None,
             chart_type="line",
             label_visibility="collapsed",
-            help=f"Trend line: {', '.join(y for y, _ in h.trend)}" if len(h.trend) > 1 else None,
         )
         st.caption(h.sentence)
+        trend = trend_text(h)
+        if trend:
+            st.caption(trend)
 
 
 def kpi_row(headlines: list[Headline], per_row: int = 3) -> None:

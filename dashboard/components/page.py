@@ -22,10 +22,10 @@ _STYLE = """
 :focus-visible { outline: 3px solid #12436D !important; outline-offset: 2px !important; }
 .st-key-seip-footer a p { color: #12436D; text-decoration: underline; }
 [data-testid=stSkipToContent]:focus { outline: 3px solid #12436D; background: #FFFFFF; color: #0B0C0C; }
-.seip-alt { position: absolute !important; width: 1px; height: 1px; overflow: hidden;
-            clip-path: inset(50%); white-space: nowrap; }
-[data-testid=stElementContainer]:has(.seip-alt), .st-key-seip-furniture,
-[data-testid=stLayoutWrapper]:has(> .st-key-seip-furniture) { position: absolute !important; }
+.seip-alt, [data-testid=stElementContainer]:has(.seip-alt), .st-key-seip-furniture,
+[data-testid=stLayoutWrapper]:has(> .st-key-seip-furniture) {
+  position: absolute !important; width: 1px !important; height: 1px !important; overflow: hidden !important;
+  clip-path: inset(50%); white-space: nowrap; }
 @media (prefers-reduced-motion: reduce) {
   *, *::before, *::after { animation-duration: 0.01ms !important; animation-iteration-count: 1 !important;
                            transition-duration: 0.01ms !important; scroll-behavior: auto !important; }

@@ -39,6 +39,10 @@ KNOWN_PROBLEMS = (
      "3.1.1 Language of page"),
 )
 
+# Not a WCAG failure, but people should know before they need it.
+BEFORE_SIGN_IN = ("Where the dashboard asks you to sign in, this statement and the support page open "
+                  "only after signing in, because the sign-in form comes before every page.")
+
 
 def render() -> None:
     """Draw the page."""
@@ -60,7 +64,7 @@ def render() -> None:
 
     st.header("How accessible this dashboard is", anchor=False)
     st.markdown("We know some parts are not fully accessible:\n\n"
-                + "\n".join(f"- {problem}" for problem, _ in KNOWN_PROBLEMS))
+                + "\n".join(f"- {problem}" for problem, _ in KNOWN_PROBLEMS) + f"\n- {BEFORE_SIGN_IN}")
 
     st.header("Feedback and contact information", anchor=False)
     st.markdown("If you need information on this dashboard in a different format, such as "

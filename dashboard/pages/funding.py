@@ -23,7 +23,7 @@ HEADLINES = ("funding_gbp", "funding_per_pupil", "core_grant_gbp", "fsm_pct")
 def _what_if(year: str) -> None:
     inputs = data.fetch("funding_formula_inputs", year=year)
     inputs = inputs.dropna(subset=["pupils_on_roll", "fsm_eligible"])
-    st.subheader("What if the formula changed?", anchor=False)
+    st.header("What if the formula changed?", anchor=False)
     if inputs.empty:
         page.no_data(f"No partnership has a census return for {year}, so there is nothing to share out.")
         return

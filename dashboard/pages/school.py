@@ -21,6 +21,13 @@ CARDS = (("referrals", "Referrals", "neutral"), ("placements_started", "Placemen
          ("permanent_exclusions", "Permanent exclusions", "lower"), ("suspensions", "Suspensions", "lower"))
 
 
+def _judged(delta: int, polarity: str) -> str:
+    """', better' or ', worse' for a count where lower is better: the colour is not the only sign."""
+    if polarity != "lower" or delta == 0:
+        return ""
+    return ", better" if delta < 0 else ", worse"
+
+
 def _cards(table, previous) -> None:
     """The school's counts this year, with the change since last year where both can be shown."""
     now = table.set_index("measure")
@@ -34,7 +41,7 @@ def _cards(table, previous) -> None:
                 delta = int(value - old)
         with column, st.container(border=True):
             st.metric(label, theme.format_value(None if value != value else value, "", 0, suppressed=hidden),
-                      None if delta is None else f"{delta:+d} since last year",
+                      None if delta is None else f"{delta:+d} since last year{_judged(delta, polarity)}",
                       delta_color="inverse" if polarity == "lower" else "off")
 
 

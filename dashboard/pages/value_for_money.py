@@ -29,7 +29,7 @@ MODEL_NOTE = ("**This page is a model, not a fact.** It estimates what exclusion
 def _assumption_inputs() -> tuple[dict, dict, dict, list[str]]:
     """Number inputs for every assumption; returns the low, central and high values and any problems."""
     low, central, high, problems = {}, {}, {}, []
-    st.subheader("The assumptions", anchor=False)
+    st.header("The assumptions", anchor=False)
     st.caption("National figures, not this authority's own prices: replace them with your own if you have them.")
     for a in ASSUMPTIONS:
         with st.container(border=True):
@@ -74,7 +74,7 @@ def _results(f: filters.Filters, where: str, figures: _Figures, low: dict, centr
              include_lifetime: bool) -> None:
     inputs = figures.inputs
     results = data.chart(model.scenarios, inputs, central, low, high, include_lifetime=include_lifetime)
-    st.subheader(f"The model for {where}, {f.year}", anchor=False)
+    st.header(f"The model for {where}, {f.year}", anchor=False)
     avoided = inputs.exclusions_avoided
     facts = [
         "Spent on placements started in the year: "

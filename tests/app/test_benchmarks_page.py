@@ -13,7 +13,7 @@ def test_benchmarks_rank_from_the_real_dfe_data(demo_db, monkeypatch):
     # LAs with a 2023/24 rate (LAIT SecPermEx), 34 are lower: rank 35, band ceil(140 / 152) = 1 = A
     assert ("In 2023/24 Leicestershire ranked 3 of 11 among its neighbours (band B) and 35 of 152 among "
             "all local authorities (band A) on permanent exclusion rate (per 100 pupils): lower is better"
-            in [s.value for s in at.subheader])
+            in [s.value for s in at.header])
     # three histories, two rank charts, the scatter
     assert len(specs(at)) == 6
     history = specs(at)[0]

@@ -62,7 +62,7 @@ def pupil_rows_shown(at: AppTest, key: str, kind: str = "referrals"):
 
 
 def words(at: AppTest) -> str:
-    return " ".join(str(e.value) for kind in ("info", "warning", "markdown", "caption", "subheader")
+    return " ".join(str(e.value) for kind in ("info", "warning", "markdown", "caption", "header", "subheader")
                     for e in getattr(at, kind))
 
 

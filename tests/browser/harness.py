@@ -30,6 +30,8 @@ PAGES = {
     "benchmarks": 6,
     "school-view": 1,
     "data-and-definitions": 0,
+    "accessibility": 0,
+    "support": 0,
 }
 # generous: the dashboard shares 2 cores with other work here, and a cold plotly draw takes seconds
 TIMEOUT_MS = 60_000
@@ -97,6 +99,20 @@ def visit(page, base: str, url_path: str, charts: int = 0, query: str = "") -> N
     """Open one dashboard page and wait for it to settle."""
     page.goto(f"{base}/{url_path}{query}", timeout=TIMEOUT_MS)
     settle(page, charts)
+
+
+def sign_in(page, base: str, path: str, name: str, password: str) -> None:
+    """Open `path` (a fresh session: the form, with SEIP_AUTH=local), fill it in and wait for
+    the page behind it."""
+    page.goto(f"{base}/{path}", timeout=TIMEOUT_MS)
+    settle(page)
+    assert page.get_by_role("button", name="Sign in").is_visible()
+    page.get_by_label("Username", exact=True).fill(name)
+    page.get_by_label("Password", exact=True).fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    # attached, not visible: on a phone the sidebar that says it is folded away
+    page.get_by_text(f"Signed in as {name}").wait_for(state="attached", timeout=TIMEOUT_MS)
+    settle(page)
 
 
 def screenshot(page, path: Path) -> None:

@@ -10,7 +10,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from harness import TIMEOUT_MS, serve, settle
+from harness import TIMEOUT_MS, serve, settle, sign_in
 
 from dashboard import audit, auth
 
@@ -40,15 +40,8 @@ def base(signed_db):
 
 
 def sign_in_at(page, base: str, path: str, name: str) -> None:
-    """Open `path` (a fresh session: the form), fill it in and wait for the page behind it."""
-    page.goto(f"{base}/{path}", timeout=TIMEOUT_MS)
-    settle(page)
-    assert page.get_by_role("button", name="Sign in").is_visible()
-    page.get_by_label("Username", exact=True).fill(name)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.get_by_text(f"Signed in as {name}").wait_for(timeout=TIMEOUT_MS)
-    settle(page)
+    """Sign in as `name` (password PASSWORD) at `path`."""
+    sign_in(page, base, path, name, PASSWORD)
 
 
 def test_a_wrong_password_gets_nothing(browser, base, signed_db):

@@ -101,6 +101,9 @@ def test_funding_vs_fsm_draws_each_partnership_and_the_line():
         "with about £1.00 more funding per pupil (fitted line, unweighted).")
     fig, _ = charts.funding_vs_fsm(long_metrics(), "2024/25", highlight="B")
     assert [t.marker.opacity for t in fig.data[:3]] == [0.25, 0.85, 0.25]
+    # not by colour alone: the chosen one is ringed and named on the chart
+    assert [t.mode for t in fig.data[:3]] == ["markers", "markers+text", "markers"]
+    assert list(fig.data[1].text) == ["Beta"] and fig.data[1].marker.line.width == 3
     fig, table = charts.funding_vs_fsm(long_metrics(), "2019/20")
     assert table.empty and "No funding" in fig.layout.annotations[0].text
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from dashboard.charts.overview import Headline
-from dashboard.components.kpi import delta_text
+from dashboard.components.kpi import delta_text, trend_text
 
 
 def card(value, previous, unit="gbp", decimals=0):
@@ -22,3 +22,10 @@ def card(value, previous, unit="gbp", decimals=0):
 ])
 def test_delta_text(value, previous, unit, decimals, text):
     assert delta_text(card(value, previous, unit, decimals)) == text
+
+
+def test_trend_text_writes_the_sparklines_figures():
+    h = Headline("pex_rate", "Permanent exclusion rate", "rate", 2, "lower", "2024/25", 0.12, False,
+                 "2023/24", 0.13, None, None, (("2022/23", 0.1), ("2023/24", 0.13), ("2024/25", 0.12)), "")
+    assert trend_text(h) == "Each year: 2022/23 0.10; 2023/24 0.13; 2024/25 0.12."
+    assert trend_text(card(1.0, 2.0)) is None
