@@ -107,7 +107,8 @@ final as (
         and among_neighbours.old_la_code = among_all.old_la_code
     where among_all.old_la_code = $la_code
 
+    order by metric, academic_year
+
 )
 
 select * from final
-order by metric, academic_year

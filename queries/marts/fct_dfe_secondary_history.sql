@@ -77,7 +77,8 @@ final as (
         or by_year.pex_rate is not null
         or by_year.suspension_rate is not null
 
+    order by area_type, area_code, academic_year
+
 )
 
 select * from final
-order by area_type, area_code, academic_year
