@@ -158,7 +158,7 @@ def by_start_chart(table: pd.DataFrame, chosen: str, measure: str) -> go.Figure:
     colours = [theme.PALETTE[0] if s == chosen else theme.GREY_LIGHT for s in table["start"]]
     fig = go.Figure(go.Bar(x=table["start"], y=table["exclusions_avoided"], marker_color=colours,
                            text=[theme.format_value(v, "", 0) for v in table["exclusions_avoided"]],
-                           textposition="outside", cliponaxis=False,
+                           textposition="outside", cliponaxis=False, name=f"fewer {words}", showlegend=False,
                            hovertemplate="start %{x}: %{text}<extra></extra>"))
     theme.style(fig, y_title=f"fewer {words}", x_title="policy start year", height=300)
     fig.update_yaxes(rangemode="normal", zeroline=True, zerolinecolor=theme.NEUTRAL)
