@@ -28,10 +28,16 @@ from dashboard.settings import Settings
 
 MIN_PASSWORD_LENGTH = 10
 # Rate limit: the first FREE_FAILURES wrong passwords cost nothing; after that each attempt
-# waits BASE_DELAY_SECONDS, doubling per further failure, up to MAX_DELAY_SECONDS.
+# waits BASE_DELAY_SECONDS, doubling per further failure, up to MAX_DELAY_SECONDS. Counted
+# for a user from one client address, so a stranger elsewhere cannot lock someone out; and,
+# more generously, for a user from every address (guessing spread over many machines) and for
+# one address across every user name (a school's staff may share one address). docs/sign-in.md.
 FREE_FAILURES = 3
+USER_FREE_FAILURES = 10
+CLIENT_FREE_FAILURES = 20
 BASE_DELAY_SECONDS = 30.0
 MAX_DELAY_SECONDS = 15 * 60.0
+UNKNOWN_CLIENT = "unknown"
 
 _NAME = re.compile(r"^[a-z0-9][a-z0-9._@+-]{0,99}$")
 _hasher = PasswordHasher()
@@ -197,41 +203,61 @@ def is_synthetic(db_path: Path) -> bool:
 
 # ---------------------------------------------------------------- signing in
 
-def wait_seconds(failures: int, latest_failure: float | None, now: float) -> float:
-    """How long a user with `failures` recent failed sign-ins must still wait before trying again."""
-    if failures < FREE_FAILURES or latest_failure is None:
+def wait_seconds(failures: int, latest_failure: float | None, now: float, free: int = FREE_FAILURES) -> float:
+    """How long someone with `failures` recent failed sign-ins (`free` of them allowed) must
+    still wait before trying again."""
+    if failures < free or latest_failure is None:
         return 0.0
-    delay = min(BASE_DELAY_SECONDS * 2 ** (failures - FREE_FAILURES), MAX_DELAY_SECONDS)
+    delay = min(BASE_DELAY_SECONDS * 2 ** (failures - free), MAX_DELAY_SECONDS)
     return max(0.0, latest_failure + delay - now)
 
 
-def sign_in(db_path: Path, name: str, password: str, *, now: float | None = None) -> Viewer:
-    """Check a user name and password; return the Viewer, or raise SignInRefused.
+def _wait_for(counts: dict[str, tuple[int, float | None]], now: float) -> float:
+    return max(wait_seconds(*counts["pair"], now), wait_seconds(*counts["user"], now, USER_FREE_FAILURES),
+               wait_seconds(*counts["client"], now, CLIENT_FREE_FAILURES))
 
-    Every attempt is audited. Failures are counted per user name across sessions; after
-    FREE_FAILURES of them the user must wait (see `wait_seconds`) before the password is even
-    checked. The message never says whether the name or the password was wrong.
+
+def sign_in(db_path: Path, name: str, password: str, *, client: str | None = None,
+            now: float | None = None) -> Viewer:
+    """Check a user name and password from the address `client`; return the Viewer, or raise SignInRefused.
+
+    Every attempt is audited, a malformed user name too. Failures are counted (see `_wait_for`)
+    across sessions; past the free ones the attempt must wait before the password is even
+    checked. The check and the count are one transaction (`audit.claim_sign_in`), so parallel
+    attempts get no more password checks than one after another. The message never says
+    whether the name or the password was wrong.
     """
     now = time.time() if now is None else now
+    client = client[:64] if isinstance(client, str) and client else UNKNOWN_CLIENT
     try:
         key = normalise_name(name)
     except AccountError:
+        audit.write(db_path, user=_as_logged(name), role=None, scope=None, action="sign_in_failed",
+                    detail="not a valid user name", now=now, client=client)
         raise SignInRefused("Wrong user name or password.") from None
-    failures, latest = audit.recent_failures(db_path, key)
-    wait = wait_seconds(failures, latest, now)
-    if wait > 0:
-        audit.write(db_path, user=key, role=None, scope=None, action="sign_in_locked",
-                    detail=f"{failures} failed attempts; {wait:.0f} s to wait", now=now)
+    attempt, wait = audit.claim_sign_in(db_path, user=key, client=client, now=now,
+                                        wait_for=lambda counts: _wait_for(counts, now))
+    if attempt is None:
         raise SignInRefused(
             f"Too many failed sign-ins for this user. Try again in {_duration(wait)}.", wait)
-    row = _credentials(db_path, key)
-    if not verify_password(row["password_hash"] if row else None, password or ""):
-        audit.write(db_path, user=key, role=None, scope=None, action="sign_in_failed",
-                    detail=f"attempt {failures + 1}", now=now)
+    try:
+        row = _credentials(db_path, key)
+        ok = verify_password(row["password_hash"] if row else None, password or "")
+    except BaseException:
+        audit.settle_sign_in(db_path, attempt, succeeded=False, detail="the check failed")
+        raise
+    if not ok:
+        audit.settle_sign_in(db_path, attempt, succeeded=False)
         raise SignInRefused("Wrong user name or password.")
     viewer = Viewer(name=row["name"], role=row["role"], scope=row["scope"])
-    record(viewer, "sign_in", "password", db_path=db_path, now=now)
+    audit.settle_sign_in(db_path, attempt, succeeded=True, role=viewer.role, scope=viewer.scope, detail="password")
     return viewer
+
+
+def _as_logged(name: object) -> str:
+    """A user name that is not valid, as the audit log shows it: printable, at most 100 characters."""
+    text = "".join(c if c.isprintable() else "?" for c in str(name or ""))
+    return (text[:99] + "…") if len(text) > 100 else (text or "(empty)")
 
 
 def idp_viewer(db_path: Path, email: str | None, *, now: float | None = None) -> Viewer | None:

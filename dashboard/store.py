@@ -92,6 +92,11 @@ MIGRATIONS: tuple[tuple[int, tuple[str | dict[str, str], ...]], ...] = (
             created_at text not null
         )""" for b, ddl in _ID.items()},
     )),
+    # the client address of each sign-in attempt, for the per-address limit (issue 9, item 6)
+    (4, (
+        "alter table audit add column client text",
+        "create index audit_client_action on audit (client, action, at_epoch)",
+    )),
 )
 LATEST = MIGRATIONS[-1][0]
 

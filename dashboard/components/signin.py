@@ -161,7 +161,7 @@ def signin_form(settings: Settings) -> Viewer | None:
         if not submitted:
             return None
         try:
-            viewer = auth.sign_in(settings.db_path, name, password, now=clock())
+            viewer = auth.sign_in(settings.db_path, name, password, client=st.context.ip_address, now=clock())
         except auth.SignInRefused as exc:
             st.error(str(exc), icon=":material/error:")
             return None

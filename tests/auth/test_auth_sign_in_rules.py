@@ -66,7 +66,8 @@ def test_repeated_failures_lock_that_user_out_for_a_while(accounts_db):
 def test_rate_limit_state_survives_a_new_process_because_it_lives_in_the_store(accounts_db):
     for t in (0.0, 1.0, 2.0):
         refused(accounts_db, "hana", "guess", t)
-    assert audit.recent_failures(accounts_db, "hana") == (3, 2.0)
+    failed = audit.entries(accounts_db, user="hana", action="sign_in_failed")
+    assert list(failed["detail"]) == ["attempt 3", "attempt 2", "attempt 1"]
     assert store.Store(store.for_warehouse(accounts_db).url).rows(
         "select count(*) as n from audit where action = 'sign_in_failed'") == [{"n": 3}]
 
@@ -110,7 +111,8 @@ def test_removed_account_is_gone_and_changed_role_takes_effect(accounts_db):
 
 def test_identity_provider_email_maps_to_role_or_is_refused(accounts_db):
     auth.add_user(accounts_db, "Ann.Smith@LA.example", "chair", "STH")
-    assert auth.idp_viewer(accounts_db, "ann.smith@la.example", now=0.0) == Viewer("ann.smith@la.example", "chair", "STH")
+    assert auth.idp_viewer(accounts_db, "ann.smith@la.example", now=0.0) == Viewer(
+        "ann.smith@la.example", "chair", "STH")
     assert auth.idp_viewer(accounts_db, "stranger@elsewhere.example", now=1.0) is None
     assert auth.idp_viewer(accounts_db, None, now=2.0) is None
     log = audit.entries(accounts_db, action="sign_in_failed")
