@@ -104,8 +104,9 @@ def test_audit_entries_and_failure_counts(store_env, db):
     for t, action in ((1.0, "sign_in_failed"), (2.0, "sign_in"), (3.0, "sign_in_failed"), (4.0, "sign_in_failed")):
         audit.write(db, user="hana", role=None, scope=None, action=action, detail=f"at {t:g}", now=t)
     audit.write(db, user="lena", role="commissioner", scope=None, action="download", detail="50% table", now=5.0)
-    assert audit.recent_failures(db, "hana") == (2, 4.0)
-    assert audit.recent_failures(db, "nobody") == (0, None)
+    with store.for_warehouse(db).transaction() as tx:
+        assert audit.recent_failures(tx, "hana", "unknown", 5.0)["user"] == (2, 4.0)
+        assert audit.recent_failures(tx, "nobody", "unknown", 5.0)["user"] == (0, None)
     log = audit.entries(db)
     assert log.columns.tolist() == ["at_utc", "user", "role", "scope", "action", "detail"]
     assert log["detail"].tolist() == ["50% table", "at 4", "at 3", "at 2", "at 1"]
