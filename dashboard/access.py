@@ -13,13 +13,15 @@ Pupil-level rows come only from `pupil_rows`, which binds the viewer's scope int
 
 from __future__ import annotations
 
+import threading
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 import duckdb
 import pandas as pd
 
-from dashboard import audit, disclosure, warehouse
+from dashboard import audit, disclosure, disclosure_audit, warehouse
 from dashboard.settings import Settings
 
 ROLES = ("commissioner", "chair", "head", "governor")
@@ -191,11 +193,23 @@ def fetch(con: duckdb.DuckDBPyConnection, viewer: Viewer, settings: Settings, qu
     frame = warehouse.run(con, query_name, **params)
     if viewer.role != "governor":
         return frame
-    return _governed(con, settings, query_name, frame, params)
+    out = governed_by_rules(con, settings, query_name, frame, params)
+    if query_name not in disclosure_audit.BREAKDOWN_COLUMNS and query_name != SCHOOL_SUMMARY:
+        return out
+    years = ([str(params["year"])] if params.get("year") is not None
+             else sorted(out["academic_year"].dropna().astype(str).unique()))
+    hidden = _audited(con, settings, years)
+    if query_name == SCHOOL_SUMMARY:
+        return _hide_schools(out, hidden)
+    area = params.get("partnership") or "ALL"
+    out = disclosure_audit.hide_in_query(query_name, out, params.get("year"), str(area),
+                                         warehouse.queries()[query_name].pupil_counts, hidden)
+    return disclosure.hide_derived(out, disclosure.built_on(warehouse.queries()[query_name].sql))
 
 
-def _governed(con: duckdb.DuckDBPyConnection, settings: Settings, query_name: str, frame: pd.DataFrame,
-              params: dict[str, object]) -> pd.DataFrame:
+def governed_by_rules(con: duckdb.DuckDBPyConnection, settings: Settings, query_name: str, frame: pd.DataFrame,
+                      params: dict[str, object]) -> pd.DataFrame:
+    """A governor's rows of `query_name` (`frame`, run with `params`) under the header's rules."""
     from dashboard.metrics import catalogue
 
     query = warehouse.queries()[query_name]
@@ -203,29 +217,118 @@ def _governed(con: duckdb.DuckDBPyConnection, settings: Settings, query_name: st
     if query_name in disclosure.BREAKDOWNS:
         total_name = disclosure.BREAKDOWNS[query_name][0]
         total_params = {p: params.get(p) for p in warehouse.queries()[total_name].params}
-        totals = _governed(con, settings, total_name, warehouse.run(con, total_name, **total_params), total_params)
+        totals = governed_by_rules(con, settings, total_name, warehouse.run(con, total_name, **total_params),
+                                   total_params)
         out = disclosure.control_breakdown(out, totals, query_name)
     return out
 
 
+def school_groups_by_rules(summary: pd.DataFrame, controlled: pd.DataFrame, urn: int, year: str,
+                           settings: Settings, hidden: frozenset = frozenset()) -> pd.DataFrame:
+    """A governor's School view groups of `urn` in `year` from the true `summary` and its
+    controlled copy, with the counts in `hidden` (audit cells) hidden too."""
+    from dashboard import school_groups
+
+    partnership = summary.loc[summary["urn"] == urn, "partnership_code"]
+    code = partnership.iloc[0] if len(partnership) else None
+    also = {group: {c for c in school_groups.COUNTS if disclosure_audit.key(
+        c, year, disclosure_audit.school_group_area(group, urn, code)) in hidden} for group in school_groups.GROUPS}
+    return disclosure.control_school_groups(school_groups.figures(summary, urn, year), controlled, urn, year,
+                                            settings.suppress_max, also_hidden=also)
+
+
 def _school_comparison(con: duckdb.DuckDBPyConnection, viewer: Viewer, settings: Settings, *,
                        urn: int, year: str, band: float = 3.0) -> pd.DataFrame:
-    """The School view's groups of `urn` in `year` (`school_groups.figures`), controlled for a governor."""
+    """The School view's groups of `urn` in `year` (`school_groups.figures`), controlled for a governor.
+
+    The audit covers the School view's band of 3 FSM points: a governor gets no other band."""
     from dashboard import school_groups
 
     summary = warehouse.run(con, SCHOOL_SUMMARY)
-    groups = school_groups.figures(summary, int(urn), year, float(band))
     if viewer.role != "governor":
-        return groups
-    controlled = _governed(con, settings, SCHOOL_SUMMARY, summary, {})
-    return disclosure.control_school_groups(groups, controlled, int(urn), year, settings.suppress_max)
+        return school_groups.figures(summary, int(urn), year, float(band))
+    if float(band) != 3.0:
+        raise NotPermitted("a governor's similar-schools band is 3 percentage points (the audited one)")
+    hidden = _audited(con, settings, [year])
+    controlled = _hide_schools(governed_by_rules(con, settings, SCHOOL_SUMMARY, summary, {}), hidden)
+    return school_groups_by_rules(summary, controlled, int(urn), year, settings, hidden)
 
 
 def metrics(con: duckdb.DuckDBPyConnection, viewer: Viewer, settings: Settings, *,
             year: str | None = None, partnership: str | None = None) -> pd.DataFrame:
     """Every metric (long frame, `dashboard.metrics.compute`) as `viewer` may see it: for a
     governor under disclosure control over every partnership before any filter, each value
-    rounded to its display decimals (`disclosure.suppress_rows`)."""
+    rounded to its display decimals (`disclosure.suppress_rows`), and the counts the audit
+    hides (`disclosure_audit`) hidden with the figures built on them."""
     from dashboard import metrics as metrics_module
 
-    return metrics_module.compute(con, settings, year=year, partnership=partnership, role=viewer.role)
+    frame = metrics_module.compute(con, settings, year=year, partnership=partnership, role=viewer.role)
+    if viewer.role != "governor" or frame.empty:
+        return frame
+    hidden = _audited(con, settings, sorted(frame["academic_year"].dropna().unique()))
+    return disclosure.hide_metric_cells(frame, {(k[0], k[1], k[2]) for k in hidden if not k[3]},
+                                        metrics_module.catalogue())
+
+
+# ---------------------------------------------------------------- the audit's secondary suppression
+
+_AUDITED: dict[tuple, frozenset] = {}
+_AUDIT_LOCK = threading.Lock()
+
+
+def _audited(con: duckdb.DuckDBPyConnection, settings: Settings, years: list[str]) -> frozenset:
+    """The cells the disclosure audit hides in `years` beyond the header rules
+    (`disclosure_audit.pattern`), worked out once per warehouse version, threshold and year: kept
+    for the process and in a file beside the warehouse, so later processes start at once."""
+    path = _db_path(con)
+    try:
+        version = warehouse.version(Path(path))
+    except (FileNotFoundError, TypeError, OSError):
+        version = None  # an in-memory warehouse: kept for the process only
+    hidden: set = set()
+    for year in years:
+        key = (path, version, settings.suppress_max, str(year))
+        with _AUDIT_LOCK:
+            if key not in _AUDITED:
+                if len(_AUDITED) > 64:
+                    _AUDITED.clear()
+                _AUDITED[key] = _stored_pattern(con, settings, str(year), path, version)
+            hidden |= _AUDITED[key]
+    return frozenset(hidden)
+
+
+def _stored_pattern(con: duckdb.DuckDBPyConnection, settings: Settings, year: str, path: str,
+                    version: str | None) -> frozenset:
+    import hashlib
+    import json
+    import os
+
+    if version is None:
+        return disclosure_audit.pattern(con, settings, year)
+    tag = hashlib.sha256(f"{version}|{settings.suppress_max}|{year}".encode()).hexdigest()[:16]
+    stored = Path(f"{path}.disclosure-{tag}.json")
+    try:
+        return frozenset(disclosure_audit.from_json(json.loads(stored.read_text(encoding="utf-8"))))
+    except (OSError, ValueError, TypeError):
+        pass
+    found = disclosure_audit.pattern(con, settings, year)
+    try:  # written whole or not at all; a read-only folder only costs the next process the work again
+        spare = stored.with_name(f"{stored.name}.{os.getpid()}.tmp")
+        spare.write_text(json.dumps(disclosure_audit.to_json(found)), encoding="utf-8")
+        os.replace(spare, stored)
+    except OSError:
+        pass
+    return found
+
+
+def _hide_schools(summary: pd.DataFrame, hidden: frozenset) -> pd.DataFrame:
+    """A governor's school_year_summary with the audit's school cells hidden."""
+    from dashboard import school_groups
+
+    out = summary.copy()
+    for column in school_groups.COUNTS:
+        rows = [disclosure_audit.key(column, str(y), disclosure_audit.school_area(u)) in hidden
+                for u, y in zip(out["urn"], out["academic_year"], strict=True)]
+        if any(rows):
+            disclosure.hide_rows(out, column, pd.Series(rows, index=out.index))
+    return out

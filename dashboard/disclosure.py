@@ -135,6 +135,24 @@ def _rounded(value, decimals: int):
     return None if number is None else round(number, decimals)
 
 
+def hide_metric_cells(frame: pd.DataFrame, cells: set[tuple[str, str, str]], catalogue: Mapping) -> pd.DataFrame:
+    """A long metric frame with each (metric, academic_year, area_code) in `cells` suppressed, and
+    every metric built on one of them in the same area and year (the disclosure audit's cells)."""
+    if not cells:
+        return frame
+    out = frame.copy()
+    hidden_at: dict[tuple, set[str]] = defaultdict(set)
+    for metric, year, area in cells:
+        hidden_at[(year, area)].add(metric)
+    bases = {m: base_counts(m, catalogue) for m in catalogue}
+    rows = [r.area_type in CONTROLLED_AREAS and bool(({r.metric} | bases.get(r.metric, frozenset()))
+                                                     & hidden_at.get((r.academic_year, r.area_code), set()))
+            for r in out.itertuples()]
+    out.loc[rows, "value"] = float("nan")
+    out.loc[rows, "suppressed"] = True
+    return out
+
+
 def suppress(frame: pd.DataFrame, threshold: int, catalogue: Mapping) -> pd.DataFrame:
     """`suppress_rows` over a long metric DataFrame: suppressed cells get value NaN, suppressed True."""
     import pandas as pd
@@ -314,16 +332,17 @@ def control_breakdown(parts: pd.DataFrame, totals: pd.DataFrame, name: str) -> p
 
 
 def control_school_groups(groups: pd.DataFrame, controlled_summary: pd.DataFrame, urn: int, year: str,
-                          threshold: int) -> pd.DataFrame:
+                          threshold: int, also_hidden: Mapping[str, set] | None = None) -> pd.DataFrame:
     """A governor's School view groups of `urn` in `year` (`school_groups.figures`): the school's
     counts hidden as they are in the controlled school summary (`control_query` of
     school_year_summary, so every page agrees), a partnership or similar-schools total of 1 to
     `threshold` hidden, every rate built on a hidden count hidden, and every rate rounded to
-    its display decimals."""
+    its display decimals. `also_hidden` names more counts to hide by group (the audit's)."""
     import pandas as pd
 
     from dashboard.school_groups import COUNTS, MEASURES
 
+    also_hidden = also_hidden or {}
     mine = controlled_summary[(controlled_summary["urn"] == urn) & (controlled_summary["academic_year"] == year)]
     school_hidden = {c: bool(flags(mine, c).any()) for c in COUNTS}
     out = groups.copy()
@@ -331,6 +350,7 @@ def control_school_groups(groups: pd.DataFrame, controlled_summary: pd.DataFrame
     for column in COUNTS:
         small = out[column].between(1, threshold).fillna(False).astype(bool) if threshold > 0 else \
             pd.Series(False, index=out.index)
-        hide_rows(out, column, (is_school & bool(school_hidden.get(column, False))) | (~is_school & small))
+        audited = out["group"].map(lambda g, c=column: c in also_hidden.get(g, set())).astype(bool)
+        hide_rows(out, column, (is_school & bool(school_hidden.get(column, False))) | (~is_school & small) | audited)
     out = hide_derived(out, {m[0]: m[7] for m in MEASURES if m[7]})
     return round_shown(out, {m[0]: m[3] for m in MEASURES})

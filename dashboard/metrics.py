@@ -201,7 +201,15 @@ def metrics_payload(settings: Settings, *, year: str | None = None, partnership:
     """
     con = warehouse.open_read_only(settings.db_path)
     try:
-        rows = compute_rows(con, settings, year=year, partnership=partnership, role=role)
+        if role == "governor":  # through the gate, which adds the disclosure audit's suppression
+            from dashboard import access
+
+            frame = access.metrics(con, access.Viewer("seip metrics", "governor"), settings, year=year,
+                                   partnership=partnership)
+            rows = [{**r, "value": None if r["value"] != r["value"] else float(r["value"]),
+                     "suppressed": bool(r["suppressed"])} for r in frame.to_dict("records")]
+        else:
+            rows = compute_rows(con, settings, year=year, partnership=partnership, role=role)
         as_of = data_as_of(con)
     finally:
         con.close()

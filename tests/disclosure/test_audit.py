@@ -1,0 +1,127 @@
+"""The disclosure audit on hand-made publications with known attacks (the four routes of the
+security review, issue 9): the auditor recovers each hidden value before protection, exactly as
+the attack did, and `protect` hides the fewest cells that leave every range wide enough."""
+
+from __future__ import annotations
+
+import pytest
+
+from dashboard.disclosure_audit import Publication, audit, key, protect
+
+Y = "2021/22"
+PEX = "permanent_exclusions"
+
+
+def ranges(findings):
+    return {f.cell: (round(f.low, 6), round(f.high, 6)) for f in findings}
+
+
+def school(i):
+    return key(PEX, Y, f"school:{i}")
+
+
+def route_1() -> Publication:
+    # NWL 2021/22 permanent exclusions: the partnership's 7 is shown, seven schools show c and one
+    # shows 0, so each c is exactly 1 (a hidden count is at least 1). SOU shows 13, the LA 20.
+    pub = Publication(threshold=4)
+    for i in range(7):
+        pub.cell(school(i), 1, hidden=True)
+    pub.cell(school(7), 0, hidden=False)
+    for area, value in (("NWL", 7), ("SOU", 13), ("ALL", 20)):
+        pub.cell(key(PEX, Y, area), value, hidden=False)
+    pub.relate(key(PEX, Y, "NWL"), [school(i) for i in range(8)], "school_view")
+    pub.relate(key(PEX, Y, "ALL"), [key(PEX, Y, "NWL"), key(PEX, Y, "SOU")], "across_pages")
+    return pub
+
+
+def test_route_1_a_school_against_its_partnership():
+    pub = route_1()
+    found = ranges(audit(pub))
+    assert found == {school(i): (1, 1) for i in range(7)}  # the attack: each c is exactly 1
+    # protection: NWL's 7 would still follow from 20 - 13, so SOU goes too; then NWL lies in
+    # 7..19 and each school in 1..13
+    assert protect(pub) == {key(PEX, Y, "NWL"), key(PEX, Y, "SOU")}
+    assert audit(pub) == []
+
+
+def test_route_2_similar_fsm_groups():
+    # a group of four schools: its rate with its 3,430 pupils gives 30 referrals; three members
+    # show 11, 7 and 9, so the fourth's c is 3
+    pub = Publication(threshold=4)
+    members = [key("referrals", Y, f"school:{i}") for i in range(4)]
+    for k, value, hidden in zip(members, (11, 7, 9, 3), (False, False, False, True), strict=True):
+        pub.cell(k, value, hidden)
+    group = key("referrals", Y, "similar:1")
+    pub.cell(group, 30, hidden=False)
+    pub.relate(group, members, "similar_fsm")
+    assert ranges(audit(pub)) == {members[3]: (3, 3)}
+    assert ranges(audit(pub, routes=["school_view"])) == {}  # found by the similar-FSM route alone
+    # hiding the smallest other member (7) leaves 3 + 7 = 10: the c lies in 1..9
+    assert protect(pub) == {members[1]}
+    assert audit(pub) == []
+
+
+def test_route_3_secondary_suppression_undone_across_pages():
+    # Overview: A (4) is hidden and B (5) hidden as the second cell; C 11 and the LA 20 shown.
+    # The School view's "Its partnership" rate for B, times B's pupils, gives B's 5 back, and
+    # then A = 20 - 11 - 5 = 4.
+    pub = Publication(threshold=4)
+    for area, value, hidden in (("A", 4, True), ("B", 5, True), ("C", 11, False), ("ALL", 20, False)):
+        pub.cell(key(PEX, Y, area), value, hidden)
+    pub.relate(key(PEX, Y, "ALL"), [key(PEX, Y, a) for a in "ABC"], "across_pages")
+    assert audit(pub) == []  # on the Overview alone the pair hides each other: A in 1..8
+    pub.cell(key(PEX, Y, "schools:B"), 5, hidden=False)
+    pub.relate(key(PEX, Y, "B"), [key(PEX, Y, "schools:B")], "school_view")
+    assert ranges(audit(pub)) == {key(PEX, Y, "A"): (4, 4)}
+    assert audit(pub, routes=["across_pages"]) == [] and audit(pub, routes=["school_view"]) == []
+    # hiding C's 11 as well: A + C = 20 - 5, so A lies in 1..14
+    assert protect(pub) == {key(PEX, Y, "C")}
+    assert audit(pub) == []
+
+
+def test_route_4_flows_and_categories_within_one_page():
+    # the journey: 10 referrals reached a decision X and leave it by three links: 8 shown and two
+    # c; a stage's inflow equals its outflow, so the two c add up to 2 and each is 1
+    pub = Publication(threshold=4)
+    node = key("referrals", Y, "ALL", stage="2:X")
+    pub.cell(key("referrals", Y, "ALL", step=1, source="referred", target="X"), 10, hidden=False)
+    links = [key("referrals", Y, "ALL", step=2, source="X", target=t) for t in ("p", "q", "r")]
+    for k, value, hidden in zip(links, (8, 1, 1), (False, True, True), strict=True):
+        pub.cell(k, value, hidden)
+    pub.relate(node, [key("referrals", Y, "ALL", step=1, source="referred", target="X")], "within_page")
+    pub.relate(node, links, "within_page")
+    assert ranges(audit(pub)) == {links[1]: (1, 1), links[2]: (1, 1)}
+    # hiding the 8 as well: the three add up to 10, so each c lies in 1..8
+    assert protect(pub) == {links[0]}
+    assert audit(pub) == []
+
+
+def test_a_range_reaching_the_threshold_but_not_above_is_exposed():
+    # two c adding up to 5 (1 and 4): each lies in 1..4, so a reader knows both are small
+    pub = Publication(threshold=4)
+    parts = [key(PEX, Y, "A"), key(PEX, Y, "B")]
+    pub.cell(parts[0], 1, True)
+    pub.cell(parts[1], 4, True)
+    pub.cell(key(PEX, Y, "ALL"), 5, False)
+    pub.relate(key(PEX, Y, "ALL"), parts, "across_pages")
+    assert ranges(audit(pub)) == {parts[0]: (1, 4), parts[1]: (1, 4)}
+    assert protect(pub) == {key(PEX, Y, "ALL")}
+    assert audit(pub) == []
+
+
+def test_a_cell_shown_on_any_page_is_known_on_every_page():
+    pub = Publication(threshold=4)
+    pub.cell(key(PEX, Y, "A"), 3, hidden=True)
+    pub.cell(key(PEX, Y, "A"), 3, hidden=False)  # shown elsewhere
+    assert pub.sensitive() == set()
+
+
+@pytest.mark.parametrize("sense,parts,expected", [("=", (3, 4), "="), ("<=", (3, 2), "<="), (">=", (5, 4), ">=")])
+def test_relations_take_the_sense_the_true_values_have(sense, parts, expected):
+    # distinct pupils do not add up exactly: a partnership's referred pupils can be fewer than its schools'
+    pub = Publication(threshold=4)
+    pub.cell(key(PEX, Y, "T"), 7, False)
+    for i, v in enumerate(parts):
+        pub.cell(key(PEX, Y, f"p{i}"), v, True)
+    pub.relate(key(PEX, Y, "T"), [key(PEX, Y, f"p{i}") for i in range(len(parts))], "within_page")
+    assert pub.relations[0][2] == expected
