@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import os
 import time
+from collections import Counter
 from pathlib import Path
 
 from dashboard import access, disclosure_audit, warehouse
@@ -34,12 +35,16 @@ def main() -> None:
         t1 = time.perf_counter()
         exposed = disclosure_audit.audit(pub)
         t2 = time.perf_counter()
-        added = disclosure_audit.protect(pub)
+        hidden, sensitive = len(pub.secret()), len(pub.sensitive())
+        print(f"{year}: exposed by route {disclosure_audit.exposed_by_route(pub)}")  # not timed
         t3 = time.perf_counter()
-        print(f"{year}: {len(pub.values)} cells, {len(pub.secret())} hidden by the rules, "
-              f"{len(pub.sensitive())} to protect, {len(exposed)} exposed; {len(added)} more hidden, "
+        added = disclosure_audit.protect(pub)
+        protect_s = time.perf_counter() - t3
+        print(f"{year}: {len(pub.values)} cells, {hidden} hidden by the rules, "
+              f"{sensitive} to protect, {len(exposed)} exposed; {len(added)} more hidden, "
               f"{len(disclosure_audit.audit(pub))} exposed after | gather {t1 - t0:.1f} s, "
-              f"audit {t2 - t1:.1f} s, protect {t3 - t2:.1f} s")
+              f"audit {t2 - t1:.1f} s, protect {protect_s:.1f} s; extra hidden by measure "
+              f"{dict(sorted(Counter(k[0] for k in added).items()))}")
     governor = access.Viewer("bench", "governor")
     for label, call in (("metrics, first call", lambda: access.metrics(con, governor, settings)),
                         ("metrics, cached", lambda: access.metrics(con, governor, settings)),

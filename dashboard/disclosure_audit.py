@@ -206,13 +206,23 @@ def audit(pub: Publication, routes: Iterable[str] | None = None, cells: Iterable
         for k in targets:
             c = np.zeros(len(component))
             c[index[k]] = 1.0
-            low = linprog(c, **problem)
             high = linprog(-c, **problem)
-            lo = low.fun if low.status == 0 else _floor(pub, k)
             hi = -high.fun if high.status == 0 else float("inf")
-            if hi < pub.threshold + 1 - 1e-6:
-                findings.append(Finding(k, pub.values[k], lo, hi, used))
+            if hi < pub.threshold + 1 - 1e-6:  # the rule needs the top; the bottom is for the report
+                low = linprog(c, **problem)
+                findings.append(Finding(k, pub.values[k], low.fun if low.status == 0 else _floor(pub, k), hi, used))
     return findings
+
+
+def exposed_by_route(pub: Publication) -> dict[str, int]:
+    """How many hidden counts a reader recovers with each route's relations alone; for the
+    route across pages, those needing relations between pages (with all the others); and all."""
+    found = {route: len(audit(pub, routes=[route])) for route in ROUTES}
+    everything = {f.cell for f in audit(pub)}
+    within_pages = {f.cell for f in audit(pub, routes=[r for r in ROUTES if r != "across_pages"])}
+    found["across_pages"] = max(found["across_pages"], len(everything - within_pages))
+    found["all"] = len(everything)
+    return found
 
 
 def protect(pub: Publication, max_rounds: int = 50) -> set[Key]:

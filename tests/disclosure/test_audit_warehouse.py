@@ -12,21 +12,10 @@ import math
 import pytest
 
 from dashboard import access, warehouse
-from dashboard.disclosure_audit import ROUTES, audit, gather, key
+from dashboard.disclosure_audit import ROUTES, audit, exposed_by_route, gather, key
 from dashboard.settings import Settings
 
 GOVERNOR = access.Viewer("g", "governor")
-
-
-def exposed_by_route(pub) -> dict[str, int]:
-    """Cells a reader recovers with each route's relations alone, and (across pages) those that
-    need the relations between pages to be recovered."""
-    found = {route: len(audit(pub, routes=[route])) for route in ROUTES}
-    everything = {f.cell for f in audit(pub)}
-    within_pages = {f.cell for f in audit(pub, routes=[r for r in ROUTES if r != "across_pages"])}
-    found["across_pages"] = max(found["across_pages"], len(everything - within_pages))
-    found["all"] = len(everything)
-    return found
 
 
 def test_the_fixture_attack_is_found_and_closed(metrics_db):
