@@ -305,20 +305,44 @@ def _stored_pattern(con: duckdb.DuckDBPyConnection, settings: Settings, year: st
 
     if version is None:
         return disclosure_audit.pattern(con, settings, year)
-    tag = hashlib.sha256(f"{version}|{settings.suppress_max}|{year}".encode()).hexdigest()[:16]
-    stored = Path(f"{path}.disclosure-{tag}.json")
+    stored = _pattern_file(con, settings, year, path, version)
     try:
         return frozenset(disclosure_audit.from_json(json.loads(stored.read_text(encoding="utf-8"))))
     except (OSError, ValueError, TypeError):
         pass
     found = disclosure_audit.pattern(con, settings, year)
     try:  # written whole or not at all; a read-only folder only costs the next process the work again
-        spare = stored.with_name(f"{stored.name}.{os.getpid()}.tmp")
+        stored.parent.mkdir(parents=True, exist_ok=True)
+        spare = stored.with_name(f"{stored.name}.{os.getpid()}.{hashlib.sha256(path.encode()).hexdigest()[:6]}.tmp")
         spare.write_text(json.dumps(disclosure_audit.to_json(found)), encoding="utf-8")
         os.replace(spare, stored)
     except OSError:
         pass
     return found
+
+
+def _pattern_file(con: duckdb.DuckDBPyConnection, settings: Settings, year: str, path: str, version: str) -> Path:
+    """Where a year's audit cells are kept: beside the warehouse, named by its version; for the
+    synthetic demo, whose content its fingerprint names, in the user's cache folder by that
+    fingerprint and the code that decides the cells, so a rebuilt demo starts at once."""
+    import hashlib
+    import os
+
+    from dashboard.settings import QUERIES_DIR
+
+    try:
+        fingerprint = con.cursor().execute("select value from meta where key = 'demo_fingerprint'").fetchone()
+    except duckdb.Error:
+        fingerprint = None
+    if fingerprint is None:
+        tag = hashlib.sha256(f"{version}|{settings.suppress_max}|{year}".encode()).hexdigest()[:16]
+        return Path(f"{path}.disclosure-{tag}.json")
+    code = hashlib.sha256()
+    for source in sorted([*Path(__file__).parent.glob("*.py"), *QUERIES_DIR.glob("*/*.sql")]):
+        code.update(source.read_bytes())
+    tag = hashlib.sha256(f"{fingerprint[0]}|{code.hexdigest()}|{settings.suppress_max}|{year}".encode()).hexdigest()
+    folder = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "seip"
+    return folder / f"demo-disclosure-{tag[:24]}.json"
 
 
 def _hide_schools(summary: pd.DataFrame, hidden: frozenset) -> pd.DataFrame:
