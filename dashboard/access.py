@@ -273,6 +273,7 @@ def metrics(con: duckdb.DuckDBPyConnection, viewer: Viewer, settings: Settings, 
 # ---------------------------------------------------------------- the audit's secondary suppression
 
 _AUDITED: dict[tuple, frozenset] = {}
+DECIDING_MODULES = ("access", "disclosure", "disclosure_audit", "school_groups", "metrics", "warehouse")
 _AUDIT_LOCK = threading.Lock()
 
 
@@ -337,8 +338,12 @@ def _pattern_file(con: duckdb.DuckDBPyConnection, settings: Settings, year: str,
     if fingerprint is None:
         tag = hashlib.sha256(f"{version}|{settings.suppress_max}|{year}".encode()).hexdigest()[:16]
         return Path(f"{path}.disclosure-{tag}.json")
+    # the code that decides the cells: the gate, its rules, the metrics and the figures' SQL (the
+    # fingerprint already names the data and the staging and mart SQL)
+    here = Path(__file__).parent
     code = hashlib.sha256()
-    for source in sorted([*Path(__file__).parent.glob("*.py"), *QUERIES_DIR.glob("*/*.sql")]):
+    for source in sorted([*(here / f"{m}.py" for m in DECIDING_MODULES), QUERIES_DIR / "metrics.yml",
+                          *QUERIES_DIR.glob("charts/*.sql"), *QUERIES_DIR.glob("metrics/*.sql")]):
         code.update(source.read_bytes())
     tag = hashlib.sha256(f"{fingerprint[0]}|{code.hexdigest()}|{settings.suppress_max}|{year}".encode()).hexdigest()
     folder = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "seip"
