@@ -196,6 +196,9 @@ def fetch(con: duckdb.DuckDBPyConnection, viewer: Viewer, settings: Settings, qu
     out = governed_by_rules(con, settings, query_name, frame, params)
     if query_name not in disclosure_audit.BREAKDOWN_COLUMNS and query_name != SCHOOL_SUMMARY:
         return out
+    if "year" in warehouse.queries()[query_name].params and params.get("year") is None:
+        # the audit's cells are a year's: a governor's breakdown over every year is not audited
+        raise NotPermitted(f"a governor's {query_name} is for one academic year")
     years = ([str(params["year"])] if params.get("year") is not None
              else sorted(out["academic_year"].dropna().astype(str).unique()))
     hidden = _audited(con, settings, years)

@@ -151,6 +151,11 @@ def test_the_gate_controls_a_governors_rows_with_the_threshold_setting(con, metr
     assert not none["placements_ended_suppressed"].any()
 
 
+def test_a_governors_breakdown_is_for_one_year(con, metrics_db):
+    with pytest.raises(NotPermitted, match="one academic year"):
+        access.fetch(con, GOVERNOR, Settings(db_path=metrics_db), "placements_outcomes", year=None, partnership=None)
+
+
 def test_pupil_rows_do_not_come_through_fetch(con, metrics_db):
     with pytest.raises(NotPermitted):
         access.fetch(con, COMMISSIONER, Settings(db_path=metrics_db), "referrals",
