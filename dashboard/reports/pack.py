@@ -166,12 +166,15 @@ class _Reader:
         self.area_type = "la_total" if partnership is None else "partnership"
         self.area_code = ALL if partnership is None else partnership
         self.where = name.lower() if partnership is None else name
+        # a headline reads only this area and its comparators: look it up in those rows alone
+        self.area_rows = frame[((frame["area_type"] == self.area_type) & (frame["area_code"] == self.area_code))
+                               | frame["area_type"].isin(["england", "sn_median"])]
 
     def fetch(self, query: str, **params: object) -> pd.DataFrame:
         return access.fetch(self.con, self.viewer, self.settings, query, **params)
 
     def headline(self, metric: str) -> overview.Headline:
-        return overview.headline(self.frame, metric_info(metric), self.year, self.area_type, self.area_code)
+        return overview.headline(self.area_rows, metric_info(metric), self.year, self.area_type, self.area_code)
 
     def key_figures(self, metrics: tuple[str, ...]) -> tuple[overview.Headline, ...]:
         return tuple(self.headline(m) for m in metrics)
@@ -358,28 +361,35 @@ def _benchmarks(r: _Reader) -> Section | None:
     names = r.frame.loc[r.frame["area_type"] == "local_authority", "area_name"].dropna()
     la = str(names.iloc[0]) if not names.empty else "The authority"
     source = benchmarks_page.SOURCE
-    neighbours = r.fetch("benchmarks_neighbours", la_code=r.settings.la_code)
-    info = metric_info("pex_rate")
-    ranks = benchmarks.rank_among(neighbours, "pex_rate", info["polarity"])
-    latest = ranks.iloc[-1] if not ranks.empty else None
-    title = (f"{la} ranks {latest['rank']} of {latest['areas']} neighbours on permanent exclusions "
-             f"in {latest['academic_year']} (quartile {latest['quartile']})" if latest is not None
-             else f"{la} among its statistical neighbours")
-    panels = [_panel("benchmark-rank", "Rank among neighbours", title,
-                     benchmarks.rank_chart(ranks, la_label=la, label=info["label"]),
-                     f"Rank of {la}'s {info['label'].lower()} among itself and its statistical neighbours "
-                     "(DfE's latest model); 1 is the lowest rate, quartile 1 the lowest quarter.", source)]
+    model_params = {"la_code": r.settings.la_code, "sn_model": r.settings.sn_model}
+    neighbours = r.fetch("benchmarks_neighbours", **model_params)
+    ranks = r.fetch("benchmarks_ranks", **model_params)
+    models = neighbours["sn_model"].dropna()
+    model = f"DfE's {models.iloc[0]} model" if not models.empty else "DfE's statistical-neighbour model"
     sheets = {"pex_rate": "Exclusion rate benchmark", "suspension_rate": "Suspension rate benchmark",
               "fsm_pct": "FSM share benchmark"}
+    panels = []
     for metric in benchmarks_page.METRICS:
         info = metric_info(metric)
+        fig, table = benchmarks.authority_vs_comparators(r.frame, metric, la_label=la, label=info["label"],
+                                                         unit=info["unit"], decimals=int(info["decimals"]))
+        years = table["academic_year"].dropna()
+        span = f", {years.min()} to {years.max()}" if not years.empty else ""
         panels.append(_panel(
             f"benchmark-{metric.replace('_', '-')}", sheets.get(metric, metric)[:31],
-            f"{info['label']}: {la} against England, region and neighbours",
-            benchmarks.authority_vs_comparators(r.frame, metric, la_label=la, label=info["label"],
-                                                unit=info["unit"], decimals=int(info["decimals"])),
-            f"{info['label']} for {la} (blue) each year, with England, the region and the median of its "
-            "statistical neighbours in grey.", source))
+            f"{info['label']}: {la} against England, region and neighbours{span}", (fig, table),
+            f"{info['label']} for {la} (blue) each year DfE published, with England, the region and the median "
+            f"of its statistical neighbours ({model}) in grey. Shaded: {benchmarks.COVID_NOTE} (2019/20, "
+            "2020/21).", source))
+    for metric in benchmarks_page.RANKED:
+        info = metric_info(metric)
+        panels.append(_panel(
+            f"benchmark-rank-{metric.replace('_', '-')}", f"{sheets[metric].split(' benchmark')[0]} rank"[:31],
+            benchmarks.rank_sentence(ranks, metric, la_label=la, label=info["label"]),
+            benchmarks.rank_bands(ranks, metric, la_label=la, label=info["label"]),
+            f"{la}'s quartile band each year for {info['label'].lower()}: among itself and its ten statistical "
+            f"neighbours ({model}) and among every local authority with a published figure. Band A is the best "
+            "quarter, D the worst. Shaded: the COVID years.", source))
     both = neighbours.dropna(subset=["pex_rate", "fsm_pct"])
     years = sorted(both["academic_year"].unique())
     if years:
