@@ -49,7 +49,7 @@ from harness import CHROMIUM, CHROMIUM_FLAGS, PAGES  # noqa: E402
 
 USER, PASSWORD = "bench", "bench password 1"
 TITLES = {  # url_path -> the page's title (and its link's text)
-    "overview": "Overview", "exclusion-avoidance": "Exclusion avoidance",
+    "overview": "Overview", "policy-impact": "Policy impact", "exclusion-avoidance": "Exclusion avoidance",
     "placements-and-costs": "Placements and costs", "funding-and-deprivation": "Funding and deprivation",
     "value-for-money": "Value for money", "benchmarks": "Benchmarks", "school-view": "School view",
     "data-and-definitions": "Data and definitions",
@@ -315,6 +315,9 @@ async def concurrent(browser, db: Path, repo: Path, k: int) -> dict:
 async def run(args) -> dict:
     from playwright.async_api import async_playwright
 
+    missing = set(PAGES) - set(TITLES)
+    if missing:
+        raise SystemExit(f"bench_browser.py: no title for the pages {sorted(missing)}: add them to TITLES")
     # stopped with SIGTERM (timeout, kill), still stop the servers it started (the finally blocks)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     with tempfile.TemporaryDirectory(prefix="bench_browser_") as tmp:
