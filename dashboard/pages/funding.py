@@ -81,7 +81,7 @@ def render() -> None:
     chart_panel(fig, table, title=title,
                 caption=(sentence + " " if sentence else "")
                 + "Each bubble is a partnership, sized by its pupils on roll; all funding streams."
-                + (f" {f.partnership_name} is drawn solid, the others faint." if f.partnership else ""),
+                + (f" {f.partnership_name} is ringed and named, the others faint." if f.partnership else ""),
                 source=SOURCE, key="funding-vs-fsm")
 
     streams = data.fetch("funding_by_stream", year=f.year, partnership=f.partnership)
