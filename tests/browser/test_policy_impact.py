@@ -11,7 +11,7 @@ pytestmark = pytest.mark.browser
 
 
 def headings(page) -> list[str]:
-    return page.locator("h3").all_inner_texts()
+    return page.locator("h2, h3").all_inner_texts()
 
 
 def test_the_default_view_draws_the_estimate_and_the_placebos(page, served):
