@@ -763,13 +763,17 @@ REFERENCE_FILES = {
     "la_code_list.xlsx": "514bbb15a0e3bca4c740258e5b1598aaa1a2b0bcad6dc00aeeccd4cce136ea30",
 }
 
+# Shipped beside them but not imported: the provenance README and the policy milestones that
+# the Policy impact page reads (dashboard/components/policy.py).
+NOT_IMPORTED = frozenset({"README.md", "policy_milestones.csv"})
+
 
 def reference_files(folder: Path) -> tuple[list[Path], list[Problem]]:
     """The known reference files in `folder` whose bytes match their hash, and a warning for
     every other file there (an unknown name, changed content, a link), which is not imported."""
     known, ignored = [], []
     for path in sorted(folder.iterdir()):
-        if path.name == "README.md" or path.name.startswith("."):
+        if path.name in NOT_IMPORTED or path.name.startswith("."):
             continue
         expected = REFERENCE_FILES.get(path.name)
         if expected is not None and path.is_file() and not path.is_symlink() and _sha256(path) == expected:

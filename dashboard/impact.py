@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import nnls
 
+from dashboard.formula_safety import neutralise_frame
 from dashboard.settings import check_academic_year
 
 # The ridge penalty of the synthetic-control fit. With only a handful of pre-period years and
@@ -320,7 +321,7 @@ def for_settings(settings, *, measure: str = "pex_rate", start: str | None = Non
 
 def table_csv(result: Impact) -> str:
     """`seip impact --format csv`: one row per academic year, the series and its gaps; null is an empty cell."""
-    return result.table().to_csv(index=False, lineterminator="\n")
+    return neutralise_frame(result.table()).to_csv(index=False, lineterminator="\n")
 
 
 MILESTONE_COLUMNS = ("la_code", "from_year", "to_year", "arrangement")
