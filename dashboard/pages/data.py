@@ -6,6 +6,8 @@ log and the data-quality warnings; a banner says so whenever the data is synthet
 
 from __future__ import annotations
 
+import re
+
 import streamlit as st
 
 from dashboard import warehouse
@@ -68,7 +70,8 @@ def _sources() -> None:
     readme = REFERENCE_DIR / "README.md"
     if readme.exists():
         with st.expander("Where each DfE file came from (provenance)"):
-            st.markdown(readme.read_text(encoding="utf-8"))
+            # its headings go under this page's h2 sections: # becomes ###, ## becomes ####
+            st.markdown(re.sub(r"^(#+) ", r"##\1 ", readme.read_text(encoding="utf-8"), flags=re.MULTILINE))
     st.subheader("Symbols", anchor=False)
     st.markdown(SYMBOLS.format(suppressed=suppressed_meaning()))
 

@@ -71,7 +71,8 @@ def _choices() -> tuple[str, str, str]:
 
 def _verdict(result: impact.Impact) -> None:
     lines = charts.verdict(result)
-    st.markdown(f"#### {lines[0]}")
+    # bold, not a heading: a sentence of findings is not a section (headings stay h1, h2 in order)
+    st.markdown(f"**{lines[0]}**")
     cols = st.columns(3)
     for col, key in zip(cols, ("synthetic", "sn_median", "england")):
         n = result.exclusions_avoided[key]
