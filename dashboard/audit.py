@@ -21,6 +21,7 @@ ACTIONS = (
     "sign_in", "sign_in_failed", "sign_in_locked", "sign_out", "session_timeout",
     "pupil_view", "download", "report",
     "note_added", "note_removed", "commentary_saved", "alert_rule_added", "alert_rule_removed",
+    "upload_checked", "upload_imported", "upload_refused",
 )
 
 

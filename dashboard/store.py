@@ -97,6 +97,13 @@ MIGRATIONS: tuple[tuple[int, tuple[str | dict[str, str], ...]], ...] = (
         "alter table audit add column client text",
         "create index audit_client_action on audit (client, action, at_epoch)",
     )),
+    (5, (
+        """create table data_versions (
+            version text primary key,
+            data_as_of text not null,
+            first_seen text not null
+        )""",
+    )),
 )
 LATEST = MIGRATIONS[-1][0]
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard.components import data
+from dashboard.components import data, permalink
 
 SYNTHETIC_BANNER = ("**Synthetic data.** Every partnership, school and pupil figure on this "
                     "dashboard is made up for demonstration; only the England, regional and "
@@ -79,6 +79,7 @@ def header(title: str, question: str) -> None:
     """The page title and, under it, the question the page answers."""
     st.title(title, anchor=False)
     st.markdown(f"*{question}*")
+    permalink.show()
 
 
 def synthetic_banner() -> None:

@@ -11,7 +11,7 @@ import re
 import streamlit as st
 
 from dashboard import warehouse
-from dashboard.components import alerts, data, filters, notes, page, report_downloads, signin
+from dashboard.components import alerts, data, filters, notes, page, report_downloads, signin, upload
 from dashboard.disclosure import suppressed_meaning
 from dashboard.formula_safety import csv_bytes
 from dashboard.settings import REFERENCE_DIR
@@ -122,6 +122,7 @@ def render() -> None:
     _sources()
     _import_log()
     _quality()
+    upload.section()
     notes.section()
     alerts.section()
     signin.audit_section(data.viewer())  # commissioners only: sign-ins, pupil-level views, downloads
