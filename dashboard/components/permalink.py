@@ -12,7 +12,7 @@ from dashboard import store
 from dashboard.components import data
 
 PARAM = "data"
-_recorded: set[str] = set()
+_recorded: set[tuple[str, str]] = set()   # (store, version) already recorded by this process
 
 
 def _short(version: str) -> str:
@@ -24,11 +24,11 @@ def _current() -> tuple[str, str]:
     (once per version per process) so that a link can name the date it was made with."""
     version = _short(data.meta().get("version", "unknown"))
     as_of = data.data_as_of()
-    if version not in _recorded:
-        store.for_warehouse(data.settings().db_path).execute(
-            """insert into data_versions (version, data_as_of, first_seen) values (?, ?, ?)
-               on conflict (version) do nothing""", (version, as_of, store.utc_text()))
-        _recorded.add(version)
+    target = store.for_warehouse(data.settings().db_path)
+    if (target.url, version) not in _recorded:
+        target.execute("""insert into data_versions (version, data_as_of, first_seen) values (?, ?, ?)
+                          on conflict (version) do nothing""", (version, as_of, store.utc_text()))
+        _recorded.add((target.url, version))
     return version, as_of
 
 
