@@ -40,7 +40,8 @@ def _assumption_inputs() -> tuple[dict, dict, dict, list[str]]:
                                               (cols[2], "High", high, a.high)):
                 with col:
                     store[a.id] = float(st.number_input(
-                        f"{name}: {a.label[0].lower()}{a.label[1:]}", min_value=0.0, value=float(default), step=step, format=shown,
+                        f"{name}: {a.label[0].lower()}{a.label[1:]}", min_value=0.0, value=float(default), step=step,
+                        format=shown,
                         key=f"vfm-{a.id}-{name.lower()}", label_visibility="visible"))
             st.caption(f"Source: {a.source}; {a.source_date}. {a.note}")
             if not low[a.id] <= central[a.id] <= high[a.id]:

@@ -116,4 +116,5 @@ def test_head_sees_own_school_pupils_downloads_them_and_nothing_of_another_schoo
     # oldest first; the wrong-password test above may have added a failure for hana
     actions = [a for a in log["action"][::-1] if a != "sign_in_failed"]
     assert actions == ["sign_in", "pupil_view", "download", "sign_in", "sign_out"]
-    assert log.loc[log["action"] == "download", "detail"].item().startswith(f"pupil-level referrals (school {OWN_SCHOOL}")
+    detail = log.loc[log["action"] == "download", "detail"].item()
+    assert detail.startswith(f"pupil-level referrals (school {OWN_SCHOOL}")

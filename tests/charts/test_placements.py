@@ -151,7 +151,8 @@ def test_reintegration_sentence_and_empty_frames():
         "Outreach had the highest reintegration rate: 75% of its 8 ended placements.")
     hidden = frame().assign(placements_ended=[8, 3], placements_reintegrated=[6, 3], reintegration_rate=[75.0, 100.0])
     hidden["placements_ended_suppressed"] = [False, True]
-    hidden["placements_ended"] = hidden["placements_ended"].astype("Float64").mask(hidden["placements_ended_suppressed"])
+    ended = hidden["placements_ended"].astype("Float64")
+    hidden["placements_ended"] = ended.mask(hidden["placements_ended_suppressed"])
     # partnership AP's 3 of 3 (100%) is hidden, so the sentence says it speaks of those shown only
     assert charts.reintegration_sentence(hidden) == (
         "Of the provider types that can be shown, Outreach had the highest reintegration rate: "

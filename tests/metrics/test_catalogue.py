@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+
 import pytest
 
 from dashboard import metrics, warehouse
@@ -61,7 +62,8 @@ def test_sql_output_and_catalogue_name_the_same_metrics_for_the_same_areas(outpu
 def test_sql_columns_match_the_catalogue():
     # the marts carry every metric the catalogue lists for partnerships, except the one that
     # needs a setting (the pupil weight), which the metric query adds
-    sql = {name: warehouse.queries()[name].sql for name in ("fct_area_year", "fct_area_year_metrics", "metrics_area_year")}
+    sql = {name: warehouse.queries()[name].sql
+           for name in ("fct_area_year", "fct_area_year_metrics", "metrics_area_year")}
     for metric_id in metrics.catalogue():
         if metric_id == "formula_allocation_gbp":
             assert f"'{metric_id}' as metric" in sql["metrics_area_year"]

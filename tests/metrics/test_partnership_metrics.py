@@ -202,7 +202,8 @@ def local_values(metrics_db):
     return {(r.metric, r.academic_year, r.area_type, r.area_code): r.value for r in local.itertuples()}
 
 
-@pytest.mark.parametrize(("cell", "expected"), list(_expected_cells()), ids=lambda v: "/".join(v) if isinstance(v, tuple) else None)
+@pytest.mark.parametrize(("cell", "expected"), list(_expected_cells()),
+                         ids=lambda v: "/".join(v) if isinstance(v, tuple) else None)
 def test_metric_value_worked_out_by_hand(local_values, cell, expected):
     got = local_values[cell]
     if expected is None:
@@ -219,7 +220,8 @@ def test_output_has_exactly_the_hand_worked_cells(local_values):
 
 def test_formula_allocation_shares_out_the_whole_core_grant(local_values):
     for year, total in ((Y1, 1250000), (Y2, 1290000), (Y3, 1160000)):
-        shares = [local_values[("formula_allocation_gbp", year, "partnership", code)] for code in ("NTH", "STH", "MAT1")]
+        shares = [local_values[("formula_allocation_gbp", year, "partnership", code)]
+                  for code in ("NTH", "STH", "MAT1")]
         assert sum(shares) == pytest.approx(total)
 
 

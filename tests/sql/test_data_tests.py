@@ -60,8 +60,8 @@ BREAKAGES = {
         {"assert_area_year_unique", "assert_la_total_adds_up"}),
     "excluded_more_than_referred": (
         # more permanent exclusions than pupils (1 pupil on roll, 5 exclusions) -> a rate above 100
-        ["update school_census set pupils_on_roll = 1, fsm_eligible = 0 where urn = 100001 and academic_year = '2023/24'",
-         "update school_census set pupils_on_roll = 1, fsm_eligible = 0 where urn = 100002 and academic_year = '2023/24'"],
+        [f"update school_census set pupils_on_roll = 1, fsm_eligible = 0 where urn = {urn} "
+         "and academic_year = '2023/24'" for urn in (100001, 100002)],
         {"assert_metric_rates_in_range"}),
 }
 
