@@ -43,14 +43,14 @@ def test_root_opens_the_overview_with_the_filters(page, served):
 def test_a_copied_link_opens_the_same_view(page, served):
     visit(page, served, "exclusion-avoidance", 6,
           "?year=2021%2F22&partnership=Charnwood+Inclusion+Partnership")
-    headings = page.locator("h3").all_inner_texts()
+    headings = page.locator("h2").all_inner_texts()
     assert "The referral journey, 2021/22" in headings
     assert any("Charnwood Inclusion Partnership" in h for h in headings)
     # the choice carries to the next page
     page.get_by_role("link", name="Overview").click()
     page.wait_for_url("**/overview**")
     settle(page, 1)
-    assert page.get_by_text("Charnwood Inclusion Partnership, 2021/22").count() == 1
+    assert page.get_by_text("Charnwood Inclusion Partnership, 2021/22", exact=True).count() == 1
 
 
 def test_keyboard_reaches_filters_and_chart_tabs(page, served):

@@ -28,7 +28,7 @@ def schools(db) -> list[tuple[int, str]]:
 def test_a_link_with_a_urn_opens_that_school(page, served, demo_db):
     urn, name = schools(demo_db)[4]
     visit(page, served, "school-view", 2, f"?school={urn}&year=2022%2F23")
-    headings = page.locator("h3").all_inner_texts()
+    headings = page.locator("h2").all_inner_texts()
     assert any(h.startswith(f"{name}:") or h.startswith(f"{name} against") for h in headings), headings
     assert page.get_by_text(f"{name}, ").count() >= 1
     assert page.locator("[data-testid=stException]").count() == 0
@@ -41,7 +41,7 @@ def test_choosing_a_school_puts_its_urn_in_the_address(page, served, demo_db):
     page.get_by_role("option", name=f"{name} ({urn})").click()
     page.wait_for_url(f"**school={urn}**", timeout=30_000)
     settle(page, 2)
-    assert any(h.startswith(name) for h in page.locator("h3").all_inner_texts())
+    assert any(h.startswith(name) for h in page.locator("h2").all_inner_texts())
 
 
 def test_the_what_if_slider_moves_by_keyboard_and_redraws(page, served):
