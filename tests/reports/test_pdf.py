@@ -62,8 +62,10 @@ def test_the_summary_holds_the_figures_seip_metrics_gives_a_governor(governor_pd
 def test_hand_checked_figures_and_c_for_a_governor(governor_pdf):
     summary = _summary(governor_pdf)
     # STH 2023/24 in metrics_small: 5 suspensions of 1,200 pupils; £510,000 for 1,200 pupils;
-    # 2 permanent exclusions, a small count, so the rate is suppressed
-    assert "Suspension rate (per 100 pupils) was 0.42 in 2023/24" in summary
+    # 2 permanent exclusions, a small count, so the rate is suppressed. The 5 suspensions are
+    # hidden too: the disclosure audit found that, shown with the LA's 7, they give away NTH's
+    # and MAT1's hidden 1 + 1 (tests/disclosure), so the gate hides them
+    assert "Suspension rate (per 100 pupils) is suppressed (c) for 2023/24" in summary
     assert "Funding per pupil on roll (£) rose from £412.50 in 2022/23 to £425.00 in 2023/24" in summary
     assert "Permanent exclusion rate (per 100 pupils) is suppressed (c) for 2023/24" in summary
     assert "c = suppressed: a count of 1 to 4 pupils" in summary

@@ -64,11 +64,11 @@ def test_cover_contents_notes_then_one_table_per_sheet(governor_book):
 
 
 def test_numbers_are_numbers_with_formats_and_suppressed_values_are_c(governor_book):
-    # STH 2023/24 (metrics_small): 5 suspensions of 1,200 pupils, shown (to a governor rounded to the
-    # 2 decimals shown, so that the rate and pupils on roll do not give the count); 2 permanent
-    # exclusions, suppressed
+    # STH 2023/24 (metrics_small): 5 suspensions of 1,200 pupils, hidden from a governor since the
+    # disclosure audit found that with the LA's 7 they give away NTH's and MAT1's hidden 1 + 1
+    # 2 permanent exclusions, suppressed
     row = _headline(governor_book, "Suspension rate")
-    assert row["Value"] == 0.42
+    assert row["Value"] == "[c]"
     row = _headline(governor_book, "Permanent exclusion rate")
     assert row["Value"] == "[c]"
     # funding per pupil 510,000 / 1,200, in pounds and pence
@@ -82,6 +82,8 @@ def test_numbers_are_numbers_with_formats_and_suppressed_values_are_c(governor_b
 def test_a_commissioner_sees_the_number_a_governor_sees_as_c(commissioner_book):
     # NTH 2023/24: 5 permanent exclusions of 1,800 pupils
     assert _headline(commissioner_book, "Permanent exclusion rate")["Value"] == pytest.approx(100 * 5 / 1800)
+    # NTH 2023/24: 1 suspension of 1,800 pupils (a governor's c)
+    assert _headline(commissioner_book, "Suspension rate")["Value"] == pytest.approx(100 * 1 / 1800)
 
 
 def test_no_bare_c_and_no_blank_symbol_anywhere(governor_book):
