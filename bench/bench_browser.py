@@ -49,9 +49,14 @@ from harness import CHROMIUM, CHROMIUM_FLAGS, PAGES  # noqa: E402
 
 USER, PASSWORD = "bench", "bench password 1"
 TITLES = {  # url_path -> the page's title (and its link's text)
-    "overview": "Overview", "policy-impact": "Policy impact", "exclusion-avoidance": "Exclusion avoidance",
-    "placements-and-costs": "Placements and costs", "funding-and-deprivation": "Funding and deprivation",
-    "value-for-money": "Value for money", "benchmarks": "Benchmarks", "school-view": "School view",
+    "overview": "Overview",
+    "policy-impact": "Policy impact",
+    "exclusion-avoidance": "Exclusion avoidance",
+    "placements-and-costs": "Placements and costs",
+    "funding-and-deprivation": "Funding and deprivation",
+    "value-for-money": "Value for money",
+    "benchmarks": "Benchmarks",
+    "school-view": "School view",
     "data-and-definitions": "Data and definitions",
 }
 TIMEOUT_MS = 120_000
@@ -92,9 +97,24 @@ class Server:
         self.started = time.perf_counter()
         # `python -m` puts the working directory first on sys.path: `repo`'s code is served
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "dashboard.cli", "serve", "--db", str(db), "--port", str(self.port),
-             "--address", "127.0.0.1"],
-            cwd=repo, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+            [
+                sys.executable,
+                "-m",
+                "dashboard.cli",
+                "serve",
+                "--db",
+                str(db),
+                "--port",
+                str(self.port),
+                "--address",
+                "127.0.0.1",
+            ],
+            cwd=repo,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
         self.peak_rss = 0
         self._sampling = False
 
@@ -103,8 +123,7 @@ class Server:
         while True:
             if self.proc.poll() is not None:
                 raise RuntimeError("seip serve exited before it was healthy")
-            with contextlib.suppress(OSError), urllib.request.urlopen(
-                    f"{self.base}/_stcore/health", timeout=2) as r:
+            with contextlib.suppress(OSError), urllib.request.urlopen(f"{self.base}/_stcore/health", timeout=2) as r:
                 if r.status == 200:
                     return time.perf_counter() - self.started
             time.sleep(0.05)
@@ -221,9 +240,16 @@ async def cold_starts(browser, db: Path, repo: Path, runs: int) -> list[dict]:
             page = await context.new_page()
             form = await open_form(page, server.base)
             overview = await sign_in(page)
-            out.append({"healthy_s": healthy, "form_s": form, "overview_s": overview,
-                        "server_cpu_s": server.cpu(), "rss_mb": server.rss() / 2**20,
-                        "errors": await errors(page)})
+            out.append(
+                {
+                    "healthy_s": healthy,
+                    "form_s": form,
+                    "overview_s": overview,
+                    "server_cpu_s": server.cpu(),
+                    "rss_mb": server.rss() / 2**20,
+                    "errors": await errors(page),
+                }
+            )
             await context.close()
         finally:
             server.stop()
@@ -250,9 +276,14 @@ async def page_rounds(browser, db: Path, repo: Path, rounds: int) -> dict:
                 except PlaywrightTimeout:  # kept as a result: the time waited, counted as an error
                     wall = TIMEOUT_MS / 1000
                     print(url_path, "not drawn in time", file=sys.stderr)
-                visits[url_path].append({"wall_s": wall, "server_cpu_s": server.cpu() - s0,
-                                         "browser_cpu_s": browser_cpu() - b0,
-                                         "errors": await errors(page) + (wall >= TIMEOUT_MS / 1000)})
+                visits[url_path].append(
+                    {
+                        "wall_s": wall,
+                        "server_cpu_s": server.cpu() - s0,
+                        "browser_cpu_s": browser_cpu() - b0,
+                        "errors": await errors(page) + (wall >= TIMEOUT_MS / 1000),
+                    }
+                )
         await context.close()
         rss = server.rss()
     finally:
@@ -261,11 +292,14 @@ async def page_rounds(browser, db: Path, repo: Path, rounds: int) -> dict:
     for url_path, vs in visits.items():
         again = vs[1:] or vs
         result[url_path] = {
-            "first_s": vs[0]["wall_s"], "revisit_p50_s": statistics.median(v["wall_s"] for v in again),
+            "first_s": vs[0]["wall_s"],
+            "revisit_p50_s": statistics.median(v["wall_s"] for v in again),
             "revisit_server_cpu_s": statistics.median(v["server_cpu_s"] for v in again),
             "revisit_browser_cpu_s": statistics.median(v["browser_cpu_s"] for v in again),
-            "first_server_cpu_s": vs[0]["server_cpu_s"], "first_browser_cpu_s": vs[0]["browser_cpu_s"],
-            "errors": sum(v["errors"] for v in vs)}
+            "first_server_cpu_s": vs[0]["server_cpu_s"],
+            "first_browser_cpu_s": vs[0]["browser_cpu_s"],
+            "errors": sum(v["errors"] for v in vs),
+        }
         print(url_path, {k: round(v, 3) for k, v in result[url_path].items()}, file=sys.stderr)
     return {"pages": result, "rss_mb": rss / 2**20}
 
@@ -301,9 +335,16 @@ async def concurrent(browser, db: Path, repo: Path, k: int) -> dict:
         await asyncio.gather(*(one_session(browser, server.base, times, failures) for _ in range(k)))
         wall = time.perf_counter() - t0
         server.stop_sampling()
-        out = {"k": k, "wall_s": wall, "server_cpu_s": server.cpu() - s0, "browser_cpu_s": browser_cpu() - b0,
-               "rss_idle_mb": idle_rss / 2**20, "rss_peak_mb": server.peak_rss / 2**20, "failures": failures,
-               "pages": {p: {"p50_s": pct(v, 50), "p95_s": pct(v, 95), "n": len(v)} for p, v in times.items() if v}}
+        out = {
+            "k": k,
+            "wall_s": wall,
+            "server_cpu_s": server.cpu() - s0,
+            "browser_cpu_s": browser_cpu() - b0,
+            "rss_idle_mb": idle_rss / 2**20,
+            "rss_peak_mb": server.peak_rss / 2**20,
+            "failures": failures,
+            "pages": {p: {"p50_s": pct(v, 50), "p95_s": pct(v, 95), "n": len(v)} for p, v in times.items() if v},
+        }
     finally:
         server.stop()
     print(f"K={k}", json.dumps({kk: vv for kk, vv in out.items() if kk != "pages"}), file=sys.stderr)
@@ -345,15 +386,19 @@ def report(out: dict) -> None:
     if "rounds" in out:
         print("page | first visit s | revisit p50 s | server CPU s (first/revisit) | browser CPU s (first/revisit)")
         for p, r in out["rounds"]["pages"].items():
-            print(f"{p} | {r['first_s']:.2f} | {r['revisit_p50_s']:.2f} | {r['first_server_cpu_s']:.2f}/"
-                  f"{r['revisit_server_cpu_s']:.2f} | {r['first_browser_cpu_s']:.2f}/{r['revisit_browser_cpu_s']:.2f}"
-                  + (f" | {r['errors']} errors" if r["errors"] else ""))
+            print(
+                f"{p} | {r['first_s']:.2f} | {r['revisit_p50_s']:.2f} | {r['first_server_cpu_s']:.2f}/"
+                f"{r['revisit_server_cpu_s']:.2f} | {r['first_browser_cpu_s']:.2f}/{r['revisit_browser_cpu_s']:.2f}"
+                + (f" | {r['errors']} errors" if r["errors"] else "")
+            )
     for s in out.get("sessions", []):
         worst = max(v["p95_s"] for v in s["pages"].values()) if s["pages"] else float("nan")
-        print(f"K={s['k']}: wall {s['wall_s']:.1f} s, worst page p95 {worst:.2f} s, server CPU "
-              f"{s['server_cpu_s']:.1f} s ({s['server_cpu_s'] / s['k']:.2f} s/session), browser CPU "
-              f"{s['browser_cpu_s']:.1f} s, RSS idle {s['rss_idle_mb']:.0f} MB peak {s['rss_peak_mb']:.0f} MB, "
-              f"failures {len(s['failures'])}")
+        print(
+            f"K={s['k']}: wall {s['wall_s']:.1f} s, worst page p95 {worst:.2f} s, server CPU "
+            f"{s['server_cpu_s']:.1f} s ({s['server_cpu_s'] / s['k']:.2f} s/session), browser CPU "
+            f"{s['browser_cpu_s']:.1f} s, RSS idle {s['rss_idle_mb']:.0f} MB peak {s['rss_peak_mb']:.0f} MB, "
+            f"failures {len(s['failures'])}"
+        )
         print("   " + ", ".join(f"{p} {v['p50_s']:.2f}/{v['p95_s']:.2f}" for p, v in s["pages"].items()))
 
 

@@ -40,17 +40,24 @@ def main() -> None:
         t3 = time.perf_counter()
         added = disclosure_audit.protect(pub)
         protect_s = time.perf_counter() - t3
-        print(f"{year}: {len(pub.values)} cells, {hidden} hidden by the rules, "
-              f"{sensitive} to protect, {len(exposed)} exposed; {len(added)} more hidden, "
-              f"{len(disclosure_audit.audit(pub))} exposed after | gather {t1 - t0:.1f} s, "
-              f"audit {t2 - t1:.1f} s, protect {protect_s:.1f} s; extra hidden by measure "
-              f"{dict(sorted(Counter(k[0] for k in added).items()))}")
+        print(
+            f"{year}: {len(pub.values)} cells, {hidden} hidden by the rules, "
+            f"{sensitive} to protect, {len(exposed)} exposed; {len(added)} more hidden, "
+            f"{len(disclosure_audit.audit(pub))} exposed after | gather {t1 - t0:.1f} s, "
+            f"audit {t2 - t1:.1f} s, protect {protect_s:.1f} s; extra hidden by measure "
+            f"{dict(sorted(Counter(k[0] for k in added).items()))}"
+        )
     governor = access.Viewer("bench", "governor")
-    for label, call in (("metrics, first call", lambda: access.metrics(con, governor, settings)),
-                        ("metrics, cached", lambda: access.metrics(con, governor, settings)),
-                        ("placements_by_provider_type, cached", lambda: access.fetch(
-                            con, governor, settings, "placements_by_provider_type", year=years[-1],
-                            partnership=None))):
+    for label, call in (
+        ("metrics, first call", lambda: access.metrics(con, governor, settings)),
+        ("metrics, cached", lambda: access.metrics(con, governor, settings)),
+        (
+            "placements_by_provider_type, cached",
+            lambda: access.fetch(
+                con, governor, settings, "placements_by_provider_type", year=years[-1], partnership=None
+            ),
+        ),
+    ):
         t = time.perf_counter()
         call()
         print(f"{label}: {time.perf_counter() - t:.2f} s")

@@ -41,10 +41,17 @@ def snapshot(db: Path) -> dict[str, tuple]:
 
     con = duckdb.connect(str(db), read_only=True)
     try:
-        tables = [r[0] for r in con.execute(
-            "select table_name from duckdb_tables() where database_name = current_database()").fetchall()]
-        return {t: con.execute(f'select count(*), sum(hash(t)) from "{t}" t').fetchone()
-                for t in sorted(tables) if t not in LEFT_OUT}
+        tables = [
+            r[0]
+            for r in con.execute(
+                "select table_name from duckdb_tables() where database_name = current_database()"
+            ).fetchall()
+        ]
+        return {
+            t: con.execute(f'select count(*), sum(hash(t)) from "{t}" t').fetchone()
+            for t in sorted(tables)
+            if t not in LEFT_OUT
+        }
     finally:
         con.close()
 
@@ -101,8 +108,9 @@ def reader(db: Path, stop_file: Path) -> None:
 
 def seip_import(db: Path, export: Path) -> subprocess.Popen:
     seip = Path(sys.executable).with_name("seip")
-    return subprocess.Popen([str(seip), "import", "--db", str(db), str(export)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return subprocess.Popen(
+        [str(seip), "import", "--db", str(db), str(export)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
 
 
 def main() -> int:
@@ -140,8 +148,12 @@ def main() -> int:
         print(f"load average {os.getloadavg()[0]:.1f}; a whole import takes {whole:.1f} s")
 
         stop = tmp / "stop"
-        readers = [subprocess.Popen([sys.executable, __file__, "--reader", str(db), str(stop)],
-                                    stdout=subprocess.PIPE, text=True) for _ in range(args.readers)]
+        readers = [
+            subprocess.Popen(
+                [sys.executable, __file__, "--reader", str(db), str(stop)], stdout=subprocess.PIPE, text=True
+            )
+            for _ in range(args.readers)
+        ]
         outcomes = {"old": 0, "new": 0, "broken": 0}
         for i in range(args.runs):
             delay = rng.uniform(0, 1.3 * whole)
@@ -170,9 +182,11 @@ def main() -> int:
             reads, errors = reads + n, errors + e
             for line in lines[1:]:
                 print("  reader saw:", line)
-        print(f"warehouses: {outcomes['old']} old, {outcomes['new']} new (the import had swapped in), "
-              f"{outcomes['broken']} broken; reader page runs: {reads}, with an error: {errors}; "
-              f"load average {os.getloadavg()[0]:.1f}")
+        print(
+            f"warehouses: {outcomes['old']} old, {outcomes['new']} new (the import had swapped in), "
+            f"{outcomes['broken']} broken; reader page runs: {reads}, with an error: {errors}; "
+            f"load average {os.getloadavg()[0]:.1f}"
+        )
         return 0 if outcomes["broken"] == 0 and errors == 0 else 1
 
 

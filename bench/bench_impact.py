@@ -35,8 +35,12 @@ def main() -> None:
     for _ in range(args.runs):
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "dashboard.cli", "impact", "--db", db], cwd=ROOT, check=True,
-                       stdout=subprocess.DEVNULL)
+        subprocess.run(
+            [sys.executable, "-m", "dashboard.cli", "impact", "--db", db],
+            cwd=ROOT,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
         command.append(time.perf_counter() - start)
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         cpu.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
@@ -56,10 +60,14 @@ def main() -> None:
         result = impact.estimate(panel, settings.la_code, "pex_rate", settings.policy_start)
         fits.append(time.perf_counter() - start)
     donors = result.synthetic_control["donors"]
-    print(f"seip impact (whole command)   median {statistics.median(command):.2f} s  min {min(command):.2f} s"
-          f"  (CPU {statistics.median(cpu):.2f} s)")
-    print(f"estimate, {donors} placebo fits  median {statistics.median(fits):.2f} s  min {min(fits):.2f} s"
-          f"  ({1000 * min(fits) / (donors + 1):.1f} ms a fit)")
+    print(
+        f"seip impact (whole command)   median {statistics.median(command):.2f} s  min {min(command):.2f} s"
+        f"  (CPU {statistics.median(cpu):.2f} s)"
+    )
+    print(
+        f"estimate, {donors} placebo fits  median {statistics.median(fits):.2f} s  min {min(fits):.2f} s"
+        f"  ({1000 * min(fits) / (donors + 1):.1f} ms a fit)"
+    )
 
 
 if __name__ == "__main__":

@@ -29,10 +29,17 @@ OUT = ROOT / "bench" / "out" / "lighthouse"
 # Streamlit draws after the page has loaded, over a websocket Lighthouse does not wait for
 CONFIG = {
     "extends": "lighthouse:default",
-    "settings": {"onlyCategories": ["accessibility"], "formFactor": "desktop", "screenEmulation": {
-        "mobile": False, "width": 1280, "height": 900, "deviceScaleFactor": 1, "disabled": False},
-        "pauseAfterFcpMs": 8000, "pauseAfterLoadMs": 15000, "networkQuietThresholdMs": 5000,
-        "cpuQuietThresholdMs": 5000, "maxWaitForLoad": 120000, "throttlingMethod": "provided"},
+    "settings": {
+        "onlyCategories": ["accessibility"],
+        "formFactor": "desktop",
+        "screenEmulation": {"mobile": False, "width": 1280, "height": 900, "deviceScaleFactor": 1, "disabled": False},
+        "pauseAfterFcpMs": 8000,
+        "pauseAfterLoadMs": 15000,
+        "networkQuietThresholdMs": 5000,
+        "cpuQuietThresholdMs": 5000,
+        "maxWaitForLoad": 120000,
+        "throttlingMethod": "provided",
+    },
 }
 
 
@@ -43,13 +50,26 @@ def audit(base: str, url_path: str) -> tuple[int, list[str]]:
     config.write_text(json.dumps(CONFIG), encoding="utf-8")
     report = OUT / f"{url_path}.json"
     subprocess.run(
-        ["node", str(LIGHTHOUSE), f"{base}/{url_path}", f"--config-path={config}", "--output=json",
-         f"--output-path={report}", "--quiet", f"--chrome-flags={' '.join(CHROMIUM_FLAGS)}"],
-        check=True, env=dict(os.environ, CHROME_PATH=CHROMIUM))
+        [
+            "node",
+            str(LIGHTHOUSE),
+            f"{base}/{url_path}",
+            f"--config-path={config}",
+            "--output=json",
+            f"--output-path={report}",
+            "--quiet",
+            f"--chrome-flags={' '.join(CHROMIUM_FLAGS)}",
+        ],
+        check=True,
+        env=dict(os.environ, CHROME_PATH=CHROMIUM),
+    )
     result = json.loads(report.read_text(encoding="utf-8"))
     category = result["categories"]["accessibility"]
-    failed = [ref["id"] for ref in category["auditRefs"]
-              if ref["weight"] > 0 and result["audits"][ref["id"]]["score"] not in (None, 1)]
+    failed = [
+        ref["id"]
+        for ref in category["auditRefs"]
+        if ref["weight"] > 0 and result["audits"][ref["id"]]["score"] not in (None, 1)
+    ]
     return round(category["score"] * 100), failed
 
 

@@ -55,15 +55,19 @@ def main() -> int:
         for run in range(args.repeat):
             without.append(_timed_import(exports, Path(tmp) / f"a{run}" / "seip.duckdb"))
             with_national.append(_timed_import(exports + references, Path(tmp) / f"b{run}" / "seip.duckdb"))
-            print(f"run {run + 1}: exports alone {without[-1][0]:.2f} s ({without[-1][1]:.2f} s CPU), "
-                  f"with the DfE files {with_national[-1][0]:.2f} s ({with_national[-1][1]:.2f} s CPU)")
+            print(
+                f"run {run + 1}: exports alone {without[-1][0]:.2f} s ({without[-1][1]:.2f} s CPU), "
+                f"with the DfE files {with_national[-1][0]:.2f} s ({with_national[-1][1]:.2f} s CPU)"
+            )
     wall = [statistics.median(t[0] for t in runs) for runs in (without, with_national)]
     cpu = [statistics.median(t[1] for t in runs) for runs in (without, with_national)]
     added = wall[1] - wall[0]
-    print(f"median: exports alone {wall[0]:.2f} s ({cpu[0]:.2f} s CPU), with the DfE files {wall[1]:.2f} s "
-          f"({cpu[1]:.2f} s CPU); added {added:.2f} s wall, {cpu[1] - cpu[0]:.2f} s CPU "
-          f"(goal < {GOAL_SECONDS:.0f} s): {'met' if added < GOAL_SECONDS else 'NOT met'}; "
-          f"load average {os.getloadavg()[0]:.1f}")
+    print(
+        f"median: exports alone {wall[0]:.2f} s ({cpu[0]:.2f} s CPU), with the DfE files {wall[1]:.2f} s "
+        f"({cpu[1]:.2f} s CPU); added {added:.2f} s wall, {cpu[1] - cpu[0]:.2f} s CPU "
+        f"(goal < {GOAL_SECONDS:.0f} s): {'met' if added < GOAL_SECONDS else 'NOT met'}; "
+        f"load average {os.getloadavg()[0]:.1f}"
+    )
     return 0 if added < GOAL_SECONDS else 1
 
 

@@ -21,8 +21,17 @@ import tempfile
 import time
 from pathlib import Path
 
-PAGES = ("overview", "policy_impact", "exclusions", "placements", "funding", "value_for_money", "benchmarks",
-         "school", "data")
+PAGES = (
+    "overview",
+    "policy_impact",
+    "exclusions",
+    "placements",
+    "funding",
+    "value_for_money",
+    "benchmarks",
+    "school",
+    "data",
+)
 ROOT = Path(__file__).resolve().parents[1]
 # The router run from outside dashboard/ (tests/app_runner.py): AppTest started on
 # dashboard/app.py itself would run each page file without the router, its sign-in and banner,
@@ -40,10 +49,10 @@ def add_accounts(db: Path) -> None:
 
     options = auth.scope_choices(db)
     partnership = options.loc[options["scope_kind"] == "partnership", "scope_code"].iloc[0]
-    school = options.loc[(options["scope_kind"] == "school") & (options["partnership_code"] == partnership),
-                         "scope_code"].iloc[0]
-    for role, scope in (("commissioner", None), ("chair", partnership), ("head", school),
-                        ("governor", partnership)):
+    school = options.loc[
+        (options["scope_kind"] == "school") & (options["partnership_code"] == partnership), "scope_code"
+    ].iloc[0]
+    for role, scope in (("commissioner", None), ("chair", partnership), ("head", school), ("governor", partnership)):
         auth.add_user(db, role, role, scope, PASSWORD)
 
 
@@ -89,8 +98,10 @@ def main() -> None:
         for role in args.roles:
             for page in args.pages:
                 times, cpu = time_page(page, role, args.runs)
-                print(f"{role:12s} {page:16s} median {statistics.median(times):.3f} s  min {min(times):.3f} s"
-                      f"  CPU median {statistics.median(cpu):.3f} s")
+                print(
+                    f"{role:12s} {page:16s} median {statistics.median(times):.3f} s  min {min(times):.3f} s"
+                    f"  CPU median {statistics.median(cpu):.3f} s"
+                )
 
 
 if __name__ == "__main__":

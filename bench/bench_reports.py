@@ -70,8 +70,10 @@ def main() -> None:
         one(codes[0], "xlsx")
         timings["one workbook"].append(time.perf_counter() - start)
     for name, times in timings.items():
-        print(f"{name:14s} median {statistics.median(times):.2f} s  min {min(times):.2f} s  "
-              f"({', '.join(f'{t:.2f}' for t in times)})")
+        print(
+            f"{name:14s} median {statistics.median(times):.2f} s  min {min(times):.2f} s  "
+            f"({', '.join(f'{t:.2f}' for t in times)})"
+        )
 
 
 if __name__ == "__main__":

@@ -94,8 +94,11 @@ def check_scope(con: duckdb.DuckDBPyConnection, role: str, scope: str | None) ->
             raise ScopeError("a commissioner sees the whole authority and takes no scope")
         return None
     if scope is None:
-        wanted = {"chair": "a partnership code", "head": "a school URN",
-                  "governor": "a school URN or a partnership code"}[role]
+        wanted = {
+            "chair": "a partnership code",
+            "head": "a school URN",
+            "governor": "a school URN or a partnership code",
+        }[role]
         raise ScopeError(f"a {role} needs a scope: {wanted}")
     options = scope_options(con)
     schools = set(options.loc[options["scope_kind"] == "school", "scope_code"])
@@ -121,22 +124,28 @@ def _bound_scope(viewer: Viewer) -> dict[str, object]:
         return {"scope_partnership": viewer.scope, "scope_urn": None}
     if viewer.role == "head" and viewer.scope and viewer.scope.isdigit():
         return {"scope_partnership": None, "scope_urn": int(viewer.scope)}
-    raise NotPermitted(f"a {viewer.role} may not see pupil-level rows"
-                       + ("" if viewer.role == "governor" else " without a scope"))
+    raise NotPermitted(
+        f"a {viewer.role} may not see pupil-level rows" + ("" if viewer.role == "governor" else " without a scope")
+    )
 
 
 def _db_path(con: duckdb.DuckDBPyConnection) -> str:
     cur = con.cursor()
     try:
-        return cur.execute(
-            "select path from duckdb_databases() where database_name = current_database()").fetchone()[0]
+        return cur.execute("select path from duckdb_databases() where database_name = current_database()").fetchone()[0]
     finally:
         cur.close()
 
 
-def pupil_rows(con: duckdb.DuckDBPyConnection, viewer: Viewer, kind: str, *,
-               partnership: str | None = None, urn: int | None = None,
-               academic_year: str | None = None) -> pd.DataFrame:
+def pupil_rows(
+    con: duckdb.DuckDBPyConnection,
+    viewer: Viewer,
+    kind: str,
+    *,
+    partnership: str | None = None,
+    urn: int | None = None,
+    academic_year: str | None = None,
+) -> pd.DataFrame:
     """Pupil-level rows of `kind` ('referrals' | 'placements' | 'exclusions') that `viewer` may see.
 
     The filters narrow the viewer's scope (in SQL, as bound parameters); they never widen it.
@@ -146,14 +155,23 @@ def pupil_rows(con: duckdb.DuckDBPyConnection, viewer: Viewer, kind: str, *,
     if kind not in PUPIL_KINDS:
         raise ValueError(f"unknown pupil-level kind {kind!r}; expected one of {', '.join(PUPIL_KINDS)}")
     scope = _bound_scope(viewer)
-    rows = warehouse.run(con, kind, **scope, partnership=partnership,
-                         urn=None if urn is None else int(urn), academic_year=academic_year)
-    filters = ", ".join(f"{k}={v}" for k, v in
-                        (("partnership", partnership), ("urn", urn), ("academic_year", academic_year))
-                        if v is not None)
-    audit.write(_db_path(con), user=viewer.name, role=viewer.role, scope=viewer.scope,
-                action="pupil_view", detail=f"{kind} ({filters or 'no filter'}): {len(rows)} rows",
-                now=time.time())
+    rows = warehouse.run(
+        con, kind, **scope, partnership=partnership, urn=None if urn is None else int(urn), academic_year=academic_year
+    )
+    filters = ", ".join(
+        f"{k}={v}"
+        for k, v in (("partnership", partnership), ("urn", urn), ("academic_year", academic_year))
+        if v is not None
+    )
+    audit.write(
+        _db_path(con),
+        user=viewer.name,
+        role=viewer.role,
+        scope=viewer.scope,
+        action="pupil_view",
+        detail=f"{kind} ({filters or 'no filter'}): {len(rows)} rows",
+        now=time.time(),
+    )
     return rows
 
 
@@ -168,8 +186,9 @@ SCHOOL_SUMMARY = "school_year_summary"
 SERVED_LAYERS = ("charts", "tests")
 
 
-def fetch(con: duckdb.DuckDBPyConnection, viewer: Viewer, settings: Settings, query_name: str,
-          **params: object) -> pd.DataFrame:
+def fetch(
+    con: duckdb.DuckDBPyConnection, viewer: Viewer, settings: Settings, query_name: str, **params: object
+) -> pd.DataFrame:
     """Rows of the stored query `query_name` (or the VIEWS entry) as `viewer` may see them: the
     one way any consumer (pages, downloads, reports, the CLI) reads figures.
 
@@ -188,8 +207,10 @@ def fetch(con: duckdb.DuckDBPyConnection, viewer: Viewer, settings: Settings, qu
         return _school_comparison(con, viewer, settings, **params)
     query = warehouse.queries().get(query_name)
     if query is not None and query.layer not in SERVED_LAYERS:
-        raise NotPermitted(f"{query_name} ({query.layer}) is not served as figures: pupil rows come "
-                           "through access.pupil_rows, metrics through access.metrics")
+        raise NotPermitted(
+            f"{query_name} ({query.layer}) is not served as figures: pupil rows come "
+            "through access.pupil_rows, metrics through access.metrics"
+        )
     frame = warehouse.run(con, query_name, **params)
     if viewer.role != "governor":
         return frame
@@ -199,19 +220,24 @@ def fetch(con: duckdb.DuckDBPyConnection, viewer: Viewer, settings: Settings, qu
     if "year" in warehouse.queries()[query_name].params and params.get("year") is None:
         # the audit's cells are a year's: a governor's breakdown over every year is not audited
         raise NotPermitted(f"a governor's {query_name} is for one academic year")
-    years = ([str(params["year"])] if params.get("year") is not None
-             else sorted(out["academic_year"].dropna().astype(str).unique()))
+    years = (
+        [str(params["year"])]
+        if params.get("year") is not None
+        else sorted(out["academic_year"].dropna().astype(str).unique())
+    )
     hidden = _audited(con, settings, years)
     if query_name == SCHOOL_SUMMARY:
         return _hide_schools(out, hidden)
     area = params.get("partnership") or "ALL"
-    out = disclosure_audit.hide_in_query(query_name, out, params.get("year"), str(area),
-                                         warehouse.queries()[query_name].pupil_counts, hidden)
+    out = disclosure_audit.hide_in_query(
+        query_name, out, params.get("year"), str(area), warehouse.queries()[query_name].pupil_counts, hidden
+    )
     return disclosure.hide_derived(out, disclosure.built_on(warehouse.queries()[query_name].sql))
 
 
-def governed_by_rules(con: duckdb.DuckDBPyConnection, settings: Settings, query_name: str, frame: pd.DataFrame,
-                      params: dict[str, object]) -> pd.DataFrame:
+def governed_by_rules(
+    con: duckdb.DuckDBPyConnection, settings: Settings, query_name: str, frame: pd.DataFrame, params: dict[str, object]
+) -> pd.DataFrame:
     """A governor's rows of `query_name` (`frame`, run with `params`) under the header's rules."""
     from dashboard.metrics import catalogue
 
@@ -220,28 +246,43 @@ def governed_by_rules(con: duckdb.DuckDBPyConnection, settings: Settings, query_
     if query_name in disclosure.BREAKDOWNS:
         total_name = disclosure.BREAKDOWNS[query_name][0]
         total_params = {p: params.get(p) for p in warehouse.queries()[total_name].params}
-        totals = governed_by_rules(con, settings, total_name, warehouse.run(con, total_name, **total_params),
-                                   total_params)
+        totals = governed_by_rules(
+            con, settings, total_name, warehouse.run(con, total_name, **total_params), total_params
+        )
         out = disclosure.control_breakdown(out, totals, query_name)
     return out
 
 
-def school_groups_by_rules(summary: pd.DataFrame, controlled: pd.DataFrame, urn: int, year: str,
-                           settings: Settings, hidden: frozenset = frozenset()) -> pd.DataFrame:
+def school_groups_by_rules(
+    summary: pd.DataFrame,
+    controlled: pd.DataFrame,
+    urn: int,
+    year: str,
+    settings: Settings,
+    hidden: frozenset = frozenset(),
+) -> pd.DataFrame:
     """A governor's School view groups of `urn` in `year` from the true `summary` and its
     controlled copy, with the counts in `hidden` (audit cells) hidden too."""
     from dashboard import school_groups
 
     partnership = summary.loc[summary["urn"] == urn, "partnership_code"]
     code = partnership.iloc[0] if len(partnership) else None
-    also = {group: {c for c in school_groups.COUNTS if disclosure_audit.key(
-        c, year, disclosure_audit.school_group_area(group, urn, code)) in hidden} for group in school_groups.GROUPS}
-    return disclosure.control_school_groups(school_groups.figures(summary, urn, year), controlled, urn, year,
-                                            settings.suppress_max, also_hidden=also)
+    also = {
+        group: {
+            c
+            for c in school_groups.COUNTS
+            if disclosure_audit.key(c, year, disclosure_audit.school_group_area(group, urn, code)) in hidden
+        }
+        for group in school_groups.GROUPS
+    }
+    return disclosure.control_school_groups(
+        school_groups.figures(summary, urn, year), controlled, urn, year, settings.suppress_max, also_hidden=also
+    )
 
 
-def _school_comparison(con: duckdb.DuckDBPyConnection, viewer: Viewer, settings: Settings, *,
-                       urn: int, year: str, band: float = 3.0) -> pd.DataFrame:
+def _school_comparison(
+    con: duckdb.DuckDBPyConnection, viewer: Viewer, settings: Settings, *, urn: int, year: str, band: float = 3.0
+) -> pd.DataFrame:
     """The School view's groups of `urn` in `year` (`school_groups.figures`), controlled for a governor.
 
     The audit covers the School view's band of 3 FSM points: a governor gets no other band."""
@@ -257,8 +298,14 @@ def _school_comparison(con: duckdb.DuckDBPyConnection, viewer: Viewer, settings:
     return school_groups_by_rules(summary, controlled, int(urn), year, settings, hidden)
 
 
-def metrics(con: duckdb.DuckDBPyConnection, viewer: Viewer, settings: Settings, *,
-            year: str | None = None, partnership: str | None = None) -> pd.DataFrame:
+def metrics(
+    con: duckdb.DuckDBPyConnection,
+    viewer: Viewer,
+    settings: Settings,
+    *,
+    year: str | None = None,
+    partnership: str | None = None,
+) -> pd.DataFrame:
     """Every metric (long frame, `dashboard.metrics.compute`) as `viewer` may see it: for a
     governor under disclosure control over every partnership before any filter, each value
     rounded to its display decimals (`disclosure.suppress_rows`), and the counts the audit
@@ -269,8 +316,9 @@ def metrics(con: duckdb.DuckDBPyConnection, viewer: Viewer, settings: Settings, 
     if viewer.role != "governor" or frame.empty:
         return frame
     hidden = _audited(con, settings, sorted(frame["academic_year"].dropna().unique()))
-    return disclosure.hide_metric_cells(frame, {(k[0], k[1], k[2]) for k in hidden if not k[3]},
-                                        metrics_module.catalogue())
+    return disclosure.hide_metric_cells(
+        frame, {(k[0], k[1], k[2]) for k in hidden if not k[3]}, metrics_module.catalogue()
+    )
 
 
 # ---------------------------------------------------------------- the audit's secondary suppression
@@ -301,8 +349,9 @@ def _audited(con: duckdb.DuckDBPyConnection, settings: Settings, years: list[str
     return frozenset(hidden)
 
 
-def _stored_pattern(con: duckdb.DuckDBPyConnection, settings: Settings, year: str, path: str,
-                    version: str | None) -> frozenset:
+def _stored_pattern(
+    con: duckdb.DuckDBPyConnection, settings: Settings, year: str, path: str, version: str | None
+) -> frozenset:
     import hashlib
     import json
     import os
@@ -345,8 +394,14 @@ def _pattern_file(con: duckdb.DuckDBPyConnection, settings: Settings, year: str,
     # fingerprint already names the data and the staging and mart SQL)
     here = Path(__file__).parent
     code = hashlib.sha256()
-    for source in sorted([*(here / f"{m}.py" for m in DECIDING_MODULES), QUERIES_DIR / "metrics.yml",
-                          *QUERIES_DIR.glob("charts/*.sql"), *QUERIES_DIR.glob("metrics/*.sql")]):
+    for source in sorted(
+        [
+            *(here / f"{m}.py" for m in DECIDING_MODULES),
+            QUERIES_DIR / "metrics.yml",
+            *QUERIES_DIR.glob("charts/*.sql"),
+            *QUERIES_DIR.glob("metrics/*.sql"),
+        ]
+    ):
         code.update(source.read_bytes())
     tag = hashlib.sha256(f"{fingerprint[0]}|{code.hexdigest()}|{settings.suppress_max}|{year}".encode()).hexdigest()
     folder = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "seip"
@@ -359,8 +414,10 @@ def _hide_schools(summary: pd.DataFrame, hidden: frozenset) -> pd.DataFrame:
 
     out = summary.copy()
     for column in school_groups.COUNTS:
-        rows = [disclosure_audit.key(column, str(y), disclosure_audit.school_area(u)) in hidden
-                for u, y in zip(out["urn"], out["academic_year"], strict=True)]
+        rows = [
+            disclosure_audit.key(column, str(y), disclosure_audit.school_area(u)) in hidden
+            for u, y in zip(out["urn"], out["academic_year"], strict=True)
+        ]
         if any(rows):
             disclosure.hide_rows(out, column, pd.Series(rows, index=out.index))
     return out

@@ -107,20 +107,32 @@ def check_rule(metric: str, comparison: str, threshold: object = None) -> Rule:
     return Rule(metric, comparison, threshold)
 
 
-def add_rule(db_path: Path, viewer: Viewer, metric: str, comparison: str, threshold: object = None, *,
-             now: float | None = None) -> int:
+def add_rule(
+    db_path: Path, viewer: Viewer, metric: str, comparison: str, threshold: object = None, *, now: float | None = None
+) -> int:
     """Save a rule set by a commissioner; return its id. NotPermitted for anyone else, RuleError."""
     if viewer.role != "commissioner":
         raise NotPermitted("only a commissioner sets alert rules")
     rule = check_rule(metric, comparison, threshold)
     now = time.time() if now is None else now
     with store.for_warehouse(db_path).transaction() as tx:
-        rule_id = int(tx.one("""insert into alert_rules (metric, comparison, threshold, author, created_at)
+        rule_id = int(
+            tx.one(
+                """insert into alert_rules (metric, comparison, threshold, author, created_at)
                                 values (?, ?, ?, ?, ?) returning id""",
-                             (rule.metric, rule.comparison, rule.threshold, viewer.name, store.utc_text(now)))["id"])
-        audit.write(db_path, user=viewer.name, role=viewer.role, scope=viewer.scope, action="alert_rule_added",
-                    detail=f"rule {rule_id}: {rule.metric} {rule.comparison} {rule.threshold or ''}".strip(),
-                    now=now, tx=tx)
+                (rule.metric, rule.comparison, rule.threshold, viewer.name, store.utc_text(now)),
+            )["id"]
+        )
+        audit.write(
+            db_path,
+            user=viewer.name,
+            role=viewer.role,
+            scope=viewer.scope,
+            action="alert_rule_added",
+            detail=f"rule {rule_id}: {rule.metric} {rule.comparison} {rule.threshold or ''}".strip(),
+            now=now,
+            tx=tx,
+        )
     return rule_id
 
 
@@ -132,15 +144,24 @@ def remove_rule(db_path: Path, viewer: Viewer, rule_id: int, *, now: float | Non
     with store.for_warehouse(db_path).transaction() as tx:
         if not tx.execute("delete from alert_rules where id = ?", (int(rule_id),)):
             raise RuleError(f"there is no alert rule {rule_id}")
-        audit.write(db_path, user=viewer.name, role=viewer.role, scope=viewer.scope, action="alert_rule_removed",
-                    detail=f"rule {rule_id}", now=now, tx=tx)
+        audit.write(
+            db_path,
+            user=viewer.name,
+            role=viewer.role,
+            scope=viewer.scope,
+            action="alert_rule_removed",
+            detail=f"rule {rule_id}",
+            now=now,
+            tx=tx,
+        )
 
 
 def rules(db_path: Path) -> list[Rule]:
     """Every rule: the settings file's (SEIP_ALERTS_FILE), then the store's. RuleError for a bad file."""
     found = _file_rules()
     for row in store.for_warehouse(db_path).rows(
-            "select id, metric, comparison, threshold from alert_rules order by id"):
+        "select id, metric, comparison, threshold from alert_rules order by id"
+    ):
         found.append(Rule(row["metric"], row["comparison"], row["threshold"], int(row["id"])))
     return found
 
@@ -197,8 +218,20 @@ def evaluate(frame: pd.DataFrame, rule_list: list[Rule], year: str | None = None
                     shown = format_value(float(row.value), info.unit, info.decimals)
                     if against is not None:
                         shown += f" (against {format_value(against, info.unit, info.decimals)})"
-                    alerts.append(Alert(rule.metric, info.label, y, row.area_type, row.area_code,
-                                        row.area_name, float(row.value), against, described, shown))
+                    alerts.append(
+                        Alert(
+                            rule.metric,
+                            info.label,
+                            y,
+                            row.area_type,
+                            row.area_code,
+                            row.area_name,
+                            float(row.value),
+                            against,
+                            described,
+                            shown,
+                        )
+                    )
     return sorted(alerts, key=lambda a: (a.academic_year, a.area_type != "la_total", a.area_name, a.metric))
 
 
@@ -218,8 +251,11 @@ def _comparator(rule: Rule, rows, row, year: str, polarity: str, previous_year) 
             return _NO_COMPARATOR
         partnerships = rows[(rows["academic_year"] == year) & (rows["area_type"] == "partnership")]["value"]
         return float(partnerships.quantile(0.75)) if len(partnerships) >= 2 else _NO_COMPARATOR
-    before = rows[(rows["academic_year"] == previous_year(year)) & (rows["area_type"] == row.area_type)
-                  & (rows["area_code"] == row.area_code)]
+    before = rows[
+        (rows["academic_year"] == previous_year(year))
+        & (rows["area_type"] == row.area_type)
+        & (rows["area_code"] == row.area_code)
+    ]
     return float(before["value"].iloc[0]) if not before.empty else _NO_COMPARATOR
 
 
@@ -259,8 +295,12 @@ def alerts_command(args, settings) -> int:
     con = warehouse.open_read_only(settings.db_path)
     try:
         try:
-            year, found = for_viewer(con, Viewer(name="seip alerts", role=args.role), settings,
-                                     None if args.year is None else normalise_year(args.year))
+            year, found = for_viewer(
+                con,
+                Viewer(name="seip alerts", role=args.role),
+                settings,
+                None if args.year is None else normalise_year(args.year),
+            )
         except (RuleError, UsageError) as exc:
             print(f"seip alerts: {exc}", file=sys.stderr)
             return 2
@@ -268,8 +308,17 @@ def alerts_command(args, settings) -> int:
     finally:
         con.close()
     if args.format == "json":
-        print(json.dumps({"academic_year": year, "role": args.role, "data_version": version,
-                          "alerts": [a.as_dict() for a in found]}, indent=1))
+        print(
+            json.dumps(
+                {
+                    "academic_year": year,
+                    "role": args.role,
+                    "data_version": version,
+                    "alerts": [a.as_dict() for a in found],
+                },
+                indent=1,
+            )
+        )
         return 0
     if not found:
         print(f"no alerts for {year or 'any year'}")

@@ -14,15 +14,15 @@ from dashboard.components import page, signin
 
 PAGES = Path(__file__).parent / "pages"
 
-st.set_page_config(page_title="Sign in – SEIP Insight", page_icon=":material/school:", layout="wide",
-                   initial_sidebar_state="auto")
+st.set_page_config(
+    page_title="Sign in – SEIP Insight", page_icon=":material/school:", layout="wide", initial_sidebar_state="auto"
+)
 page.accessibility()
 
 viewer = auth.require_viewer()
 st.session_state["viewer"] = viewer
 
-overview = st.Page(PAGES / "overview.py", title="Overview", url_path="overview",
-                   icon=":material/dashboard:")
+overview = st.Page(PAGES / "overview.py", title="Overview", url_path="overview", icon=":material/dashboard:")
 
 
 def home() -> None:
@@ -34,26 +34,34 @@ def home() -> None:
 pages = [
     st.Page(home, title="SEIP Insight", url_path="home", default=True, visibility="hidden"),
     overview,
-    st.Page(PAGES / "policy_impact.py", title="Policy impact", url_path="policy-impact",
-            icon=":material/trending_down:"),
-    st.Page(PAGES / "exclusions.py", title="Exclusion avoidance", url_path="exclusion-avoidance",
-            icon=":material/shield:"),
-    st.Page(PAGES / "placements.py", title="Placements and costs", url_path="placements-and-costs",
-            icon=":material/school:"),
-    st.Page(PAGES / "funding.py", title="Funding and deprivation", url_path="funding-and-deprivation",
-            icon=":material/payments:"),
-    st.Page(PAGES / "value_for_money.py", title="Value for money", url_path="value-for-money",
-            icon=":material/balance:"),
-    st.Page(PAGES / "benchmarks.py", title="Benchmarks", url_path="benchmarks",
-            icon=":material/leaderboard:"),
-    st.Page(PAGES / "school.py", title="School view", url_path="school-view",
-            icon=":material/location_city:"),
-    st.Page(PAGES / "data.py", title="Data and definitions", url_path="data-and-definitions",
-            icon=":material/menu_book:"),
+    st.Page(
+        PAGES / "policy_impact.py", title="Policy impact", url_path="policy-impact", icon=":material/trending_down:"
+    ),
+    st.Page(
+        PAGES / "exclusions.py", title="Exclusion avoidance", url_path="exclusion-avoidance", icon=":material/shield:"
+    ),
+    st.Page(
+        PAGES / "placements.py", title="Placements and costs", url_path="placements-and-costs", icon=":material/school:"
+    ),
+    st.Page(
+        PAGES / "funding.py",
+        title="Funding and deprivation",
+        url_path="funding-and-deprivation",
+        icon=":material/payments:",
+    ),
+    st.Page(
+        PAGES / "value_for_money.py", title="Value for money", url_path="value-for-money", icon=":material/balance:"
+    ),
+    st.Page(PAGES / "benchmarks.py", title="Benchmarks", url_path="benchmarks", icon=":material/leaderboard:"),
+    st.Page(PAGES / "school.py", title="School view", url_path="school-view", icon=":material/location_city:"),
+    st.Page(
+        PAGES / "data.py", title="Data and definitions", url_path="data-and-definitions", icon=":material/menu_book:"
+    ),
 ]
 # linked from every page's footer rather than listed in the navigation
-statement = st.Page(PAGES / "accessibility.py", title="Accessibility statement", url_path="accessibility",
-                    visibility="hidden")
+statement = st.Page(
+    PAGES / "accessibility.py", title="Accessibility statement", url_path="accessibility", visibility="hidden"
+)
 support = st.Page(PAGES / "support.py", title="Support and feedback", url_path="support", visibility="hidden")
 pages += [statement, support]
 current = st.navigation(pages)

@@ -18,10 +18,22 @@ import pandas as pd
 from dashboard import store
 
 ACTIONS = (
-    "sign_in", "sign_in_failed", "sign_in_locked", "sign_out", "session_timeout",
-    "pupil_view", "download", "report",
-    "note_added", "note_removed", "commentary_saved", "alert_rule_added", "alert_rule_removed",
-    "upload_checked", "upload_imported", "upload_refused",
+    "sign_in",
+    "sign_in_failed",
+    "sign_in_locked",
+    "sign_out",
+    "session_timeout",
+    "pupil_view",
+    "download",
+    "report",
+    "note_added",
+    "note_removed",
+    "commentary_saved",
+    "alert_rule_added",
+    "alert_rule_removed",
+    "upload_checked",
+    "upload_imported",
+    "upload_refused",
 )
 
 
@@ -32,12 +44,23 @@ ATTEMPT = "sign_in_attempt"
 _FAILED = ("sign_in_failed", ATTEMPT)
 # An address's failures count for this long, whoever they were for and whatever succeeded since.
 ADDRESS_WINDOW_SECONDS = 3600.0
-_INSERT = ("insert into audit (at, at_epoch, user_name, role, scope, action, detail, client) "
-           "values (?, ?, ?, ?, ?, ?, ?, ?)")
+_INSERT = (
+    "insert into audit (at, at_epoch, user_name, role, scope, action, detail, client) values (?, ?, ?, ?, ?, ?, ?, ?)"
+)
 
 
-def write(db_path: Path, *, user: str, role: str | None, scope: str | None, action: str,
-          detail: str = "", now: float, tx: store.Transaction | None = None, client: str | None = None) -> None:
+def write(
+    db_path: Path,
+    *,
+    user: str,
+    role: str | None,
+    scope: str | None,
+    action: str,
+    detail: str = "",
+    now: float,
+    tx: store.Transaction | None = None,
+    client: str | None = None,
+) -> None:
     """Append one entry (inside `tx` when given, so it commits with the change it records;
     `client`: the address a sign-in came from).
 
@@ -52,14 +75,14 @@ def write(db_path: Path, *, user: str, role: str | None, scope: str | None, acti
         store.for_warehouse(db_path).execute(_INSERT, params)
 
 
-def entries(db_path: Path, *, limit: int = 500, user: str | None = None,
-            action: str | None = None) -> pd.DataFrame:
+def entries(db_path: Path, *, limit: int = 500, user: str | None = None, action: str | None = None) -> pd.DataFrame:
     """The newest `limit` entries (optionally one user's or one action's), newest first."""
     rows = store.for_warehouse(db_path).rows(
         """select at as at_utc, user_name as "user", role, scope, action, detail from audit
            where (cast(? as text) is null or user_name = ?) and (cast(? as text) is null or action = ?)
            order by id desc limit ?""",
-        (user, user, action, action, limit))
+        (user, user, action, action, limit),
+    )
     return pd.DataFrame(rows, columns=["at_utc", "user", "role", "scope", "action", "detail"])
 
 
@@ -81,8 +104,14 @@ def recent_failures(tx: store.Transaction, user: str, client: str, now: float) -
     return counts
 
 
-def claim_sign_in(db_path: Path, *, user: str, client: str, now: float,
-                  wait_for: Callable[[dict[str, tuple[int, float | None]]], float]) -> tuple[int | None, float]:
+def claim_sign_in(
+    db_path: Path,
+    *,
+    user: str,
+    client: str,
+    now: float,
+    wait_for: Callable[[dict[str, tuple[int, float | None]]], float],
+) -> tuple[int | None, float]:
     """Check and count one sign-in attempt atomically.
 
     In one store transaction holding the locks of the user name and the address: read the
@@ -97,18 +126,33 @@ def claim_sign_in(db_path: Path, *, user: str, client: str, now: float,
         counts = recent_failures(tx, user, client, now)
         wait = wait_for(counts)
         if wait > 0:
-            tx.execute(_INSERT, (store.utc_text(now), now, user, None, None, "sign_in_locked",
-                                 f"{counts['pair'][0]} failed attempts; {wait:.0f} s to wait", client))
+            tx.execute(
+                _INSERT,
+                (
+                    store.utc_text(now),
+                    now,
+                    user,
+                    None,
+                    None,
+                    "sign_in_locked",
+                    f"{counts['pair'][0]} failed attempts; {wait:.0f} s to wait",
+                    client,
+                ),
+            )
             return None, wait
-        row = tx.one(_INSERT + " returning id", (store.utc_text(now), now, user, None, None, ATTEMPT,
-                                                 f"attempt {counts['pair'][0] + 1}", client))
+        row = tx.one(
+            _INSERT + " returning id",
+            (store.utc_text(now), now, user, None, None, ATTEMPT, f"attempt {counts['pair'][0] + 1}", client),
+        )
         return int(row["id"]), 0.0
 
 
-def settle_sign_in(db_path: Path, attempt: int, *, succeeded: bool, role: str | None = None,
-                   scope: str | None = None, detail: str = "") -> None:
+def settle_sign_in(
+    db_path: Path, attempt: int, *, succeeded: bool, role: str | None = None, scope: str | None = None, detail: str = ""
+) -> None:
     """Complete the pending attempt `attempt` as `sign_in` or `sign_in_failed`."""
     store.for_warehouse(db_path).execute(
         """update audit set action = ?, role = ?, scope = ?, detail = coalesce(nullif(?, ''), detail)
            where id = ? and action = ?""",
-        ("sign_in" if succeeded else "sign_in_failed", role, scope, detail, attempt, ATTEMPT))
+        ("sign_in" if succeeded else "sign_in_failed", role, scope, detail, attempt, ATTEMPT),
+    )

@@ -64,6 +64,7 @@ class SignInRefused(Exception):
 
 # ---------------------------------------------------------------- passwords and accounts
 
+
 def hash_password(password: str) -> str:
     """An argon2id hash of `password` (salted; a new one each call)."""
     return _hasher.hash(password)
@@ -82,8 +83,8 @@ def normalise_name(name: str) -> str:
     cleaned = (name or "").strip().lower()
     if not _NAME.match(cleaned):
         raise AccountError(
-            f"user name {name!r} must be 1-100 letters, digits or . _ @ + - (an e-mail address is fine)",
-            exit_code=2)
+            f"user name {name!r} must be 1-100 letters, digits or . _ @ + - (an e-mail address is fine)", exit_code=2
+        )
     return cleaned
 
 
@@ -116,8 +117,15 @@ def _require_warehouse(db_path: Path) -> None:
         raise FileNotFoundError(f"no warehouse at {db_path}: run `seip demo` or `seip import` first")
 
 
-def add_user(db_path: Path, name: str, role: str, scope: str | None = None,
-             password: str | None = None, *, now: float | None = None) -> str:
+def add_user(
+    db_path: Path,
+    name: str,
+    role: str,
+    scope: str | None = None,
+    password: str | None = None,
+    *,
+    now: float | None = None,
+) -> str:
     """Add the account `name` (or replace its role, scope and password); return the stored name.
 
     A password is required unless `name` is an e-mail address for identity-provider sign-in.
@@ -131,7 +139,9 @@ def add_user(db_path: Path, name: str, role: str, scope: str | None = None,
     if password is None and "@" not in name:
         raise AccountError(
             "a password is required (--password-stdin), unless the name is the e-mail address "
-            "that the identity provider signs in", exit_code=2)
+            "that the identity provider signs in",
+            exit_code=2,
+        )
     con = warehouse.open_read_only(db_path)
     try:
         scope = check_scope(con, role, scope)
@@ -145,7 +155,8 @@ def add_user(db_path: Path, name: str, role: str, scope: str | None = None,
         """insert into accounts (name, role, scope, password_hash, created_at) values (?, ?, ?, ?, ?)
            on conflict (name) do update set role = excluded.role, scope = excluded.scope,
                password_hash = excluded.password_hash, created_at = excluded.created_at""",
-        (name, role, scope, password_hash, created))
+        (name, role, scope, password_hash, created),
+    )
     return name
 
 
@@ -165,7 +176,8 @@ def list_users(db_path: Path) -> pd.DataFrame:
     _require_warehouse(db_path)
     rows = store.for_warehouse(db_path).rows(
         """select name, role, scope, password_hash is not null as has_password, created_at
-           from accounts order by name""")
+           from accounts order by name"""
+    )
     accounts = pd.DataFrame(rows, columns=["name", "role", "scope", "has_password", "created_at"])
     accounts["has_password"] = accounts["has_password"].astype(bool)
     accounts["created_at"] = pd.to_datetime(accounts["created_at"])
@@ -184,7 +196,8 @@ def account_viewer(db_path: Path, name: str) -> Viewer | None:
 
 def _credentials(db_path: Path, name: str) -> dict | None:
     rows = store.for_warehouse(db_path).rows(
-        "select name, role, scope, password_hash from accounts where name = ?", (name,))
+        "select name, role, scope, password_hash from accounts where name = ?", (name,)
+    )
     return rows[0] if rows else None
 
 
@@ -203,6 +216,7 @@ def is_synthetic(db_path: Path) -> bool:
 
 # ---------------------------------------------------------------- signing in
 
+
 def wait_seconds(failures: int, latest_failure: float | None, now: float, free: int = FREE_FAILURES) -> float:
     """How long someone with `failures` recent failed sign-ins (`free` of them allowed) must
     still wait before trying again."""
@@ -213,12 +227,14 @@ def wait_seconds(failures: int, latest_failure: float | None, now: float, free: 
 
 
 def _wait_for(counts: dict[str, tuple[int, float | None]], now: float) -> float:
-    return max(wait_seconds(*counts["pair"], now), wait_seconds(*counts["user"], now, USER_FREE_FAILURES),
-               wait_seconds(*counts["client"], now, CLIENT_FREE_FAILURES))
+    return max(
+        wait_seconds(*counts["pair"], now),
+        wait_seconds(*counts["user"], now, USER_FREE_FAILURES),
+        wait_seconds(*counts["client"], now, CLIENT_FREE_FAILURES),
+    )
 
 
-def sign_in(db_path: Path, name: str, password: str, *, client: str | None = None,
-            now: float | None = None) -> Viewer:
+def sign_in(db_path: Path, name: str, password: str, *, client: str | None = None, now: float | None = None) -> Viewer:
     """Check a user name and password from the address `client`; return the Viewer, or raise SignInRefused.
 
     Every attempt is audited, a malformed user name too. Failures are counted (see `_wait_for`)
@@ -232,14 +248,22 @@ def sign_in(db_path: Path, name: str, password: str, *, client: str | None = Non
     try:
         key = normalise_name(name)
     except AccountError:
-        audit.write(db_path, user=_as_logged(name), role=None, scope=None, action="sign_in_failed",
-                    detail="not a valid user name", now=now, client=client)
+        audit.write(
+            db_path,
+            user=_as_logged(name),
+            role=None,
+            scope=None,
+            action="sign_in_failed",
+            detail="not a valid user name",
+            now=now,
+            client=client,
+        )
         raise SignInRefused("Wrong user name or password.") from None
-    attempt, wait = audit.claim_sign_in(db_path, user=key, client=client, now=now,
-                                        wait_for=lambda counts: _wait_for(counts, now))
+    attempt, wait = audit.claim_sign_in(
+        db_path, user=key, client=client, now=now, wait_for=lambda counts: _wait_for(counts, now)
+    )
     if attempt is None:
-        raise SignInRefused(
-            f"Too many failed sign-ins for this user. Try again in {_duration(wait)}.", wait)
+        raise SignInRefused(f"Too many failed sign-ins for this user. Try again in {_duration(wait)}.", wait)
     try:
         row = _credentials(db_path, key)
         ok = verify_password(row["password_hash"] if row else None, password or "")
@@ -266,8 +290,15 @@ def idp_viewer(db_path: Path, email: str | None, *, now: float | None = None) ->
     now = time.time() if now is None else now
     viewer = account_viewer(db_path, email or "")
     if viewer is None:
-        audit.write(db_path, user=(email or "(no e-mail)").strip().lower()[:100], role=None, scope=None,
-                    action="sign_in_failed", detail="identity provider: no account for this e-mail", now=now)
+        audit.write(
+            db_path,
+            user=(email or "(no e-mail)").strip().lower()[:100],
+            role=None,
+            scope=None,
+            action="sign_in_failed",
+            detail="identity provider: no account for this e-mail",
+            now=now,
+        )
     return viewer
 
 
@@ -282,6 +313,7 @@ def _duration(seconds: float) -> str:
 
 
 # ---------------------------------------------------------------- what the app calls
+
 
 def require_viewer() -> Viewer:
     """Return the signed-in viewer, or stop the page behind a sign-in form (or a refusal)."""
@@ -299,15 +331,22 @@ def current_viewer() -> Viewer:
     return signin.session_viewer(settings) or signin.require_viewer(settings)
 
 
-def record(viewer: Viewer, action: str, detail: str, *, db_path: Path | None = None,
-           now: float | None = None) -> None:
+def record(viewer: Viewer, action: str, detail: str, *, db_path: Path | None = None, now: float | None = None) -> None:
     """Record in the audit log that `viewer` did `action` (a pupil-level view, a download) on `detail`."""
     path = Settings.from_env().db_path if db_path is None else db_path
-    audit.write(path, user=viewer.name, role=viewer.role, scope=viewer.scope, action=action,
-                detail=detail, now=time.time() if now is None else now)
+    audit.write(
+        path,
+        user=viewer.name,
+        role=viewer.role,
+        scope=viewer.scope,
+        action=action,
+        detail=detail,
+        now=time.time() if now is None else now,
+    )
 
 
 # ---------------------------------------------------------------- seip users
+
 
 def users_command(args, settings: Settings) -> int:
     """`seip users add|list|remove`: exit 0 done, 1 refused, 2 wrong usage."""

@@ -39,8 +39,7 @@ def cmd_validate(args, settings: Settings) -> int:
     if args.format == "text":
         errors = sum(p.severity == "error" for p in result.problems)
         warnings = len(result.problems) - errors
-        print(f"{errors} error(s), {warnings} warning(s)"
-              + ("" if errors else ": the export would import cleanly"))
+        print(f"{errors} error(s), {warnings} warning(s)" + ("" if errors else ": the export would import cleanly"))
     return 0 if result.ok else 1
 
 
@@ -130,15 +129,15 @@ def cmd_alerts(args, settings: Settings) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="seip",
-        description="SEIP Insight: import partnership exports, compute metrics, serve the dashboard.")
+        prog="seip", description="SEIP Insight: import partnership exports, compute metrics, serve the dashboard."
+    )
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--db", metavar="PATH",
-                        help="the warehouse file (default: $SEIP_DB, else data/seip.duckdb)")
+    common.add_argument("--db", metavar="PATH", help="the warehouse file (default: $SEIP_DB, else data/seip.duckdb)")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    p = sub.add_parser("demo", parents=[common],
-                       help="write the synthetic demo exports and import them with the DfE reference data")
+    p = sub.add_parser(
+        "demo", parents=[common], help="write the synthetic demo exports and import them with the DfE reference data"
+    )
     p.set_defaults(func=cmd_demo)
 
     for name, func, helptext in (
@@ -146,22 +145,32 @@ def build_parser() -> argparse.ArgumentParser:
         ("validate", cmd_validate, "run the import checks and change nothing"),
     ):
         p = sub.add_parser(name, parents=[common], help=helptext, description=helptext)
-        p.add_argument("paths", nargs="+", metavar="PATH",
-                       help="folders of CSVs, .xlsx workbooks, CSVs named after a table, DfE CSVs")
+        p.add_argument(
+            "paths",
+            nargs="+",
+            metavar="PATH",
+            help="folders of CSVs, .xlsx workbooks, CSVs named after a table, DfE CSVs",
+        )
         p.add_argument("--format", choices=("text", "json"), default="text")
         p.set_defaults(func=func)
 
     p = sub.add_parser("metrics", parents=[common], help="print every metric for every area and year")
     p.add_argument("--year", help="one academic year, e.g. 2023/24")
     p.add_argument("--partnership", metavar="CODE", help="one partnership (with la_total and DfE areas)")
-    p.add_argument("--role", choices=ROLES, default="commissioner",
-                   help="whose view: governor applies disclosure control")
+    p.add_argument(
+        "--role", choices=ROLES, default="commissioner", help="whose view: governor applies disclosure control"
+    )
     p.add_argument("--format", choices=("json", "csv"), default="json")
     p.set_defaults(func=cmd_metrics)
 
     helptext = "write a report pack (PDF or workbook) for a partnership and year, as a role sees it"
-    p = sub.add_parser("report", parents=[common], help=helptext, description=helptext + (
-        ". Suppression is applied as on that role's pages; every report is recorded in the audit log."))
+    p = sub.add_parser(
+        "report",
+        parents=[common],
+        help=helptext,
+        description=helptext
+        + (". Suppression is applied as on that role's pages; every report is recorded in the audit log."),
+    )
     which = p.add_mutually_exclusive_group()
     which.add_argument("--partnership", metavar="CODE|ALL", help="one partnership, or ALL for all of them together")
     which.add_argument("--all-partnerships", action="store_true", help="one file per partnership, into --out-dir")
@@ -173,20 +182,39 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out-dir", metavar="DIR", help="the folder to write into (with --all-partnerships)")
     p.set_defaults(func=cmd_report)
 
-    helptext = ("the policy's effect for the LA in the settings (SEIP_LA_CODE) from published DfE data: "
-                "gaps to England and the statistical neighbours' median, differences in differences, a "
-                "synthetic control with placebo inference, and exclusions avoided; exit 1 when there is "
-                "too little data")
-    p = sub.add_parser("impact", parents=[common], help="the policy's effect since it began, from DfE data",
-                       description=helptext)
-    p.add_argument("--measure", choices=("pex_rate", "suspension_rate"), default="pex_rate",
-                   help="permanent exclusions or suspensions per 100 pupils, state-funded secondary")
-    p.add_argument("--start", type=_academic_year, metavar="YEAR",
-                   help="the policy's first academic year, e.g. 2010/11 (default: $SEIP_POLICY_START, else 2010/11)")
-    p.add_argument("--donors", choices=("all", "neighbours"), default="all",
-                   help="the synthetic control's donor pool: every other LA, or the statistical neighbours only")
-    p.add_argument("--format", choices=("json", "csv"), default="json",
-                   help="json: the whole estimate; csv: one row per academic year with the gaps")
+    helptext = (
+        "the policy's effect for the LA in the settings (SEIP_LA_CODE) from published DfE data: "
+        "gaps to England and the statistical neighbours' median, differences in differences, a "
+        "synthetic control with placebo inference, and exclusions avoided; exit 1 when there is "
+        "too little data"
+    )
+    p = sub.add_parser(
+        "impact", parents=[common], help="the policy's effect since it began, from DfE data", description=helptext
+    )
+    p.add_argument(
+        "--measure",
+        choices=("pex_rate", "suspension_rate"),
+        default="pex_rate",
+        help="permanent exclusions or suspensions per 100 pupils, state-funded secondary",
+    )
+    p.add_argument(
+        "--start",
+        type=_academic_year,
+        metavar="YEAR",
+        help="the policy's first academic year, e.g. 2010/11 (default: $SEIP_POLICY_START, else 2010/11)",
+    )
+    p.add_argument(
+        "--donors",
+        choices=("all", "neighbours"),
+        default="all",
+        help="the synthetic control's donor pool: every other LA, or the statistical neighbours only",
+    )
+    p.add_argument(
+        "--format",
+        choices=("json", "csv"),
+        default="json",
+        help="json: the whole estimate; csv: one row per academic year with the gaps",
+    )
     p.set_defaults(func=cmd_impact)
 
     p = sub.add_parser("serve", parents=[common], help="start the dashboard on the warehouse")
@@ -196,8 +224,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("alerts", parents=[common], help="list the alerts that fire on the data in force")
     p.add_argument("--year", help="one academic year, e.g. 2023/24 (default: the latest)")
-    p.add_argument("--role", choices=ROLES, default="commissioner",
-                   help="whose view: a governor is never alerted on a suppressed figure")
+    p.add_argument(
+        "--role",
+        choices=ROLES,
+        default="commissioner",
+        help="whose view: a governor is never alerted on a suppressed figure",
+    )
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.set_defaults(func=cmd_alerts)
 
@@ -206,8 +238,12 @@ def build_parser() -> argparse.ArgumentParser:
     # --db may come before or after the action; SUPPRESS keeps `seip users --db X list` from
     # being reset to the default by the action's own parser.
     nested = argparse.ArgumentParser(add_help=False)
-    nested.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS,
-                        help="the warehouse file (default: $SEIP_DB, else data/seip.duckdb)")
+    nested.add_argument(
+        "--db",
+        metavar="PATH",
+        default=argparse.SUPPRESS,
+        help="the warehouse file (default: $SEIP_DB, else data/seip.duckdb)",
+    )
     a = users.add_parser("add", parents=[nested], help="add or update an account")
     a.add_argument("name", help="a user name, or the e-mail address an identity provider signs in")
     a.add_argument("--role", choices=ROLES, required=True)

@@ -47,8 +47,9 @@ def may_write(viewer: Viewer, partnership: str) -> bool:
     return viewer.role == "commissioner" or (viewer.role == "chair" and viewer.scope == partnership)
 
 
-def save(db_path: Path, viewer: Viewer, partnership: str, academic_year: str, text: str, *,
-         now: float | None = None) -> None:
+def save(
+    db_path: Path, viewer: Viewer, partnership: str, academic_year: str, text: str, *, now: float | None = None
+) -> None:
     """Save (or replace; empty text removes) `partnership`'s commentary for `academic_year`.
 
     Raises NotPermitted for anyone but its chair or a commissioner; CommentaryError for a bad
@@ -66,14 +67,24 @@ def save(db_path: Path, viewer: Viewer, partnership: str, academic_year: str, te
     now = time.time() if now is None else now
     with store.for_warehouse(db_path).transaction() as tx:
         if text:
-            tx.execute("""insert into commentary (partnership, academic_year, body, author, updated_at)
+            tx.execute(
+                """insert into commentary (partnership, academic_year, body, author, updated_at)
                           values (?, ?, ?, ?, ?) on conflict (partnership, academic_year) do update set
                           body = excluded.body, author = excluded.author, updated_at = excluded.updated_at""",
-                       (partnership, year, text, viewer.name, store.utc_text(now)))
+                (partnership, year, text, viewer.name, store.utc_text(now)),
+            )
         else:
             tx.execute("delete from commentary where partnership = ? and academic_year = ?", (partnership, year))
-        audit.write(db_path, user=viewer.name, role=viewer.role, scope=viewer.scope, action="commentary_saved",
-                    detail=f"{partnership} {year}: {len(text)} characters", now=now, tx=tx)
+        audit.write(
+            db_path,
+            user=viewer.name,
+            role=viewer.role,
+            scope=viewer.scope,
+            action="commentary_saved",
+            detail=f"{partnership} {year}: {len(text)} characters",
+            now=now,
+            tx=tx,
+        )
 
 
 def commentary(db_path: Path, partnership: str, academic_year: str) -> dict | None:
@@ -81,7 +92,8 @@ def commentary(db_path: Path, partnership: str, academic_year: str) -> dict | No
     'updated_at'}, or None when there is none. Every role may read it."""
     rows = store.for_warehouse(db_path).rows(
         "select body, author, updated_at from commentary where partnership = ? and academic_year = ?",
-        (partnership, academic_year))
+        (partnership, academic_year),
+    )
     if not rows:
         return None
     return {"markdown": sanitise(rows[0]["body"]), "author": rows[0]["author"], "updated_at": rows[0]["updated_at"]}
@@ -90,5 +102,6 @@ def commentary(db_path: Path, partnership: str, academic_year: str) -> dict | No
 def written(db_path: Path, partnership: str, academic_year: str) -> str:
     """The text as its author wrote it (for editing), '' when there is none."""
     rows = store.for_warehouse(db_path).rows(
-        "select body from commentary where partnership = ? and academic_year = ?", (partnership, academic_year))
+        "select body from commentary where partnership = ? and academic_year = ?", (partnership, academic_year)
+    )
     return rows[0]["body"] if rows else ""

@@ -72,53 +72,137 @@ class Group:
     trusts: tuple[str, ...]
     deprivation: float  # relative FSM share of its schools
     ap_mix: tuple[tuple[str, float], ...] = (
-        ("partnership_ap", 0.35), ("registered_ap", 0.18), ("unregistered_ap", 0.30),
-        ("fe_college", 0.09), ("special_school", 0.08))
+        ("partnership_ap", 0.35),
+        ("registered_ap", 0.18),
+        ("unregistered_ap", 0.30),
+        ("fe_college", 0.09),
+        ("special_school", 0.08),
+    )
     unregistered_rate: str = "100.00"
     reintegration_boost: float = 1.0
     decisions: tuple[tuple[str, float], ...] = (
-        ("in_school_support", 0.35), ("outreach", 0.25), ("managed_move", 0.10),
-        ("ap_placement", 0.20), ("dual_registration", 0.05), ("no_further_action", 0.05))
+        ("in_school_support", 0.35),
+        ("outreach", 0.25),
+        ("managed_move", 0.10),
+        ("ap_placement", 0.20),
+        ("dual_registration", 0.05),
+        ("no_further_action", 0.05),
+    )
 
 
 GROUPS = (
-    Group("NWL", "North West Leicestershire Partnership", "partnership",
-          ("North West Leicestershire",),
-          ("Riverside Academy", "Coppice Hill College", "Ashby Road Community College",
-           "Hollybrook Academy", "Quarrybank School", "Kestrel Rise Academy",
-           "Elmstead High School", "Foxglove Academy"),
-          ("Heathfield Learning Trust", "Coppice Learning Trust"), 1.25),
-    Group("CHN", "Charnwood Inclusion Partnership", "partnership", ("Charnwood",),
-          ("Meadowbank Academy", "Soarside College", "Larchwood High School",
-           "Brookvale Community College", "Millbrook Academy", "Northgate School",
-           "Orchard Vale Academy", "Thistledown College", "Wolds Edge Academy",
-           "Greystone School"),
-          ("Soarside Learning Trust", "Brookvale Academies Trust"), 1.30,
-          reintegration_boost=1.9),
-    Group("HAB", "Hinckley and Bosworth Partnership", "partnership", ("Hinckley and Bosworth",),
-          ("Oakfield Academy", "Fernhill College", "Harefield High School",
-           "Pinewood Academy", "Fieldgate School", "Rosedale Academy",
-           "Sandpiper College", "Watling Vale Academy"),
-          ("Redmoor Learning Trust",), 1.00,
-          ap_mix=(("partnership_ap", 0.08), ("registered_ap", 0.12), ("unregistered_ap", 0.65),
-                  ("fe_college", 0.08), ("special_school", 0.07)),
-          unregistered_rate="140.00",
-          decisions=(("in_school_support", 0.28), ("outreach", 0.14), ("managed_move", 0.08),
-                     ("ap_placement", 0.38), ("dual_registration", 0.07), ("no_further_action", 0.05))),
-    Group("SLP", "South Leicestershire Partnership", "partnership",
-          ("Blaby", "Oadby and Wigston", "Harborough"),
-          ("Lindenfield Academy", "Kingsmere School", "Ivydene College",
-           "Juniper Hill Academy", "Welland Edge School", "Sence Valley Academy",
-           "Greenacre High School", "Willowbrook College", "Saxon Way Academy",
-           "Mill Lane School", "Hawthorn Academy"),
-          ("Welland Valley Schools Trust", "Saxon Way Learning Trust"), 0.70),
-    Group("BLT", "Brackenwood Learning Trust", "mat_group", ("Melton", "Charnwood"),
-          ("Brackenwood Academy", "Ashcombe Academy", "Wreakside Academy",
-           "Eye Brook Academy", "Cold Harbour Academy"),
-          ("Brackenwood Learning Trust",), 0.90),
-    Group("LAT", "Larkspur Academies Trust", "mat_group", ("Blaby", "Harborough"),
-          ("Larkspur Academy", "Bluebell Academy", "Sorrel Academy", "Yarrow Academy"),
-          ("Larkspur Academies Trust",), 0.80),
+    Group(
+        "NWL",
+        "North West Leicestershire Partnership",
+        "partnership",
+        ("North West Leicestershire",),
+        (
+            "Riverside Academy",
+            "Coppice Hill College",
+            "Ashby Road Community College",
+            "Hollybrook Academy",
+            "Quarrybank School",
+            "Kestrel Rise Academy",
+            "Elmstead High School",
+            "Foxglove Academy",
+        ),
+        ("Heathfield Learning Trust", "Coppice Learning Trust"),
+        1.25,
+    ),
+    Group(
+        "CHN",
+        "Charnwood Inclusion Partnership",
+        "partnership",
+        ("Charnwood",),
+        (
+            "Meadowbank Academy",
+            "Soarside College",
+            "Larchwood High School",
+            "Brookvale Community College",
+            "Millbrook Academy",
+            "Northgate School",
+            "Orchard Vale Academy",
+            "Thistledown College",
+            "Wolds Edge Academy",
+            "Greystone School",
+        ),
+        ("Soarside Learning Trust", "Brookvale Academies Trust"),
+        1.30,
+        reintegration_boost=1.9,
+    ),
+    Group(
+        "HAB",
+        "Hinckley and Bosworth Partnership",
+        "partnership",
+        ("Hinckley and Bosworth",),
+        (
+            "Oakfield Academy",
+            "Fernhill College",
+            "Harefield High School",
+            "Pinewood Academy",
+            "Fieldgate School",
+            "Rosedale Academy",
+            "Sandpiper College",
+            "Watling Vale Academy",
+        ),
+        ("Redmoor Learning Trust",),
+        1.00,
+        ap_mix=(
+            ("partnership_ap", 0.08),
+            ("registered_ap", 0.12),
+            ("unregistered_ap", 0.65),
+            ("fe_college", 0.08),
+            ("special_school", 0.07),
+        ),
+        unregistered_rate="140.00",
+        decisions=(
+            ("in_school_support", 0.28),
+            ("outreach", 0.14),
+            ("managed_move", 0.08),
+            ("ap_placement", 0.38),
+            ("dual_registration", 0.07),
+            ("no_further_action", 0.05),
+        ),
+    ),
+    Group(
+        "SLP",
+        "South Leicestershire Partnership",
+        "partnership",
+        ("Blaby", "Oadby and Wigston", "Harborough"),
+        (
+            "Lindenfield Academy",
+            "Kingsmere School",
+            "Ivydene College",
+            "Juniper Hill Academy",
+            "Welland Edge School",
+            "Sence Valley Academy",
+            "Greenacre High School",
+            "Willowbrook College",
+            "Saxon Way Academy",
+            "Mill Lane School",
+            "Hawthorn Academy",
+        ),
+        ("Welland Valley Schools Trust", "Saxon Way Learning Trust"),
+        0.70,
+    ),
+    Group(
+        "BLT",
+        "Brackenwood Learning Trust",
+        "mat_group",
+        ("Melton", "Charnwood"),
+        ("Brackenwood Academy", "Ashcombe Academy", "Wreakside Academy", "Eye Brook Academy", "Cold Harbour Academy"),
+        ("Brackenwood Learning Trust",),
+        0.90,
+    ),
+    Group(
+        "LAT",
+        "Larkspur Academies Trust",
+        "mat_group",
+        ("Blaby", "Harborough"),
+        ("Larkspur Academy", "Bluebell Academy", "Sorrel Academy", "Yarrow Academy"),
+        ("Larkspur Academies Trust",),
+        0.80,
+    ),
 )
 # The stories (docs/demo-data.md): NWL drifts up in exclusions; HAB's ap_mix, decisions and
 # unregistered_rate make it the costly-AP partnership; CHN's reintegration_boost its strength.
@@ -132,38 +216,96 @@ DRIFT_SUSPENSION_WEIGHT = (0.85, 0.95, 1.1, 1.25, 1.4, 1.55)
 
 YEAR_GROUP_WEIGHTS = {7: 0.10, 8: 0.17, 9: 0.26, 10: 0.30, 11: 0.17}
 SUSPENSION_REASONS = (
-    ("persistent_disruptive", 0.44), ("verbal_adult", 0.12), ("physical_pupil", 0.13),
-    ("verbal_pupil", 0.05), ("physical_adult", 0.03), ("drug_alcohol", 0.04), ("damage", 0.02),
-    ("bullying", 0.01), ("racist_abuse", 0.01), ("abuse_sex_gender", 0.01),
-    ("sexual_misconduct", 0.01), ("offensive_weapon", 0.01), ("theft", 0.005),
-    ("abuse_disability", 0.003), ("media_technology", 0.01), ("wilful_refusal", 0.03),
-    ("other", 0.092))
+    ("persistent_disruptive", 0.44),
+    ("verbal_adult", 0.12),
+    ("physical_pupil", 0.13),
+    ("verbal_pupil", 0.05),
+    ("physical_adult", 0.03),
+    ("drug_alcohol", 0.04),
+    ("damage", 0.02),
+    ("bullying", 0.01),
+    ("racist_abuse", 0.01),
+    ("abuse_sex_gender", 0.01),
+    ("sexual_misconduct", 0.01),
+    ("offensive_weapon", 0.01),
+    ("theft", 0.005),
+    ("abuse_disability", 0.003),
+    ("media_technology", 0.01),
+    ("wilful_refusal", 0.03),
+    ("other", 0.092),
+)
 PEX_REASONS = (
-    ("persistent_disruptive", 0.36), ("physical_pupil", 0.14), ("physical_adult", 0.09),
-    ("drug_alcohol", 0.12), ("offensive_weapon", 0.08), ("verbal_adult", 0.06),
-    ("sexual_misconduct", 0.03), ("damage", 0.02), ("bullying", 0.02), ("other", 0.08))
-SUSPENSION_DAYS = ((0.5, 0.08), (1.0, 0.45), (1.5, 0.04), (2.0, 0.15), (2.5, 0.02),
-                   (3.0, 0.12), (3.5, 0.01), (4.0, 0.04), (4.5, 0.01), (5.0, 0.08))
+    ("persistent_disruptive", 0.36),
+    ("physical_pupil", 0.14),
+    ("physical_adult", 0.09),
+    ("drug_alcohol", 0.12),
+    ("offensive_weapon", 0.08),
+    ("verbal_adult", 0.06),
+    ("sexual_misconduct", 0.03),
+    ("damage", 0.02),
+    ("bullying", 0.02),
+    ("other", 0.08),
+)
+SUSPENSION_DAYS = (
+    (0.5, 0.08),
+    (1.0, 0.45),
+    (1.5, 0.04),
+    (2.0, 0.15),
+    (2.5, 0.02),
+    (3.0, 0.12),
+    (3.5, 0.01),
+    (4.0, 0.04),
+    (4.5, 0.01),
+    (5.0, 0.08),
+)
 
 # Pounds per half-day session (docs/demo-data.md gives the basis for each).
-SESSION_RATE = {"partnership_ap": "60.00", "registered_ap": "85.00",
-                "fe_college": "45.00", "special_school": "150.00", "outreach": "40.00"}
+SESSION_RATE = {
+    "partnership_ap": "60.00",
+    "registered_ap": "85.00",
+    "fe_college": "45.00",
+    "special_school": "150.00",
+    "outreach": "40.00",
+}
 MANAGED_MOVE_FEES = ("3000.00", "3500.00", "4000.00", "5000.00")
 # Weeks (low, high) and half-day sessions a week (low, high) by provider type.
-DURATION_WEEKS = {"partnership_ap": (8, 26), "registered_ap": (12, 36), "unregistered_ap": (12, 40),
-                  "fe_college": (20, 40), "special_school": (20, 40), "outreach": (6, 16),
-                  "managed_move": (6, 12)}
-SESSIONS = {"partnership_ap": (6, 10), "registered_ap": (6, 10), "unregistered_ap": (4, 10),
-            "fe_college": (4, 8), "special_school": (10, 10), "outreach": (1, 3),
-            "managed_move": (10, 10)}
+DURATION_WEEKS = {
+    "partnership_ap": (8, 26),
+    "registered_ap": (12, 36),
+    "unregistered_ap": (12, 40),
+    "fe_college": (20, 40),
+    "special_school": (20, 40),
+    "outreach": (6, 16),
+    "managed_move": (6, 12),
+}
+SESSIONS = {
+    "partnership_ap": (6, 10),
+    "registered_ap": (6, 10),
+    "unregistered_ap": (4, 10),
+    "fe_college": (4, 8),
+    "special_school": (10, 10),
+    "outreach": (1, 3),
+    "managed_move": (10, 10),
+}
 # Chance that an ended placement returns the pupil to mainstream, by provider type.
-REINTEGRATION = {"outreach": 0.55, "managed_move": 0.60, "partnership_ap": 0.45,
-                 "registered_ap": 0.32, "unregistered_ap": 0.22, "fe_college": 0.15,
-                 "special_school": 0.05}
+REINTEGRATION = {
+    "outreach": 0.55,
+    "managed_move": 0.60,
+    "partnership_ap": 0.45,
+    "registered_ap": 0.32,
+    "unregistered_ap": 0.22,
+    "fe_college": 0.15,
+    "special_school": 0.05,
+}
 PROVIDERS = {
     "registered_ap": ("Horizons Registered AP", "Pathways Education Centre", "The Forge AP Academy"),
-    "unregistered_ap": ("Ace Mentoring CIC", "Skills4Life Training", "Greenlane Farm Provision",
-                        "Bluebell Motor Project", "Summit Boxing Academy"),
+    "unregistered_ap": (
+        "Ace Mentoring CIC",
+        "Skills4Life Training",
+        "Greenlane Farm Provision",
+        "Bluebell Motor Project",
+        "Summit Boxing Academy",
+    ),
     "fe_college": ("Riverbend College", "North Shire College"),
     "special_school": ("Larchfield School (SEMH)", "Ashgrove Special School"),
 }
@@ -182,6 +324,7 @@ Data as at {as_at}.
 
 # ---------------------------------------------------------------- calendar
 
+
 def _weekdays(start: date, end: date) -> list[date]:
     days = (start + timedelta(n) for n in range((end - start).days + 1))
     return [d for d in days if d.weekday() < 5]
@@ -196,13 +339,15 @@ def _week_of(d: date) -> tuple[date, date]:
 def school_days(year: str, covid_closures: bool = True) -> tuple[date, ...]:
     """Weekdays in term (an approximate county calendar), less the COVID closures unless asked."""
     y = int(year[:4])
-    terms = ((date(y, 9, 4), date(y, 12, 19)), (date(y + 1, 1, 6), date(y + 1, 4, 4)),
-             (date(y + 1, 4, 22), date(y + 1, 7, 18)))
+    terms = (
+        (date(y, 9, 4), date(y, 12, 19)),
+        (date(y + 1, 1, 6), date(y + 1, 4, 4)),
+        (date(y + 1, 4, 22), date(y + 1, 7, 18)),
+    )
     closed = [_week_of(date(y, 10, 28)), _week_of(date(y + 1, 2, 17)), _week_of(date(y + 1, 5, 28))]
     if covid_closures:
         closed += [(date(2020, 3, 23), date(2020, 7, 17)), (date(2021, 1, 5), date(2021, 3, 7))]
-    return tuple(d for a, b in terms for d in _weekdays(a, b)
-                 if not any(lo <= d <= hi for lo, hi in closed))
+    return tuple(d for a, b in terms for d in _weekdays(a, b) if not any(lo <= d <= hi for lo, hi in closed))
 
 
 def _school_day_on_or_after(days: tuple[date, ...], d: date) -> date | None:
@@ -217,6 +362,7 @@ def year_of(d: date) -> str:
 
 
 # ---------------------------------------------------------------- helpers
+
 
 def apportion(total: int, weights: list[float]) -> list[int]:
     """Split `total` into integers proportional to `weights` (largest remainder)."""
@@ -279,6 +425,7 @@ class Pupil:
 
 # ---------------------------------------------------------------- the generator
 
+
 class _Demo:
     """Builds every table's rows, year by year, from one seed."""
 
@@ -289,7 +436,7 @@ class _Demo:
         self.school_name: dict[int, str] = {}
         self.census: dict[tuple[str, int], dict] = {}
         self.suspended: dict[tuple[int, int], list[Pupil]] = {}  # (yi, urn) -> pupils
-        self.referred: dict[tuple[int, int], list[Pupil]] = {}   # (yi, urn) -> pupils
+        self.referred: dict[tuple[int, int], list[Pupil]] = {}  # (yi, urn) -> pupils
         self.exclusions: list[dict] = []
         self.referrals: list[dict] = []
         self.placements: list[dict] = []
@@ -304,15 +451,18 @@ class _Demo:
     def organisations(self) -> None:
         urn = 900001
         for g in GROUPS:
-            self.rows["partnerships"].append(
-                {"partnership_code": g.code, "partnership_name": g.name, "kind": g.kind})
+            self.rows["partnerships"].append({"partnership_code": g.code, "partnership_name": g.name, "kind": g.kind})
             for i, name in enumerate(g.schools):
                 maintained = g.kind == "partnership" and i % 4 == 3
-                self.rows["schools"].append({
-                    "urn": urn, "school_name": name, "partnership_code": g.code,
-                    "trust_name": "" if maintained else g.trusts[i % len(g.trusts)],
-                    "district": g.districts[i % len(g.districts)],
-                })
+                self.rows["schools"].append(
+                    {
+                        "urn": urn,
+                        "school_name": name,
+                        "partnership_code": g.code,
+                        "trust_name": "" if maintained else g.trusts[i % len(g.trusts)],
+                        "district": g.districts[i % len(g.districts)],
+                    }
+                )
                 self.school_group[urn] = g
                 self.school_name[urn] = name
                 urn += 1
@@ -338,8 +488,14 @@ class _Demo:
             sen = apportion(c.sen_support, sen_w)
             ehcp = apportion(c.ehcp, sen_w)
             for i, u in enumerate(urns):
-                row = {"academic_year": year, "urn": u, "pupils_on_roll": pupils[i],
-                       "fsm_eligible": fsm[i], "sen_support": sen[i], "ehcp": ehcp[i]}
+                row = {
+                    "academic_year": year,
+                    "urn": u,
+                    "pupils_on_roll": pupils[i],
+                    "fsm_eligible": fsm[i],
+                    "sen_support": sen[i],
+                    "ehcp": ehcp[i],
+                }
                 self.census[(year, u)] = row
                 self.rows["school_census"].append(row)
 
@@ -361,10 +517,14 @@ class _Demo:
         # Pupils who meet exclusions and panels are far more often FSM, SEN or looked after.
         sen = _pick(rng, (("E", 0.08), ("K", 0.35), ("N", 0.57)))
         p = Pupil(
-            ref=f"P{len(self.pupils) + 1:06d}", urn=urn, entry=yi - (year_group - 7),
+            ref=f"P{len(self.pupils) + 1:06d}",
+            urn=urn,
+            entry=yi - (year_group - 7),
             sex=_pick(rng, (("M", 0.70), ("F", 0.29), ("X", 0.01))),
             fsm=rng.random() < min(0.6, 2.5 * county.fsm / county.pupils),
-            sen=sen, looked_after=rng.random() < 0.05)
+            sen=sen,
+            looked_after=rng.random() < 0.05,
+        )
         self.pupils.append(p)
         return p
 
@@ -374,27 +534,36 @@ class _Demo:
         year = YEARS[yi]
         c = COUNTY[year]
         days = school_days(year)
-        weights = [w * (DRIFT_SUSPENSION_WEIGHT[yi] if self.school_group[u].code == DRIFT_GROUP else 1)
-                   for u, w in zip(self.urns, self._risk_weights(year))]
+        weights = [
+            w * (DRIFT_SUSPENSION_WEIGHT[yi] if self.school_group[u].code == DRIFT_GROUP else 1)
+            for u, w in zip(self.urns, self._risk_weights(year))
+        ]
         for u, n in zip(self.urns, apportion(c.suspensions, weights)):
             if n == 0:
                 continue
             k = min(n, max(1, round(n * c.suspended_pupils / c.suspensions)))
-            carried = [p for p in self.suspended.get((yi - 1, u), [])
-                       if p.on_roll(yi) and p.urn == u and rng.random() < 0.45][:k]
+            carried = [
+                p for p in self.suspended.get((yi - 1, u), []) if p.on_roll(yi) and p.urn == u and rng.random() < 0.45
+            ][:k]
             pupils = carried + [
-                self.new_pupil(rng, u, yi, _pick(rng, YEAR_GROUP_WEIGHTS.items()))
-                for _ in range(k - len(carried))]
+                self.new_pupil(rng, u, yi, _pick(rng, YEAR_GROUP_WEIGHTS.items())) for _ in range(k - len(carried))
+            ]
             intensity = [rng.expovariate(1.0) for _ in pupils]
             counts = [1] * k
             for i in rng.choices(range(k), intensity, k=n - k):
                 counts[i] += 1
             for p, m in zip(pupils, counts):
                 for d in sorted(rng.sample(days, min(m, len(days)))):
-                    self.exclusions.append({
-                        "pupil_ref": p.ref, "urn": u, "start_date": d, "type": "suspension",
-                        "days": _pick(rng, SUSPENSION_DAYS),
-                        "reason": self._reason(rng, SUSPENSION_REASONS, year)})
+                    self.exclusions.append(
+                        {
+                            "pupil_ref": p.ref,
+                            "urn": u,
+                            "start_date": d,
+                            "type": "suspension",
+                            "days": _pick(rng, SUSPENSION_DAYS),
+                            "reason": self._reason(rng, SUSPENSION_REASONS, year),
+                        }
+                    )
                     p.touch(d)
             self.suspended[(yi, u)] = pupils
 
@@ -422,12 +591,19 @@ class _Demo:
             panel = _school_day_on_or_after(panel_days, target) or _weekday_on_or_before(target)
             decision = _pick(rng, self.school_group[pupil.urn].decisions)
             referral = {
-                "referral_id": f"R{len(self.referrals) + 1:06d}", "pupil_ref": pupil.ref,
-                "urn": pupil.urn, "referral_date": d, "year_group": pupil.year_group(yi),
-                "sex": pupil.sex, "fsm": pupil.fsm, "sen_status": pupil.sen,
+                "referral_id": f"R{len(self.referrals) + 1:06d}",
+                "pupil_ref": pupil.ref,
+                "urn": pupil.urn,
+                "referral_date": d,
+                "year_group": pupil.year_group(yi),
+                "sex": pupil.sex,
+                "fsm": pupil.fsm,
+                "sen_status": pupil.sen,
                 "looked_after": pupil.looked_after,
                 "reason": self._reason(rng, SUSPENSION_REASONS, year),
-                "panel_date": panel, "decision": decision}
+                "panel_date": panel,
+                "decision": decision,
+            }
             self.referrals.append(referral)
             pupil.referred.append(d)
             pupil.touch(panel)
@@ -438,19 +614,25 @@ class _Demo:
         late = d >= date(int(YEARS[yi][:4]) + 1, 4, 1)  # Y11s are not referred in their last term
 
         def eligible(p: Pupil) -> bool:
-            return (p.on_roll(yi) and p.urn == urn and not (late and p.year_group(yi) == 11)
-                    and all(abs((d - r).days) > 56 for r in p.referred))
+            return (
+                p.on_roll(yi)
+                and p.urn == urn
+                and not (late and p.year_group(yi) == 11)
+                and all(abs((d - r).days) > 56 for r in p.referred)
+            )
 
         if rng.random() < 0.12:
-            earlier = [p for k in ((yi - 1, urn), (yi, urn)) for p in self.referred.get(k, [])
-                       if eligible(p)]
+            earlier = [p for k in ((yi - 1, urn), (yi, urn)) for p in self.referred.get(k, []) if eligible(p)]
             if earlier:
                 return rng.choice(earlier)
         weights = {g: w for g, w in YEAR_GROUP_WEIGHTS.items() if not (late and g == 11)}
         year_group = _pick(rng, weights.items())
         if rng.random() < 0.6:
-            suspended = [p for p in self.suspended.get((yi, urn), [])
-                         if eligible(p) and p.year_group(yi) == year_group and not p.referred]
+            suspended = [
+                p
+                for p in self.suspended.get((yi, urn), [])
+                if eligible(p) and p.year_group(yi) == year_group and not p.referred
+            ]
             if suspended:
                 return rng.choice(suspended)
         return self.new_pupil(rng, urn, yi, year_group)
@@ -478,8 +660,7 @@ class _Demo:
             return
         group = self.school_group[pupil.urn]
         panel = referral["panel_date"]
-        start = _school_day_on_or_after(school_days(YEARS[yi]), panel + timedelta(rng.randint(3, 14))) \
-            or panel
+        start = _school_day_on_or_after(school_days(YEARS[yi]), panel + timedelta(rng.randint(3, 14))) or panel
         weeks = rng.randint(*DURATION_WEEKS[kind])
         sessions = rng.randint(*SESSIONS[kind])
         if referral["decision"] == "dual_registration":
@@ -500,9 +681,10 @@ class _Demo:
             rate = group.unregistered_rate if kind == "unregistered_ap" else SESSION_RATE[kind]
             cost = _pence(rate) * sessions * weeks
             receiving = None
-            provider = {"partnership_ap": f"{group.name} Learning Centre",
-                        "outreach": f"{group.name} Outreach Team"}.get(kind) \
-                or rng.choice(PROVIDERS[kind])
+            provider = {
+                "partnership_ap": f"{group.name} Learning Centre",
+                "outreach": f"{group.name} Outreach Team",
+            }.get(kind) or rng.choice(PROVIDERS[kind])
 
         if start >= date(2025, 4, 22) or end > DATA_AS_AT:
             outcome, end_date = "ongoing", None
@@ -510,24 +692,36 @@ class _Demo:
             outcome, end_date = self._outcome(rng, kind, group, pupil, end, to_end_y11), end
         placement = {
             "placement_id": f"PL{len(self.placements) + 1:06d}",
-            "referral_id": referral["referral_id"], "pupil_ref": pupil.ref,
-            "provider_name": provider, "provider_type": kind, "start_date": start,
-            "end_date": end_date, "sessions_per_week": sessions, "cost_gbp": money(cost),
-            "outcome": outcome}
+            "referral_id": referral["referral_id"],
+            "pupil_ref": pupil.ref,
+            "provider_name": provider,
+            "provider_type": kind,
+            "start_date": start,
+            "end_date": end_date,
+            "sessions_per_week": sessions,
+            "cost_gbp": money(cost),
+            "outcome": outcome,
+        }
         self.placements.append(placement)
         pupil.placements.append(placement)
         pupil.touch(end_date or DATA_AS_AT)
         if outcome == "permanently_excluded":
-            self.exclusions.append({
-                "pupil_ref": pupil.ref, "urn": pupil.urn, "start_date": end, "type": "permanent",
-                "days": None, "reason": self._reason(rng, PEX_REASONS, year_of(end))})
+            self.exclusions.append(
+                {
+                    "pupil_ref": pupil.ref,
+                    "urn": pupil.urn,
+                    "start_date": end,
+                    "type": "permanent",
+                    "days": None,
+                    "reason": self._reason(rng, PEX_REASONS, year_of(end)),
+                }
+            )
         if outcome in ("permanently_excluded", "moved_to_special", "left_area"):
             pupil.left = end
         if kind == "managed_move" and outcome == "reintegrated":
             pupil.urn = receiving
 
-    def _outcome(self, rng: random.Random, kind: str, group: Group, pupil: Pupil,
-                 end: date, to_end_y11: bool) -> str:
+    def _outcome(self, rng: random.Random, kind: str, group: Group, pupil: Pupil, end: date, to_end_y11: bool) -> str:
         budget = (group.code, year_of(end))
         if rng.random() < 0.025 and pupil.last_event <= end and self.pex_left.get(budget, 0) > 0:
             self.pex_left[budget] -= 1
@@ -546,9 +740,11 @@ class _Demo:
         """Permanent exclusions each group may have each year: the real county total, split."""
         for year, drift in zip(YEARS, DRIFT_PEX):
             rest = [g for g in GROUPS if g.code != DRIFT_GROUP]
-            weights = [g.deprivation * sum(self.census[(year, u)]["pupils_on_roll"]
-                                           for u, h in self.school_group.items() if h is g)
-                       for g in rest]
+            weights = [
+                g.deprivation
+                * sum(self.census[(year, u)]["pupils_on_roll"] for u, h in self.school_group.items() if h is g)
+                for g in rest
+            ]
             split = apportion(COUNTY[year].permanent_exclusions - drift, weights)
             self.pex_left[(DRIFT_GROUP, year)] = drift
             for g, n in zip(rest, split):
@@ -575,9 +771,16 @@ class _Demo:
                     if not later:
                         continue
                     d = rng.choice(later[:40])
-                    self.exclusions.append({
-                        "pupil_ref": p.ref, "urn": p.urn, "start_date": d, "type": "permanent",
-                        "days": None, "reason": self._reason(rng, PEX_REASONS, year)})
+                    self.exclusions.append(
+                        {
+                            "pupil_ref": p.ref,
+                            "urn": p.urn,
+                            "start_date": d,
+                            "type": "permanent",
+                            "days": None,
+                            "reason": self._reason(rng, PEX_REASONS, year),
+                        }
+                    )
                     p.left = d
                     p.touch(d)
                     placed += 1
@@ -596,38 +799,77 @@ class _Demo:
                 fsm[g.code] += self.census[(year, u)]["fsm_eligible"]
             total_p, total_f = sum(pupils.values()), sum(fsm.values())
             grant = 300_000_000  # £3.0m core grant, in pence
-            shares = apportion(grant, [0.5 * pupils[g.code] / total_p + 0.5 * fsm[g.code] / total_f
-                                       for g in GROUPS])
+            shares = apportion(grant, [0.5 * pupils[g.code] / total_p + 0.5 * fsm[g.code] / total_f for g in GROUPS])
             ehcp_referrals = {g.code: 0 for g in GROUPS}
             for r in self.referrals:
                 if year_of(r["referral_date"]) == year and r["sen_status"] == "E":
                     ehcp_referrals[self.school_group[r["urn"]].code] += 1
             for g, share in zip(GROUPS, shares):
                 third = share // 3
-                for paid, amount in ((date(y, 9, 15), third), (date(y + 1, 1, 15), third),
-                                     (date(y + 1, 4, 25), share - 2 * third)):
-                    self._pay(year, g.code, "core_grant", amount, paid,
-                              "High Needs core grant, termly instalment (formula share)")
-                self._pay(year, g.code, "school_contribution",
-                          (25 if g.kind == "partnership" else 30) * 100 * pupils[g.code],
-                          date(y, 10, 1), "schools' per-pupil contribution")
+                for paid, amount in (
+                    (date(y, 9, 15), third),
+                    (date(y + 1, 1, 15), third),
+                    (date(y + 1, 4, 25), share - 2 * third),
+                ):
+                    self._pay(
+                        year,
+                        g.code,
+                        "core_grant",
+                        amount,
+                        paid,
+                        "High Needs core grant, termly instalment (formula share)",
+                    )
+                self._pay(
+                    year,
+                    g.code,
+                    "school_contribution",
+                    (25 if g.kind == "partnership" else 30) * 100 * pupils[g.code],
+                    date(y, 10, 1),
+                    "schools' per-pupil contribution",
+                )
                 if ehcp_referrals[g.code]:
-                    self._pay(year, g.code, "ehcp_top_up", 450_000 * ehcp_referrals[g.code],
-                              date(y + 1, 3, 31), "top-up for referred pupils with an EHC plan")
+                    self._pay(
+                        year,
+                        g.code,
+                        "ehcp_top_up",
+                        450_000 * ehcp_referrals[g.code],
+                        date(y + 1, 3, 31),
+                        "top-up for referred pupils with an EHC plan",
+                    )
                 if year == "2021/22" or rng.random() < 0.15:
-                    self._pay(year, g.code, "development", 1_500_000, date(y + 1, 2, 1),
-                              "development fund: re-engagement and staff training")
+                    self._pay(
+                        year,
+                        g.code,
+                        "development",
+                        1_500_000,
+                        date(y + 1, 2, 1),
+                        "development fund: re-engagement and staff training",
+                    )
         for year, code, stream, pence, note in (
-                ("2020/21", "SLP", "adjustment", -1_840_000,
-                 "underspend returned to the High Needs block (COVID closures)"),
-                ("2022/23", "NWL", "adjustment", 750_000, "late census correction"),
-                ("2023/24", "LAT", "adjustment", -215_050, "overpayment recovered"),
-                ("2023/24", "CHN", "development", 4_000_000, "reintegration coaches pilot")):
+            (
+                "2020/21",
+                "SLP",
+                "adjustment",
+                -1_840_000,
+                "underspend returned to the High Needs block (COVID closures)",
+            ),
+            ("2022/23", "NWL", "adjustment", 750_000, "late census correction"),
+            ("2023/24", "LAT", "adjustment", -215_050, "overpayment recovered"),
+            ("2023/24", "CHN", "development", 4_000_000, "reintegration coaches pilot"),
+        ):
             self._pay(year, code, stream, pence, date(int(year[:4]) + 1, 3, 20), note)
 
     def _pay(self, year: str, code: str, stream: str, pence: int, paid: date, note: str) -> None:
-        self.rows["funding"].append({"academic_year": year, "partnership_code": code, "stream": stream,
-                                     "amount_gbp": money(pence), "paid_date": paid, "note": note})
+        self.rows["funding"].append(
+            {
+                "academic_year": year,
+                "partnership_code": code,
+                "stream": stream,
+                "amount_gbp": money(pence),
+                "paid_date": paid,
+                "note": note,
+            }
+        )
 
     # -- everything
 
@@ -650,6 +892,7 @@ class _Demo:
 
 
 # ---------------------------------------------------------------- files
+
 
 def _cell(value: object) -> str:
     if value is None:
@@ -726,12 +969,15 @@ def fingerprint(paths: list[Path]) -> str:
 
 # ---------------------------------------------------------------- import
 
+
 class DemoAlreadyLoaded(ImportResult):
     """The warehouse already holds this exact demo: nothing was read or changed."""
 
     def summary(self) -> str:
-        return ("The synthetic demo is already loaded in this warehouse (same demo files and "
-                "reference data): nothing was changed.")
+        return (
+            "The synthetic demo is already loaded in this warehouse (same demo files and "
+            "reference data): nothing was changed."
+        )
 
 
 def loaded_fingerprint(db_path: Path) -> str | None:
@@ -754,8 +1000,9 @@ def loaded_fingerprint(db_path: Path) -> str | None:
 # data/reference/ must never ride along (issue 9, item 9). Change a file, change its hash here.
 REFERENCE_FILES = {
     "exc_nat_region_la_2006-07_to_2022-23.csv": "aaf64d45cd286af508e845586509cc8abfcd3b0ddb383ce498fbcd86c131a45a",
-    "exclusions_national_england_2006-07_to_2024-25.csv":
-        "957435d70f6d919e8e9e8f2d6ceb3d22dc04ee1a8ea6bec803f16c368f2c008a",
+    "exclusions_national_england_2006-07_to_2024-25.csv": (
+        "957435d70f6d919e8e9e8f2d6ceb3d22dc04ee1a8ea6bec803f16c368f2c008a"
+    ),
     "lait_bds_long.parquet": "8277a891ae7318be2d77019fd193f91c0f553ccd430890f04fd84fb4f849a4be",
     "lait_data_dictionary.csv": "6605c2d3354fdec659b20d1e5ce4669c084d0ba8cc29a9650519b7052a62a3b0",
     "sn_may_2025.xlsx": "8741494be7bbced69706589b7064b57d33737fc42ebbb3e778770f6bb78b1739",
@@ -779,11 +1026,23 @@ def reference_files(folder: Path) -> tuple[list[Path], list[Problem]]:
         if expected is not None and path.is_file() and not path.is_symlink() and _sha256(path) == expected:
             known.append(path)
             continue
-        why = ("its content differs from the copy SEIP Insight ships" if expected is not None
-               else "it is not one of the DfE reference files the demo knows")
-        ignored.append(warning(None, path.name, None, None, None, "demo_file_ignored",
-                               f"{why}, so the synthetic demo did not import it (the demo is served without "
-                               "sign-in); import real data with `seip import` instead"))
+        why = (
+            "its content differs from the copy SEIP Insight ships"
+            if expected is not None
+            else "it is not one of the DfE reference files the demo knows"
+        )
+        ignored.append(
+            warning(
+                None,
+                path.name,
+                None,
+                None,
+                None,
+                "demo_file_ignored",
+                f"{why}, so the synthetic demo did not import it (the demo is served without "
+                "sign-in); import real data with `seip import` instead",
+            )
+        )
     return sorted(known, key=lambda p: list(REFERENCE_FILES).index(p.name)), ignored
 
 

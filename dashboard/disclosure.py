@@ -97,8 +97,11 @@ def suppress_rows(rows: list[dict], threshold: int, catalogue: Mapping) -> list[
 
     for cells in by_metric_year.values():
         partners = [i for i in cells if out[i]["area_type"] == "partnership"]
-        shown_totals = [i for i in cells if out[i]["area_type"] == "la_total"
-                        and not hidden[i] and _number(out[i]["value"]) is not None]
+        shown_totals = [
+            i
+            for i in cells
+            if out[i]["area_type"] == "la_total" and not hidden[i] and _number(out[i]["value"]) is not None
+        ]
         if sum(hidden[i] for i in partners) != 1 or not shown_totals:
             continue
         candidates = [i for i in partners if not hidden[i] and (_number(out[i]["value"]) or 0) > 0]
@@ -145,9 +148,11 @@ def hide_metric_cells(frame: pd.DataFrame, cells: set[tuple[str, str, str]], cat
     for metric, year, area in cells:
         hidden_at[(year, area)].add(metric)
     bases = {m: base_counts(m, catalogue) for m in catalogue}
-    rows = [r.area_type in CONTROLLED_AREAS and bool(({r.metric} | bases.get(r.metric, frozenset()))
-                                                     & hidden_at.get((r.academic_year, r.area_code), set()))
-            for r in out.itertuples()]
+    rows = [
+        r.area_type in CONTROLLED_AREAS
+        and bool(({r.metric} | bases.get(r.metric, frozenset())) & hidden_at.get((r.academic_year, r.area_code), set()))
+        for r in out.itertuples()
+    ]
     out.loc[rows, "value"] = float("nan")
     out.loc[rows, "suppressed"] = True
     return out
@@ -165,6 +170,7 @@ def suppress(frame: pd.DataFrame, threshold: int, catalogue: Mapping) -> pd.Data
 
 
 # ---------------------------------------------------------------- chart queries (DataFrames)
+
 
 def flags(frame: pd.DataFrame, column: str) -> pd.Series:
     """True where `column` is suppressed (`suppressed` marks `value`, `<column>_suppressed` the rest)."""
@@ -203,8 +209,9 @@ def hide_second(frame: pd.DataFrame, column: str, by: str | list[str] | None = N
     return out
 
 
-def control_counts(frame: pd.DataFrame, counts: tuple[str, ...], threshold: int,
-                   add_up_within: tuple[str, ...] | None) -> pd.DataFrame:
+def control_counts(
+    frame: pd.DataFrame, counts: tuple[str, ...], threshold: int, add_up_within: tuple[str, ...] | None
+) -> pd.DataFrame:
     """Disclosure control on a chart query's rows, as its SQL header declares them.
 
     Primary: each count in `counts` from 1 to `threshold` becomes null with
@@ -262,6 +269,7 @@ def hidden_groups(frame: pd.DataFrame, column: str, by: str) -> set:
 
 
 # ---------------------------------------------------------------- a chart query, as its header says
+
 
 def built_on(sql: str) -> dict[str, tuple[str, ...]]:
     """`-- built on counts: a, b <- x; c <- x + y`: each figure and the counts it rests on."""
@@ -331,8 +339,14 @@ def control_breakdown(parts: pd.DataFrame, totals: pd.DataFrame, name: str) -> p
     return hide_groups(parts, column, by, hidden)
 
 
-def control_school_groups(groups: pd.DataFrame, controlled_summary: pd.DataFrame, urn: int, year: str,
-                          threshold: int, also_hidden: Mapping[str, set] | None = None) -> pd.DataFrame:
+def control_school_groups(
+    groups: pd.DataFrame,
+    controlled_summary: pd.DataFrame,
+    urn: int,
+    year: str,
+    threshold: int,
+    also_hidden: Mapping[str, set] | None = None,
+) -> pd.DataFrame:
     """A governor's School view groups of `urn` in `year` (`school_groups.figures`): the school's
     counts hidden as they are in the controlled school summary (`control_query` of
     school_year_summary, so every page agrees), a partnership or similar-schools total of 1 to
@@ -348,8 +362,11 @@ def control_school_groups(groups: pd.DataFrame, controlled_summary: pd.DataFrame
     out = groups.copy()
     is_school = out["group"] == "school"
     for column in COUNTS:
-        small = out[column].between(1, threshold).fillna(False).astype(bool) if threshold > 0 else \
-            pd.Series(False, index=out.index)
+        small = (
+            out[column].between(1, threshold).fillna(False).astype(bool)
+            if threshold > 0
+            else pd.Series(False, index=out.index)
+        )
         audited = out["group"].map(lambda g, c=column: c in also_hidden.get(g, set())).astype(bool)
         hide_rows(out, column, (is_school & bool(school_hidden.get(column, False))) | (~is_school & small) | audited)
     out = hide_derived(out, {m[0]: m[7] for m in MEASURES if m[7]})

@@ -199,9 +199,14 @@ def audit(pub: Publication, routes: Iterable[str] | None = None, cells: Iterable
                 a_ub.append(-coeffs)
                 b_ub.append(constant)
         bounds = [(_floor(pub, k), None) for k in component]
-        problem = {"A_eq": np.array(a_eq) if a_eq else None, "b_eq": b_eq or None,
-                   "A_ub": np.array(a_ub) if a_ub else None, "b_ub": b_ub or None,
-                   "bounds": bounds, "method": "highs"}
+        problem = {
+            "A_eq": np.array(a_eq) if a_eq else None,
+            "b_eq": b_eq or None,
+            "A_ub": np.array(a_ub) if a_ub else None,
+            "b_ub": b_ub or None,
+            "bounds": bounds,
+            "method": "highs",
+        }
         used = tuple(sorted({relations[i][3] for i in rows}))
         for k in targets:
             c = np.zeros(len(component))
@@ -271,8 +276,9 @@ def _candidates(pub: Publication, cell: Key, secret: set[Key]) -> list[Key]:
     return []
 
 
-def cells_of_query(name: str, frame: pd.DataFrame, year: str, area: str,
-                   counts: Iterable[str]) -> list[tuple[object, str, Key]]:
+def cells_of_query(
+    name: str, frame: pd.DataFrame, year: str, area: str, counts: Iterable[str]
+) -> list[tuple[object, str, Key]]:
     """(row index, column, cell) for each pupil count in a chart query's rows run for `year`
     and `area` (a partnership code, or ALL for every partnership)."""
     columns = BREAKDOWN_COLUMNS.get(name, ())
@@ -286,8 +292,9 @@ def cells_of_query(name: str, frame: pd.DataFrame, year: str, area: str,
     return out
 
 
-def add_query(pub: Publication, name: str, raw: pd.DataFrame, governed: pd.DataFrame, year: str,
-              area: str, counts: Iterable[str]) -> None:
+def add_query(
+    pub: Publication, name: str, raw: pd.DataFrame, governed: pd.DataFrame, year: str, area: str, counts: Iterable[str]
+) -> None:
     """A chart query's cells for `year` and `area` (raw rows for the true values, the governor's
     rows from the gate for what is hidden), and the relations within its rows."""
     from dashboard.disclosure import flags
@@ -315,11 +322,16 @@ def add_query(pub: Publication, name: str, raw: pd.DataFrame, governed: pd.DataF
     if name == "placements_outcomes":
         for index, row in raw.iterrows():
             if row["outcome"] == "reintegrated":  # the reintegrated outcome is the reintegrated count
-                pub.relate(key("placements_reintegrated", year, area, provider_type=row["provider_type"]),
-                           [by_row[(index, "placements_ended")]], "within_page")
-        pub.relate(key("successful_outcomes", year, area),
-                   [by_row[(i, "placements_ended")] for i in raw.index if raw.at[i, "outcome"] in SUCCESSFUL],
-                   "across_pages")
+                pub.relate(
+                    key("placements_reintegrated", year, area, provider_type=row["provider_type"]),
+                    [by_row[(index, "placements_ended")]],
+                    "within_page",
+                )
+        pub.relate(
+            key("successful_outcomes", year, area),
+            [by_row[(i, "placements_ended")] for i in raw.index if raw.at[i, "outcome"] in SUCCESSFUL],
+            "across_pages",
+        )
 
 
 def _journey(pub: Publication, raw: pd.DataFrame, by_row: dict, year: str, area: str) -> None:
@@ -337,11 +349,15 @@ def add_metrics(pub: Publication, raw: pd.DataFrame, governed: pd.DataFrame, yea
     """The pupil-count metrics of partnerships and the la_total, and partnerships adding up to it."""
     counts = [m for m, d in catalogue.items() if d.pupil_count]
     shown = governed.set_index(["metric", "area_type", "area_code"])["suppressed"]
-    rows = raw[(raw["academic_year"] == year) & raw["metric"].isin(counts)
-               & raw["area_type"].isin(["partnership", "la_total"])]
+    rows = raw[
+        (raw["academic_year"] == year) & raw["metric"].isin(counts) & raw["area_type"].isin(["partnership", "la_total"])
+    ]
     for row in rows.itertuples():
-        pub.cell(key(row.metric, year, row.area_code), row.value,
-                 bool(shown.get((row.metric, row.area_type, row.area_code), True)))
+        pub.cell(
+            key(row.metric, year, row.area_code),
+            row.value,
+            bool(shown.get((row.metric, row.area_type, row.area_code), True)),
+        )
     for metric in counts:
         part = rows[(rows["metric"] == metric) & (rows["area_type"] == "partnership")]
         pub.relate(key(metric, year, "ALL"), [key(metric, year, c) for c in part["area_code"]], "across_pages")
@@ -351,8 +367,15 @@ def school_area(urn: object) -> str:
     return f"school:{int(urn)}"
 
 
-def add_schools(pub: Publication, raw: pd.DataFrame, governed: pd.DataFrame, year: str, counts: Iterable[str],
-                groups: dict[int, pd.DataFrame], members: dict[int, dict[str, pd.DataFrame]]) -> None:
+def add_schools(
+    pub: Publication,
+    raw: pd.DataFrame,
+    governed: pd.DataFrame,
+    year: str,
+    counts: Iterable[str],
+    groups: dict[int, pd.DataFrame],
+    members: dict[int, dict[str, pd.DataFrame]],
+) -> None:
     """Each school's counts in `year` (school_year_summary through the gate), each School view's
     groups (`groups`: urn -> the gate's school_comparison rows; `members`: urn -> group -> rows),
     schools adding up to their partnership and to their similar-FSM group."""
@@ -362,13 +385,18 @@ def add_schools(pub: Publication, raw: pd.DataFrame, governed: pd.DataFrame, yea
     hidden = {column: flags(governed, column) for column in counts}
     for index in raw.index[this_year]:
         for column in counts:
-            pub.cell(key(column, year, school_area(raw.at[index, "urn"])), raw.at[index, column],
-                     bool(hidden[column].at[index]))
+            pub.cell(
+                key(column, year, school_area(raw.at[index, "urn"])),
+                raw.at[index, column],
+                bool(hidden[column].at[index]),
+            )
     for urn, table in groups.items():
         by_group = table.set_index("group")
         code = members[urn]["partnership"]["partnership_code"].iloc[0] if len(members[urn]["partnership"]) else None
-        for group, area, route in (("partnership", f"schools:{code}", "school_view"),
-                                   ("similar_schools", f"similar:{urn}", "similar_fsm")):
+        for group, area, route in (
+            ("partnership", f"schools:{code}", "school_view"),
+            ("similar_schools", f"similar:{urn}", "similar_fsm"),
+        ):
             rows = members[urn][group]
             if rows.empty:
                 continue
@@ -382,6 +410,7 @@ def add_schools(pub: Publication, raw: pd.DataFrame, governed: pd.DataFrame, yea
 
 # ---------------------------------------------------------------- gathering what a governor sees
 
+
 def gather(con, settings, year: str, *, final: bool = False) -> Publication:
     """Everything the gate gives a governor for `year`: the metrics, each chart query for every
     partnership filter (and all), every school's counts and every school's School view groups.
@@ -393,27 +422,42 @@ def gather(con, settings, year: str, *, final: bool = False) -> Publication:
     governor = Viewer("audit", "governor", None)
     pub = Publication(settings.suppress_max)
     catalogue = metrics.catalogue()
-    add_metrics(pub, metrics.compute(con, settings, year=year, role="commissioner"),
-                access.metrics(con, governor, settings, year=year) if final
-                else metrics.compute(con, settings, year=year, role="governor"), year, catalogue)
+    add_metrics(
+        pub,
+        metrics.compute(con, settings, year=year, role="commissioner"),
+        access.metrics(con, governor, settings, year=year)
+        if final
+        else metrics.compute(con, settings, year=year, role="governor"),
+        year,
+        catalogue,
+    )
     areas = [("ALL", None)] + [(c, c) for c in metrics.partnership_codes(con)]
     for name in BREAKDOWN_COLUMNS:
         query = warehouse.queries()[name]
         for area, code in areas:
             params = {p: year if p == "year" else code for p in query.params}
             raw = warehouse.run(con, name, **params)
-            shown = (access.fetch(con, governor, settings, name, **params) if final
-                     else access.governed_by_rules(con, settings, name, raw, params))
+            shown = (
+                access.fetch(con, governor, settings, name, **params)
+                if final
+                else access.governed_by_rules(con, settings, name, raw, params)
+            )
             add_query(pub, name, raw, shown, year, area, query.pupil_counts)
     summary = warehouse.run(con, access.SCHOOL_SUMMARY)
-    controlled = (access.fetch(con, governor, settings, access.SCHOOL_SUMMARY) if final
-                  else access.governed_by_rules(con, settings, access.SCHOOL_SUMMARY, summary, {}))
+    controlled = (
+        access.fetch(con, governor, settings, access.SCHOOL_SUMMARY)
+        if final
+        else access.governed_by_rules(con, settings, access.SCHOOL_SUMMARY, summary, {})
+    )
     groups, members = {}, {}
     for urn in summary.loc[summary["academic_year"] == year, "urn"].unique():
         urn = int(urn)
         members[urn] = school_groups.members(summary, urn, year)
-        groups[urn] = (access.fetch(con, governor, settings, "school_comparison", urn=urn, year=year) if final
-                       else access.school_groups_by_rules(summary, controlled, urn, year, settings))
+        groups[urn] = (
+            access.fetch(con, governor, settings, "school_comparison", urn=urn, year=year)
+            if final
+            else access.school_groups_by_rules(summary, controlled, urn, year, settings)
+        )
     add_schools(pub, summary, controlled, year, school_groups.COUNTS, groups, members)
     return pub
 
@@ -435,14 +479,19 @@ def from_json(rows: list) -> set[Key]:
 
 # ---------------------------------------------------------------- the gate applies a pattern
 
+
 def school_group_area(group: str, urn: int, partnership: str | None) -> str:
     """The area of a School view group's cells (its school, its partnership's schools, its similar schools)."""
-    return {"school": school_area(urn), "partnership": f"schools:{partnership}",
-            "similar_schools": f"similar:{int(urn)}"}[group]
+    return {
+        "school": school_area(urn),
+        "partnership": f"schools:{partnership}",
+        "similar_schools": f"similar:{int(urn)}",
+    }[group]
 
 
-def hide_in_query(name: str, frame: pd.DataFrame, year: str | None, area: str, counts: Iterable[str],
-                  hidden: Iterable[Key]) -> pd.DataFrame:
+def hide_in_query(
+    name: str, frame: pd.DataFrame, year: str | None, area: str, counts: Iterable[str], hidden: Iterable[Key]
+) -> pd.DataFrame:
     """`frame` (a governor's rows of chart query `name`) with each count in `hidden` hidden."""
     from dashboard.disclosure import hide_rows
 

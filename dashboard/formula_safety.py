@@ -29,8 +29,11 @@ _NUMBER_TEXT = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)?(\.\d+)?([eE][+-]?\d+)?
 
 def is_formula_like(value: object) -> bool:
     """Whether `value` is text a spreadsheet would run as a formula (a number written as text is not)."""
-    return (isinstance(value, str) and value.startswith(FORMULA_PREFIXES)
-            and not (any(c.isdigit() for c in value) and _NUMBER_TEXT.match(value)))
+    return (
+        isinstance(value, str)
+        and value.startswith(FORMULA_PREFIXES)
+        and not (any(c.isdigit() for c in value) and _NUMBER_TEXT.match(value))
+    )
 
 
 def neutralise(value: object) -> object:

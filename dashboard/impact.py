@@ -90,8 +90,7 @@ def synthetic_fit(treated: np.ndarray, donors: np.ndarray, n_pre: int, lam: floa
 
 def placebo_fits(donors: np.ndarray, n_pre: int, lam: float = LAMBDA) -> list[Fit]:
     """The same fit for every donor as if it were treated, its donors being all the other donors."""
-    return [synthetic_fit(donors[:, j], np.delete(donors, j, axis=1), n_pre, lam)
-            for j in range(donors.shape[1])]
+    return [synthetic_fit(donors[:, j], np.delete(donors, j, axis=1), n_pre, lam) for j in range(donors.shape[1])]
 
 
 def placebo_inference(ratio: float, placebo_ratios: list[float]) -> tuple[float, int]:
@@ -140,13 +139,24 @@ class Impact:
 
     def payload(self) -> dict:
         """The `seip impact --format json` document (unrounded; missing values as null)."""
-        series = [{k: _plain(v) for k, v in row.items()} for row in
-                  self.series[["academic_year", "la", "england", "sn_median", "synthetic", "pupils"]]
-                  .to_dict("records")]
-        return {"la_code": self.la_code, "la_name": self.la_name, "measure": self.measure,
-                "start": self.start, "pre_years": self.pre_years, "post_years": self.post_years,
-                "series": series, "did": self.did, "synthetic_control": self.synthetic_control,
-                "exclusions_avoided": self.exclusions_avoided}
+        series = [
+            {k: _plain(v) for k, v in row.items()}
+            for row in self.series[["academic_year", "la", "england", "sn_median", "synthetic", "pupils"]].to_dict(
+                "records"
+            )
+        ]
+        return {
+            "la_code": self.la_code,
+            "la_name": self.la_name,
+            "measure": self.measure,
+            "start": self.start,
+            "pre_years": self.pre_years,
+            "post_years": self.post_years,
+            "series": series,
+            "did": self.did,
+            "synthetic_control": self.synthetic_control,
+            "exclusions_avoided": self.exclusions_avoided,
+        }
 
     def table(self) -> pd.DataFrame:
         """One row per academic year: the series and its gaps (the CSV form)."""
@@ -179,17 +189,24 @@ def _prepare(panel: pd.DataFrame, la_code: str, measure: str, donor_pool: str) -
     las = panel[panel["area_type"] == "la"]
     own = las[(las["area_code"] == la_code) & las["value"].notna()].sort_values("academic_year")
     if own.empty:
-        raise TooLittleData(f"DfE publishes no {measure} for LA {la_code} in the warehouse: "
-                            "check SEIP_LA_CODE and that the national DfE files are imported.")
+        raise TooLittleData(
+            f"DfE publishes no {measure} for LA {la_code} in the warehouse: "
+            "check SEIP_LA_CODE and that the national DfE files are imported."
+        )
     years = own["academic_year"].tolist()
     england = panel[panel["area_type"] == "england"].set_index("academic_year")["value"]
     neighbours = las[las["is_neighbour"].fillna(False).astype(bool) & (las["area_code"] != la_code)]
     sn_median = neighbours.dropna(subset=["value"]).groupby("academic_year")["value"].median()
     own = own.set_index("academic_year")
-    series = pd.DataFrame({"la": own["value"].astype(float),
-                           "england": england.reindex(years).astype(float),
-                           "sn_median": sn_median.reindex(years).astype(float),
-                           "pupils": own["pupils"].astype("Float64").reindex(years)}, index=years)
+    series = pd.DataFrame(
+        {
+            "la": own["value"].astype(float),
+            "england": england.reindex(years).astype(float),
+            "sn_median": sn_median.reindex(years).astype(float),
+            "pupils": own["pupils"].astype("Float64").reindex(years),
+        },
+        index=years,
+    )
     pool = las[las["area_code"] != la_code]
     if donor_pool == "neighbours":
         pool = pool[pool["is_neighbour"].fillna(False).astype(bool)]
@@ -197,8 +214,14 @@ def _prepare(panel: pd.DataFrame, la_code: str, measure: str, donor_pool: str) -
     wide = wide.reindex(years).dropna(axis=1)  # a donor needs every year of the window
     names = pool.drop_duplicates("area_code", keep="last").set_index("area_code")["area_name"]
     codes = sorted(wide.columns, key=lambda c: (len(c), c))
-    return _Prepared(str(own["area_name"].iloc[-1]), years, series, codes,
-                     [str(names.get(c, c)) for c in codes], wide[codes].to_numpy(dtype=float))
+    return _Prepared(
+        str(own["area_name"].iloc[-1]),
+        years,
+        series,
+        codes,
+        [str(names.get(c, c)) for c in codes],
+        wide[codes].to_numpy(dtype=float),
+    )
 
 
 def _split(years: list[str], start: str, la_code: str, la_name: str, measure: str) -> tuple[list[str], list[str]]:
@@ -210,30 +233,47 @@ def _split(years: list[str], start: str, la_code: str, la_name: str, measure: st
             f"Too little data to estimate the policy's effect for {la_name} ({la_code}) from {start}: "
             f"DfE publishes its {measure} for {span}, which gives {len(pre)} year(s) before {start} "
             f"(at least {MIN_PRE_YEARS} are needed) and {len(post)} from {start} on (at least 1). "
-            "Choose another start year.")
+            "Choose another start year."
+        )
     return pre, post
 
 
-def estimate(panel: pd.DataFrame, la_code: str, measure: str, start: str, donor_pool: str = "all",
-             placebos: bool = True, lam: float = LAMBDA) -> Impact:
+def estimate(
+    panel: pd.DataFrame,
+    la_code: str,
+    measure: str,
+    start: str,
+    donor_pool: str = "all",
+    placebos: bool = True,
+    lam: float = LAMBDA,
+) -> Impact:
     """Gaps, differences in differences, synthetic control, placebo inference and exclusions
     avoided for `la_code` from `start` on (policy-impact.md).
 
     Raises TooLittleData (fewer than 3 pre-period years, no post-period year, fewer than 2
     donors) and ValueError for a malformed start year or donor pool.
     """
-    return _estimate(_prepare(panel, la_code, measure, donor_pool), la_code, measure, check_academic_year(start),
-                     donor_pool, placebos, lam)
+    return _estimate(
+        _prepare(panel, la_code, measure, donor_pool),
+        la_code,
+        measure,
+        check_academic_year(start),
+        donor_pool,
+        placebos,
+        lam,
+    )
 
 
-def _estimate(prep: _Prepared, la_code: str, measure: str, start: str, donor_pool: str, placebos: bool,
-              lam: float) -> Impact:
+def _estimate(
+    prep: _Prepared, la_code: str, measure: str, start: str, donor_pool: str, placebos: bool, lam: float
+) -> Impact:
     pre, post = _split(prep.years, start, la_code, prep.la_name, measure)
     if len(prep.donor_codes) < MIN_DONORS:
         raise TooLittleData(
             f"Too few comparison authorities for {prep.la_name} ({la_code}): {len(prep.donor_codes)} "
             f"{'statistical neighbour' if donor_pool == 'neighbours' else 'LA'}(s) publish {measure} in every "
-            f"year from {prep.years[0]} to {prep.years[-1]}; at least {MIN_DONORS} are needed.")
+            f"year from {prep.years[0]} to {prep.years[-1]}; at least {MIN_DONORS} are needed."
+        )
     series = prep.series.copy()
     n_pre = len(pre)
     fit = synthetic_fit(series["la"].to_numpy(), prep.donors, n_pre, lam)
@@ -248,34 +288,63 @@ def _estimate(prep: _Prepared, la_code: str, measure: str, start: str, donor_poo
         fits = placebo_fits(prep.donors, n_pre, lam)
         p_value, rank = placebo_inference(fit.ratio, [f.ratio for f in fits])
         for code, name, f in zip(prep.donor_codes, prep.donor_names, fits):
-            placebo_rows += [{"la_code": code, "la_name": name, "academic_year": y, "gap": float(g),
-                              "pre_rmspe": f.pre_rmspe, "post_rmspe": f.post_rmspe, "ratio": f.ratio}
-                             for y, g in zip(prep.years, f.gap)]
+            placebo_rows += [
+                {
+                    "la_code": code,
+                    "la_name": name,
+                    "academic_year": y,
+                    "gap": float(g),
+                    "pre_rmspe": f.pre_rmspe,
+                    "post_rmspe": f.post_rmspe,
+                    "ratio": f.ratio,
+                }
+                for y, g in zip(prep.years, f.gap)
+            ]
     order = np.argsort(-fit.weights, kind="stable")
-    weights = [{"la_code": prep.donor_codes[i], "la_name": prep.donor_names[i], "weight": float(fit.weights[i])}
-               for i in order if fit.weights[i] > WEIGHT_SHOWN]
+    weights = [
+        {"la_code": prep.donor_codes[i], "la_name": prep.donor_names[i], "weight": float(fit.weights[i])}
+        for i in order
+        if fit.weights[i] > WEIGHT_SHOWN
+    ]
     avoided = {c: exclusions_avoided(series, post, c) for c in COMPARATORS}
     avoided["years_without_headcount"] = [y for y in post if pd.isna(series.at[y, "pupils"])]
     table = series.rename_axis("academic_year").reset_index()
     table["pupils"] = table["pupils"].astype("Int64")
     return Impact(
-        la_code=la_code, la_name=prep.la_name, measure=measure, start=start, pre_years=pre, post_years=post,
-        series=table[["academic_year", "la", "england", "sn_median", "synthetic", "pupils",
-                      "gap_england", "gap_sn", "gap_sc"]],
-        did={"england": difference_in_differences(series["gap_england"], pre, post),
-             "sn_median": difference_in_differences(series["gap_sn"], pre, post)},
-        synthetic_control={"donor_pool": donor_pool, "donors": len(prep.donor_codes), "lambda": lam,
-                           "weights": weights, "pre_rmspe": fit.pre_rmspe, "post_rmspe": fit.post_rmspe,
-                           "mean_post_gap": float(np.mean(fit.gap[n_pre:])),
-                           "placebo_p_value": p_value, "placebo_rank": rank},
+        la_code=la_code,
+        la_name=prep.la_name,
+        measure=measure,
+        start=start,
+        pre_years=pre,
+        post_years=post,
+        series=table[
+            ["academic_year", "la", "england", "sn_median", "synthetic", "pupils", "gap_england", "gap_sn", "gap_sc"]
+        ],
+        did={
+            "england": difference_in_differences(series["gap_england"], pre, post),
+            "sn_median": difference_in_differences(series["gap_sn"], pre, post),
+        },
+        synthetic_control={
+            "donor_pool": donor_pool,
+            "donors": len(prep.donor_codes),
+            "lambda": lam,
+            "weights": weights,
+            "pre_rmspe": fit.pre_rmspe,
+            "post_rmspe": fit.post_rmspe,
+            "mean_post_gap": float(np.mean(fit.gap[n_pre:])),
+            "placebo_p_value": p_value,
+            "placebo_rank": rank,
+        },
         exclusions_avoided=avoided,
-        placebos=pd.DataFrame(placebo_rows, columns=["la_code", "la_name", "academic_year", "gap",
-                                                     "pre_rmspe", "post_rmspe", "ratio"]),
+        placebos=pd.DataFrame(
+            placebo_rows, columns=["la_code", "la_name", "academic_year", "gap", "pre_rmspe", "post_rmspe", "ratio"]
+        ),
     )
 
 
-def by_start(panel: pd.DataFrame, la_code: str, measure: str, donor_pool: str = "all",
-             lam: float = LAMBDA) -> pd.DataFrame:
+def by_start(
+    panel: pd.DataFrame, la_code: str, measure: str, donor_pool: str = "all", lam: float = LAMBDA
+) -> pd.DataFrame:
     """The estimate for every start year the data allows (at least 3 years before, 1 from it on),
     without placebos: start, exclusions_avoided (against the synthetic control), mean_post_gap,
     did_sn, pre_rmspe."""
@@ -284,9 +353,15 @@ def by_start(panel: pd.DataFrame, la_code: str, measure: str, donor_pool: str = 
     for start in prep.years[MIN_PRE_YEARS:]:
         result = _estimate(prep, la_code, measure, start, donor_pool, placebos=False, lam=lam)
         sc = result.synthetic_control
-        rows.append({"start": start, "exclusions_avoided": result.exclusions_avoided["synthetic"],
-                     "mean_post_gap": sc["mean_post_gap"], "did_sn": result.did["sn_median"],
-                     "pre_rmspe": sc["pre_rmspe"]})
+        rows.append(
+            {
+                "start": start,
+                "exclusions_avoided": result.exclusions_avoided["synthetic"],
+                "mean_post_gap": sc["mean_post_gap"],
+                "did_sn": result.did["sn_median"],
+                "pre_rmspe": sc["pre_rmspe"],
+            }
+        )
     return pd.DataFrame(rows, columns=["start", "exclusions_avoided", "mean_post_gap", "did_sn", "pre_rmspe"])
 
 
@@ -299,12 +374,12 @@ def read_panel(con, settings, measure: str) -> pd.DataFrame:
     if measure not in MEASURES:
         raise ValueError(f"measure {measure!r} must be one of {', '.join(MEASURES)}")
     viewer = access.Viewer(name="policy impact", role="commissioner")
-    return access.fetch(con, viewer, settings, "impact_panel", la_code=settings.la_code, measure=measure,
-                        sn_model=settings.sn_model)
+    return access.fetch(
+        con, viewer, settings, "impact_panel", la_code=settings.la_code, measure=measure, sn_model=settings.sn_model
+    )
 
 
-def for_settings(settings, *, measure: str = "pex_rate", start: str | None = None,
-                 donor_pool: str = "all") -> Impact:
+def for_settings(settings, *, measure: str = "pex_rate", start: str | None = None, donor_pool: str = "all") -> Impact:
     """The estimate for the LA in the settings, from the warehouse opened read-only (`seip impact`).
 
     `start` defaults to SEIP_POLICY_START. Raises FileNotFoundError without a warehouse and
@@ -358,8 +433,9 @@ def read_milestones(path: str | Path, la_code: str) -> pd.DataFrame:
     table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     missing = [c for c in MILESTONE_COLUMNS if c not in table.columns]
     if missing:
-        raise MilestoneError(f"{path.name}: missing column(s) {', '.join(missing)}; "
-                             f"expected {', '.join(MILESTONE_COLUMNS)}")
+        raise MilestoneError(
+            f"{path.name}: missing column(s) {', '.join(missing)}; expected {', '.join(MILESTONE_COLUMNS)}"
+        )
     table = table[list(MILESTONE_COLUMNS)].apply(lambda c: c.str.strip())
     for i, row in enumerate(table.to_dict("records"), start=2):
         problem = _milestone_problem(row)

@@ -32,8 +32,16 @@ POLARITIES = ("lower_is_better", "higher_is_better", "neutral")
 # Area types in the order output lists them.
 AREA_TYPES = ("partnership", "la_total", "local_authority", "region", "england", "sn_median")
 PAYLOAD_FIELDS = ("metric", "academic_year", "area_type", "area_code", "value", "suppressed")
-FRAME_COLUMNS = ("metric", "academic_year", "area_type", "area_code", "area_name", "value", "suppressed",
-                 "value_symbol")
+FRAME_COLUMNS = (
+    "metric",
+    "academic_year",
+    "area_type",
+    "area_code",
+    "area_name",
+    "value",
+    "suppressed",
+    "value_symbol",
+)
 # For aggregates only the governor's view differs (cli.md); any other name is refused.
 UNRESTRICTED_ROLES = ("commissioner", "chair", "head")
 
@@ -72,8 +80,18 @@ def load_catalogue(text: str) -> dict[str, MetricDef]:
     entries = data.get("metrics")
     if not isinstance(entries, dict) or not entries:
         raise CatalogueError("the metric dictionary has no `metrics:` mapping")
-    fields = ("label", "unit", "decimals", "polarity", "definition", "source", "caveats",
-              "areas", "pupil_count", "depends_on")
+    fields = (
+        "label",
+        "unit",
+        "decimals",
+        "polarity",
+        "definition",
+        "source",
+        "caveats",
+        "areas",
+        "pupil_count",
+        "depends_on",
+    )
     found: dict[str, MetricDef] = {}
     for mid, entry in entries.items():
         missing = [f for f in fields if f not in (entry or {})]
@@ -83,7 +101,8 @@ def load_catalogue(text: str) -> dict[str, MetricDef]:
             raise CatalogueError(f"metric {mid!r}: unit {entry['unit']!r} is not one of {', '.join(UNITS)}")
         if entry["polarity"] not in POLARITIES:
             raise CatalogueError(
-                f"metric {mid!r}: polarity {entry['polarity']!r} is not one of {', '.join(POLARITIES)}")
+                f"metric {mid!r}: polarity {entry['polarity']!r} is not one of {', '.join(POLARITIES)}"
+            )
         if not isinstance(entry["decimals"], int) or isinstance(entry["decimals"], bool) or entry["decimals"] < 0:
             raise CatalogueError(f"metric {mid!r}: decimals must be a whole number >= 0")
         if not isinstance(entry["pupil_count"], bool):
@@ -137,8 +156,14 @@ def normalise_year(year: str) -> str:
         raise UsageError(f"--year {year!r}: {exc.message}") from None
 
 
-def compute_rows(con: duckdb.DuckDBPyConnection, settings: Settings, *, year: str | None = None,
-                 partnership: str | None = None, role: str = "commissioner") -> list[dict]:
+def compute_rows(
+    con: duckdb.DuckDBPyConnection,
+    settings: Settings,
+    *,
+    year: str | None = None,
+    partnership: str | None = None,
+    role: str = "commissioner",
+) -> list[dict]:
     """`compute` as plain rows (dicts; value None = null), for callers that do without pandas."""
     if role != "governor" and role not in UNRESTRICTED_ROLES:
         raise UsageError(f"unknown role {role!r}: use one of {', '.join((*UNRESTRICTED_ROLES, 'governor'))}")
@@ -151,10 +176,12 @@ def compute_rows(con: duckdb.DuckDBPyConnection, settings: Settings, *, year: st
             raise UsageError(f"unknown partnership {partnership!r}; the known codes are {listed}")
 
     # every partnership is fetched even when one is asked for: secondary suppression looks at all
-    rows = warehouse.run_records(con, "metrics_area_year", pupil_weight=settings.pupil_weight,
-                                 year=year, partnership=None)
-    rows += warehouse.run_records(con, "metrics_dfe_area_year", la_code=settings.la_code, year=year,
-                                  sn_model=settings.sn_model)
+    rows = warehouse.run_records(
+        con, "metrics_area_year", pupil_weight=settings.pupil_weight, year=year, partnership=None
+    )
+    rows += warehouse.run_records(
+        con, "metrics_dfe_area_year", la_code=settings.la_code, year=year, sn_model=settings.sn_model
+    )
     for row in rows:
         row["value"] = None if row["value"] is None or math.isnan(row["value"]) else float(row["value"])
         row.setdefault("value_symbol", None)
@@ -166,13 +193,25 @@ def compute_rows(con: duckdb.DuckDBPyConnection, settings: Settings, *, year: st
         rows = [r for r in rows if r["area_type"] != "partnership" or r["area_code"] == partnership]
     metric_order = {m: i for i, m in enumerate(catalogue())}
     area_order = {a: i for i, a in enumerate(AREA_TYPES)}
-    rows.sort(key=lambda r: (r["academic_year"], area_order[r["area_type"]], r["area_code"],
-                             metric_order.get(r["metric"], len(metric_order))))
+    rows.sort(
+        key=lambda r: (
+            r["academic_year"],
+            area_order[r["area_type"]],
+            r["area_code"],
+            metric_order.get(r["metric"], len(metric_order)),
+        )
+    )
     return [{c: r[c] for c in FRAME_COLUMNS} for r in rows]
 
 
-def compute(con: duckdb.DuckDBPyConnection, settings: Settings, *, year: str | None = None,
-            partnership: str | None = None, role: str = "commissioner") -> pd.DataFrame:
+def compute(
+    con: duckdb.DuckDBPyConnection,
+    settings: Settings,
+    *,
+    year: str | None = None,
+    partnership: str | None = None,
+    role: str = "commissioner",
+) -> pd.DataFrame:
     """Every metric for every area and academic year, one row each (long).
 
     Columns: metric, academic_year, area_type, area_code, area_name, value (float, NaN =
@@ -186,15 +225,17 @@ def compute(con: duckdb.DuckDBPyConnection, settings: Settings, *, year: str | N
     # imported here, not at the top, so that `seip metrics` answers without pandas
     import pandas as pd
 
-    frame = pd.DataFrame(compute_rows(con, settings, year=year, partnership=partnership, role=role),
-                         columns=list(FRAME_COLUMNS))
+    frame = pd.DataFrame(
+        compute_rows(con, settings, year=year, partnership=partnership, role=role), columns=list(FRAME_COLUMNS)
+    )
     frame["value"] = frame["value"].astype("float64")
     frame["suppressed"] = frame["suppressed"].astype(bool)
     return frame
 
 
-def metrics_payload(settings: Settings, *, year: str | None = None, partnership: str | None = None,
-                    role: str = "commissioner") -> dict:
+def metrics_payload(
+    settings: Settings, *, year: str | None = None, partnership: str | None = None, role: str = "commissioner"
+) -> dict:
     """The `seip metrics --format json` document of cli.md, from the warehouse opened read-only.
 
     Raises FileNotFoundError when there is no warehouse, UsageError as `compute` does.
@@ -204,10 +245,17 @@ def metrics_payload(settings: Settings, *, year: str | None = None, partnership:
         if role == "governor":  # through the gate, which adds the disclosure audit's suppression
             from dashboard import access
 
-            frame = access.metrics(con, access.Viewer("seip metrics", "governor"), settings, year=year,
-                                   partnership=partnership)
-            rows = [{**r, "value": None if r["value"] != r["value"] else float(r["value"]),
-                     "suppressed": bool(r["suppressed"])} for r in frame.to_dict("records")]
+            frame = access.metrics(
+                con, access.Viewer("seip metrics", "governor"), settings, year=year, partnership=partnership
+            )
+            rows = [
+                {
+                    **r,
+                    "value": None if r["value"] != r["value"] else float(r["value"]),
+                    "suppressed": bool(r["suppressed"]),
+                }
+                for r in frame.to_dict("records")
+            ]
         else:
             rows = compute_rows(con, settings, year=year, partnership=partnership, role=role)
         as_of = data_as_of(con)
@@ -222,9 +270,14 @@ def payload_csv(payload: dict) -> str:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(PAYLOAD_FIELDS)
     for row in payload["rows"]:
-        writer.writerow([
-            row["metric"], row["academic_year"], row["area_type"], row["area_code"],
-            "" if row["value"] is None else repr(float(row["value"])),
-            "true" if row["suppressed"] else "false",
-        ])
+        writer.writerow(
+            [
+                row["metric"],
+                row["academic_year"],
+                row["area_type"],
+                row["area_code"],
+                "" if row["value"] is None else repr(float(row["value"])),
+                "true" if row["suppressed"] else "false",
+            ]
+        )
     return out.getvalue()

@@ -25,10 +25,16 @@ MAX_TITLE, MAX_BODY = 120, 1000
 DEFAULT_AUTHOR = "SEIP Insight (Leicestershire milestones)"
 # Shipped for Leicestershire (SEIP_LA_CODE 855): the year the model began.
 LEICESTERSHIRE_MILESTONES = (
-    ("2010/11", "Partnerships begin",
-     "Leicestershire hands its pupil referral unit's budget to secondary education and inclusion partnerships."),
-    ("2010/11", "The PRU closes",
-     "The pupil referral unit closes; partnerships commission alternative provision themselves."),
+    (
+        "2010/11",
+        "Partnerships begin",
+        "Leicestershire hands its pupil referral unit's budget to secondary education and inclusion partnerships.",
+    ),
+    (
+        "2010/11",
+        "The PRU closes",
+        "The pupil referral unit closes; partnerships commission alternative provision themselves.",
+    ),
 )
 
 
@@ -64,8 +70,7 @@ class Note:
         return school is not None and self.scope_code == str(school)
 
 
-def may_write(viewer: Viewer, scope_kind: str, scope_code: str | None,
-              school_partnership: str | None = None) -> bool:
+def may_write(viewer: Viewer, scope_kind: str, scope_code: str | None, school_partnership: str | None = None) -> bool:
     """Whether `viewer` may write or remove a note of this scope: a commissioner any, a chair
     their own partnership's (`school_partnership` is a school's partnership), nobody else."""
     if viewer.role == "commissioner":
@@ -76,9 +81,19 @@ def may_write(viewer: Viewer, scope_kind: str, scope_code: str | None,
     return owner is not None and owner == viewer.scope
 
 
-def add_note(db_path: Path, viewer: Viewer, *, title: str, body: str, scope_kind: str = "la",
-             scope_code: str | None = None, academic_year: str | None = None, on_date: str | None = None,
-             school_partnership: str | None = None, now: float | None = None) -> int:
+def add_note(
+    db_path: Path,
+    viewer: Viewer,
+    *,
+    title: str,
+    body: str,
+    scope_kind: str = "la",
+    scope_code: str | None = None,
+    academic_year: str | None = None,
+    on_date: str | None = None,
+    school_partnership: str | None = None,
+    now: float | None = None,
+) -> int:
     """Save a note by `viewer`; return its id.
 
     Give `academic_year` ('2023/24') or `on_date` (ISO or UK date, which sets the year). A
@@ -98,21 +113,35 @@ def add_note(db_path: Path, viewer: Viewer, *, title: str, body: str, scope_kind
         raise NoteError(f"a {scope_kind} note needs the {scope_kind}'s code")
     year, day = _when(academic_year, on_date)
     if not may_write(viewer, scope_kind, scope_code, school_partnership):
-        raise NotPermitted(f"a {viewer.role} may not write notes"
-                           + (" outside their own partnership" if viewer.role == "chair" else ""))
+        raise NotPermitted(
+            f"a {viewer.role} may not write notes"
+            + (" outside their own partnership" if viewer.role == "chair" else "")
+        )
     now = time.time() if now is None else now
     with store.for_warehouse(db_path).transaction() as tx:
-        note_id = int(tx.one("""insert into notes (academic_year, on_date, title, body, scope_kind, scope_code,
+        note_id = int(
+            tx.one(
+                """insert into notes (academic_year, on_date, title, body, scope_kind, scope_code,
                                 author, created_at) values (?, ?, ?, ?, ?, ?, ?, ?) returning id""",
-                             (year, day, title, body, scope_kind, scope_code, viewer.name, store.utc_text(now)))["id"])
-        audit.write(db_path, user=viewer.name, role=viewer.role, scope=viewer.scope, action="note_added",
-                    detail=f"note {note_id} ({scope_kind} {scope_code or ''}, {year}): {title}".replace("  ", " "),
-                    now=now, tx=tx)
+                (year, day, title, body, scope_kind, scope_code, viewer.name, store.utc_text(now)),
+            )["id"]
+        )
+        audit.write(
+            db_path,
+            user=viewer.name,
+            role=viewer.role,
+            scope=viewer.scope,
+            action="note_added",
+            detail=f"note {note_id} ({scope_kind} {scope_code or ''}, {year}): {title}".replace("  ", " "),
+            now=now,
+            tx=tx,
+        )
     return note_id
 
 
-def remove_note(db_path: Path, viewer: Viewer, note_id: int, *, school_partnership: str | None = None,
-                now: float | None = None) -> None:
+def remove_note(
+    db_path: Path, viewer: Viewer, note_id: int, *, school_partnership: str | None = None, now: float | None = None
+) -> None:
     """Remove note `note_id`. Raises NoteError when there is none, NotPermitted as for add_note."""
     now = time.time() if now is None else now
     with store.for_warehouse(db_path).transaction() as tx:
@@ -122,8 +151,16 @@ def remove_note(db_path: Path, viewer: Viewer, note_id: int, *, school_partnersh
         if not may_write(viewer, row["scope_kind"], row["scope_code"], school_partnership):
             raise NotPermitted(f"a {viewer.role} may not remove this note")
         tx.execute("delete from notes where id = ?", (int(note_id),))
-        audit.write(db_path, user=viewer.name, role=viewer.role, scope=viewer.scope, action="note_removed",
-                    detail=f"note {note_id}: {row['title']}", now=now, tx=tx)
+        audit.write(
+            db_path,
+            user=viewer.name,
+            role=viewer.role,
+            scope=viewer.scope,
+            action="note_removed",
+            detail=f"note {note_id}: {row['title']}",
+            now=now,
+            tx=tx,
+        )
 
 
 def all_notes(db_path: Path, la_code: str = "855") -> list[Note]:
@@ -136,8 +173,9 @@ def all_notes(db_path: Path, la_code: str = "855") -> list[Note]:
     return [Note(**{k: row[k] for k in Note.__dataclass_fields__}) for row in rows]
 
 
-def notes_in_years(notes: list[Note], years: set[str], partnership: str | None = None,
-                   school: str | None = None) -> list[Note]:
+def notes_in_years(
+    notes: list[Note], years: set[str], partnership: str | None = None, school: str | None = None
+) -> list[Note]:
     """The notes of `notes` that fall in `years` and belong on a chart of `partnership`/`school`."""
     return [n for n in notes if n.academic_year in years and n.applies_to(partnership, school)]
 
@@ -149,9 +187,11 @@ def _seed_milestones(st: store.Store) -> None:
         if tx.one("select 1 as done from store_meta where key = 'leicestershire_milestones'"):
             return
         for year, title, body in LEICESTERSHIRE_MILESTONES:
-            tx.execute("""insert into notes (academic_year, on_date, title, body, scope_kind, scope_code, author,
+            tx.execute(
+                """insert into notes (academic_year, on_date, title, body, scope_kind, scope_code, author,
                                              created_at) values (?, null, ?, ?, 'la', null, ?, ?)""",
-                       (year, title, body, DEFAULT_AUTHOR, store.utc_text()))
+                (year, title, body, DEFAULT_AUTHOR, store.utc_text()),
+            )
         tx.execute("insert into store_meta values ('leicestershire_milestones', ?)", (store.utc_text(),))
 
 
@@ -165,4 +205,3 @@ def _when(academic_year: str | None, on_date: str | None) -> tuple[str, str | No
     except parse.BadValue as exc:
         raise NoteError(exc.message) from None
     raise NoteError("a note needs an academic year (like 2023/24) or a date")
-

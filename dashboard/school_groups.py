@@ -19,14 +19,46 @@ COUNTS = ("referrals", "referred_pupils", "placements_started", "permanent_exclu
 MEASURES = (
     ("fsm_pct", "Pupils on free school meals (%)", "percent", 1, "fsm_eligible", "pupils_on_roll", 100.0, ()),
     ("referral_rate", "Referrals per 100 pupils", "", 2, "referrals", "pupils_on_roll", 100.0, ("referrals",)),
-    ("pex_rate", "Permanent exclusion rate (per 100 pupils)", "", 2, "permanent_exclusions",
-     "pupils_on_roll", 100.0, ("permanent_exclusions",)),
-    ("suspension_rate", "Suspension rate (per 100 pupils)", "", 2, "suspensions", "pupils_on_roll",
-     100.0, ("suspensions",)),
-    ("placement_cost_per_pupil", "Placement cost per pupil on roll (£)", "gbp", 2, "placement_cost_gbp",
-     "pupils_on_roll", 1.0, ("placements_started",)),
-    ("cost_per_placement", "Cost per placement (£)", "gbp", 0, "placement_cost_gbp", "placements_started",
-     1.0, ("placements_started",)),
+    (
+        "pex_rate",
+        "Permanent exclusion rate (per 100 pupils)",
+        "",
+        2,
+        "permanent_exclusions",
+        "pupils_on_roll",
+        100.0,
+        ("permanent_exclusions",),
+    ),
+    (
+        "suspension_rate",
+        "Suspension rate (per 100 pupils)",
+        "",
+        2,
+        "suspensions",
+        "pupils_on_roll",
+        100.0,
+        ("suspensions",),
+    ),
+    (
+        "placement_cost_per_pupil",
+        "Placement cost per pupil on roll (£)",
+        "gbp",
+        2,
+        "placement_cost_gbp",
+        "pupils_on_roll",
+        1.0,
+        ("placements_started",),
+    ),
+    (
+        "cost_per_placement",
+        "Cost per placement (£)",
+        "gbp",
+        0,
+        "placement_cost_gbp",
+        "placements_started",
+        1.0,
+        ("placements_started",),
+    ),
 )
 GROUPS = ("school", "partnership", "similar_schools")
 SUMS = ("pupils_on_roll", "fsm_eligible", "placement_cost_gbp", *COUNTS)
@@ -49,9 +81,11 @@ def members(summary: pd.DataFrame, urn: int, year: str, band: float = 3.0) -> di
         raise KeyError(f"no school with URN {urn}")
     this_year = summary[summary["academic_year"] == year]
     code = summary.loc[summary["urn"] == urn, "partnership_code"].iloc[0]
-    return {"school": this_year[this_year["urn"] == urn],
-            "partnership": this_year[this_year["partnership_code"] == code],
-            "similar_schools": similar_schools(summary, urn, year, band)}
+    return {
+        "school": this_year[this_year["urn"] == urn],
+        "partnership": this_year[this_year["partnership_code"] == code],
+        "similar_schools": similar_schools(summary, urn, year, band),
+    }
 
 
 def figures(summary: pd.DataFrame, urn: int, year: str, band: float = 3.0) -> pd.DataFrame:

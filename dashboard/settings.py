@@ -84,8 +84,9 @@ class Settings:
             raise SettingError(f"SEIP_LA_CODE={la!r} must be a 3-digit DfE LA code such as 855")
         support = os.environ.get("SEIP_SUPPORT_EMAIL", "").strip()
         if support and not _looks_like_email(support):
-            raise SettingError(f"SEIP_SUPPORT_EMAIL={support!r} must be an e-mail address such as "
-                               "seip-support@example.gov.uk")
+            raise SettingError(
+                f"SEIP_SUPPORT_EMAIL={support!r} must be an e-mail address such as seip-support@example.gov.uk"
+            )
         model = os.environ.get("SEIP_SN_MODEL", "").strip()
         if model and not (model.isdigit() and len(model) == 4):
             raise SettingError(f"SEIP_SN_MODEL={model!r} must be the year of a DfE neighbour model, e.g. 2025 or 2021")

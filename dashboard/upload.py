@@ -79,7 +79,7 @@ def accept(files: list[Upload]) -> list[Upload]:
 @contextlib.contextmanager
 def staged(files: list[Upload]) -> Iterator[Path]:
     """A private temporary folder holding `files`, removed when the block ends (whatever happens)."""
-    folder = Path(tempfile.mkdtemp(prefix="seip-upload-"))   # mkdtemp makes it 0700
+    folder = Path(tempfile.mkdtemp(prefix="seip-upload-"))  # mkdtemp makes it 0700
     try:
         for f in files:
             fd = os.open(folder / f.name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -136,8 +136,18 @@ def screener(problems: list[Problem]) -> list[dict]:
 
 def problem_rows(problems: list[Problem]) -> list[dict]:
     """Every problem as the screener lists it: file, row (as the user sees it), column, value, message."""
-    return [{"result": "FAIL" if p.severity == "error" else "WARN", "file": p.file, "row": p.row,
-             "column": p.column, "value": p.value, "rule": p.rule, "message": p.message} for p in problems]
+    return [
+        {
+            "result": "FAIL" if p.severity == "error" else "WARN",
+            "file": p.file,
+            "row": p.row,
+            "column": p.column,
+            "value": p.value,
+            "rule": p.rule,
+            "message": p.message,
+        }
+        for p in problems
+    ]
 
 
 @cache
@@ -145,8 +155,8 @@ def rule_meanings() -> dict[str, str]:
     """Each rule id and what it means, from the tables of docs/import-rules.md (a test keeps
     those tables to exactly the rules the import reports)."""
     text = (ROOT / "docs" / "import-rules.md").read_text(encoding="utf-8")
-    section = text[text.index("## Errors and warnings"):]
-    section = section[:section.index("\n## ", 5)]
+    section = text[text.index("## Errors and warnings") :]
+    section = section[: section.index("\n## ", 5)]
     return {m.group(1): _plain(m.group(2)) for m in re.finditer(r"^\| `([a-z_]+)` \| (.*?) \|$", section, re.M)}
 
 
@@ -159,9 +169,19 @@ def _allowed(viewer: Viewer) -> None:
         raise NotPermitted("only a commissioner uploads data")
 
 
-def _audit(db_path: Path, viewer: Viewer, action: str, files: list[Upload], result: ImportResult,
-           now: float | None) -> None:
-    detail = (f"{', '.join(f.name for f in files)} ({sum(len(f.data) for f in files):,} bytes): "
-              f"{len(result.errors)} error(s), {len(result.warnings)} warning(s)")
-    audit.write(db_path, user=viewer.name, role=viewer.role, scope=viewer.scope, action=action,
-                detail=detail, now=time.time() if now is None else now)
+def _audit(
+    db_path: Path, viewer: Viewer, action: str, files: list[Upload], result: ImportResult, now: float | None
+) -> None:
+    detail = (
+        f"{', '.join(f.name for f in files)} ({sum(len(f.data) for f in files):,} bytes): "
+        f"{len(result.errors)} error(s), {len(result.warnings)} warning(s)"
+    )
+    audit.write(
+        db_path,
+        user=viewer.name,
+        role=viewer.role,
+        scope=viewer.scope,
+        action=action,
+        detail=detail,
+        now=time.time() if now is None else now,
+    )

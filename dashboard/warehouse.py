@@ -84,6 +84,7 @@ def create_schema(con: duckdb.DuckDBPyConnection) -> None:
 
 # ---------------------------------------------------------------- queries
 
+
 @dataclass(frozen=True)
 class Query:
     """One SQL file under queries/: its name, layer, declared parameters and text."""
@@ -126,9 +127,13 @@ def queries() -> dict[str, Query]:
             raise QueryError(f"two queries are named {path.stem!r}")
         within = _header(text, "counts add up within")
         found[path.stem] = Query(
-            path.stem, path.parent.name, _header(text, "params") or (), text,
+            path.stem,
+            path.parent.name,
+            _header(text, "params") or (),
+            text,
             pupil_counts=_header(text, "pupil counts") or (),
-            add_up_within=() if within == ("all rows",) else within or None)
+            add_up_within=() if within == ("all rows",) else within or None,
+        )
     return found
 
 
@@ -167,17 +172,15 @@ def _checked(name: str, params: dict) -> Query:
     if missing or unknown:
         raise QueryError(
             f"query {name!r} takes {', '.join(query.params) or 'no parameters'}; "
-            f"missing: {sorted(missing)}, unknown: {sorted(unknown)}")
+            f"missing: {sorted(missing)}, unknown: {sorted(unknown)}"
+        )
     return query
 
 
 def _build_order(layer_queries: list[Query]) -> list[Query]:
     """Order queries so that each comes after the ones whose names it mentions."""
     by_name = {q.name: q for q in layer_queries}
-    deps = {
-        q.name: {o for o in by_name if o != q.name and re.search(rf"\b{o}\b", q.sql)}
-        for q in layer_queries
-    }
+    deps = {q.name: {o for o in by_name if o != q.name and re.search(rf"\b{o}\b", q.sql)} for q in layer_queries}
     ordered: list[Query] = []
     done: set[str] = set()
     while len(done) < len(by_name):
@@ -199,6 +202,7 @@ def build_marts(con: duckdb.DuckDBPyConnection) -> None:
 
 
 # ---------------------------------------------------------------- files
+
 
 def version(path: Path) -> str:
     """A token that changes whenever the warehouse file is replaced (for cache keys)."""
@@ -260,8 +264,7 @@ def _rewrite_locked(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
             con.execute("begin transaction")
             yield con
             build_marts(con)
-            con.execute(
-                "insert or replace into meta values ('version', ?)", [uuid.uuid4().hex])
+            con.execute("insert or replace into meta values ('version', ?)", [uuid.uuid4().hex])
             con.execute("commit")
             con.execute("checkpoint")
         except BaseException:

@@ -33,15 +33,21 @@ PAGES = {
     "data-and-definitions": "data",
 }
 TITLES = {
-    "overview": "Overview", "policy-impact": "Policy impact", "exclusion-avoidance": "Exclusion avoidance",
-    "placements-and-costs": "Placements and costs", "funding-and-deprivation": "Funding and deprivation",
-    "value-for-money": "Value for money", "benchmarks": "Benchmarks", "school-view": "School view",
+    "overview": "Overview",
+    "policy-impact": "Policy impact",
+    "exclusion-avoidance": "Exclusion avoidance",
+    "placements-and-costs": "Placements and costs",
+    "funding-and-deprivation": "Funding and deprivation",
+    "value-for-money": "Value for money",
+    "benchmarks": "Benchmarks",
+    "school-view": "School view",
     "data-and-definitions": "Data and definitions",
 }
 
 
-def open_page(db: Path, monkeypatch, page: str, *, role: str | None = None, query: dict | None = None,
-              **choices: object) -> AppTest:
+def open_page(
+    db: Path, monkeypatch, page: str, *, role: str | None = None, query: dict | None = None, **choices: object
+) -> AppTest:
     """Run the real app on `db` (sign-in off: the demo's "view as" switcher) as `role`, with `query`
     in the URL, open `pages/<page>.py`, then pick each filter in `choices` (widget key -> option) as
     a user would. Caches are cleared first: AppTest shares them across tests."""
@@ -73,14 +79,19 @@ def cards(at: AppTest) -> dict[str, str]:
     return {m.label: m.value for m in at.metric}
 
 
-def cli_cards(db: Path, *, year: str, area_code: str = "ALL", partnership: str | None = None,
-              role: str = "commissioner") -> dict[str, str]:
+def cli_cards(
+    db: Path, *, year: str, area_code: str = "ALL", partnership: str | None = None, role: str = "commissioner"
+) -> dict[str, str]:
     """What `seip metrics` says for the same filters, formatted as a card shows it: label -> text."""
     payload = metrics_payload(Settings.from_env(db), year=year, partnership=partnership, role=role)
     cat = catalogue()
-    return {cat[r["metric"]].label: theme.format_value(r["value"], cat[r["metric"]].unit,
-                                                      cat[r["metric"]].decimals, suppressed=r["suppressed"])
-            for r in payload["rows"] if r["area_code"] == area_code and r["academic_year"] == year}
+    return {
+        cat[r["metric"]].label: theme.format_value(
+            r["value"], cat[r["metric"]].unit, cat[r["metric"]].decimals, suppressed=r["suppressed"]
+        )
+        for r in payload["rows"]
+        if r["area_code"] == area_code and r["academic_year"] == year
+    }
 
 
 def specs(at: AppTest) -> list[dict]:
@@ -90,6 +101,8 @@ def specs(at: AppTest) -> list[dict]:
 
 def words(at: AppTest) -> str:
     """Every sentence the page shows (headings, text, captions, notices)."""
-    return " ".join(str(e.value) for kind in ("title", "header", "subheader", "markdown", "caption",
-                                              "info", "warning", "error", "success")
-                    for e in getattr(at, kind))
+    return " ".join(
+        str(e.value)
+        for kind in ("title", "header", "subheader", "markdown", "caption", "info", "warning", "error", "success")
+        for e in getattr(at, kind)
+    )

@@ -12,9 +12,14 @@ import pytest
 from dashboard import warehouse
 
 ROOT = Path(__file__).resolve().parents[1]
-PLAIN = sorted([*(ROOT / "dashboard" / "charts").glob("*.py"),
-                *(ROOT / "dashboard" / "ingest").glob("*.py"),
-                ROOT / "dashboard" / "warehouse.py", ROOT / "dashboard" / "metrics.py"])
+PLAIN = sorted(
+    [
+        *(ROOT / "dashboard" / "charts").glob("*.py"),
+        *(ROOT / "dashboard" / "ingest").glob("*.py"),
+        ROOT / "dashboard" / "warehouse.py",
+        ROOT / "dashboard" / "metrics.py",
+    ]
+)
 # Tables a chart query may read besides staging (stg_*) and marts (fct_*, dim_*): the import log,
 # which the Data and definitions page shows as it is.
 CHART_QUERY_EXTRA = {"import_log"}
@@ -59,8 +64,7 @@ def test_tables_read_finds_real_tables_not_ctes():
     assert tables_read(sql) == {"stg_seip__referrals", "fct_area_year"}
 
 
-CHART_QUERIES = sorted((q for q in warehouse.queries().values() if q.layer == "charts"),
-                       key=lambda q: q.name)
+CHART_QUERIES = sorted((q for q in warehouse.queries().values() if q.layer == "charts"), key=lambda q: q.name)
 
 
 @pytest.mark.parametrize("query", CHART_QUERIES, ids=lambda q: q.name)

@@ -15,8 +15,7 @@ from dashboard.charts import theme
 
 LOCAL_AREAS = ("partnership", "la_total")
 COMPARATOR_ORDER = ("england", "region", "sn_median")
-MEASURES = {"referrals": "Referrals", "suspensions": "Suspensions",
-            "permanent_exclusions": "Permanent exclusions"}
+MEASURES = {"referrals": "Referrals", "suspensions": "Suspensions", "permanent_exclusions": "Permanent exclusions"}
 
 
 def _area_label(row: pd.Series) -> str:
@@ -25,8 +24,9 @@ def _area_label(row: pd.Series) -> str:
     return str(row["area_name"])
 
 
-def rates_over_time(frame: pd.DataFrame, metric: str, *, label: str, unit: str = "",
-                    decimals: int = 2, partnership: str | None = None) -> tuple[go.Figure, pd.DataFrame]:
+def rates_over_time(
+    frame: pd.DataFrame, metric: str, *, label: str, unit: str = "", decimals: int = 2, partnership: str | None = None
+) -> tuple[go.Figure, pd.DataFrame]:
     """One line per partnership (in colour) and per comparator (grey) for `metric` over the years.
 
     With `partnership` set, only that partnership and all partnerships together are coloured.
@@ -36,8 +36,10 @@ def rates_over_time(frame: pd.DataFrame, metric: str, *, label: str, unit: str =
     if partnership is None:
         local = rows[rows["area_type"] == "partnership"]
     else:
-        local = rows[((rows["area_type"] == "partnership") & (rows["area_code"] == partnership))
-                     | (rows["area_type"] == "la_total")]
+        local = rows[
+            ((rows["area_type"] == "partnership") & (rows["area_code"] == partnership))
+            | (rows["area_type"] == "la_total")
+        ]
     comparators = rows[rows["area_type"].isin(COMPARATOR_ORDER)]
     years = sorted(local["academic_year"].dropna().unique())
     comparators = comparators[comparators["academic_year"].isin(years)]
@@ -56,8 +58,10 @@ def rates_over_time(frame: pd.DataFrame, metric: str, *, label: str, unit: str =
         area_type = group["area_type"].iloc[0]
         flags = disclosure.flags(group, "value")
         values = group["value"].where(~flags)
-        texts = [theme.format_value(None if pd.isna(v) else v, unit, decimals, suppressed=s)
-                 for v, s in zip(values, flags, strict=True)]
+        texts = [
+            theme.format_value(None if pd.isna(v) else v, unit, decimals, suppressed=s)
+            for v, s in zip(values, flags, strict=True)
+        ]
         if theme.is_comparator(area_type):
             line = theme.COMPARATOR_STYLE[area_type]
             marker = {"color": line["color"]}
@@ -65,20 +69,31 @@ def rates_over_time(frame: pd.DataFrame, metric: str, *, label: str, unit: str =
         else:
             marker = {"color": colours[area], "size": 7}
             line = {"color": colours[area], "width": 3}
-        fig.add_trace(go.Scatter(
-            x=group["academic_year"], y=values, name=area, mode="lines+markers",
-            line=line, marker=marker, text=texts, connectgaps=False,
-            hovertemplate=f"{area}, %{{x}}: %{{text}}<extra></extra>"))
+        fig.add_trace(
+            go.Scatter(
+                x=group["academic_year"],
+                y=values,
+                name=area,
+                mode="lines+markers",
+                line=line,
+                marker=marker,
+                text=texts,
+                connectgaps=False,
+                hovertemplate=f"{area}, %{{x}}: %{{text}}<extra></extra>",
+            )
+        )
     theme.style(fig, y_title=theme.unit_title(unit, label))
     fig.update_xaxes(type="category", categoryorder="array", categoryarray=years)
     keep = ["area", "academic_year", "value", "suppressed"] + (
-        ["value_symbol"] if "value_symbol" in shown.columns else [])
+        ["value_symbol"] if "value_symbol" in shown.columns else []
+    )
     table = shown[keep].reset_index(drop=True)
     return fig, table
 
 
-def latest_gap_sentence(table: pd.DataFrame, year: str, *, label: str, unit: str = "",
-                        decimals: int = 2, area: str = "All partnerships") -> str:
+def latest_gap_sentence(
+    table: pd.DataFrame, year: str, *, label: str, unit: str = "", decimals: int = 2, area: str = "All partnerships"
+) -> str:
     """A sentence comparing `area` with England in `year` ('' when either is missing)."""
     this_year = table[(table["academic_year"] == year) & ~disclosure.flags(table, "value")]
     ours = this_year.loc[this_year["area"] == area, "value"].dropna()
@@ -90,8 +105,10 @@ def latest_gap_sentence(table: pd.DataFrame, year: str, *, label: str, unit: str
     if round(a, decimals) == round(e, decimals):
         return f"In {year} the {label.lower()} for {area.lower()} matched England's ({show(a, unit, decimals)})."
     side = "below" if a < e else "above"
-    return (f"In {year} the {label.lower()} for {area.lower()} was {show(a, unit, decimals)}, "
-            f"{side} England's {show(e, unit, decimals)}.")
+    return (
+        f"In {year} the {label.lower()} for {area.lower()} was {show(a, unit, decimals)}, "
+        f"{side} England's {show(e, unit, decimals)}."
+    )
 
 
 def referral_journey(links: pd.DataFrame) -> tuple[go.Figure, pd.DataFrame]:
@@ -106,7 +123,8 @@ def referral_journey(links: pd.DataFrame) -> tuple[go.Figure, pd.DataFrame]:
     stage = {1: "Referred → decision", 2: "Decision → provision", 3: "Provision → outcome"}
     table["stage"] = table["step"].map(stage)
     cols = ["stage", "from", "to", "referrals"] + (
-        ["referrals_suppressed"] if "referrals_suppressed" in table.columns else [])
+        ["referrals_suppressed"] if "referrals_suppressed" in table.columns else []
+    )
     table = table[cols].reset_index(drop=True)
     drawn = links[~disclosure.flags(links, "referrals") & links["referrals"].fillna(0).gt(0)]
     if drawn.empty:
@@ -119,15 +137,24 @@ def referral_journey(links: pd.DataFrame) -> tuple[go.Figure, pd.DataFrame]:
                 nodes.append(node)
     index = {node: i for i, node in enumerate(nodes)}
     columns = {1: theme.GREY_DARK, 2: theme.PALETTE[0], 3: theme.PALETTE[1], 4: theme.PALETTE[2]}
-    fig = go.Figure(go.Sankey(
-        arrangement="snap",
-        node={"label": [theme.label(code) for _, code in nodes], "pad": 14, "thickness": 16,
-              "color": [columns[col] for col, _ in nodes],
-              "hovertemplate": "%{label}: %{value} referrals<extra></extra>"},
-        link={"source": [index[(int(s), a)] for s, a in zip(drawn["step"], drawn["source"], strict=True)],
-              "target": [index[(int(s) + 1, b)] for s, b in zip(drawn["step"], drawn["target"], strict=True)],
-              "value": drawn["referrals"].astype(float).tolist(),
-              "color": "rgba(18, 67, 109, 0.18)"}))
+    fig = go.Figure(
+        go.Sankey(
+            arrangement="snap",
+            node={
+                "label": [theme.label(code) for _, code in nodes],
+                "pad": 14,
+                "thickness": 16,
+                "color": [columns[col] for col, _ in nodes],
+                "hovertemplate": "%{label}: %{value} referrals<extra></extra>",
+            },
+            link={
+                "source": [index[(int(s), a)] for s, a in zip(drawn["step"], drawn["source"], strict=True)],
+                "target": [index[(int(s) + 1, b)] for s, b in zip(drawn["step"], drawn["target"], strict=True)],
+                "value": drawn["referrals"].astype(float).tolist(),
+                "color": "rgba(18, 67, 109, 0.18)",
+            },
+        )
+    )
     theme.style(fig, height=460)
     return fig, table
 
@@ -135,16 +162,19 @@ def referral_journey(links: pd.DataFrame) -> tuple[go.Figure, pd.DataFrame]:
 def avoidance_by_partnership(frame: pd.DataFrame, year: str) -> tuple[go.Figure, pd.DataFrame]:
     """Avoidance rate per partnership in `year` (bars), with the counts it rests on in the table."""
     wanted = ("referred_pupils", "pex_after_referral", "avoidance_rate")
-    rows = frame[(frame["academic_year"] == year) & frame["metric"].isin(wanted)
-                 & frame["area_type"].isin(LOCAL_AREAS)].copy()
+    rows = frame[
+        (frame["academic_year"] == year) & frame["metric"].isin(wanted) & frame["area_type"].isin(LOCAL_AREAS)
+    ].copy()
     if rows.empty:
         empty_table = pd.DataFrame(columns=["partnership", *wanted])
         return theme.empty(f"No referrals recorded for {year}."), empty_table
     rows["partnership"] = rows.apply(_area_label, axis=1)
-    value = rows.pivot_table(index="partnership", columns="metric", values="value", aggfunc="first",
-                             dropna=False)
-    flags = rows.pivot_table(index="partnership", columns="metric", values="suppressed",
-                             aggfunc="first", dropna=False).fillna(False).astype(bool)
+    value = rows.pivot_table(index="partnership", columns="metric", values="value", aggfunc="first", dropna=False)
+    flags = (
+        rows.pivot_table(index="partnership", columns="metric", values="suppressed", aggfunc="first", dropna=False)
+        .fillna(False)
+        .astype(bool)
+    )
     table = pd.DataFrame(index=value.index)
     for metric in wanted:
         table[metric] = value[metric] if metric in value.columns else None
@@ -153,13 +183,23 @@ def avoidance_by_partnership(frame: pd.DataFrame, year: str) -> tuple[go.Figure,
     table = table.loc[order].reset_index()
     rate_flags = table["avoidance_rate_suppressed"]
     rates = table["avoidance_rate"].where(~rate_flags)
-    texts = [theme.format_value(None if pd.isna(v) else v, "percent", 1, suppressed=s)
-             for v, s in zip(rates, rate_flags, strict=True)]
-    colours = [theme.GREY_DARK if name == "All partnerships" else theme.PALETTE[1]
-               for name in table["partnership"]]
-    fig = go.Figure(go.Bar(y=table["partnership"].map(theme.wrap), x=rates, text=texts, textposition="outside",
-                           orientation="h", marker_color=colours, cliponaxis=False,
-                           hovertemplate="%{y}: %{text} of referred pupils not permanently excluded<extra></extra>"))
+    texts = [
+        theme.format_value(None if pd.isna(v) else v, "percent", 1, suppressed=s)
+        for v, s in zip(rates, rate_flags, strict=True)
+    ]
+    colours = [theme.GREY_DARK if name == "All partnerships" else theme.PALETTE[1] for name in table["partnership"]]
+    fig = go.Figure(
+        go.Bar(
+            y=table["partnership"].map(theme.wrap),
+            x=rates,
+            text=texts,
+            textposition="outside",
+            orientation="h",
+            marker_color=colours,
+            cliponaxis=False,
+            hovertemplate="%{y}: %{text} of referred pupils not permanently excluded<extra></extra>",
+        )
+    )
     theme.style(fig, x_title="Avoidance rate (%)", height=max(300, 90 + 44 * len(table)))
     fig.update_xaxes(range=[0, 120])
     fig.update_yaxes(autorange="reversed", rangemode="normal", gridcolor="rgba(0,0,0,0)")
@@ -190,11 +230,18 @@ def reasons(frame: pd.DataFrame) -> tuple[go.Figure, pd.DataFrame]:
     fig = go.Figure()
     for i, (column, name) in enumerate(MEASURES.items()):
         flags = disclosure.flags(order, column)
-        fig.add_trace(go.Bar(
-            y=order["reason"].map(theme.wrap), x=order[f"{column}_pct"], name=name, orientation="h",
-            marker_color=theme.PALETTE[i],
-            text=["c" if s else "" for s in flags], textposition="outside",
-            hovertemplate=f"{name}, %{{y}}: %{{x:.1f}}%<extra></extra>"))
+        fig.add_trace(
+            go.Bar(
+                y=order["reason"].map(theme.wrap),
+                x=order[f"{column}_pct"],
+                name=name,
+                orientation="h",
+                marker_color=theme.PALETTE[i],
+                text=["c" if s else "" for s in flags],
+                textposition="outside",
+                hovertemplate=f"{name}, %{{y}}: %{{x:.1f}}%<extra></extra>",
+            )
+        )
     theme.style(fig, height=max(360, 80 + 46 * len(order)), x_title="% of each kind of event")
     fig.update_layout(barmode="group", bargap=0.25)
     fig.update_yaxes(rangemode="normal", gridcolor="rgba(0,0,0,0)")
@@ -219,13 +266,28 @@ def referred_vs_population(frame: pd.DataFrame) -> tuple[go.Figure, pd.DataFrame
         return theme.empty("No referred pupils for this choice."), table
     labels = table["group_name"]
     fig = go.Figure()
-    fig.add_trace(go.Bar(y=labels, x=table["referred_pct"].where(~flags), name="Referred pupils",
-                         orientation="h", marker_color=theme.PALETTE[0],
-                         text=["c" if s else "" for s in flags], textposition="outside",
-                         hovertemplate="%{y}: %{x:.1f}% of referred pupils<extra></extra>"))
-    fig.add_trace(go.Bar(y=labels, x=table["population_pct"], name="All pupils (census)",
-                         orientation="h", marker_color=theme.GREY_LIGHT,
-                         hovertemplate="%{y}: %{x:.1f}% of all pupils<extra></extra>"))
+    fig.add_trace(
+        go.Bar(
+            y=labels,
+            x=table["referred_pct"].where(~flags),
+            name="Referred pupils",
+            orientation="h",
+            marker_color=theme.PALETTE[0],
+            text=["c" if s else "" for s in flags],
+            textposition="outside",
+            hovertemplate="%{y}: %{x:.1f}% of referred pupils<extra></extra>",
+        )
+    )
+    fig.add_trace(
+        go.Bar(
+            y=labels,
+            x=table["population_pct"],
+            name="All pupils (census)",
+            orientation="h",
+            marker_color=theme.GREY_LIGHT,
+            hovertemplate="%{y}: %{x:.1f}% of all pupils<extra></extra>",
+        )
+    )
     theme.style(fig, height=max(340, 60 + 38 * len(table)), x_title="% of pupils")
     fig.update_layout(barmode="group")
     fig.update_yaxes(autorange="reversed", rangemode="normal")
@@ -238,5 +300,7 @@ def over_represented_sentence(table: pd.DataFrame) -> str:
     if known.empty:
         return ""
     top = known.sort_values("ratio", ascending=False).iloc[0]
-    return (f"{top['group_name']}: {top['referred_pct']:.0f}% of referred pupils against "
-            f"{top['population_pct']:.0f}% of all pupils ({top['ratio']:.1f} times their share).")
+    return (
+        f"{top['group_name']}: {top['referred_pct']:.0f}% of referred pupils against "
+        f"{top['population_pct']:.0f}% of all pupils ({top['ratio']:.1f} times their share)."
+    )

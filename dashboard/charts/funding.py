@@ -16,8 +16,10 @@ from dashboard.charts import theme
 
 STREAMS = ("core_grant", "ehcp_top_up", "development", "school_contribution", "adjustment")
 STREAM_LABELS = {
-    "core_grant": "Core grant (High Needs, by formula)", "ehcp_top_up": "EHCP top-up",
-    "development": "Development", "school_contribution": "School contributions",
+    "core_grant": "Core grant (High Needs, by formula)",
+    "ehcp_top_up": "EHCP top-up",
+    "development": "Development",
+    "school_contribution": "School contributions",
     "adjustment": "Adjustments",
 }
 STREAM_COLOURS = dict(zip(STREAMS, theme.PALETTE, strict=False))
@@ -60,10 +62,12 @@ def fitted_line(x: pd.Series, y: pd.Series) -> tuple[float, float] | None:
 
 
 def _partnership_values(frame: pd.DataFrame, year: str, metrics: tuple[str, ...]) -> pd.DataFrame:
-    rows = frame[(frame["academic_year"] == year) & (frame["area_type"] == "partnership")
-                 & frame["metric"].isin(metrics)]
-    wide = rows.pivot_table(index="area_code", columns="metric", values="value",
-                            aggfunc="first", dropna=False).reset_index()
+    rows = frame[
+        (frame["academic_year"] == year) & (frame["area_type"] == "partnership") & frame["metric"].isin(metrics)
+    ]
+    wide = rows.pivot_table(
+        index="area_code", columns="metric", values="value", aggfunc="first", dropna=False
+    ).reset_index()
     for metric in metrics:
         if metric not in wide.columns:
             wide[metric] = math.nan
@@ -82,33 +86,55 @@ def funding_vs_fsm(frame: pd.DataFrame, year: str, highlight: str | None = None)
     table = _partnership_values(frame, year, ("fsm_pct", "funding_per_pupil", "pupils_on_roll"))
     drawn = table.dropna(subset=["fsm_pct", "funding_per_pupil"])
     if drawn.empty:
-        return (theme.empty(f"No funding or census figures for the partnerships in {year}."),
-                table.drop(columns=["partnership_code"]))
+        return (
+            theme.empty(f"No funding or census figures for the partnerships in {year}."),
+            table.drop(columns=["partnership_code"]),
+        )
     colours = theme.colour_map(drawn["partnership"].tolist())
     fig = go.Figure()
     biggest = max(float(drawn["pupils_on_roll"].max()), 1.0)
     for _, row in drawn.iterrows():
         # the chosen partnership differs by more than its colour: a dark ring and its name beside it
         chosen = highlight == row["partnership_code"]
-        fig.add_trace(go.Scatter(
-            x=[row["fsm_pct"]], y=[row["funding_per_pupil"]], mode="markers+text" if chosen else "markers",
-            name=row["partnership"], text=[row["partnership"]] if chosen else None, textposition="top center",
-            textfont={"color": theme.NEUTRAL},
-            marker={"size": [row["pupils_on_roll"]], "sizemode": "area", "sizeref": biggest / 45 ** 2,
-                    "sizemin": 8, "color": colours[row["partnership"]],
+        fig.add_trace(
+            go.Scatter(
+                x=[row["fsm_pct"]],
+                y=[row["funding_per_pupil"]],
+                mode="markers+text" if chosen else "markers",
+                name=row["partnership"],
+                text=[row["partnership"]] if chosen else None,
+                textposition="top center",
+                textfont={"color": theme.NEUTRAL},
+                marker={
+                    "size": [row["pupils_on_roll"]],
+                    "sizemode": "area",
+                    "sizeref": biggest / 45**2,
+                    "sizemin": 8,
+                    "color": colours[row["partnership"]],
                     "opacity": 0.85 if highlight in (None, row["partnership_code"]) else 0.25,
-                    "line": {"color": "#0B0C0C", "width": 3} if chosen else {"color": "white", "width": 1}},
-            customdata=[[row["pupils_on_roll"]]],
-            hovertemplate=(f"{row['partnership']}: %{{x:.1f}}% FSM, £%{{y:,.2f}} per pupil, "
-                           "%{customdata[0]:,.0f} pupils<extra></extra>")))
+                    "line": {"color": "#0B0C0C", "width": 3} if chosen else {"color": "white", "width": 1},
+                },
+                customdata=[[row["pupils_on_roll"]]],
+                hovertemplate=(
+                    f"{row['partnership']}: %{{x:.1f}}% FSM, £%{{y:,.2f}} per pupil, "
+                    "%{customdata[0]:,.0f} pupils<extra></extra>"
+                ),
+            )
+        )
     line = fitted_line(drawn["fsm_pct"], drawn["funding_per_pupil"])
     if line is not None:
         xs = [float(drawn["fsm_pct"].min()), float(drawn["fsm_pct"].max())]
-        fig.add_trace(go.Scatter(
-            x=xs, y=[line[0] * x + line[1] for x in xs], mode="lines", name="Fitted line",
-            line={"color": theme.GREY_DARK, "dash": "dash", "width": 2}, hoverinfo="skip"))
-    theme.style(fig, height=480, x_title="Pupils eligible for free school meals (%)",
-                y_title="Funding per pupil (£)")
+        fig.add_trace(
+            go.Scatter(
+                x=xs,
+                y=[line[0] * x + line[1] for x in xs],
+                mode="lines",
+                name="Fitted line",
+                line={"color": theme.GREY_DARK, "dash": "dash", "width": 2},
+                hoverinfo="skip",
+            )
+        )
+    theme.style(fig, height=480, x_title="Pupils eligible for free school meals (%)", y_title="Funding per pupil (£)")
     fig.update_layout(legend={**theme.LEGEND_ABOVE, "itemsizing": "constant"})
     # pad the axes so the largest bubbles are not cut at the edges
     lo, hi = float(drawn["fsm_pct"].min()), float(drawn["fsm_pct"].max())
@@ -127,9 +153,11 @@ def fsm_sentence(table: pd.DataFrame) -> str:
     if abs(slope) < 0.005:
         return "Funding per pupil does not change with the share of pupils on free school meals."
     direction = "more" if slope > 0 else "less"
-    return (f"Across the partnerships, each extra percentage point of pupils on free school meals "
-            f"goes with about {theme.format_value(abs(slope), 'gbp', 2)} {direction} funding per pupil "
-            "(fitted line, unweighted).")
+    return (
+        f"Across the partnerships, each extra percentage point of pupils on free school meals "
+        f"goes with about {theme.format_value(abs(slope), 'gbp', 2)} {direction} funding per pupil "
+        "(fitted line, unweighted)."
+    )
 
 
 def funding_streams(frame: pd.DataFrame) -> tuple[go.Figure, pd.DataFrame]:
@@ -143,15 +171,20 @@ def funding_streams(frame: pd.DataFrame) -> tuple[go.Figure, pd.DataFrame]:
     fig = go.Figure()
     for code in [s for s in STREAMS if s in set(frame["stream"])]:
         part = table[table["stream"] == STREAM_LABELS[code]]
-        fig.add_trace(go.Bar(
-            y=part["partnership"], x=part["amount_gbp"], name=STREAM_LABELS[code], orientation="h",
-            marker_color=STREAM_COLOURS[code],
-            hovertemplate=f"{STREAM_LABELS[code]}, %{{y}}: £%{{x:,.0f}}<extra></extra>"))
+        fig.add_trace(
+            go.Bar(
+                y=part["partnership"],
+                x=part["amount_gbp"],
+                name=STREAM_LABELS[code],
+                orientation="h",
+                marker_color=STREAM_COLOURS[code],
+                hovertemplate=f"{STREAM_LABELS[code]}, %{{y}}: £%{{x:,.0f}}<extra></extra>",
+            )
+        )
     theme.style(fig, height=max(300, 120 + 48 * len(partners)), x_title="Funding received (£)")
     fig.update_layout(barmode="relative", legend=theme.LEGEND_ABOVE)
     fig.update_xaxes(tickprefix="£", separatethousands=True)
-    fig.update_yaxes(categoryorder="array", categoryarray=partners, autorange="reversed",
-                     rangemode="normal")
+    fig.update_yaxes(categoryorder="array", categoryarray=partners, autorange="reversed", rangemode="normal")
     return fig, table
 
 
@@ -163,11 +196,20 @@ def formula_vs_paid(frame: pd.DataFrame, year: str) -> tuple[go.Figure, pd.DataF
     if drawn.empty:
         return theme.empty(f"No core grant recorded for {year}."), table
     fig = go.Figure()
-    for column, name, colour in (("core_grant_gbp", "Core grant paid", theme.PALETTE[0]),
-                                 ("formula_allocation_gbp", "Formula allocation", theme.GREY_LIGHT)):
-        fig.add_trace(go.Bar(
-            y=drawn["partnership"], x=drawn[column], name=name, marker_color=colour, orientation="h",
-            hovertemplate=f"{name}, %{{y}}: £%{{x:,.0f}}<extra></extra>"))
+    for column, name, colour in (
+        ("core_grant_gbp", "Core grant paid", theme.PALETTE[0]),
+        ("formula_allocation_gbp", "Formula allocation", theme.GREY_LIGHT),
+    ):
+        fig.add_trace(
+            go.Bar(
+                y=drawn["partnership"],
+                x=drawn[column],
+                name=name,
+                marker_color=colour,
+                orientation="h",
+                hovertemplate=f"{name}, %{{y}}: £%{{x:,.0f}}<extra></extra>",
+            )
+        )
     theme.style(fig, height=max(300, 120 + 56 * len(drawn)), x_title="£")
     fig.update_layout(barmode="group", legend_traceorder="normal", legend=theme.LEGEND_ABOVE)
     fig.update_xaxes(tickprefix="£", separatethousands=True)
@@ -185,8 +227,10 @@ def formula_gap_sentence(table: pd.DataFrame) -> str:
     if abs(gap) < 0.5:
         return "Every partnership was paid exactly its formula allocation."
     side = "more" if gap > 0 else "less"
-    return (f"{row['partnership']} was paid {theme.format_value(abs(gap), 'gbp', 0)} {side} than "
-            "the formula gives it, the largest gap.")
+    return (
+        f"{row['partnership']} was paid {theme.format_value(abs(gap), 'gbp', 0)} {side} than "
+        "the formula gives it, the largest gap."
+    )
 
 
 def what_if(shares: pd.DataFrame) -> tuple[go.Figure, pd.DataFrame]:
@@ -196,22 +240,50 @@ def what_if(shares: pd.DataFrame) -> tuple[go.Figure, pd.DataFrame]:
     """
     table = shares.rename(columns={"partnership_name": "partnership"}).copy()
     table["change_gbp"] = table["what_if_gbp"] - table["core_grant_gbp"]
-    table = table[["partnership", "pupils_on_roll", "fsm_eligible", "pupil_share_pct", "fsm_share_pct",
-                   "core_grant_gbp", "what_if_gbp", "change_gbp"]]
+    table = table[
+        [
+            "partnership",
+            "pupils_on_roll",
+            "fsm_eligible",
+            "pupil_share_pct",
+            "fsm_share_pct",
+            "core_grant_gbp",
+            "what_if_gbp",
+            "change_gbp",
+        ]
+    ]
     if table.empty:
         return theme.empty("No partnerships with a census return this year."), table
     fig = go.Figure()
-    fig.add_trace(go.Bar(y=table["partnership"], x=table["core_grant_gbp"], name="Core grant paid",
-                         marker_color=theme.GREY_LIGHT, orientation="h",
-                         hovertemplate="Paid, %{y}: £%{x:,.0f}<extra></extra>"))
-    fig.add_trace(go.Bar(y=table["partnership"], x=table["what_if_gbp"], name="What-if share",
-                         marker_color=theme.PALETTE[1], orientation="h",
-                         text=[theme.format_value(v, "gbp", 0) for v in table["what_if_gbp"]],
-                         textposition="outside", cliponaxis=False,
-                         hovertemplate="What-if, %{y}: £%{x:,.0f}<extra></extra>"))
+    fig.add_trace(
+        go.Bar(
+            y=table["partnership"],
+            x=table["core_grant_gbp"],
+            name="Core grant paid",
+            marker_color=theme.GREY_LIGHT,
+            orientation="h",
+            hovertemplate="Paid, %{y}: £%{x:,.0f}<extra></extra>",
+        )
+    )
+    fig.add_trace(
+        go.Bar(
+            y=table["partnership"],
+            x=table["what_if_gbp"],
+            name="What-if share",
+            marker_color=theme.PALETTE[1],
+            orientation="h",
+            text=[theme.format_value(v, "gbp", 0) for v in table["what_if_gbp"]],
+            textposition="outside",
+            cliponaxis=False,
+            hovertemplate="What-if, %{y}: £%{x:,.0f}<extra></extra>",
+        )
+    )
     theme.style(fig, height=max(300, 120 + 56 * len(table)), x_title="£")
     fig.update_layout(barmode="group", legend_traceorder="normal", legend=theme.LEGEND_ABOVE)
-    fig.update_xaxes(tickprefix="£", separatethousands=True,
-                     range=theme.headroom(pd.concat([table["what_if_gbp"], table["core_grant_gbp"]]), 0.25))
+    fig.update_xaxes(
+        tickprefix="£",
+        separatethousands=True,
+        range=theme.headroom(pd.concat([table["what_if_gbp"], table["core_grant_gbp"]]), 0.25),
+    )
     fig.update_yaxes(autorange="reversed", rangemode="normal")
     return fig, table

@@ -45,13 +45,29 @@ def with_notes(fig: go.Figure, notes: Sequence) -> go.Figure:
     for year in by_year:
         out.add_vline(x=year, line_color=theme.NEUTRAL, line_dash="dot", line_width=1)
     # hover text is built from the notes' text: escaped, so a note can never inject markup
-    hover = ["<br>".join(f"<b>{escape(n.title)}</b> ({escape(n.scope_label)}, {year})<br>{escape(n.body)}"
-                         f"<br><i>{escape(n.author)}</i>" for n in notes_of_year)
-             for year, notes_of_year in by_year.items()]
-    out.add_trace(go.Scatter(
-        x=list(by_year), y=[0.97] * len(by_year), yaxis=_NOTES_AXIS, mode="markers", name="Note",
-        marker={"symbol": "triangle-down", "size": 12, "color": theme.NEUTRAL},
-        hovertext=hover, hoverinfo="text", hoverlabel={"align": "left"}, showlegend=True))
-    out.update_layout({f"yaxis{_NOTES_AXIS[1:]}": {"overlaying": "y", "range": [0, 1], "visible": False,
-                                                   "fixedrange": True}})
+    hover = [
+        "<br>".join(
+            f"<b>{escape(n.title)}</b> ({escape(n.scope_label)}, {year})<br>{escape(n.body)}"
+            f"<br><i>{escape(n.author)}</i>"
+            for n in notes_of_year
+        )
+        for year, notes_of_year in by_year.items()
+    ]
+    out.add_trace(
+        go.Scatter(
+            x=list(by_year),
+            y=[0.97] * len(by_year),
+            yaxis=_NOTES_AXIS,
+            mode="markers",
+            name="Note",
+            marker={"symbol": "triangle-down", "size": 12, "color": theme.NEUTRAL},
+            hovertext=hover,
+            hoverinfo="text",
+            hoverlabel={"align": "left"},
+            showlegend=True,
+        )
+    )
+    out.update_layout(
+        {f"yaxis{_NOTES_AXIS[1:]}": {"overlaying": "y", "range": [0, 1], "visible": False, "fixedrange": True}}
+    )
     return out

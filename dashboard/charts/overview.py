@@ -16,8 +16,12 @@ from dashboard.disclosure import small_counts
 
 # The headline figures, in the order they are shown.
 HEADLINE_METRICS = (
-    "pex_rate", "suspension_rate", "avoidance_rate",
-    "reintegration_rate", "cost_per_placement", "funding_per_pupil",
+    "pex_rate",
+    "suspension_rate",
+    "avoidance_rate",
+    "reintegration_rate",
+    "cost_per_placement",
+    "funding_per_pupil",
 )
 
 
@@ -51,10 +55,10 @@ class Headline:
         return theme.format_value(value, self.unit, self.decimals, suppressed=suppressed)
 
 
-def _value(frame: pd.DataFrame, metric: str, year: str | None, area_type: str,
-           area_code: str | None = None) -> tuple[float | None, bool]:
-    rows = frame[(frame["metric"] == metric) & (frame["academic_year"] == year)
-                 & (frame["area_type"] == area_type)]
+def _value(
+    frame: pd.DataFrame, metric: str, year: str | None, area_type: str, area_code: str | None = None
+) -> tuple[float | None, bool]:
+    rows = frame[(frame["metric"] == metric) & (frame["academic_year"] == year) & (frame["area_type"] == area_type)]
     if area_code is not None:
         rows = rows[rows["area_code"] == area_code]
     if rows.empty:
@@ -80,8 +84,10 @@ def _sentence(h: dict) -> str:
         return f"There is no {label.lower()} for {h['year']}."
     parts = []
     if h["previous"] is None:
-        parts.append(f"{label} was {show(h['value'])} in {h['year']}; there is no figure for "
-                     f"{h['previous_year']} to compare with.")
+        parts.append(
+            f"{label} was {show(h['value'])} in {h['year']}; there is no figure for "
+            f"{h['previous_year']} to compare with."
+        )
     else:
         delta = h["value"] - h["previous"]
         if round(delta, h["decimals"]) == 0:
@@ -92,8 +98,10 @@ def _sentence(h: dict) -> str:
             if h["polarity"] in ("lower", "higher"):
                 good = (delta < 0) == (h["polarity"] == "lower")
                 judged = ", an improvement" if good else ", a worsening"
-            parts.append(f"{label} {verb} from {show(h['previous'])} in {h['previous_year']} "
-                         f"to {show(h['value'])} in {h['year']}{judged}.")
+            parts.append(
+                f"{label} {verb} from {show(h['previous'])} in {h['previous_year']} "
+                f"to {show(h['value'])} in {h['year']}{judged}."
+            )
     comparisons = []
     if h["england"] is not None:
         comparisons.append(f"England {show(h['england'])}")
@@ -116,40 +124,57 @@ def headline(frame: pd.DataFrame, info: dict, year: str, area_type: str, area_co
     previous, _ = _value(frame, metric, prev_year, area_type, area_code)
     england, _ = _value(frame, metric, year, "england")
     sn_median, _ = _value(frame, metric, year, "sn_median")
-    series = frame[(frame["metric"] == metric) & (frame["area_type"] == area_type)
-                   & (frame["area_code"] == area_code) & frame["value"].notna()
-                   & ~frame["suppressed"].fillna(False).astype(bool)].sort_values("academic_year")
+    series = frame[
+        (frame["metric"] == metric)
+        & (frame["area_type"] == area_type)
+        & (frame["area_code"] == area_code)
+        & frame["value"].notna()
+        & ~frame["suppressed"].fillna(False).astype(bool)
+    ].sort_values("academic_year")
     fields = {
-        "metric": metric, "label": info.get("label") or metric, "unit": info.get("unit") or "",
-        "decimals": int(info.get("decimals") or 0), "polarity": info.get("polarity") or "neutral",
-        "year": year, "value": value, "suppressed": suppressed, "previous_year": prev_year,
-        "previous": previous, "england": england, "sn_median": sn_median,
+        "metric": metric,
+        "label": info.get("label") or metric,
+        "unit": info.get("unit") or "",
+        "decimals": int(info.get("decimals") or 0),
+        "polarity": info.get("polarity") or "neutral",
+        "year": year,
+        "value": value,
+        "suppressed": suppressed,
+        "previous_year": prev_year,
+        "previous": previous,
+        "england": england,
+        "sn_median": sn_median,
         "trend": tuple(zip(series["academic_year"], series["value"].astype(float), strict=True)),
     }
     return Headline(**fields, sentence=_sentence(fields))
 
 
-def headlines(frame: pd.DataFrame, infos: list[dict], year: str, area_type: str,
-              area_code: str) -> list[Headline]:
+def headlines(frame: pd.DataFrame, infos: list[dict], year: str, area_type: str, area_code: str) -> list[Headline]:
     """`headline` for each catalogue entry in `infos`, in order."""
     return [headline(frame, info, year, area_type, area_code) for info in infos]
 
 
 def headline_table(headlines: list[Headline]) -> pd.DataFrame:
     """The headline figures as a table (the text alternative to the cards), values as shown."""
-    return pd.DataFrame([{
-        "figure": h.label,
-        "academic_year": h.year,
-        "value": h.show(h.value, suppressed=h.suppressed),
-        "last_year": h.show(h.previous),
-        "england": h.show(h.england),
-        "statistical_neighbours": h.show(h.sn_median),
-        "what_changed": h.sentence,
-    } for h in headlines])
+    return pd.DataFrame(
+        [
+            {
+                "figure": h.label,
+                "academic_year": h.year,
+                "value": h.show(h.value, suppressed=h.suppressed),
+                "last_year": h.show(h.previous),
+                "england": h.show(h.england),
+                "statistical_neighbours": h.show(h.sn_median),
+                "what_changed": h.sentence,
+            }
+            for h in headlines
+        ]
+    )
 
 
-def partnerships_compared(frame: pd.DataFrame, metric: str, year: str, *, label: str,
-                          unit: str = "", decimals: int = 2) -> tuple[go.Figure, pd.DataFrame]:
+def partnerships_compared(
+    frame: pd.DataFrame, metric: str, year: str, *, label: str, unit: str = "", decimals: int = 2
+) -> tuple[go.Figure, pd.DataFrame]:
     """A horizontal bar per partnership for one metric and year, highest at the top, with
     England as a grey reference line.
 
@@ -165,17 +190,33 @@ def partnerships_compared(frame: pd.DataFrame, metric: str, year: str, *, label:
     drawn = parts.assign(order=parts["value"].fillna(-1)).sort_values("order")
     flags = drawn["suppressed"].fillna(False).astype(bool)
     values = drawn["value"].where(~flags)
-    texts = [theme.format_value(None if pd.isna(v) else v, unit, decimals, suppressed=s)
-             for v, s in zip(values, flags, strict=True)]
-    fig = go.Figure(go.Bar(
-        y=drawn["area_name"].map(theme.wrap), x=values, text=texts, textposition="outside",
-        orientation="h", marker_color=theme.PALETTE[0], name=label, cliponaxis=False,
-        hovertemplate="%{y}: %{text}<extra></extra>"))
+    texts = [
+        theme.format_value(None if pd.isna(v) else v, unit, decimals, suppressed=s)
+        for v, s in zip(values, flags, strict=True)
+    ]
+    fig = go.Figure(
+        go.Bar(
+            y=drawn["area_name"].map(theme.wrap),
+            x=values,
+            text=texts,
+            textposition="outside",
+            orientation="h",
+            marker_color=theme.PALETTE[0],
+            name=label,
+            cliponaxis=False,
+            hovertemplate="%{y}: %{text}<extra></extra>",
+        )
+    )
     england, _ = _value(frame, metric, year, "england")
     if england is not None:
-        fig.add_vline(x=england, line_color=theme.GREY_DARK, line_dash="dash",
-                      annotation_text=f"England {theme.format_value(england, unit, decimals)}",
-                      annotation_position="top", annotation_font_color=theme.GREY_DARK)
+        fig.add_vline(
+            x=england,
+            line_color=theme.GREY_DARK,
+            line_dash="dash",
+            annotation_text=f"England {theme.format_value(england, unit, decimals)}",
+            annotation_position="top",
+            annotation_font_color=theme.GREY_DARK,
+        )
     theme.style(fig, x_title=theme.unit_title(unit, label), height=max(300, 90 + 44 * len(drawn)))
     # room to the right for the value labels
     fig.update_xaxes(range=[0, 1.2 * max(values.max(skipna=True), england or 0, 1e-9)])
@@ -190,5 +231,4 @@ def highest_sentence(table: pd.DataFrame, *, label: str, unit: str = "", decimal
     if shown.empty:
         return ""
     top = shown.sort_values("value", ascending=False).iloc[0]
-    return (f"{top['partnership']} has the highest {label.lower()}: "
-            f"{theme.format_value(top['value'], unit, decimals)}.")
+    return f"{top['partnership']} has the highest {label.lower()}: {theme.format_value(top['value'], unit, decimals)}."

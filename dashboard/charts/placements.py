@@ -16,17 +16,26 @@ from plotly.subplots import make_subplots
 from dashboard.charts import theme
 from dashboard.charts.suppression import flags, hide_derived, keep, mark_hidden, shown
 
-PROVIDER_TYPES = ("partnership_ap", "registered_ap", "unregistered_ap", "fe_college",
-                  "special_school", "managed_move", "outreach")
+PROVIDER_TYPES = (
+    "partnership_ap",
+    "registered_ap",
+    "unregistered_ap",
+    "fe_college",
+    "special_school",
+    "managed_move",
+    "outreach",
+)
 # One colour per provider type on every chart: the six GSS colours and a mid blue.
 PROVIDER_COLOURS = dict(zip(PROVIDER_TYPES, (*theme.PALETTE, "#2073BC"), strict=True))
 
 # Outcomes from best to worst for the pupil, coloured so that the good ones read together.
-OUTCOMES = ("reintegrated", "sustained_to_end_y11", "moved_to_special", "left_area", "other",
-            "permanently_excluded")
+OUTCOMES = ("reintegrated", "sustained_to_end_y11", "moved_to_special", "left_area", "other", "permanently_excluded")
 OUTCOME_COLOURS = {
-    "reintegrated": theme.PALETTE[1], "sustained_to_end_y11": theme.PALETTE[0],
-    "moved_to_special": theme.PALETTE[5], "left_area": theme.GREY_LIGHT, "other": theme.GREY_DARK,
+    "reintegrated": theme.PALETTE[1],
+    "sustained_to_end_y11": theme.PALETTE[0],
+    "moved_to_special": theme.PALETTE[5],
+    "left_area": theme.GREY_LIGHT,
+    "other": theme.GREY_DARK,
     "permanently_excluded": theme.PALETTE[2],
 }
 DURATIONS = ("Under 6 weeks", "6 to 12 weeks", "13 to 25 weeks", "26 to 38 weeks", "39 weeks or more")
@@ -48,8 +57,10 @@ def _provider_order(codes: pd.Series) -> list[str]:
 
 
 def _texts(values: pd.Series, hidden: pd.Series, unit: str, decimals: int) -> list[str]:
-    return [theme.format_value(None if pd.isna(v) else float(v), unit, decimals, suppressed=bool(s))
-            for v, s in zip(values, hidden, strict=True)]
+    return [
+        theme.format_value(None if pd.isna(v) else float(v), unit, decimals, suppressed=bool(s))
+        for v, s in zip(values, hidden, strict=True)
+    ]
 
 
 def provider_type_table(frame: pd.DataFrame) -> pd.DataFrame:
@@ -66,17 +77,26 @@ def spend_by_provider_type(frame: pd.DataFrame) -> tuple[go.Figure, pd.DataFrame
     table = provider_type_table(frame)
     started = table[table["placements_started"].fillna(1).gt(0) | flags(table, "placements_started")]
     if started.empty:
-        return (theme.empty("No placements started in this year for this choice."),
-                keep(table, ["provider", "placements_started", "placement_cost_gbp"]))
+        return (
+            theme.empty("No placements started in this year for this choice."),
+            keep(table, ["provider", "placements_started", "placement_cost_gbp"]),
+        )
     cost = shown(started, "placement_cost_gbp")
     hidden = flags(started, "placement_cost_gbp")
     counts = _texts(started["placements_started"], flags(started, "placements_started"), "", 0)
-    fig = go.Figure(go.Bar(
-        y=started["provider"], x=cost, orientation="h",
-        marker_color=[PROVIDER_COLOURS.get(c, theme.PALETTE[0]) for c in started["provider_type"]],
-        text=_texts(cost, hidden, "gbp", 0), textposition="outside", cliponaxis=False,
-        customdata=counts,
-        hovertemplate="%{y}: %{text} on %{customdata} placements<extra></extra>"))
+    fig = go.Figure(
+        go.Bar(
+            y=started["provider"],
+            x=cost,
+            orientation="h",
+            marker_color=[PROVIDER_COLOURS.get(c, theme.PALETTE[0]) for c in started["provider_type"]],
+            text=_texts(cost, hidden, "gbp", 0),
+            textposition="outside",
+            cliponaxis=False,
+            customdata=counts,
+            hovertemplate="%{y}: %{text} on %{customdata} placements<extra></extra>",
+        )
+    )
     mark_hidden(fig, list(started.loc[hidden, "provider"]))
     theme.style(fig, height=max(260, 70 + 44 * len(started)), x_title="Cost of placements started (£)")
     fig.update_yaxes(autorange="reversed", rangemode="normal")
@@ -93,17 +113,32 @@ def unit_costs_by_provider_type(frame: pd.DataFrame) -> tuple[go.Figure, pd.Data
     if rows.empty:
         return theme.empty("No placements started in this year for this choice."), table
     # one panel above the other, so each keeps the full width on a phone
-    fig = make_subplots(rows=2, cols=1, subplot_titles=["Cost per placement (£)", "Cost per pupil-week (£)"],
-                        vertical_spacing=0.16)
-    for row, (column, name, colour) in enumerate((
+    fig = make_subplots(
+        rows=2, cols=1, subplot_titles=["Cost per placement (£)", "Cost per pupil-week (£)"], vertical_spacing=0.16
+    )
+    for row, (column, name, colour) in enumerate(
+        (
             ("cost_per_placement", "Cost per placement", theme.PALETTE[0]),
-            ("cost_per_pupil_week", "Cost per pupil-week", theme.PALETTE[1])), start=1):
+            ("cost_per_pupil_week", "Cost per pupil-week", theme.PALETTE[1]),
+        ),
+        start=1,
+    ):
         values = shown(rows, column)
-        fig.add_trace(go.Bar(
-            y=rows["provider"], x=values, name=name, orientation="h",
-            marker_color=colour, text=_texts(values, flags(rows, column), "gbp", 0),
-            textposition="outside", cliponaxis=False,
-            hovertemplate=f"{name}, %{{y}}: %{{text}}<extra></extra>"), row=row, col=1)
+        fig.add_trace(
+            go.Bar(
+                y=rows["provider"],
+                x=values,
+                name=name,
+                orientation="h",
+                marker_color=colour,
+                text=_texts(values, flags(rows, column), "gbp", 0),
+                textposition="outside",
+                cliponaxis=False,
+                hovertemplate=f"{name}, %{{y}}: %{{text}}<extra></extra>",
+            ),
+            row=row,
+            col=1,
+        )
         mark_hidden(fig, list(rows.loc[flags(rows, column), "provider"]), row=row, col=1)
         fig.update_xaxes(tickprefix="£", separatethousands=True, range=theme.headroom(values, 0.4), row=row, col=1)
         fig.update_yaxes(autorange="reversed", row=row, col=1)
@@ -127,8 +162,7 @@ def outcomes_by_provider_type(frame: pd.DataFrame) -> tuple[go.Figure, pd.DataFr
     drawn = table[~table["provider_type"].isin(hidden_types)].copy()
     totals = drawn.groupby("provider_type")["placements_ended"].transform("sum")
     drawn["share_pct"] = 100.0 * drawn["placements_ended"] / totals.where(totals > 0)
-    table = table.merge(drawn[["provider_type", "outcome", "share_pct"]],
-                        on=["provider_type", "outcome"], how="left")
+    table = table.merge(drawn[["provider_type", "outcome", "share_pct"]], on=["provider_type", "outcome"], how="left")
     if hidden_types:
         table["share_pct_suppressed"] = table["provider_type"].isin(hidden_types)
     table = table.drop(columns=["provider_type", "outcome"]).rename(columns={"outcome_label": "outcome"})
@@ -136,34 +170,45 @@ def outcomes_by_provider_type(frame: pd.DataFrame) -> tuple[go.Figure, pd.DataFr
         return theme.empty("No placements ended in this year for this choice."), table
     providers = [theme.label(c) for c in _provider_order(frame["provider_type"])]
     fig = go.Figure()
-    for outcome in [o for o in OUTCOMES if o in set(drawn["outcome"])] + sorted(
-            set(drawn["outcome"]) - set(OUTCOMES)):
+    for outcome in [o for o in OUTCOMES if o in set(drawn["outcome"])] + sorted(set(drawn["outcome"]) - set(OUTCOMES)):
         part = drawn[drawn["outcome"] == outcome]
-        fig.add_trace(go.Bar(
-            y=part["provider_type"].map(theme.label), x=part["share_pct"], name=theme.label(outcome),
-            orientation="h", marker_color=OUTCOME_COLOURS.get(outcome, theme.GREY_DARK),
-            customdata=part["placements_ended"],
-            hovertemplate=f"{theme.label(outcome)}, %{{y}}: %{{x:.0f}}% (%{{customdata}} placements)<extra></extra>"))
+        fig.add_trace(
+            go.Bar(
+                y=part["provider_type"].map(theme.label),
+                x=part["share_pct"],
+                name=theme.label(outcome),
+                orientation="h",
+                marker_color=OUTCOME_COLOURS.get(outcome, theme.GREY_DARK),
+                customdata=part["placements_ended"],
+                hovertemplate=(
+                    f"{theme.label(outcome)}, %{{y}}: %{{x:.0f}}% (%{{customdata}} placements)<extra></extra>"
+                ),
+            )
+        )
     mark_hidden(fig, sorted({theme.label(c) for c in hidden_types}))
     theme.style(fig, height=max(300, 120 + 44 * len(providers)), x_title="% of placements ended in the year")
     fig.update_layout(barmode="stack", legend_traceorder="normal", legend=theme.LEGEND_ABOVE)
     fig.update_xaxes(range=[0, 100], ticksuffix="%")
-    fig.update_yaxes(categoryorder="array", categoryarray=providers, autorange="reversed",
-                     rangemode="normal")
+    fig.update_yaxes(categoryorder="array", categoryarray=providers, autorange="reversed", rangemode="normal")
     return fig, table
 
 
 def reintegration_sentence(frame: pd.DataFrame) -> str:
     """Which provider type most often got pupils back to mainstream ('' when none is known)."""
     table = provider_type_table(frame)
-    known = table[table["reintegration_rate"].notna() & ~flags(table, "reintegration_rate")
-                  & table["placements_ended"].fillna(0).gt(0)]
+    known = table[
+        table["reintegration_rate"].notna()
+        & ~flags(table, "reintegration_rate")
+        & table["placements_ended"].fillna(0).gt(0)
+    ]
     if known.empty:
         return ""
     best = known.sort_values(["reintegration_rate", "placements_ended"], ascending=False).iloc[0]
     among = "Of the provider types that can be shown, " if flags(table, "reintegration_rate").any() else ""
-    return (f"{among}{best['provider']} had the highest reintegration rate: "
-            f"{best['reintegration_rate']:.0f}% of its {int(best['placements_ended'])} ended placements.")
+    return (
+        f"{among}{best['provider']} had the highest reintegration rate: "
+        f"{best['reintegration_rate']:.0f}% of its {int(best['placements_ended'])} ended placements."
+    )
 
 
 def durations(frame: pd.DataFrame) -> tuple[go.Figure, pd.DataFrame]:
@@ -182,16 +227,21 @@ def durations(frame: pd.DataFrame) -> tuple[go.Figure, pd.DataFrame]:
         if part.empty:
             continue
         values = part["placements_ended"].astype(float)
-        fig.add_trace(go.Bar(
-            y=part["provider"], x=values, name=band, orientation="h",
-            # light to dark: longer placements read darker
-            marker_color=("#9EC5E8", "#5694CA", "#2073BC", "#12436D", "#0B2942")[i],
-            hovertemplate=f"{band}, %{{y}}: %{{x}} placements<extra></extra>"))
+        fig.add_trace(
+            go.Bar(
+                y=part["provider"],
+                x=values,
+                name=band,
+                orientation="h",
+                # light to dark: longer placements read darker
+                marker_color=("#9EC5E8", "#5694CA", "#2073BC", "#12436D", "#0B2942")[i],
+                hovertemplate=f"{band}, %{{y}}: %{{x}} placements<extra></extra>",
+            )
+        )
     mark_hidden(fig, hidden_rows)
     theme.style(fig, height=max(300, 120 + 44 * len(providers)), x_title="Placements ended in the year")
     fig.update_layout(barmode="stack", legend_traceorder="normal", legend=theme.LEGEND_ABOVE)
-    fig.update_yaxes(categoryorder="array", categoryarray=providers, autorange="reversed",
-                     rangemode="normal")
+    fig.update_yaxes(categoryorder="array", categoryarray=providers, autorange="reversed", rangemode="normal")
     return fig, table
 
 
@@ -201,30 +251,45 @@ def cost_against_reintegration(frame: pd.DataFrame) -> tuple[go.Figure, pd.DataF
     Placements are those that ended in the year. A provider whose count is hidden is left out
     of the drawing and shown as `c` in the table.
     """
-    table = hide_derived(frame, {**DERIVED, "placement_cost_gbp": ("placements_ended",),
-                                 "cost_per_placement": ("placements_ended",)})
+    table = hide_derived(
+        frame, {**DERIVED, "placement_cost_gbp": ("placements_ended",), "cost_per_placement": ("placements_ended",)}
+    )
     table["provider_type"] = table["provider_type"].map(theme.label)
-    table = keep(table, ["provider_name", "provider_type", "placements_ended", "cost_per_placement",
-                         "reintegration_rate"])
+    table = keep(
+        table, ["provider_name", "provider_type", "placements_ended", "cost_per_placement", "reintegration_rate"]
+    )
     drawn = table[~flags(table, "placements_ended") & table["placements_ended"].fillna(0).gt(0)]
     if drawn.empty:
         return theme.empty("No placements ended in this year for this choice."), table
     fig = go.Figure()
     for kind in [theme.label(c) for c in PROVIDER_TYPES] + sorted(
-            set(drawn["provider_type"]) - {theme.label(c) for c in PROVIDER_TYPES}):
+        set(drawn["provider_type"]) - {theme.label(c) for c in PROVIDER_TYPES}
+    ):
         part = drawn[drawn["provider_type"] == kind]
         if part.empty:
             continue
         code = next((c for c in PROVIDER_TYPES if theme.label(c) == kind), None)
-        fig.add_trace(go.Scatter(
-            x=part["cost_per_placement"].astype(float), y=part["reintegration_rate"].astype(float),
-            mode="markers", name=kind,
-            marker={"size": part["placements_ended"].astype(float), "sizemode": "area",
-                    "sizeref": max(float(drawn["placements_ended"].max()), 1) / 40 ** 2, "sizemin": 6,
-                    "color": PROVIDER_COLOURS.get(code, theme.PALETTE[0]), "line": {"color": "white"}},
-            customdata=part[["provider_name", "placements_ended"]].to_numpy(),
-            hovertemplate=("%{customdata[0]}: £%{x:,.0f} a placement, %{y:.0f}% reintegrated "
-                           "of %{customdata[1]} ended<extra></extra>")))
+        fig.add_trace(
+            go.Scatter(
+                x=part["cost_per_placement"].astype(float),
+                y=part["reintegration_rate"].astype(float),
+                mode="markers",
+                name=kind,
+                marker={
+                    "size": part["placements_ended"].astype(float),
+                    "sizemode": "area",
+                    "sizeref": max(float(drawn["placements_ended"].max()), 1) / 40**2,
+                    "sizemin": 6,
+                    "color": PROVIDER_COLOURS.get(code, theme.PALETTE[0]),
+                    "line": {"color": "white"},
+                },
+                customdata=part[["provider_name", "placements_ended"]].to_numpy(),
+                hovertemplate=(
+                    "%{customdata[0]}: £%{x:,.0f} a placement, %{y:.0f}% reintegrated "
+                    "of %{customdata[1]} ended<extra></extra>"
+                ),
+            )
+        )
     theme.style(fig, height=460, x_title="Cost per placement (£)", y_title="Reintegration rate (%)")
     fig.update_layout(legend={**theme.LEGEND_ABOVE, "itemsizing": "constant"})
     fig.update_xaxes(tickprefix="£", separatethousands=True, rangemode="tozero")
@@ -243,10 +308,15 @@ def trend(frame: pd.DataFrame) -> tuple[go.Figure, pd.DataFrame]:
     fig = go.Figure()
     for code in _provider_order(frame["provider_type"]):
         part = table[table["provider"] == theme.label(code)]
-        fig.add_trace(go.Bar(
-            x=part["academic_year"], y=shown(part, "placement_cost_gbp"), name=theme.label(code),
-            marker_color=PROVIDER_COLOURS.get(code, theme.PALETTE[0]),
-            hovertemplate=f"{theme.label(code)}, %{{x}}: £%{{y:,.0f}}<extra></extra>"))
+        fig.add_trace(
+            go.Bar(
+                x=part["academic_year"],
+                y=shown(part, "placement_cost_gbp"),
+                name=theme.label(code),
+                marker_color=PROVIDER_COLOURS.get(code, theme.PALETTE[0]),
+                hovertemplate=f"{theme.label(code)}, %{{x}}: £%{{y:,.0f}}<extra></extra>",
+            )
+        )
     hidden_years = table.loc[flags(table, "placement_cost_gbp"), "academic_year"].unique().tolist()
     tops = [float(shown(table[table["academic_year"] == y], "placement_cost_gbp").sum()) for y in hidden_years]
     mark_hidden(fig, hidden_years, horizontal=False, at=tops)

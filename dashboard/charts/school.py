@@ -16,12 +16,15 @@ from dashboard.charts import theme
 from dashboard.charts.suppression import flags, keep, mark_hidden
 from dashboard.school_groups import COUNTS, GROUPS, MEASURES
 
-GROUP_LABELS = {"school": "This school", "partnership": "Its partnership",
-                "similar_schools": "Similar FSM schools"}
+GROUP_LABELS = {"school": "This school", "partnership": "Its partnership", "similar_schools": "Similar FSM schools"}
 LABELS = {m[0]: m[1] for m in MEASURES} | {
-    "pupils_on_roll": "Pupils on roll", "referrals": "Referrals", "referred_pupils": "Referred pupils",
-    "placements_started": "Placements started", "permanent_exclusions": "Permanent exclusions",
-    "suspensions": "Suspensions"}
+    "pupils_on_roll": "Pupils on roll",
+    "referrals": "Referrals",
+    "referred_pupils": "Referred pupils",
+    "placements_started": "Placements started",
+    "permanent_exclusions": "Permanent exclusions",
+    "suspensions": "Suspensions",
+}
 
 
 def comparison(groups: pd.DataFrame) -> pd.DataFrame:
@@ -51,8 +54,10 @@ def comparison_chart(table: pd.DataFrame) -> tuple[go.Figure, pd.DataFrame]:
     the comparators grey, named in a legend above (so the bars have the full width on a phone).
     Returns the figure and the table as people read it."""
     rates = table[table["measure"].isin([m[0] for m in MEASURES if m[0] != "fsm_pct"])]
-    shown = rates.rename(columns={g: GROUP_LABELS[g] for g in GROUPS}
-                         | {f"{g}_suppressed": f"{GROUP_LABELS[g]}_suppressed" for g in GROUPS})
+    shown = rates.rename(
+        columns={g: GROUP_LABELS[g] for g in GROUPS}
+        | {f"{g}_suppressed": f"{GROUP_LABELS[g]}_suppressed" for g in GROUPS}
+    )
     shown = shown.drop(columns=["measure"]).rename(columns={"label": "measure"})
     if rates[list(GROUPS)].isna().all().all() and not rates[[f"{g}_suppressed" for g in GROUPS]].any().any():
         return theme.empty("No figures for this school in this year."), shown
@@ -64,16 +69,28 @@ def comparison_chart(table: pd.DataFrame) -> tuple[go.Figure, pd.DataFrame]:
         for group in GROUPS:
             hidden = bool(row[f"{group}_suppressed"])
             value = None if hidden or pd.isna(row[group]) else float(row[group])
-            fig.add_trace(go.Bar(
-                y=[GROUP_LABELS[group]], x=[value], orientation="h", marker_color=colours[group],
-                name=GROUP_LABELS[group], legendgroup=group, showlegend=i == 1,
-                text=[theme.format_value(value, unit, decimals, suppressed=hidden)],
-                textposition="outside", cliponaxis=False,
-                hovertemplate=f"{GROUP_LABELS[group]}: %{{text}}<extra></extra>"), row=i, col=1)
+            fig.add_trace(
+                go.Bar(
+                    y=[GROUP_LABELS[group]],
+                    x=[value],
+                    orientation="h",
+                    marker_color=colours[group],
+                    name=GROUP_LABELS[group],
+                    legendgroup=group,
+                    showlegend=i == 1,
+                    text=[theme.format_value(value, unit, decimals, suppressed=hidden)],
+                    textposition="outside",
+                    cliponaxis=False,
+                    hovertemplate=f"{GROUP_LABELS[group]}: %{{text}}<extra></extra>",
+                ),
+                row=i,
+                col=1,
+            )
         mark_hidden(fig, [GROUP_LABELS[g] for g in GROUPS if row[f"{g}_suppressed"]], row=i, col=1)
         fig.update_yaxes(autorange="reversed", showticklabels=False, row=i, col=1)
-        fig.update_xaxes(range=theme.headroom([row[g] for g in GROUPS if not row[f"{g}_suppressed"]], 0.3),
-                         row=i, col=1)
+        fig.update_xaxes(
+            range=theme.headroom([row[g] for g in GROUPS if not row[f"{g}_suppressed"]], 0.3), row=i, col=1
+        )
     theme.style(fig, height=140 * len(rates) + 80)
     fig.update_xaxes(showticklabels=False, showgrid=False)
     fig.update_layout(legend=theme.LEGEND_ABOVE, margin={"t": 90})
@@ -84,15 +101,18 @@ def comparison_chart(table: pd.DataFrame) -> tuple[go.Figure, pd.DataFrame]:
 def comparison_sentence(table: pd.DataFrame, school_name: str) -> str:
     """The school's exclusion rate against its partnership's, in words ('' when either is unknown)."""
     row = table.set_index("measure").loc["pex_rate"]
-    if (row["school_suppressed"] or row["partnership_suppressed"]
-            or pd.isna(row["school"]) or pd.isna(row["partnership"])):
+    if (
+        row["school_suppressed"]
+        or row["partnership_suppressed"]
+        or pd.isna(row["school"])
+        or pd.isna(row["partnership"])
+    ):
         return ""
     s, p = float(row["school"]), float(row["partnership"])
     if round(s, 2) == round(p, 2):
         return f"{school_name}'s permanent exclusion rate matched its partnership's ({s:.2f})."
     side = "below" if s < p else "above"
-    return (f"{school_name}'s permanent exclusion rate was {s:.2f} per 100 pupils, {side} its "
-            f"partnership's {p:.2f}.")
+    return f"{school_name}'s permanent exclusion rate was {s:.2f} per 100 pupils, {side} its partnership's {p:.2f}."
 
 
 def trend(summary: pd.DataFrame, urn: int) -> tuple[go.Figure, pd.DataFrame]:
@@ -102,15 +122,28 @@ def trend(summary: pd.DataFrame, urn: int) -> tuple[go.Figure, pd.DataFrame]:
     if table.empty:
         return theme.empty("No figures for this school."), table
     fig = go.Figure()
-    for i, (column, name) in enumerate((("referrals", "Referrals"), ("placements_started", "Placements started"),
-                                        ("permanent_exclusions", "Permanent exclusions"))):
+    for i, (column, name) in enumerate(
+        (
+            ("referrals", "Referrals"),
+            ("placements_started", "Placements started"),
+            ("permanent_exclusions", "Permanent exclusions"),
+        )
+    ):
         hidden = flags(table, column)
         values = table[column].astype("Float64").mask(hidden).astype(float)
-        fig.add_trace(go.Bar(
-            x=table["academic_year"], y=values, name=name, marker_color=theme.PALETTE[i],
-            hovertemplate=f"{name}, %{{x}}: %{{y}}<extra></extra>"))
-    hidden_years = table.loc[flags(table, "referrals") | flags(table, "placements_started")
-                             | flags(table, "permanent_exclusions"), "academic_year"].tolist()
+        fig.add_trace(
+            go.Bar(
+                x=table["academic_year"],
+                y=values,
+                name=name,
+                marker_color=theme.PALETTE[i],
+                hovertemplate=f"{name}, %{{x}}: %{{y}}<extra></extra>",
+            )
+        )
+    hidden_years = table.loc[
+        flags(table, "referrals") | flags(table, "placements_started") | flags(table, "permanent_exclusions"),
+        "academic_year",
+    ].tolist()
     mark_hidden(fig, hidden_years, horizontal=False)
     theme.style(fig, height=380, y_title="Count")
     fig.update_layout(barmode="group", legend=theme.LEGEND_ABOVE)

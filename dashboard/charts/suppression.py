@@ -34,18 +34,31 @@ def shown(frame: pd.DataFrame, column: str) -> pd.Series:
     return frame[column].astype("Float64").mask(flags(frame, column)).astype(float)
 
 
-def mark_hidden(fig: go.Figure, categories: list, *, horizontal: bool = True, at: list[float] | float = 0.0,
-                row: int | None = None, col: int | None = None) -> None:
+def mark_hidden(
+    fig: go.Figure,
+    categories: list,
+    *,
+    horizontal: bool = True,
+    at: list[float] | float = 0.0,
+    row: int | None = None,
+    col: int | None = None,
+) -> None:
     """Write `c` where a hidden value would be drawn: a bar of NaN draws nothing, and a reader
     must see that something is there but withheld. `at` is the value axis position (one per category)."""
     if not categories:
         return
     spots = list(at) if isinstance(at, list) else [at] * len(categories)
     where = {"x": spots, "y": list(categories)} if horizontal else {"x": list(categories), "y": spots}
-    trace = go.Scatter(**where, mode="text", text=["c"] * len(categories),
-                       textposition="middle right" if horizontal else "top center",
-                       textfont={"color": theme.NEUTRAL, "size": 14}, showlegend=False, cliponaxis=False,
-                       hovertemplate=f"c: hidden, {suppressed_meaning()}<extra></extra>")
+    trace = go.Scatter(
+        **where,
+        mode="text",
+        text=["c"] * len(categories),
+        textposition="middle right" if horizontal else "top center",
+        textfont={"color": theme.NEUTRAL, "size": 14},
+        showlegend=False,
+        cliponaxis=False,
+        hovertemplate=f"c: hidden, {suppressed_meaning()}<extra></extra>",
+    )
     if row is None:
         fig.add_trace(trace)
     else:

@@ -13,8 +13,8 @@ import plotly.graph_objects as go
 PALETTE = ("#12436D", "#28A197", "#801650", "#F46A25", "#A285D1", "#2073BC")
 GREY_DARK = "#6F777B"
 GREY_LIGHT = "#BFC1C3"
-GOOD = "#00703C"   # GOV.UK green, for a change in the good direction
-BAD = "#D4351C"    # GOV.UK red, for a change in the bad direction
+GOOD = "#00703C"  # GOV.UK green, for a change in the good direction
+BAD = "#D4351C"  # GOV.UK red, for a change in the bad direction
 NEUTRAL = "#505A5F"
 FONT = "Arial, Helvetica, sans-serif"
 
@@ -55,8 +55,14 @@ def delta_colour(delta: float | None, polarity: str) -> str:
     return GOOD if good else BAD
 
 
-def style(fig: go.Figure, *, title: str | None = None, height: int = 380,
-          y_title: str | None = None, x_title: str | None = None) -> go.Figure:
+def style(
+    fig: go.Figure,
+    *,
+    title: str | None = None,
+    height: int = 380,
+    y_title: str | None = None,
+    x_title: str | None = None,
+) -> go.Figure:
     """Apply the shared layout: readable font, white background, legend below, light grid."""
     fig.update_layout(
         template="plotly_white",
@@ -69,8 +75,7 @@ def style(fig: go.Figure, *, title: str | None = None, height: int = 380,
         separators=".,",
     )
     fig.update_xaxes(title=x_title, showgrid=False, automargin=True)
-    fig.update_yaxes(title=y_title, gridcolor="#E5E5E5", zeroline=False, automargin=True,
-                     rangemode="tozero")
+    fig.update_yaxes(title=y_title, gridcolor="#E5E5E5", zeroline=False, automargin=True, rangemode="tozero")
     return fig
 
 
@@ -88,15 +93,15 @@ def headroom(values, share: float = 0.22) -> list[float] | None:
 def empty(message: str) -> go.Figure:
     """A figure that says in words that there is nothing to draw."""
     fig = go.Figure()
-    fig.add_annotation(text=message, showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper",
-                       font={"size": 15, "color": NEUTRAL})
+    fig.add_annotation(
+        text=message, showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper", font={"size": 15, "color": NEUTRAL}
+    )
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False)
     return style(fig, height=200)
 
 
-def format_value(value: float | None, unit: str = "", decimals: int = 0, *,
-                 suppressed: bool = False) -> str:
+def format_value(value: float | None, unit: str = "", decimals: int = 0, *, suppressed: bool = False) -> str:
     """Show a metric value as people read it: `c` when suppressed, `–` when missing, else
     rounded with thousands separators, `£` before money and `%` after percentages.
 
@@ -119,24 +124,39 @@ def format_value(value: float | None, unit: str = "", decimals: int = 0, *,
 # Contract codes (export-format.md) as people say them, for axis labels, legends and tables.
 CODE_LABELS = {
     # panel decisions
-    "in_school_support": "In-school support", "outreach": "Outreach",
-    "managed_move": "Managed move", "ap_placement": "AP placement",
-    "dual_registration": "Dual registration", "no_further_action": "No further action",
+    "in_school_support": "In-school support",
+    "outreach": "Outreach",
+    "managed_move": "Managed move",
+    "ap_placement": "AP placement",
+    "dual_registration": "Dual registration",
+    "no_further_action": "No further action",
     # provider types
-    "partnership_ap": "Partnership AP", "registered_ap": "Registered AP",
-    "unregistered_ap": "Unregistered AP", "fe_college": "FE college",
+    "partnership_ap": "Partnership AP",
+    "registered_ap": "Registered AP",
+    "unregistered_ap": "Unregistered AP",
+    "fe_college": "FE college",
     "special_school": "Special school",
     # placement outcomes
-    "ongoing": "Ongoing", "reintegrated": "Reintegrated", "sustained_to_end_y11": "Sustained to end of Y11",
-    "moved_to_special": "Moved to special school", "permanently_excluded": "Permanently excluded",
-    "left_area": "Left the area", "other": "Other",
+    "ongoing": "Ongoing",
+    "reintegrated": "Reintegrated",
+    "sustained_to_end_y11": "Sustained to end of Y11",
+    "moved_to_special": "Moved to special school",
+    "permanently_excluded": "Permanently excluded",
+    "left_area": "Left the area",
+    "other": "Other",
     # exclusion and referral reasons (DfE categories)
-    "physical_pupil": "Physical assault against a pupil", "physical_adult": "Physical assault against an adult",
-    "verbal_pupil": "Verbal abuse or threat against a pupil", "verbal_adult": "Verbal abuse or threat against an adult",
-    "bullying": "Bullying", "racist_abuse": "Racist abuse",
+    "physical_pupil": "Physical assault against a pupil",
+    "physical_adult": "Physical assault against an adult",
+    "verbal_pupil": "Verbal abuse or threat against a pupil",
+    "verbal_adult": "Verbal abuse or threat against an adult",
+    "bullying": "Bullying",
+    "racist_abuse": "Racist abuse",
     "abuse_sex_gender": "Abuse against sexual orientation or gender",
-    "abuse_disability": "Abuse relating to disability", "sexual_misconduct": "Sexual misconduct",
-    "drug_alcohol": "Drug and alcohol related", "damage": "Damage", "theft": "Theft",
+    "abuse_disability": "Abuse relating to disability",
+    "sexual_misconduct": "Sexual misconduct",
+    "drug_alcohol": "Drug and alcohol related",
+    "damage": "Damage",
+    "theft": "Theft",
     "persistent_disruptive": "Persistent disruptive behaviour",
     "offensive_weapon": "Use or threat of an offensive weapon",
     "media_technology": "Inappropriate use of social media or technology",
@@ -167,5 +187,10 @@ def wrap(text: str, width: int = 20) -> str:
 
 def unit_title(unit: str, fallback: str = "") -> str:
     """A short axis title for a metric dictionary unit (the chart's title names the measure)."""
-    return {"rate_per_100": "per 100 pupils", "percent": "%", "gbp": "£",
-            "gbp_per_pupil": "£ per pupil", "count": "number"}.get(unit, fallback)
+    return {
+        "rate_per_100": "per 100 pupils",
+        "percent": "%",
+        "gbp": "£",
+        "gbp_per_pupil": "£ per pupil",
+        "count": "number",
+    }.get(unit, fallback)

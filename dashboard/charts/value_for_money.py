@@ -36,8 +36,9 @@ def _ratio(numerator: float | None, denominator: float | None) -> float | None:
     return numerator / denominator
 
 
-def model(inputs: Inputs, unit_costs: Mapping[str, float], *,
-          include_lifetime: bool = False) -> dict[str, float | None]:
+def model(
+    inputs: Inputs, unit_costs: Mapping[str, float], *, include_lifetime: bool = False
+) -> dict[str, float | None]:
     """One scenario of the model.
 
     `unit_costs` maps assumption ids (ap_place_per_year, years_in_ap_after_exclusion,
@@ -67,8 +68,14 @@ def model(inputs: Inputs, unit_costs: Mapping[str, float], *,
     }
 
 
-def scenarios(inputs: Inputs, central: Mapping[str, float], low: Mapping[str, float],
-              high: Mapping[str, float], *, include_lifetime: bool = False) -> pd.DataFrame:
+def scenarios(
+    inputs: Inputs,
+    central: Mapping[str, float],
+    low: Mapping[str, float],
+    high: Mapping[str, float],
+    *,
+    include_lifetime: bool = False,
+) -> pd.DataFrame:
     """The model under low, central and high unit costs: one row per scenario."""
     rows = []
     for name, costs in zip(SCENARIOS, (low, central, high), strict=True):
@@ -76,8 +83,14 @@ def scenarios(inputs: Inputs, central: Mapping[str, float], low: Mapping[str, fl
     return pd.DataFrame(rows)
 
 
-def comparison_table(inputs: Inputs, central: Mapping[str, float], low: Mapping[str, float],
-                     high: Mapping[str, float], *, include_lifetime: bool = False) -> pd.DataFrame:
+def comparison_table(
+    inputs: Inputs,
+    central: Mapping[str, float],
+    low: Mapping[str, float],
+    high: Mapping[str, float],
+    *,
+    include_lifetime: bool = False,
+) -> pd.DataFrame:
     """What the partnership paid per result against what each alternative costs: item, kind, low, value, high.
 
     kind is 'partnership' (our cost per result), 'alternative' (a unit cost of the
@@ -86,20 +99,38 @@ def comparison_table(inputs: Inputs, central: Mapping[str, float], low: Mapping[
     results = scenarios(inputs, central, low, high)
     by = results.set_index("scenario")
     rows = [
-        {"item": "Our cost per exclusion avoided", "kind": "partnership",
-         **{s: by.loc[s, "cost_per_exclusion_avoided"] for s in SCENARIOS}},
-        {"item": "Our cost per successful outcome", "kind": "partnership",
-         **{s: by.loc[s, "cost_per_successful_outcome"] for s in SCENARIOS}},
-        {"item": "AP for the years an excluded pupil spends there", "kind": "alternative",
-         **{s: c["ap_place_per_year"] * c["years_in_ap_after_exclusion"]
-            for s, c in zip(SCENARIOS, (low, central, high), strict=True)}},
-        {"item": "Special school place, one year", "kind": "alternative",
-         **{s: c["special_school_place_per_year"] for s, c in zip(SCENARIOS, (low, central, high), strict=True)}},
+        {
+            "item": "Our cost per exclusion avoided",
+            "kind": "partnership",
+            **{s: by.loc[s, "cost_per_exclusion_avoided"] for s in SCENARIOS},
+        },
+        {
+            "item": "Our cost per successful outcome",
+            "kind": "partnership",
+            **{s: by.loc[s, "cost_per_successful_outcome"] for s in SCENARIOS},
+        },
+        {
+            "item": "AP for the years an excluded pupil spends there",
+            "kind": "alternative",
+            **{
+                s: c["ap_place_per_year"] * c["years_in_ap_after_exclusion"]
+                for s, c in zip(SCENARIOS, (low, central, high), strict=True)
+            },
+        },
+        {
+            "item": "Special school place, one year",
+            "kind": "alternative",
+            **{s: c["special_school_place_per_year"] for s, c in zip(SCENARIOS, (low, central, high), strict=True)},
+        },
     ]
     if include_lifetime:
-        rows.append({"item": "Lifetime cost of an exclusion (IPPR, contested upper bound)", "kind": "contested",
-                     **{s: c["lifetime_cost_per_exclusion"]
-                        for s, c in zip(SCENARIOS, (low, central, high), strict=True)}})
+        rows.append(
+            {
+                "item": "Lifetime cost of an exclusion (IPPR, contested upper bound)",
+                "kind": "contested",
+                **{s: c["lifetime_cost_per_exclusion"] for s, c in zip(SCENARIOS, (low, central, high), strict=True)},
+            }
+        )
     table = pd.DataFrame(rows).rename(columns={"central": "value"})
     table = table[["item", "kind", "low", "value", "high"]]
     return table.astype({"low": float, "value": float, "high": float})
@@ -112,23 +143,44 @@ def comparison_chart(table: pd.DataFrame) -> go.Figure:
         return theme.empty("No cost per result to compare for this choice.")
     colours = {"partnership": theme.PALETTE[0], "alternative": theme.GREY_DARK, "contested": theme.GREY_LIGHT}
     show = lambda v: theme.format_value(v, "gbp", 0)  # noqa: E731
-    ranges = [show(v) if lo == hi else f"{show(v)} (range {show(lo)} to {show(hi)})"
-              for v, lo, hi in zip(drawn["value"], drawn["low"], drawn["high"], strict=True)]
+    ranges = [
+        show(v) if lo == hi else f"{show(v)} (range {show(lo)} to {show(hi)})"
+        for v, lo, hi in zip(drawn["value"], drawn["low"], drawn["high"], strict=True)
+    ]
     # short lines, so the names leave room for the bars on a phone
     items = [theme.wrap(item, 24) for item in drawn["item"]]
-    fig = go.Figure(go.Bar(
-        y=items, x=drawn["value"], orientation="h",
-        marker_color=[colours[k] for k in drawn["kind"]],
-        marker_pattern_shape=["/" if k == "contested" else "" for k in drawn["kind"]],
-        error_x={"type": "data", "symmetric": False, "array": (drawn["high"] - drawn["value"]).clip(lower=0),
-                 "arrayminus": (drawn["value"] - drawn["low"]).clip(lower=0), "color": "#0B0C0C",
-                 "thickness": 1.5},
-        customdata=ranges, hovertemplate="%{customdata}<extra></extra>"))
+    fig = go.Figure(
+        go.Bar(
+            y=items,
+            x=drawn["value"],
+            orientation="h",
+            marker_color=[colours[k] for k in drawn["kind"]],
+            marker_pattern_shape=["/" if k == "contested" else "" for k in drawn["kind"]],
+            error_x={
+                "type": "data",
+                "symmetric": False,
+                "array": (drawn["high"] - drawn["value"]).clip(lower=0),
+                "arrayminus": (drawn["value"] - drawn["low"]).clip(lower=0),
+                "color": "#0B0C0C",
+                "thickness": 1.5,
+            },
+            customdata=ranges,
+            hovertemplate="%{customdata}<extra></extra>",
+        )
+    )
     # the figures sit beyond the whiskers, where no line crosses them; the range is in the table
     ends = drawn[["value", "high"]].max(axis=1)
-    fig.add_trace(go.Scatter(y=items, x=ends, mode="text", text=[show(v) for v in drawn["value"]],
-                             textposition="middle right",
-                             hoverinfo="skip", cliponaxis=False))
+    fig.add_trace(
+        go.Scatter(
+            y=items,
+            x=ends,
+            mode="text",
+            text=[show(v) for v in drawn["value"]],
+            textposition="middle right",
+            hoverinfo="skip",
+            cliponaxis=False,
+        )
+    )
     theme.style(fig, height=max(300, 80 + 72 * len(drawn)), x_title="£ per result")
     fig.update_xaxes(tickprefix="£", separatethousands=True, range=theme.headroom(ends, 0.45))
     fig.update_yaxes(autorange="reversed", rangemode="normal")
@@ -141,16 +193,27 @@ def scenario_chart(results: pd.DataFrame, placement_cost_gbp: float | None) -> g
     drawn = results.dropna(subset=["cost_avoided_gbp"])
     if drawn.empty:
         return theme.empty("No exclusions were avoided against England's rate, so there is no saving to model.")
-    fig = go.Figure(go.Bar(
-        x=[s.capitalize() for s in drawn["scenario"]], y=drawn["cost_avoided_gbp"],
-        marker_color=[theme.PALETTE[1] if s == "central" else "#7FCFC5" for s in drawn["scenario"]],
-        text=[theme.format_value(v, "gbp", 0) for v in drawn["cost_avoided_gbp"]], textposition="outside",
-        cliponaxis=False, name="Cost of exclusions avoided",
-        hovertemplate="%{x} scenario: £%{y:,.0f} of exclusion costs avoided<extra></extra>"))
+    fig = go.Figure(
+        go.Bar(
+            x=[s.capitalize() for s in drawn["scenario"]],
+            y=drawn["cost_avoided_gbp"],
+            marker_color=[theme.PALETTE[1] if s == "central" else "#7FCFC5" for s in drawn["scenario"]],
+            text=[theme.format_value(v, "gbp", 0) for v in drawn["cost_avoided_gbp"]],
+            textposition="outside",
+            cliponaxis=False,
+            name="Cost of exclusions avoided",
+            hovertemplate="%{x} scenario: £%{y:,.0f} of exclusion costs avoided<extra></extra>",
+        )
+    )
     if placement_cost_gbp is not None:
-        fig.add_hline(y=placement_cost_gbp, line_color=theme.GREY_DARK, line_dash="dash",
-                      annotation_text=f"Spent on placements {theme.format_value(placement_cost_gbp, 'gbp', 0)}",
-                      annotation_position="top left", annotation_font_color=theme.GREY_DARK)
+        fig.add_hline(
+            y=placement_cost_gbp,
+            line_color=theme.GREY_DARK,
+            line_dash="dash",
+            annotation_text=f"Spent on placements {theme.format_value(placement_cost_gbp, 'gbp', 0)}",
+            annotation_position="top left",
+            annotation_font_color=theme.GREY_DARK,
+        )
     theme.style(fig, height=380, y_title="£")
     fig.update_yaxes(tickprefix="£", separatethousands=True)
     fig.update_layout(showlegend=False)
@@ -161,16 +224,21 @@ def verdict(results: pd.DataFrame) -> str:
     """One sentence on whether the model says the placements paid for themselves, and how surely."""
     net = results.set_index("scenario")["net_saving_gbp"]
     if net.isna().all():
-        return ("The model cannot say: no exclusions were avoided against England's rate, or the "
-                "spend is not known.")
+        return "The model cannot say: no exclusions were avoided against England's rate, or the spend is not known."
     low, central, high = (net.get(s) for s in SCENARIOS)
     show = lambda v: theme.format_value(abs(v), "gbp", 0)  # noqa: E731
     if low is not None and low >= 0:
-        return (f"Under every scenario the exclusion costs avoided exceed the spend: a net saving of "
-                f"{show(low)} to {show(high)} (central {show(central)}).")
+        return (
+            f"Under every scenario the exclusion costs avoided exceed the spend: a net saving of "
+            f"{show(low)} to {show(high)} (central {show(central)})."
+        )
     if high is not None and high < 0:
-        return (f"Under every scenario the spend exceeds the exclusion costs avoided, by {show(high)} "
-                f"to {show(low)} (central {show(central)}); the model counts only avoided exclusions.")
+        return (
+            f"Under every scenario the spend exceeds the exclusion costs avoided, by {show(high)} "
+            f"to {show(low)} (central {show(central)}); the model counts only avoided exclusions."
+        )
     side = "a net saving" if central >= 0 else "a net cost"
-    return (f"It depends on the assumptions: the central scenario gives {side} of {show(central)}, "
-            f"but the range runs from a net cost of {show(low)} to a net saving of {show(high)}.")
+    return (
+        f"It depends on the assumptions: the central scenario gives {side} of {show(central)}, "
+        f"but the range runs from a net cost of {show(low)} to a net saving of {show(high)}."
+    )

@@ -27,15 +27,22 @@ def show(year: str, partnership: str | None) -> None:
         return
     if not rule_list:
         return
-    fired = [a for a in alerts.evaluate(data.metrics(), rule_list, year)
-             if partnership is None or (a.area_type == "partnership" and a.area_code == partnership)]
+    fired = [
+        a
+        for a in alerts.evaluate(data.metrics(), rule_list, year)
+        if partnership is None or (a.area_type == "partnership" and a.area_code == partnership)
+    ]
     if not fired:
-        st.success(f"No alerts in {year}: no figure crosses a line the commissioners have set.",
-                   icon=":material/notifications:")
+        st.success(
+            f"No alerts in {year}: no figure crosses a line the commissioners have set.",
+            icon=":material/notifications:",
+        )
         return
     lines = "\n".join(f"- **{a.area_name}**: {a.shown}. Rule: {a.rule}." for a in fired)
-    st.warning(f"**{len(fired)} alert{'s' if len(fired) > 1 else ''} in {year}**\n\n{lines}",
-               icon=":material/notifications_active:")
+    st.warning(
+        f"**{len(fired)} alert{'s' if len(fired) > 1 else ''} in {year}**\n\n{lines}",
+        icon=":material/notifications_active:",
+    )
 
 
 def section() -> None:
@@ -43,9 +50,11 @@ def section() -> None:
     viewer = data.viewer()
     db_path = data.settings().db_path
     st.header("Alert rules", anchor=False)
-    st.markdown("An alert shows on the Overview when a figure crosses a line set here (or in the "
-                f"settings file named by `{alerts.ALERTS_FILE_SETTING}`); `seip alerts` lists them "
-                "for a scheduler to mail. A suppressed figure never raises one.")
+    st.markdown(
+        "An alert shows on the Overview when a figure crosses a line set here (or in the "
+        f"settings file named by `{alerts.ALERTS_FILE_SETTING}`); `seip alerts` lists them "
+        "for a scheduler to mail. A suppressed figure never raises one."
+    )
     try:
         rule_list = _rules(str(db_path))
     except alerts.RuleError as exc:
@@ -53,33 +62,63 @@ def section() -> None:
         return
     catalogue = data.catalogue().set_index("metric")
     if rule_list:
-        st.dataframe(pd.DataFrame([{
-            "id": r.id or "", "rule": r.describe(catalogue.loc[r.metric, "label"], catalogue.loc[r.metric, "unit"],
-                                                 int(catalogue.loc[r.metric, "decimals"])),
-            "set in": "settings file" if r.source == "file" else "this page"} for r in rule_list]),
-            hide_index=True, width="stretch", key="alert-rules")
+        st.dataframe(
+            pd.DataFrame(
+                [
+                    {
+                        "id": r.id or "",
+                        "rule": r.describe(
+                            catalogue.loc[r.metric, "label"],
+                            catalogue.loc[r.metric, "unit"],
+                            int(catalogue.loc[r.metric, "decimals"]),
+                        ),
+                        "set in": "settings file" if r.source == "file" else "this page",
+                    }
+                    for r in rule_list
+                ]
+            ),
+            hide_index=True,
+            width="stretch",
+            key="alert-rules",
+        )
     else:
         st.caption("No alert rules yet.")
     if viewer.role != "commissioner":
         return
     with st.form("alert-form", clear_on_submit=True):
         st.subheader("Add a rule", anchor=False)
-        metric = st.selectbox("Figure", catalogue.index.tolist(), key="alert-metric",
-                              format_func=lambda m: catalogue.loc[m, "label"])
-        comparison = st.selectbox("Alert when it is", list(alerts.COMPARISONS), key="alert-comparison",
-                                  format_func=lambda c: alerts.COMPARISONS[c].format(threshold="X"))
-        threshold = st.number_input("X (in the figure's own unit; for 'worse than the year before', 'below' "
-                                    "and 'above')", value=None, key="alert-threshold")
+        metric = st.selectbox(
+            "Figure", catalogue.index.tolist(), key="alert-metric", format_func=lambda m: catalogue.loc[m, "label"]
+        )
+        comparison = st.selectbox(
+            "Alert when it is",
+            list(alerts.COMPARISONS),
+            key="alert-comparison",
+            format_func=lambda c: alerts.COMPARISONS[c].format(threshold="X"),
+        )
+        threshold = st.number_input(
+            "X (in the figure's own unit; for 'worse than the year before', 'below' and 'above')",
+            value=None,
+            key="alert-threshold",
+        )
         if st.form_submit_button("Add the rule") and forms.saved(
-                "rule", lambda: alerts.add_rule(db_path, viewer, metric, comparison, threshold),
-                (alerts.RuleError, alerts.NotPermitted)):
+            "rule",
+            lambda: alerts.add_rule(db_path, viewer, metric, comparison, threshold),
+            (alerts.RuleError, alerts.NotPermitted),
+        ):
             _rules.clear()
             st.success("The rule is saved.", icon=":material/check:")
     stored = [r for r in rule_list if r.id is not None]
     if stored:
         with st.expander("Remove a rule"):
-            gone = st.selectbox("Rule", stored, key="alert-remove", format_func=lambda r: f"{r.id}: {r.metric} "
-                                f"{alerts.COMPARISONS[r.comparison].format(threshold=r.threshold or '')}")
+            gone = st.selectbox(
+                "Rule",
+                stored,
+                key="alert-remove",
+                format_func=lambda r: (
+                    f"{r.id}: {r.metric} {alerts.COMPARISONS[r.comparison].format(threshold=r.threshold or '')}"
+                ),
+            )
             if st.button("Remove this rule", key="alert-remove-button"):
                 alerts.remove_rule(db_path, viewer, gone.id)
                 _rules.clear()

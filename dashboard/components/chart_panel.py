@@ -27,8 +27,7 @@ def suppressed_note() -> str:
     return f"c = suppressed: {suppressed_meaning()}, is not shown so that no pupil can be identified."
 
 
-SYMBOLS_NOTE = ("DfE symbols: x = not available, z = not applicable, low = rounds to 0 but is "
-                "not 0, : = not published.")
+SYMBOLS_NOTE = "DfE symbols: x = not available, z = not applicable, low = rounds to 0 but is not 0, : = not published."
 
 
 def display_table(table: pd.DataFrame) -> tuple[pd.DataFrame, bool, bool]:
@@ -45,8 +44,10 @@ def display_table(table: pd.DataFrame) -> tuple[pd.DataFrame, bool, bool]:
         explained = shown["value"].isna() & shown["value_symbol"].notna()
         symbols = bool(explained.any())
         if symbols:
-            shown["value"] = [(symbol if why else _as_text(v)) for v, why, symbol
-                              in zip(shown["value"], explained, shown["value_symbol"], strict=True)]
+            shown["value"] = [
+                (symbol if why else _as_text(v))
+                for v, why, symbol in zip(shown["value"], explained, shown["value_symbol"], strict=True)
+            ]
         shown = shown.drop(columns="value_symbol")
     markers = [c for c in shown.columns if c == "suppressed" or c.endswith("_suppressed")]
     any_suppressed = False
@@ -133,8 +134,14 @@ def _drawn(fig: go.Figure) -> _Drawn:
 
 
 ALT_MAX = 220
-_KINDS = {"bar": "bar", "funnel": "funnel", "box": "box plot", "histogram": "histogram", "heatmap": "heat map",
-          "waterfall": "waterfall"}
+_KINDS = {
+    "bar": "bar",
+    "funnel": "funnel",
+    "box": "box plot",
+    "histogram": "histogram",
+    "heatmap": "heat map",
+    "waterfall": "waterfall",
+}
 
 
 def alt_text(fig: go.Figure, title: str = "") -> str:
@@ -145,13 +152,17 @@ def alt_text(fig: go.Figure, title: str = "") -> str:
     for trace in fig.data:
         if trace.type == "scatter":
             mode = trace.mode or "lines"
-            kind = ("point" if "lines" not in mode else "line and point" if "markers" in mode else "line")
+            kind = "point" if "lines" not in mode else "line and point" if "markers" in mode else "line"
         else:
             kind = _KINDS.get(trace.type, trace.type)
         if kind not in kinds:
             kinds.append(kind)
-        if (trace.name and trace.showlegend is not False and trace.name not in names
-                and str(trace.name).lower() not in title.lower()):
+        if (
+            trace.name
+            and trace.showlegend is not False
+            and trace.name not in names
+            and str(trace.name).lower() not in title.lower()
+        ):
             names.append(str(trace.name))
     if not kinds:
         note = " ".join(a.text for a in fig.layout.annotations if a.text)
@@ -163,10 +174,20 @@ def alt_text(fig: go.Figure, title: str = "") -> str:
         axes.append(f"{x} {'across' if sideways or not y else 'along the bottom'}")
     if y:
         axes.append(f"{y} {'down the side' if not sideways else 'down'}")
-    bars = max((len(t.y if t.orientation == "h" else t.x) for t in fig.data
-                if t.type == "bar" and (t.y if t.orientation == "h" else t.x) is not None), default=0)
-    text = (f"{' and '.join(kinds).capitalize()} chart" + (f" of {bars} bars" if bars else "")
-            + (f", {', '.join(axes)}" if axes else "") + ".")
+    bars = max(
+        (
+            len(t.y if t.orientation == "h" else t.x)
+            for t in fig.data
+            if t.type == "bar" and (t.y if t.orientation == "h" else t.x) is not None
+        ),
+        default=0,
+    )
+    text = (
+        f"{' and '.join(kinds).capitalize()} chart"
+        + (f" of {bars} bars" if bars else "")
+        + (f", {', '.join(axes)}" if axes else "")
+        + "."
+    )
     if names:
         shown = names[:4]
         more = f" and {len(names) - 4} more" if len(names) > 4 else ""
@@ -175,15 +196,16 @@ def alt_text(fig: go.Figure, title: str = "") -> str:
 
 
 def _shorten(text: str) -> str:
-    return text if len(text) <= ALT_MAX else text[:ALT_MAX - 1].rsplit(" ", 1)[0] + "…"
+    return text if len(text) <= ALT_MAX else text[: ALT_MAX - 1].rsplit(" ", 1)[0] + "…"
 
 
 def _record_download(key: str) -> None:
     auth.record(data.viewer(), "download", key)
 
 
-def chart_panel(fig: go.Figure, table: pd.DataFrame, *, title: str, caption: str,
-                source: str, key: str, alt: str | None = None) -> None:
+def chart_panel(
+    fig: go.Figure, table: pd.DataFrame, *, title: str, caption: str, source: str, key: str, alt: str | None = None
+) -> None:
     """Show `fig` under `title` with tabs Chart / Table / Download and a caption.
 
     `caption` says in words what the chart shows (its finding). `alt` is the chart's short text
@@ -193,8 +215,9 @@ def chart_panel(fig: go.Figure, table: pd.DataFrame, *, title: str, caption: str
     if alt is None:
         alt = _alts.get(fig) or _alts.put(fig, alt_text(fig, title))
     if len(alt) > ALT_MAX or alt.strip().lower() == title.strip().lower():
-        raise ValueError(f"the alternative text of chart {key!r} must be at most {ALT_MAX} characters "
-                         f"and not its title: {alt!r}")
+        raise ValueError(
+            f"the alternative text of chart {key!r} must be at most {ALT_MAX} characters and not its title: {alt!r}"
+        )
     held = _tables.get(table)
     if held is None:
         shown, suppressed, symbols = display_table(table)
@@ -207,20 +230,34 @@ def chart_panel(fig: go.Figure, table: pd.DataFrame, *, title: str, caption: str
     with chart_tab:
         # page.accessibility() names the chart with this and hides the paragraph itself
         st.html(f'<p class="seip-alt" data-chart="chart-{html.escape(key)}">{html.escape(alt)}</p>')
-        st.plotly_chart(_drawn(fig), key=f"chart-{key}", width="stretch",
-                        config={"displayModeBar": False, "responsive": True})
+        st.plotly_chart(
+            _drawn(fig), key=f"chart-{key}", width="stretch", config={"displayModeBar": False, "responsive": True}
+        )
     with table_tab:
-        st.dataframe(shown, hide_index=True, width="stretch", key=f"table-{key}",
-                     column_config=copy.deepcopy(columns))  # Streamlit may fill in what it is given
+        st.dataframe(
+            shown, hide_index=True, width="stretch", key=f"table-{key}", column_config=copy.deepcopy(columns)
+        )  # Streamlit may fill in what it is given
         notes.listed(chart_notes, key)
     with download_tab:
         st.write("The table behind this chart, as shown (suppressed values as `c`).")
-        st.download_button("Download CSV", partial(csv_bytes, shown), file_name=f"{key}.csv",
-                           mime="text/csv", key=f"csv-{key}",
-                           on_click=_record_download, args=(f"{key}.csv",))
-        st.download_button("Download Excel (XLSX)", partial(xlsx_bytes, shown, key), file_name=f"{key}.xlsx",
-                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                           key=f"xlsx-{key}", on_click=_record_download, args=(f"{key}.xlsx",))
+        st.download_button(
+            "Download CSV",
+            partial(csv_bytes, shown),
+            file_name=f"{key}.csv",
+            mime="text/csv",
+            key=f"csv-{key}",
+            on_click=_record_download,
+            args=(f"{key}.csv",),
+        )
+        st.download_button(
+            "Download Excel (XLSX)",
+            partial(xlsx_bytes, shown, key),
+            file_name=f"{key}.xlsx",
+            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            key=f"xlsx-{key}",
+            on_click=_record_download,
+            args=(f"{key}.xlsx",),
+        )
     note = caption_text(caption, source, data.data_as_of())
     if suppressed:
         note += " " + suppressed_note()

@@ -25,10 +25,16 @@ def show(partnership: str | None, partnership_name: str, year: str) -> None:
         return
     with st.expander(f"Write the commentary for {partnership_name}, {year}"):
         with st.form(f"commentary-{partnership}-{year}"):
-            text = st.text_area("Commentary (Markdown: **bold**, lists, links; no HTML)",
-                                value=commentary.written(db_path, partnership, year),
-                                max_chars=commentary.MAX_LENGTH, height=180, key="commentary-text")
+            text = st.text_area(
+                "Commentary (Markdown: **bold**, lists, links; no HTML)",
+                value=commentary.written(db_path, partnership, year),
+                max_chars=commentary.MAX_LENGTH,
+                height=180,
+                key="commentary-text",
+            )
             if st.form_submit_button("Save the commentary") and forms.saved(
-                    "commentary", lambda: commentary.save(db_path, viewer, partnership, year, text),
-                    (commentary.CommentaryError, commentary.NotPermitted)):
+                "commentary",
+                lambda: commentary.save(db_path, viewer, partnership, year, text),
+                (commentary.CommentaryError, commentary.NotPermitted),
+            ):
                 st.rerun()

@@ -52,8 +52,8 @@ def _current() -> tuple[str, str]:
         return str(path), warehouse.version(path)
     except FileNotFoundError:
         raise NoWarehouse(
-            f"There is no warehouse at {path}. Run `seip demo` (synthetic data) or "
-            "`seip import PATH` first.") from None
+            f"There is no warehouse at {path}. Run `seip demo` (synthetic data) or `seip import PATH` first."
+        ) from None
 
 
 def available() -> bool:
@@ -155,17 +155,26 @@ def _frame_key(frame: pd.DataFrame) -> object:
     if origin is not None:
         return origin
     try:
-        return (tuple(frame.columns), tuple(map(str, frame.dtypes)),
-                pd.util.hash_pandas_object(frame).to_numpy().tobytes())
+        return (
+            tuple(frame.columns),
+            tuple(map(str, frame.dtypes)),
+            pd.util.hash_pandas_object(frame).to_numpy().tobytes(),
+        )
     except TypeError:  # unhashable cells (lists): the whole frame, pickled
         return pickle.dumps(frame)
 
 
 @st.cache_resource(max_entries=1024, show_spinner=False)
-def _fetch(path: str, version: str, name: str, role: str, scope: str | None,
-           params: tuple[tuple[str, object], ...]) -> pd.DataFrame:
-    return access.fetch(_connection(path, version), Viewer(name="cache", role=role, scope=scope),
-                        Settings.from_env(path), name, **dict(params))
+def _fetch(
+    path: str, version: str, name: str, role: str, scope: str | None, params: tuple[tuple[str, object], ...]
+) -> pd.DataFrame:
+    return access.fetch(
+        _connection(path, version),
+        Viewer(name="cache", role=role, scope=scope),
+        Settings.from_env(path),
+        name,
+        **dict(params),
+    )
 
 
 def fetch(query_name: str, **params: object) -> pd.DataFrame:
@@ -178,8 +187,9 @@ def fetch(query_name: str, **params: object) -> pd.DataFrame:
 
 
 @st.cache_resource(max_entries=256, show_spinner=False, hash_funcs={pd.DataFrame: _frame_key})
-def _built(path: str, version: str, role: str, scope: str | None, name: str, _builder: Callable,
-           args: tuple, kwargs: dict) -> object:
+def _built(
+    path: str, version: str, role: str, scope: str | None, name: str, _builder: Callable, args: tuple, kwargs: dict
+) -> object:
     built = _builder(*args, **kwargs)
     # frames among the results are shared as they are: key later charts drawn from them by identity
     for part in built if isinstance(built, tuple) else (built,):
@@ -202,12 +212,18 @@ def chart(builder: Callable, *args: object, **kwargs: object) -> object:
 
 
 @st.cache_resource(max_entries=256, show_spinner=False)
-def _metrics(path: str, version: str, year: str | None, partnership: str | None,
-             role: str, scope: str | None) -> pd.DataFrame:
+def _metrics(
+    path: str, version: str, year: str | None, partnership: str | None, role: str, scope: str | None
+) -> pd.DataFrame:
     cur = _connection(path, version).cursor()
     try:
-        return access.metrics(cur, Viewer(name="cache", role=role, scope=scope), Settings.from_env(path),
-                              year=year, partnership=partnership)
+        return access.metrics(
+            cur,
+            Viewer(name="cache", role=role, scope=scope),
+            Settings.from_env(path),
+            year=year,
+            partnership=partnership,
+        )
     finally:
         cur.close()
 
@@ -231,11 +247,21 @@ _POLARITY = {"lower_is_better": "lower", "higher_is_better": "higher", "neutral"
 def _catalogue() -> pd.DataFrame:
     from dashboard import metrics as metrics_module
 
-    return pd.DataFrame([{
-        "metric": m.id, "label": m.label, "unit": m.unit, "decimals": m.decimals,
-        "polarity": _POLARITY.get(m.polarity, "neutral"), "definition": m.definition,
-        "source": m.source, "caveats": m.caveats,
-    } for m in metrics_module.catalogue().values()])
+    return pd.DataFrame(
+        [
+            {
+                "metric": m.id,
+                "label": m.label,
+                "unit": m.unit,
+                "decimals": m.decimals,
+                "polarity": _POLARITY.get(m.polarity, "neutral"),
+                "definition": m.definition,
+                "source": m.source,
+                "caveats": m.caveats,
+            }
+            for m in metrics_module.catalogue().values()
+        ]
+    )
 
 
 @st.cache_resource(show_spinner=False)

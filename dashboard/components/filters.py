@@ -57,16 +57,14 @@ def year_filter(years: list[str]) -> str | None:
     if not years:
         return None
     options = sorted(set(years), reverse=True)
-    return url_choice("Academic year", options, "year",
-                            "Academic year, 1 September to 31 August")
+    return url_choice("Academic year", options, "year", "Academic year, 1 September to 31 August")
 
 
 def partnership_filter(partnerships: Mapping[str, str]) -> str | None:
     """A partnership selector by name, 'All partnerships' by default; returns the code or None."""
     names = {name: code for code, name in partnerships.items()}
     options = [ALL_PARTNERSHIPS, *sorted(names)]
-    chosen = url_choice("Partnership", options, "partnership",
-                              "One partnership or MAT group, or all of them together")
+    chosen = url_choice("Partnership", options, "partnership", "One partnership or MAT group, or all of them together")
     return names.get(chosen)
 
 
@@ -83,8 +81,9 @@ def school_filter(schools: Mapping[int, str], default: int | None = None) -> int
     # bind="query-params" would put the shown label in the URL; a link should carry the URN
     wanted = str(st.query_params.get("school", "")).strip()
     chosen_before = int(wanted) if wanted.isdigit() and int(wanted) in schools else first
-    urn = st.selectbox("School", urns, index=urns.index(chosen_before), key="school",
-                       format_func=lambda u: f"{schools[u]} ({u})")
+    urn = st.selectbox(
+        "School", urns, index=urns.index(chosen_before), key="school", format_func=lambda u: f"{schools[u]} ({u})"
+    )
     if urn == first:
         st.query_params.pop("school", None)
     else:
@@ -97,8 +96,7 @@ def year_and_partnership(*, partnership: bool = True) -> Filters:
     frame = data.metrics()
     local = frame[frame["area_type"].isin(["partnership", "la_total"])]
     years = [y for y in local["academic_year"].dropna().unique().tolist()]
-    parts = (local[local["area_type"] == "partnership"][["area_code", "area_name"]]
-             .drop_duplicates("area_code"))
+    parts = local[local["area_type"] == "partnership"][["area_code", "area_name"]].drop_duplicates("area_code")
     columns = st.columns(2 if partnership else 1)
     with columns[0]:
         year = year_filter(years)
@@ -106,6 +104,5 @@ def year_and_partnership(*, partnership: bool = True) -> Filters:
     if partnership:
         with columns[1]:
             code = partnership_filter(dict(zip(parts["area_code"], parts["area_name"], strict=True)))
-    name = (ALL_PARTNERSHIPS if code is None
-            else parts.loc[parts["area_code"] == code, "area_name"].iloc[0])
+    name = ALL_PARTNERSHIPS if code is None else parts.loc[parts["area_code"] == code, "area_name"].iloc[0]
     return Filters(year=year, partnership=code, partnership_name=name)

@@ -67,7 +67,7 @@ def kpi_row(headlines: list[Headline], per_row: int = 3) -> None:
     """Cards in rows of `per_row` (they stack on a phone)."""
     for start in range(0, len(headlines), per_row):
         columns = st.columns(per_row)
-        for column, h in zip(columns, headlines[start:start + per_row], strict=False):
+        for column, h in zip(columns, headlines[start : start + per_row], strict=False):
             with column:
                 kpi_card(h)
 

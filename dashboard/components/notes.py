@@ -62,16 +62,25 @@ def listed(found: list[notes.Note], key: str) -> None:
     if not found:
         return
     st.markdown("**Notes on this chart**")
-    st.dataframe(pd.DataFrame([{"year": n.academic_year, "title": n.title, "note": n.body,
-                                "scope": n.scope_label, "by": n.author} for n in found]),
-                 hide_index=True, width="stretch", key=f"notes-{key}")
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {"year": n.academic_year, "title": n.title, "note": n.body, "scope": n.scope_label, "by": n.author}
+                for n in found
+            ]
+        ),
+        hide_index=True,
+        width="stretch",
+        key=f"notes-{key}",
+    )
 
 
 def _scopes() -> pd.DataFrame:
     """Every scope a note can have: the LA, each partnership, each school (with its partnership)."""
     options = signin.scope_labels(data.settings().db_path)
-    la = pd.DataFrame([{"scope_kind": "la", "scope_code": None, "scope_label": "The whole LA",
-                        "partnership_code": None}])
+    la = pd.DataFrame(
+        [{"scope_kind": "la", "scope_code": None, "scope_label": "The whole LA", "partnership_code": None}]
+    )
     return pd.concat([la, options], ignore_index=True)
 
 
@@ -86,20 +95,41 @@ def section() -> None:
     viewer = data.viewer()
     s = data.settings()
     st.header("Notes on the charts", anchor=False)
-    st.markdown("Dated notes explain a change in the figures (a new panel chair, a formula change, a "
-                "school joining another partnership). Each shows as a ▼ marker on every trend chart "
-                "that covers its year, and in a list under the chart's table.")
+    st.markdown(
+        "Dated notes explain a change in the figures (a new panel chair, a formula change, a "
+        "school joining another partnership). Each shows as a ▼ marker on every trend chart "
+        "that covers its year, and in a list under the chart's table."
+    )
     everything = current()
     if everything:
-        st.dataframe(pd.DataFrame([{"id": n.id, "year": n.academic_year, "date": n.on_date or "",
-                                    "title": n.title, "note": n.body, "scope": n.scope_label,
-                                    "by": n.author} for n in everything]),
-                     hide_index=True, width="stretch", key="notes-all")
+        st.dataframe(
+            pd.DataFrame(
+                [
+                    {
+                        "id": n.id,
+                        "year": n.academic_year,
+                        "date": n.on_date or "",
+                        "title": n.title,
+                        "note": n.body,
+                        "scope": n.scope_label,
+                        "by": n.author,
+                    }
+                    for n in everything
+                ]
+            ),
+            hide_index=True,
+            width="stretch",
+            key="notes-all",
+        )
     else:
         st.caption("No notes yet.")
     scopes = _scopes()
-    writable = scopes[[notes.may_write(viewer, k, c, p) for k, c, p in
-                       zip(scopes["scope_kind"], scopes["scope_code"], scopes["partnership_code"])]]
+    writable = scopes[
+        [
+            notes.may_write(viewer, k, c, p)
+            for k, c, p in zip(scopes["scope_kind"], scopes["scope_code"], scopes["partnership_code"])
+        ]
+    ]
     if writable.empty:
         st.caption("Commissioners, and partnership chairs for their own partnership, add notes.")
         return
@@ -114,22 +144,42 @@ def section() -> None:
         if st.form_submit_button("Add the note"):
             row = writable[writable["scope_label"] == chosen].iloc[0]
             code = None if pd.isna(row["scope_code"]) else str(row["scope_code"])
-            if forms.saved("note", lambda: notes.add_note(
-                    s.db_path, viewer, title=title, body=body, scope_kind=row["scope_kind"], scope_code=code,
-                    academic_year=year or None, on_date=day or None,
-                    school_partnership=_school_partnership(scopes, row["scope_kind"], code)),
-                    (notes.NoteError, notes.NotPermitted)):
+            if forms.saved(
+                "note",
+                lambda: notes.add_note(
+                    s.db_path,
+                    viewer,
+                    title=title,
+                    body=body,
+                    scope_kind=row["scope_kind"],
+                    scope_code=code,
+                    academic_year=year or None,
+                    on_date=day or None,
+                    school_partnership=_school_partnership(scopes, row["scope_kind"], code),
+                ),
+                (notes.NoteError, notes.NotPermitted),
+            ):
                 _all.clear()
                 st.success("The note is saved; it shows on the charts of its year.", icon=":material/check:")
-    removable = [n for n in everything
-                 if notes.may_write(viewer, n.scope_kind, n.scope_code,
-                                    _school_partnership(scopes, n.scope_kind, n.scope_code))]
+    removable = [
+        n
+        for n in everything
+        if notes.may_write(viewer, n.scope_kind, n.scope_code, _school_partnership(scopes, n.scope_kind, n.scope_code))
+    ]
     if removable:
         with st.expander("Remove a note"):
-            gone = st.selectbox("Note", removable, key="note-remove",
-                                format_func=lambda n: f"{n.id}: {n.academic_year} {n.title} ({n.scope_label})")
+            gone = st.selectbox(
+                "Note",
+                removable,
+                key="note-remove",
+                format_func=lambda n: f"{n.id}: {n.academic_year} {n.title} ({n.scope_label})",
+            )
             if st.button("Remove this note", key="note-remove-button"):
-                notes.remove_note(s.db_path, viewer, gone.id,
-                                  school_partnership=_school_partnership(scopes, gone.scope_kind, gone.scope_code))
+                notes.remove_note(
+                    s.db_path,
+                    viewer,
+                    gone.id,
+                    school_partnership=_school_partnership(scopes, gone.scope_kind, gone.scope_code),
+                )
                 _all.clear()
                 st.rerun()

@@ -8,9 +8,11 @@ import streamlit as st
 
 from dashboard.components import data, permalink
 
-SYNTHETIC_BANNER = ("**Synthetic data.** Every partnership, school and pupil figure on this "
-                    "dashboard is made up for demonstration; only the England, regional and "
-                    "statistical-neighbour figures are real DfE data.")
+SYNTHETIC_BANNER = (
+    "**Synthetic data.** Every partnership, school and pupil figure on this "
+    "dashboard is made up for demonstration; only the England, regional and "
+    "statistical-neighbour figures are real DfE data."
+)
 SERVICE = "SEIP Insight"
 
 # What the theme (dashboard/.streamlit/config.toml) cannot say: a visible focus ring of 3 px

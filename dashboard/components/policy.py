@@ -29,8 +29,9 @@ def _panel(la_code: str, sn_model: int | None, measure: str) -> pd.DataFrame:
     return data.fetch("impact_panel", la_code=la_code, measure=measure, sn_model=sn_model)
 
 
-def _estimate(la_code: str, sn_model: int | None, measure: str, start: str, donors: str,
-              placebos: bool) -> impact.Impact:
+def _estimate(
+    la_code: str, sn_model: int | None, measure: str, start: str, donors: str, placebos: bool
+) -> impact.Impact:
     return impact.estimate(_panel(la_code, sn_model, measure), la_code, measure, start, donors, placebos=placebos)
 
 
@@ -42,7 +43,7 @@ def estimate(measure: str, start: str, donors: str, *, placebos: bool = True) ->
 def _possible_starts(la_code: str, sn_model: int | None, measure: str) -> list[str]:
     frame = _panel(la_code, sn_model, measure)
     own = frame[(frame["area_type"] == "la") & (frame["area_code"] == la_code) & frame["value"].notna()]
-    return sorted(own["academic_year"].unique())[impact.MIN_PRE_YEARS:]
+    return sorted(own["academic_year"].unique())[impact.MIN_PRE_YEARS :]
 
 
 def possible_starts(measure: str) -> list[str]:
@@ -59,15 +60,20 @@ def _milestones_version() -> float:
     return MILESTONES_FILE.stat().st_mtime if MILESTONES_FILE.exists() else 0.0
 
 
-def _figures(la_code: str, sn_model: int | None, measure: str, start: str, donors: str,
-             milestones_version: float) -> dict[str, tuple]:
+def _figures(
+    la_code: str, sn_model: int | None, measure: str, start: str, donors: str, milestones_version: float
+) -> dict[str, tuple]:
     result = estimate(measure, start, donors)
     try:
         periods, problem = milestones(), None
     except impact.MilestoneError as exc:
         periods, problem = None, str(exc)
-    return {"rates": charts.rates_chart(result, periods), "gaps": charts.gap_chart(result),
-            "weights": charts.weights_chart(result), "milestones_problem": problem}
+    return {
+        "rates": charts.rates_chart(result, periods),
+        "gaps": charts.gap_chart(result),
+        "weights": charts.weights_chart(result),
+        "milestones_problem": problem,
+    }
 
 
 def figures(measure: str, start: str, donors: str) -> dict[str, tuple]:
@@ -76,11 +82,15 @@ def figures(measure: str, start: str, donors: str) -> dict[str, tuple]:
     return data.chart(_figures, *_key(), measure, start, donors, _milestones_version())
 
 
-def _worth(la_code: str, sn_model: int | None, measure: str, start: str, donors: str,
-           include_lifetime: bool) -> tuple:
+def _worth(la_code: str, sn_model: int | None, measure: str, start: str, donors: str, include_lifetime: bool) -> tuple:
     costs = scenario_costs()
-    table = charts.avoided_table(estimate(measure, start, donors), costs["low"], costs["central"], costs["high"],
-                                 include_lifetime=include_lifetime)
+    table = charts.avoided_table(
+        estimate(measure, start, donors),
+        costs["low"],
+        costs["central"],
+        costs["high"],
+        include_lifetime=include_lifetime,
+    )
     return charts.avoided_chart(table, measure), table
 
 
@@ -110,5 +120,7 @@ def overview_headline() -> None:
         result = estimate("pex_rate", data.settings().policy_start, "all", placebos=False)
     except impact.TooLittleData:
         return
-    st.info(f"**Real DfE data.** {charts.headline(result)} See [Policy impact](policy-impact) for how sure "
-            "we can be.", icon=":material/verified:")
+    st.info(
+        f"**Real DfE data.** {charts.headline(result)} See [Policy impact](policy-impact) for how sure we can be.",
+        icon=":material/verified:",
+    )

@@ -23,16 +23,25 @@ PDF_MIME = "application/pdf"
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def make(viewer: Viewer, settings: Settings, partnership: str, year: str, fmt: str,
-         pages: tuple[str, ...] | None, where: str) -> bytes:
+def make(
+    viewer: Viewer, settings: Settings, partnership: str, year: str, fmt: str, pages: tuple[str, ...] | None, where: str
+) -> bytes:
     """The report file's bytes for `viewer` (made when the button is pressed), audited as a
     download from `where`."""
     from dashboard.reports import run
 
     con = warehouse.open_read_only(settings.db_path)
     try:
-        return run.report(con, viewer, settings, partnership=partnership, year=year, fmt=fmt, pages=pages,
-                          destination=f"downloaded from {where}")[1]
+        return run.report(
+            con,
+            viewer,
+            settings,
+            partnership=partnership,
+            year=year,
+            fmt=fmt,
+            pages=pages,
+            destination=f"downloaded from {where}",
+        )[1]
     finally:
         con.close()
 
@@ -56,12 +65,24 @@ def offer(year: str | None, partnership: str | None, *, page: str | None, key: s
     common = {"viewer": viewer, "settings": settings, "partnership": code, "year": year}
     left, right = st.columns(2)
     with left:
-        st.download_button(pdf_label, partial(make, **common, fmt="pdf", pages=pages, where=where),
-                           file_name=pdf_name, mime=PDF_MIME, key=f"report-pdf-{key}",
-                           on_click="ignore", icon=":material/picture_as_pdf:",
-                           help="A4, tagged for screen readers; takes a few seconds to make")
+        st.download_button(
+            pdf_label,
+            partial(make, **common, fmt="pdf", pages=pages, where=where),
+            file_name=pdf_name,
+            mime=PDF_MIME,
+            key=f"report-pdf-{key}",
+            on_click="ignore",
+            icon=":material/picture_as_pdf:",
+            help="A4, tagged for screen readers; takes a few seconds to make",
+        )
     with right:
-        st.download_button("Download the workbook", partial(make, **common, fmt="xlsx", pages=None, where=where),
-                           file_name=f"{stem}.xlsx", mime=XLSX_MIME, key=f"report-xlsx-{key}",
-                           on_click="ignore", icon=":material/table_view:",
-                           help="Every table of the pack, one per sheet, for the filters chosen")
+        st.download_button(
+            "Download the workbook",
+            partial(make, **common, fmt="xlsx", pages=None, where=where),
+            file_name=f"{stem}.xlsx",
+            mime=XLSX_MIME,
+            key=f"report-xlsx-{key}",
+            on_click="ignore",
+            icon=":material/table_view:",
+            help="Every table of the pack, one per sheet, for the filters chosen",
+        )

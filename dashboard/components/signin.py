@@ -46,8 +46,10 @@ def require_viewer(settings: Settings) -> Viewer:
     path = settings.db_path
     if not Path(path).exists():
         st.title("SEIP Insight", anchor=False)
-        st.error(f"There is no warehouse at `{path}` yet. Run `seip demo` for the synthetic demo "
-                 "data, or `seip import PATH` for real exports, then reload.")
+        st.error(
+            f"There is no warehouse at `{path}` yet. Run `seip demo` for the synthetic demo "
+            "data, or `seip import PATH` for real exports, then reload."
+        )
         st.stop()
     if settings.auth_mode == "none":
         if not _is_synthetic(path):
@@ -73,8 +75,7 @@ def session_viewer(settings: Settings) -> Viewer | None:
     without drawing anything; None when there is none (or the data is real and sign-in is off)."""
     if settings.auth_mode != "none":
         viewer = st.session_state.get("auth_viewer")
-        if viewer is None or auth.idle_expired(st.session_state.get("auth_last_seen"), clock(),
-                                               settings.idle_minutes):
+        if viewer is None or auth.idle_expired(st.session_state.get("auth_last_seen"), clock(), settings.idle_minutes):
             return None
         return viewer
     if not Path(settings.db_path).exists() or not _is_synthetic(settings.db_path):
@@ -85,9 +86,11 @@ def session_viewer(settings: Settings) -> Viewer | None:
 def refusal() -> None:
     """The page shown instead of real data when no sign-in is configured."""
     st.title("SEIP Insight: sign-in needed", anchor=False)
-    st.error("This warehouse holds imported partnership data, which is pupil-level and sensitive. "
-             "Without sign-in SEIP Insight shows only its synthetic demo data, so nothing is shown.",
-             icon=":material/lock:")
+    st.error(
+        "This warehouse holds imported partnership data, which is pupil-level and sensitive. "
+        "Without sign-in SEIP Insight shows only its synthetic demo data, so nothing is shown.",
+        icon=":material/lock:",
+    )
     st.markdown(
         "To serve this data, turn sign-in on and give people accounts:\n\n"
         "1. Add an account for each person: `seip users add NAME --role ROLE [--scope CODE] "
@@ -97,7 +100,8 @@ def refusal() -> None:
         "`SEIP_AUTH=oidc` (your authority's identity provider, e.g. Microsoft Entra ID; "
         "see `docs/secrets.example.toml`).\n\n"
         "`docs/sign-in.md` explains both. To look around first, run `seip demo --db demo.duckdb` "
-        "and serve that file instead.")
+        "and serve that file instead."
+    )
 
 
 def _clear_session() -> None:
@@ -109,11 +113,13 @@ def _clear_session() -> None:
 def _timed_out(viewer: Viewer, settings: Settings, now: float) -> bool:
     if not auth.idle_expired(st.session_state.get("auth_last_seen"), now, settings.idle_minutes):
         return False
-    auth.record(viewer, "session_timeout", f"idle over {settings.idle_minutes:g} minutes",
-                db_path=settings.db_path, now=now)
+    auth.record(
+        viewer, "session_timeout", f"idle over {settings.idle_minutes:g} minutes", db_path=settings.db_path, now=now
+    )
     _clear_session()
     st.session_state["auth_notice"] = (
-        f"You were signed out after {settings.idle_minutes:g} minutes without activity. Sign in again.")
+        f"You were signed out after {settings.idle_minutes:g} minutes without activity. Sign in again."
+    )
     return True
 
 
@@ -155,8 +161,9 @@ def signin_form(settings: Settings) -> Viewer | None:
         # clear_on_submit: the password does not stay in the form (or the session) afterwards
         with st.form("sign_in", border=True, clear_on_submit=True):
             name = st.text_input("Username", key="signin_username", autocomplete="username")
-            password = st.text_input("Password", type="password", key="signin_password",
-                                     autocomplete="current-password")
+            password = st.text_input(
+                "Password", type="password", key="signin_password", autocomplete="current-password"
+            )
             submitted = st.form_submit_button("Sign in", type="primary")
         if not submitted:
             return None
@@ -200,9 +207,11 @@ def _oidc_configured() -> bool:
 def _oidc_session(settings: Settings) -> Viewer:
     if not _oidc_configured():
         st.title("SEIP Insight", anchor=False)
-        st.error("SEIP_AUTH=oidc, but `.streamlit/secrets.toml` has no `[auth]` section. "
-                 "Copy `docs/secrets.example.toml`, fill in your identity provider's details "
-                 "and restart (see `docs/sign-in.md`).")
+        st.error(
+            "SEIP_AUTH=oidc, but `.streamlit/secrets.toml` has no `[auth]` section. "
+            "Copy `docs/secrets.example.toml`, fill in your identity provider's details "
+            "and restart (see `docs/sign-in.md`)."
+        )
         st.stop()
     if not st.user.is_logged_in:
         st.title("SEIP Insight", anchor=False)
@@ -229,9 +238,11 @@ def _oidc_session(settings: Settings) -> Viewer:
     if viewer is None:
         _clear_session()
         st.title("SEIP Insight", anchor=False)
-        st.error(f"You are signed in as {email or 'an account without an e-mail address'}, but "
-                 "SEIP Insight has no role for that address. Ask the local authority's SEIP "
-                 "commissioner to add you (`seip users add`).")
+        st.error(
+            f"You are signed in as {email or 'an account without an e-mail address'}, but "
+            "SEIP Insight has no role for that address. Ask the local authority's SEIP "
+            "commissioner to add you (`seip users add`)."
+        )
         st.button("Sign out", on_click=st.logout)
         st.stop()
     st.session_state.update(auth_viewer=viewer, auth_email=email, auth_last_seen=now)
@@ -269,8 +280,7 @@ def signout_control(viewer: Viewer, settings: Settings) -> None:
     labels = dict(zip(options["scope_code"], options["scope_label"], strict=True))
     with st.sidebar:
         st.markdown(f"Signed in as **{viewer.name}**  \n{describe(viewer, labels)}")
-        st.button("Sign out", key="sign_out", icon=":material/logout:",
-                  on_click=_sign_out, args=(viewer, settings))
+        st.button("Sign out", key="sign_out", icon=":material/logout:", on_click=_sign_out, args=(viewer, settings))
 
 
 def view_as_switcher(path: Path) -> Viewer:
@@ -283,19 +293,25 @@ def view_as_switcher(path: Path) -> Viewer:
         st.markdown("**View as** (synthetic demo data: no sign-in)")
         role = st.selectbox("Role", ROLES, key="view_as_role", format_func=ROLE_LABELS.get)
         scope = None
-        choices = {"chair": ("Partnership", partnerships), "head": ("School", schools),
-                   "governor": ("Governor of", partnerships + schools)}.get(role)
+        choices = {
+            "chair": ("Partnership", partnerships),
+            "head": ("School", schools),
+            "governor": ("Governor of", partnerships + schools),
+        }.get(role)
         if choices and choices[1]:
-            scope = st.selectbox(choices[0], choices[1], key=f"view_as_{role}_scope",
-                                 format_func=lambda code: labels.get(code, code))
-        st.caption("Sign-in is off because this warehouse holds only synthetic data. "
-                   "Pick a role to see what each person sees.")
+            scope = st.selectbox(
+                choices[0], choices[1], key=f"view_as_{role}_scope", format_func=lambda code: labels.get(code, code)
+            )
+        st.caption(
+            "Sign-in is off because this warehouse holds only synthetic data. Pick a role to see what each person sees."
+        )
     viewer = Viewer(name=DEMO_NAME, role=role, scope=scope)
     st.session_state["auth_view_as"] = viewer
     return viewer
 
 
 # ---------------------------------------------------------------- pupil-level lists
+
 
 def _pupil_rows(viewer: Viewer, kind: str, filters: dict[str, object], path: Path) -> pd.DataFrame:
     # One audited read per distinct view and warehouse version in a session: reruns of the
@@ -312,8 +328,14 @@ def _pupil_rows(viewer: Viewer, kind: str, filters: dict[str, object], path: Pat
     return memo[memo_key]
 
 
-def pupil_list(viewer: Viewer, *, urn: int | None = None, partnership: str | None = None,
-               academic_year: str | None = None, key: str) -> None:
+def pupil_list(
+    viewer: Viewer,
+    *,
+    urn: int | None = None,
+    partnership: str | None = None,
+    academic_year: str | None = None,
+    key: str,
+) -> None:
     """Pupil-level referrals, placements and exclusions for a school or partnership, as far as
     the viewer's scope allows, with a CSV download (audited). Governors get a sentence instead."""
     st.subheader("Pupil-level records", anchor=False)
@@ -323,32 +345,41 @@ def pupil_list(viewer: Viewer, *, urn: int | None = None, partnership: str | Non
         st.warning("Sign in to see pupil-level records.", icon=":material/lock:")
         return
     if not viewer.sees_pupil_rows:
-        st.info("Governors see aggregate figures only: pupil-level records are not shown.",
-                icon=":material/lock:")
+        st.info("Governors see aggregate figures only: pupil-level records are not shown.", icon=":material/lock:")
         return
     if not viewer.may_see_pupils_of(urn=urn, partnership=partnership):
-        st.info("Pupil-level records are shown only for "
-                + ("your own school." if viewer.role == "head" else "your own partnership's schools.")
-                + " Choose it above to see them.", icon=":material/lock:")
+        st.info(
+            "Pupil-level records are shown only for "
+            + ("your own school." if viewer.role == "head" else "your own partnership's schools.")
+            + " Choose it above to see them.",
+            icon=":material/lock:",
+        )
         return
-    if not st.toggle("Show pupil-level records (each view is recorded in the audit log)",
-                     key=f"{key}-show"):
+    if not st.toggle("Show pupil-level records (each view is recorded in the audit log)", key=f"{key}-show"):
         return
-    kind = st.radio("Records", list(KIND_LABELS), format_func=KIND_LABELS.get, horizontal=True,
-                    key=f"{key}-kind")
+    kind = st.radio("Records", list(KIND_LABELS), format_func=KIND_LABELS.get, horizontal=True, key=f"{key}-kind")
     filters = {"urn": urn, "partnership": partnership, "academic_year": academic_year}
     rows = _pupil_rows(viewer, kind, filters, settings.db_path)
     where = f"school {urn}" if urn is not None else f"partnership {partnership}" if partnership else "all schools"
-    st.caption(f"{len(rows)} {KIND_LABELS[kind].lower()} at {where}"
-               + (f" in {academic_year}" if academic_year else "") + ". Pseudonymised pupil references.")
+    st.caption(
+        f"{len(rows)} {KIND_LABELS[kind].lower()} at {where}"
+        + (f" in {academic_year}" if academic_year else "")
+        + ". Pseudonymised pupil references."
+    )
     st.dataframe(rows, hide_index=True, width="stretch", key=f"{key}-table")
     detail = f"pupil-level {kind} ({where}{', ' + academic_year if academic_year else ''}): {len(rows)} rows"
     # The file is made only when the button is clicked (a callable, not bytes): bytes would be
     # stored at a /media URL before any click, which works without signing in and outlives the
     # session. The click is audited where the file is made; the file is dropped soon after.
-    st.download_button("Download CSV", partial(_pupil_file, viewer, settings, rows, detail, f"{key}-{kind}.csv"),
-                       file_name=f"{key}-{kind}.csv", mime="text/csv", key=f"{key}-download",
-                       icon=":material/download:", on_click="ignore")
+    st.download_button(
+        "Download CSV",
+        partial(_pupil_file, viewer, settings, rows, detail, f"{key}-{kind}.csv"),
+        file_name=f"{key}-{kind}.csv",
+        mime="text/csv",
+        key=f"{key}-download",
+        icon=":material/download:",
+        on_click="ignore",
+    )
 
 
 def _pupil_file(viewer: Viewer, settings: Settings, rows: pd.DataFrame, detail: str, file_name: str) -> bytes:
@@ -382,6 +413,7 @@ def _forget_media_file(data: bytes, mimetype: str, file_name: str) -> None:
 
 # ---------------------------------------------------------------- the audit log
 
+
 def audit_section(viewer: Viewer) -> None:
     """The audit log for commissioners (nothing for anyone else): sign-ins, pupil-level views,
     downloads, newest first."""
@@ -389,9 +421,15 @@ def audit_section(viewer: Viewer) -> None:
     if viewer.role != "commissioner" or session_viewer(settings) != viewer:
         return
     st.subheader("Audit log", anchor=False)
-    action = st.selectbox("What", ["all", *audit.ACTIONS], key="audit_action",
-                          format_func=lambda a: "Everything" if a == "all" else a.replace("_", " "))
+    action = st.selectbox(
+        "What",
+        ["all", *audit.ACTIONS],
+        key="audit_action",
+        format_func=lambda a: "Everything" if a == "all" else a.replace("_", " "),
+    )
     entries = audit.entries(settings.db_path, limit=1000, action=None if action == "all" else action)
-    st.caption(f"Sign-ins (and failures), pupil-level views and downloads, newest first; the "
-               f"latest {len(entries)} shown. Kept in the store: {store.for_warehouse(settings.db_path).where()}.")
+    st.caption(
+        f"Sign-ins (and failures), pupil-level views and downloads, newest first; the "
+        f"latest {len(entries)} shown. Kept in the store: {store.for_warehouse(settings.db_path).where()}."
+    )
     st.dataframe(entries, hide_index=True, width="stretch", key="audit_table")

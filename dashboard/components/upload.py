@@ -28,11 +28,13 @@ def section() -> None:
         return
     db_path = data.settings().db_path
     st.header("Bring in new data", anchor=False)
-    st.markdown("Upload a partnership export (its tables' CSV files, or one Excel workbook with a sheet per "
-                "table) or DfE files. First the files are checked, exactly as `seip validate` checks them; "
-                "then, if no check failed, **Import** replaces the data for everyone in one step. "
-                f"At most {upload.MAX_FILES} files, {upload.MAX_FILE_MB} MB each, {upload.MAX_TOTAL_MB} MB in all; "
-                "`.csv` and `.xlsx` only. The files are not kept.")
+    st.markdown(
+        "Upload a partnership export (its tables' CSV files, or one Excel workbook with a sheet per "
+        "table) or DfE files. First the files are checked, exactly as `seip validate` checks them; "
+        "then, if no check failed, **Import** replaces the data for everyone in one step. "
+        f"At most {upload.MAX_FILES} files, {upload.MAX_FILE_MB} MB each, {upload.MAX_TOTAL_MB} MB in all; "
+        "`.csv` and `.xlsx` only. The files are not kept."
+    )
     chosen = st.file_uploader("Export files", type=["csv", "xlsx"], accept_multiple_files=True, key="upload-files")
     files = [upload.Upload(f.name, f.getvalue()) for f in chosen or []]
     if not files:
@@ -51,8 +53,11 @@ def section() -> None:
     result = checked[1]
     _screener(result)
     if not result.ok:
-        st.error(f"{len(result.errors)} problem(s) must be put right before these files can be imported; "
-                 "nothing was changed.", icon=":material/error:")
+        st.error(
+            f"{len(result.errors)} problem(s) must be put right before these files can be imported; "
+            "nothing was changed.",
+            icon=":material/error:",
+        )
         return
     if st.button("Import these files", key="upload-import", type="primary"):
         with st.spinner("Importing: everyone keeps seeing the current data until the new data is ready"):
@@ -72,11 +77,22 @@ def _screener(result) -> None:
     st.subheader("Screener", anchor=False)
     st.markdown(f"**{len(rules) - failed - warned} rules pass, {warned} warn, {failed} fail.** {result.summary()}")
     shown = rules.assign(result=rules["result"].map(_RESULT_ICONS))
-    st.dataframe(shown, hide_index=True, width="stretch", key="upload-screener",
-                 column_config={"what it checks": st.column_config.TextColumn(width="large")})
+    st.dataframe(
+        shown,
+        hide_index=True,
+        width="stretch",
+        key="upload-screener",
+        column_config={"what it checks": st.column_config.TextColumn(width="large")},
+    )
     if result.problems:
         problems = pd.DataFrame(upload.problem_rows(result.problems))
         st.markdown(f"**Every problem ({len(problems)})**: the row is as you see it in Excel (the header is row 1).")
         st.dataframe(problems, hide_index=True, width="stretch", key="upload-problems")
-        st.download_button("Download the problems (CSV)", csv_bytes(problems), file_name="upload-problems.csv",
-                           mime="text/csv", key="upload-problems-csv", icon=":material/download:")
+        st.download_button(
+            "Download the problems (CSV)",
+            csv_bytes(problems),
+            file_name="upload-problems.csv",
+            mime="text/csv",
+            key="upload-problems-csv",
+            icon=":material/download:",
+        )

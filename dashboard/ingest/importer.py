@@ -23,8 +23,14 @@ from dashboard.ingest.read import Export, read_paths
 from dashboard.ingest.validate import Checked, Row, check
 
 ARROW_TYPES = {
-    "text": pa.string(), "int": pa.int32(), "date": pa.date32(), "money": pa.decimal128(14, 2),
-    "year": pa.string(), "bool": pa.bool_(), "code": pa.string(), "number": pa.float64(),
+    "text": pa.string(),
+    "int": pa.int32(),
+    "date": pa.date32(),
+    "money": pa.decimal128(14, 2),
+    "year": pa.string(),
+    "bool": pa.bool_(),
+    "code": pa.string(),
+    "number": pa.float64(),
 }
 
 
@@ -90,8 +96,9 @@ def check_paths(paths: list[Path], db_path: Path) -> ImportResult:
     return _result(export, checked, validate_only=True)
 
 
-def import_paths(paths: list[Path], db_path: Path, *, synthetic: bool = False,
-                 meta: dict[str, str] | None = None) -> ImportResult:
+def import_paths(
+    paths: list[Path], db_path: Path, *, synthetic: bool = False, meta: dict[str, str] | None = None
+) -> ImportResult:
     """Import `paths` into the warehouse at `db_path`, all or nothing.
 
     `synthetic=True` marks generated demo data; any import of partnership tables without it
@@ -139,9 +146,9 @@ def store_table(con: duckdb.DuckDBPyConnection, name: str, rows: list[Row]) -> N
     Funding's key (academic_year, partnership_code) names a group: the group is replaced whole.
     """
     table = TABLES[name]
-    incoming = pa.table({
-        c.name: pa.array([r.values[c.name] for r in rows], type=ARROW_TYPES[c.type]) for c in table.columns
-    })
+    incoming = pa.table(
+        {c.name: pa.array([r.values[c.name] for r in rows], type=ARROW_TYPES[c.type]) for c in table.columns}
+    )
     con.register("incoming", incoming)
     try:
         same_key = " and ".join(f"stored.{k} = incoming.{k}" for k in table.key)
@@ -164,19 +171,18 @@ def _log(con: duckdb.DuckDBPyConnection, export: Export, checked: Checked) -> No
             counts[p.file] = counts.get(p.file, 0) + 1
     entries = []
     for info in export.files:
-        parts = [(s.table, s.file, len(s.rows), stored.get(id(s), 0))
-                 for s in export.sheets if s.info is info]
+        parts = [(s.table, s.file, len(s.rows), stored.get(id(s), 0)) for s in export.sheets if s.info is info]
         parts += [(r.ref.kind, info.name, r.ref.rows, r.ref.stored) for r in export.refs if r.info is info]
         outcome = "imported"
         if not parts:
             parts, outcome = [(None, info.name, 0, 0)], "ignored"
         # A sheet's own warnings go on its line; the file's other warnings (an unknown sheet, say) on the first.
         warned = [counts.get(shown, 0) if shown != info.name else 0 for _, shown, _, _ in parts]
-        warned[0] += sum(n for f, n in counts.items()
-                         if f == info.name or f.startswith(info.name + ", sheet ")) - sum(warned)
+        warned[0] += sum(n for f, n in counts.items() if f == info.name or f.startswith(info.name + ", sheet ")) - sum(
+            warned
+        )
         for (table, _, read, kept), warnings in zip(parts, warned):
-            entries.append((import_id, now, info.name, table, info.size, info.sha256, read, kept,
-                            outcome, warnings, 0))
+            entries.append((import_id, now, info.name, table, info.size, info.sha256, read, kept, outcome, warnings, 0))
     if entries:
         con.executemany("insert into import_log values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", entries)
 

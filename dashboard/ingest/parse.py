@@ -79,8 +79,11 @@ def year(raw: object) -> str:
     start, end = int(m.group(1)), m.group(2)
     expected = start + 1
     if (len(end) == 2 and int(end) != expected % 100) or (len(end) == 4 and int(end) != expected):
-        raise BadValue("bad_year", f"an academic year runs over two calendar years: {start} is followed by {expected}, "
-                                   f"so write {start}/{expected % 100:02d}")
+        raise BadValue(
+            "bad_year",
+            f"an academic year runs over two calendar years: {start} is followed by {expected}, "
+            f"so write {start}/{expected % 100:02d}",
+        )
     if not 1990 <= start <= 2100:
         raise BadValue("bad_year", "the academic year is outside 1990/91 to 2100/01")
     return f"{start}/{expected % 100:02d}"
@@ -104,8 +107,9 @@ def date(raw: object) -> dt.date:
     if isinstance(raw, dt.date):
         return raw
     if isinstance(raw, (int, float)) and not isinstance(raw, bool):
-        raise BadValue("bad_date", "a number is not a date: format the cell as a date, "
-                                   "or write it as 07/03/2024 or 2024-03-07")
+        raise BadValue(
+            "bad_date", "a number is not a date: format the cell as a date, or write it as 07/03/2024 or 2024-03-07"
+        )
     value = text(raw)
     m = _ISO.match(value)
     if m:

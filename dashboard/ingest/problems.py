@@ -27,11 +27,15 @@ class Problem:
     def __post_init__(self) -> None:
         # A message quotes at most a short piece of any cell, header or file name: a 100 MB
         # cell must not become a 100 MB report (issue 9, item 10).
-        for name, limit in (("value", MAX_QUOTED_CHARS), ("column", MAX_QUOTED_CHARS),
-                            ("file", MAX_QUOTED_CHARS * 2), ("message", MAX_MESSAGE_CHARS)):
+        for name, limit in (
+            ("value", MAX_QUOTED_CHARS),
+            ("column", MAX_QUOTED_CHARS),
+            ("file", MAX_QUOTED_CHARS * 2),
+            ("message", MAX_MESSAGE_CHARS),
+        ):
             text = getattr(self, name)
             if text is not None and len(text) > limit:
-                object.__setattr__(self, name, text[:limit - 1] + "…")
+                object.__setattr__(self, name, text[: limit - 1] + "…")
 
     def as_dict(self) -> dict:
         return asdict(self)

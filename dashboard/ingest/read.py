@@ -99,8 +99,9 @@ def read_paths(paths: list[Path]) -> Export:
         elif path.exists():
             _read_file(path, export, explicit=True)
         else:
-            export.problems.append(error(None, str(path), None, None, None, "no_such_file",
-                                         "there is no file or folder with this name"))
+            export.problems.append(
+                error(None, str(path), None, None, None, "no_such_file", "there is no file or folder with this name")
+            )
     return export
 
 
@@ -113,8 +114,9 @@ def _read_folder(folder: Path, export: Export) -> None:
     links = [p for p in entries if p.is_symlink() or not p.resolve().is_relative_to(inside)]
     files = [p for p in entries if p not in links and p.is_file()]
     if not files and not links:
-        export.problems.append(error(None, str(folder), None, None, None, "no_such_file",
-                                     "the folder holds no files to import"))
+        export.problems.append(
+            error(None, str(folder), None, None, None, "no_such_file", "the folder holds no files to import")
+        )
     for path in links:
         _refuse_link(path, export)
     for path in files:
@@ -122,18 +124,36 @@ def _read_folder(folder: Path, export: Export) -> None:
 
 
 def _refuse_link(path: Path, export: Export) -> None:
-    export.problems.append(error(table_for(path.name), path.name, None, None, None, "link_refused",
-                                 "this is a link to another file (or leads outside the folder given), so it "
-                                 "was not read: copy the file itself into the export folder"))
+    export.problems.append(
+        error(
+            table_for(path.name),
+            path.name,
+            None,
+            None,
+            None,
+            "link_refused",
+            "this is a link to another file (or leads outside the folder given), so it "
+            "was not read: copy the file itself into the export folder",
+        )
+    )
 
 
 def _read_file(path: Path, export: Export, explicit: bool) -> None:
     suffix = path.suffix.lower()
     size = path.stat().st_size
     if size > MAX_FILE_BYTES and (explicit or suffix in (".csv", ".xlsx")):
-        export.problems.append(error(table_for(path.name), path.name, None, None, None, "file_too_large",
-                                     f"the file is {size / 2**20:,.0f} MB; the import reads at most "
-                                     f"{MAX_FILE_BYTES // 2**20} MB per file: split the export into smaller files"))
+        export.problems.append(
+            error(
+                table_for(path.name),
+                path.name,
+                None,
+                None,
+                None,
+                "file_too_large",
+                f"the file is {size / 2**20:,.0f} MB; the import reads at most "
+                f"{MAX_FILE_BYTES // 2**20} MB per file: split the export into smaller files",
+            )
+        )
         return
     if suffix == ".csv":
         _read_csv(path, export)
@@ -142,15 +162,32 @@ def _read_file(path: Path, export: Export, explicit: bool) -> None:
     elif suffix == ".parquet":
         _read_parquet(path, export)
     elif explicit:
-        export.problems.append(error(None, path.name, None, None, None, "unsupported_file",
-                                     "only .csv files and .xlsx workbooks can be imported: "
-                                     "save the file in one of those formats"))
+        export.problems.append(
+            error(
+                None,
+                path.name,
+                None,
+                None,
+                None,
+                "unsupported_file",
+                "only .csv files and .xlsx workbooks can be imported: save the file in one of those formats",
+            )
+        )
     else:
         with path.open("rb") as f:
             digest = hashlib.file_digest(f, "sha256").hexdigest()
         export.files.append(FileInfo(path, path.name, size, digest))
-        export.problems.append(warning(None, path.name, None, None, None, "unknown_file",
-                                       "this file is not a .csv or .xlsx file and was ignored"))
+        export.problems.append(
+            warning(
+                None,
+                path.name,
+                None,
+                None,
+                None,
+                "unknown_file",
+                "this file is not a .csv or .xlsx file and was ignored",
+            )
+        )
 
 
 def _info(path: Path, data: bytes) -> FileInfo:
@@ -161,7 +198,7 @@ def decode(data: bytes) -> str | None:
     """The text of a CSV: UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1252; None if none fits."""
     if data.startswith(_UTF8_BOM):
         try:
-            return data[len(_UTF8_BOM):].decode("utf-8")
+            return data[len(_UTF8_BOM) :].decode("utf-8")
         except UnicodeDecodeError:
             return None
     if data.startswith(_UTF16_BOMS):
@@ -219,46 +256,88 @@ def _read_csv(path: Path, export: Export) -> None:
     table = table_for(path.name)
     mixed = None if data.startswith(_UTF16_BOMS) else mixed_encoding_line(data)
     if mixed is not None:
-        export.problems.append(error(table, path.name, mixed, None, None, "mixed_encoding",
-                                     f"line {mixed} is not UTF-8 text although other lines are: the file mixes "
-                                     "encodings (often rows pasted from another program), so some letters would be "
-                                     "garbled. Save it from Excel as 'CSV UTF-8' and check that line"))
+        export.problems.append(
+            error(
+                table,
+                path.name,
+                mixed,
+                None,
+                None,
+                "mixed_encoding",
+                f"line {mixed} is not UTF-8 text although other lines are: the file mixes "
+                "encodings (often rows pasted from another program), so some letters would be "
+                "garbled. Save it from Excel as 'CSV UTF-8' and check that line",
+            )
+        )
         return
     text = decode(data)
     if text is None:
-        export.problems.append(error(table, path.name, None, None, None, "bad_encoding",
-                                     "the file is neither UTF-8 nor Windows-1252 text: "
-                                     "save it from Excel as 'CSV UTF-8'"))
+        export.problems.append(
+            error(
+                table,
+                path.name,
+                None,
+                None,
+                None,
+                "bad_encoding",
+                "the file is neither UTF-8 nor Windows-1252 text: save it from Excel as 'CSV UTF-8'",
+            )
+        )
         return
     # strict: a stray or unclosed quote is reported, rather than silently swallowing rows.
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         records = list(reader)
     except csv.Error as exc:
-        export.problems.append(error(table, path.name, None, None, None, "bad_csv",
-                                     f"the file cannot be read as CSV: {exc} on line {reader.line_num}; "
-                                     "check the quotes around cells there"))
+        export.problems.append(
+            error(
+                table,
+                path.name,
+                None,
+                None,
+                None,
+                "bad_csv",
+                f"the file cannot be read as CSV: {exc} on line {reader.line_num}; check the quotes around cells there",
+            )
+        )
         return
     head, rows = _split(records)
     if table is None:
         ref = reference.read(path, head) if head else None
         if ref is None and head and reference.is_unused_dfe_file(head):
-            export.problems.append(warning(None, path.name, None, None, None, "dfe_file_not_used",
-                                           "a DfE open-data file that SEIP Insight does not use "
-                                           "(it loads exclusions, LAIT and statistical neighbours); "
-                                           "it was skipped"))
+            export.problems.append(
+                warning(
+                    None,
+                    path.name,
+                    None,
+                    None,
+                    None,
+                    "dfe_file_not_used",
+                    "a DfE open-data file that SEIP Insight does not use "
+                    "(it loads exclusions, LAIT and statistical neighbours); "
+                    "it was skipped",
+                )
+            )
             return
         if ref is None:
-            export.problems.append(error(None, path.name, None, None, None, "unrecognised_file",
-                                         "not a partnership table and not a recognised DfE file: "
-                                         "name the file after its table, e.g. schools.csv"))
+            export.problems.append(
+                error(
+                    None,
+                    path.name,
+                    None,
+                    None,
+                    None,
+                    "unrecognised_file",
+                    "not a partnership table and not a recognised DfE file: "
+                    "name the file after its table, e.g. schools.csv",
+                )
+            )
             return
         export.refs.append(RefSource(info, ref))
         export.problems.extend(ref.problems)
         return
     if not head:
-        export.problems.append(error(table, path.name, None, None, None, "empty_file",
-                                     "the file has no header row"))
+        export.problems.append(error(table, path.name, None, None, None, "empty_file", "the file has no header row"))
         return
     export.sheets.append(Sheet(table, path.name, info, head, rows))
 
@@ -272,12 +351,21 @@ def _read_workbook(path: Path, export: Export) -> None:
         export.problems.extend(refused)
         return
     try:
-        book = pd.read_excel(io.BytesIO(data), sheet_name=None, header=None, engine="calamine",
-                             dtype=object, na_filter=False)
+        book = pd.read_excel(
+            io.BytesIO(data), sheet_name=None, header=None, engine="calamine", dtype=object, na_filter=False
+        )
     except Exception as exc:  # calamine raises its own types for corrupt or encrypted files
-        export.problems.append(error(None, path.name, None, None, None, "bad_workbook",
-                                     f"the workbook cannot be read ({type(exc).__name__}): "
-                                     "save it again from Excel as .xlsx"))
+        export.problems.append(
+            error(
+                None,
+                path.name,
+                None,
+                None,
+                None,
+                "bad_workbook",
+                f"the workbook cannot be read ({type(exc).__name__}): save it again from Excel as .xlsx",
+            )
+        )
         return
     found = False
     ignored = []
@@ -286,34 +374,62 @@ def _read_workbook(path: Path, export: Export) -> None:
         shown = f"{path.name}, sheet {sheet_name}"
         if table is None:
             if not frame.empty:
-                ignored.append(warning(None, shown, None, None, str(sheet_name), "unknown_sheet",
-                                       "this sheet is not named after a table and was ignored"))
+                ignored.append(
+                    warning(
+                        None,
+                        shown,
+                        None,
+                        None,
+                        str(sheet_name),
+                        "unknown_sheet",
+                        "this sheet is not named after a table and was ignored",
+                    )
+                )
             continue
         found = True
         records = [[_cell(c) for c in row] for row in frame.itertuples(index=False, name=None)]
         head, rows = _split(records)
         if not head:
-            export.problems.append(warning(table, shown, None, None, None, "empty_sheet",
-                                           "the sheet is empty and was ignored"))
+            export.problems.append(
+                warning(table, shown, None, None, None, "empty_sheet", "the sheet is empty and was ignored")
+            )
             continue
         export.sheets.append(Sheet(table, shown, info, head, rows))
     if not found and _add_reference(reference.read_workbook(path.name, book), info, export):
         return
     export.problems.extend(ignored)
     if not found:
-        export.problems.append(error(None, path.name, None, None, None, "unrecognised_file",
-                                     "the workbook has no sheet named after a table "
-                                     "(partnerships, schools, school_census, funding, referrals, "
-                                     "placements, exclusions)"))
+        export.problems.append(
+            error(
+                None,
+                path.name,
+                None,
+                None,
+                None,
+                "unrecognised_file",
+                "the workbook has no sheet named after a table "
+                "(partnerships, schools, school_census, funding, referrals, "
+                "placements, exclusions)",
+            )
+        )
 
 
 def _read_parquet(path: Path, export: Export) -> None:
     info = _info(path, path.read_bytes())
     export.files.append(info)
     if not _add_reference(reference.read_parquet(path), info, export):
-        export.problems.append(error(None, path.name, None, None, None, "unrecognised_file",
-                                     "a parquet file that is not DfE LAIT's long data set (bds_long): "
-                                     "SEIP Insight reads no other parquet file"))
+        export.problems.append(
+            error(
+                None,
+                path.name,
+                None,
+                None,
+                None,
+                "unrecognised_file",
+                "a parquet file that is not DfE LAIT's long data set (bds_long): "
+                "SEIP Insight reads no other parquet file",
+            )
+        )
 
 
 def _add_reference(ref: reference.RefFile | None, info: FileInfo, export: Export) -> bool:
@@ -342,9 +458,18 @@ def _workbook_guard(data: bytes, name: str) -> list[Problem]:
         book = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile:
         return []
-    too_large = [error(None, name, None, None, None, "workbook_too_large",
-                       f"the workbook unpacks to more than {MAX_WORKBOOK_UNPACKED_BYTES // 2**20} MB, "
-                       "far more than an export holds; it was not read. Save the tables as CSV files")]
+    too_large = [
+        error(
+            None,
+            name,
+            None,
+            None,
+            None,
+            "workbook_too_large",
+            f"the workbook unpacks to more than {MAX_WORKBOOK_UNPACKED_BYTES // 2**20} MB, "
+            "far more than an export holds; it was not read. Save the tables as CSV files",
+        )
+    ]
     with book:
         if sum(i.file_size for i in book.infolist()) > MAX_WORKBOOK_UNPACKED_BYTES:
             return too_large
@@ -369,8 +494,17 @@ def _workbook_guard(data: bytes, name: str) -> list[Problem]:
                 problems.extend(_formula_problems(book, part, sheets[part], name))
             return problems
         except (zipfile.BadZipFile, ElementTree.ParseError, KeyError, EOFError, NotImplementedError):
-            return [error(None, name, None, None, None, "bad_workbook",
-                          "the workbook is damaged (a part of it does not unpack): save it again from Excel as .xlsx")]
+            return [
+                error(
+                    None,
+                    name,
+                    None,
+                    None,
+                    None,
+                    "bad_workbook",
+                    "the workbook is damaged (a part of it does not unpack): save it again from Excel as .xlsx",
+                )
+            ]
 
 
 def _local(tag: str) -> str:
@@ -413,10 +547,28 @@ def _formula_problems(book: zipfile.ZipFile, part: str, sheet: str, name: str) -
     for ref in cells[:MAX_CELLS_NAMED]:
         m = _CELL_REF.match(ref)
         row, column = (int(m.group(2)), f"column {m.group(1)}") if m else (None, ref or None)
-        problems.append(error(table, shown, row, column, None, "formula_cell",
-                              f"cell {ref} holds a formula; an export holds values only, because a formula's "
-                              "result may be stale or run a command: copy the cells and paste them as values"))
+        problems.append(
+            error(
+                table,
+                shown,
+                row,
+                column,
+                None,
+                "formula_cell",
+                f"cell {ref} holds a formula; an export holds values only, because a formula's "
+                "result may be stale or run a command: copy the cells and paste them as values",
+            )
+        )
     if len(cells) > MAX_CELLS_NAMED:
-        problems.append(error(table, shown, None, None, None, "formula_cell",
-                              f"and {len(cells) - MAX_CELLS_NAMED:,} more formula cells on this sheet"))
+        problems.append(
+            error(
+                table,
+                shown,
+                None,
+                None,
+                None,
+                "formula_cell",
+                f"and {len(cells) - MAX_CELLS_NAMED:,} more formula cells on this sheet",
+            )
+        )
     return problems

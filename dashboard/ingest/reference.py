@@ -62,10 +62,22 @@ REGION_CODES = {
 
 # The LAIT measures SEIP loads: exclusion and suspension rates, and FSM %, by phase.
 LAIT_MEASURES = (
-    "SecPermEx", "SecFixedEx", "Sec_ Pup_FixedEx", "SecFSM", "Ever6_FSM_Sec",
-    "TotPermEx", "TotFixedEx", "Total_ Pup_FixedEx",
-    "PriPermEx", "PriFixedEx", "Pri_ Pup_FixedEx", "PriFSM", "Ever6_FSM_Prim",
-    "SpecPermEx", "SpecFixedEx", "Spec_ Pup_FixedEx",
+    "SecPermEx",
+    "SecFixedEx",
+    "Sec_ Pup_FixedEx",
+    "SecFSM",
+    "Ever6_FSM_Sec",
+    "TotPermEx",
+    "TotFixedEx",
+    "Total_ Pup_FixedEx",
+    "PriPermEx",
+    "PriFixedEx",
+    "Pri_ Pup_FixedEx",
+    "PriFSM",
+    "Ever6_FSM_Prim",
+    "SpecPermEx",
+    "SpecFixedEx",
+    "Spec_ Pup_FixedEx",
 )
 
 GEOGRAPHIC_LEVELS = {
@@ -75,8 +87,14 @@ GEOGRAPHIC_LEVELS = {
 }
 
 EXCLUSION_MEASURES = (
-    "num_schools", "headcount", "perm_excl", "perm_excl_rate",
-    "suspension", "susp_rate", "one_plus_susp", "one_plus_susp_rate",
+    "num_schools",
+    "headcount",
+    "perm_excl",
+    "perm_excl_rate",
+    "suspension",
+    "susp_rate",
+    "one_plus_susp",
+    "one_plus_susp_rate",
 )
 
 
@@ -174,7 +192,6 @@ KEYS: dict[str, tuple[str, ...]] = {
 }
 
 
-
 @dataclass
 class RefFile:
     """One DfE reference file, read and typed, ready for `store`."""
@@ -215,14 +232,12 @@ class _Reader:
     @cached_property
     def numbered(self) -> list[tuple[int, list[str]]]:
         """(row number as the user sees it, cells) for every non-blank row."""
-        return [(i, cells) for i, cells in enumerate(self.rows, start=self.first_row)
-                if any(c.strip() for c in cells)]
+        return [(i, cells) for i, cells in enumerate(self.rows, start=self.first_row) if any(c.strip() for c in cells)]
 
     def records(self):
         """Yield (row number as the user sees it, {column: raw text}) for non-blank rows."""
         for i, cells in self.numbered:
-            yield i, {col: (cells[j].strip() if j < len(cells) else "")
-                      for j, col in enumerate(self.columns)}
+            yield i, {col: (cells[j].strip() if j < len(cells) else "") for j, col in enumerate(self.columns)}
 
     def error(self, row: int | None, column: str | None, value: str | None, rule: str, message: str) -> None:
         self.bad_rows.add(row)
@@ -241,8 +256,9 @@ class _Reader:
     def frame(self) -> pd.DataFrame:
         """Every non-blank row as stripped text, a column per header name, and `source_row`."""
         width = len(self.columns)
-        frame = pd.DataFrame([(cells + [""] * width)[:width] for _, cells in self.numbered],
-                             columns=self.columns, dtype="str")
+        frame = pd.DataFrame(
+            [(cells + [""] * width)[:width] for _, cells in self.numbered], columns=self.columns, dtype="str"
+        )
         frame = frame.apply(lambda column: column.str.strip())
         frame.insert(0, "source_row", [i for i, _ in self.numbered])
         return frame
@@ -275,8 +291,13 @@ class _Reader:
         for m in (m for m in measures if m in frame.columns):
             bad = out[f"{m}__bad"]
             for row, raw in frame.loc[bad.to_numpy(), ["source_row", m]].itertuples(index=False):
-                self.error(row, m, raw, "bad_dfe_value",
-                           "a DfE figure is a number or one of the symbols z, x, c, low, u, : or -")
+                self.error(
+                    row,
+                    m,
+                    raw,
+                    "bad_dfe_value",
+                    "a DfE figure is a number or one of the symbols z, x, c, low, u, : or -",
+                )
         return out.drop(columns=[f"{m}__bad" for m in measures])
 
 
@@ -292,9 +313,11 @@ def _measure_sql(cell: str, name: str) -> str:
     """
     number = f"try_cast(replace({cell}, ',', '') as double)"
     is_symbol = f"lower({cell}) in {_SYMBOL_LIST}"
-    return (f"case when {is_symbol} then null else printf('%.12g', {number})::double end as \"{name}\", "
-            f"case when {is_symbol} then lower({cell}) end as \"{name}_symbol\", "
-            f"coalesce({cell}, '') <> '' and not {is_symbol} and {number} is null as \"{name}__bad\"")
+    return (
+        f"case when {is_symbol} then null else printf('%.12g', {number})::double end as \"{name}\", "
+        f'case when {is_symbol} then lower({cell}) end as "{name}_symbol", '
+        f"coalesce({cell}, '') <> '' and not {is_symbol} and {number} is null as \"{name}__bad\""
+    )
 
 
 def _phase(raw: str) -> str:
@@ -314,8 +337,13 @@ def _read_geography(r: _Reader) -> pd.DataFrame:
             cells[optional] = ""
     level = cells["geographic_level"].str.lower().map(GEOGRAPHIC_LEVELS)
     for row, raw in cells.loc[level.isna(), ["source_row", "geographic_level"]].itertuples(index=False):
-        r.warning(row, "geographic_level", raw, "dfe_level_skipped",
-                  "only national, regional and local authority rows are used; this row was skipped")
+        r.warning(
+            row,
+            "geographic_level",
+            raw,
+            "dfe_level_skipped",
+            "only national, regional and local authority rows are used; this row was skipped",
+        )
     cells, level = cells[level.notna()], level[level.notna()]
     is_region, is_la = level == "region", level == "local_authority"
     blank = cells.replace("", None)
@@ -325,21 +353,31 @@ def _read_geography(r: _Reader) -> pd.DataFrame:
     old_code = cells["old_la_code"]
     bad_code = is_la & ~old_code.str.fullmatch(r"\d{3}")
     for row, raw in cells.loc[bad_code, ["source_row", "old_la_code"]].itertuples(index=False):
-        r.error(row, "old_la_code", raw, "dfe_bad_la_code",
-                "a local authority row needs its 3-digit old LA code, e.g. 855")
+        r.error(
+            row, "old_la_code", raw, "dfe_bad_la_code", "a local authority row needs its 3-digit old LA code, e.g. 855"
+        )
     # `x`: an LA abolished before new codes were given (Cheshire 875) has none
     new_code = blank["new_la_code"].where(~cells["new_la_code"].str.lower().isin(SYMBOLS))
     phase = cells[_phase_column(cells)]
-    out = pd.DataFrame({
-        "file_name": r.name, "source_row": cells["source_row"],
-        "academic_year": r.years(cells, "time_period"), "area_type": level,
-        "area_code": new_code.where(is_la, region_code.where(is_region, blank["country_code"].fillna(ENGLAND_CODE))),
-        "area_name": blank["la_name"].where(
-            is_la, blank["region_name"].where(is_region, blank["country_name"].fillna("England"))),
-        "region_code": region_code, "region_name": blank["region_name"],
-        "old_la_code": old_code.where(is_la), "new_la_code": new_code.where(is_la),
-        "school_type": phase.map({raw: _phase(raw) for raw in phase.unique()}),
-    })
+    out = pd.DataFrame(
+        {
+            "file_name": r.name,
+            "source_row": cells["source_row"],
+            "academic_year": r.years(cells, "time_period"),
+            "area_type": level,
+            "area_code": new_code.where(
+                is_la, region_code.where(is_region, blank["country_code"].fillna(ENGLAND_CODE))
+            ),
+            "area_name": blank["la_name"].where(
+                is_la, blank["region_name"].where(is_region, blank["country_name"].fillna("England"))
+            ),
+            "region_code": region_code,
+            "region_name": blank["region_name"],
+            "old_la_code": old_code.where(is_la),
+            "new_la_code": new_code.where(is_la),
+            "school_type": phase.map({raw: _phase(raw) for raw in phase.unique()}),
+        }
+    )
     typed = r.measures(cells, EXCLUSION_MEASURES)
     return pd.concat([out.reset_index(drop=True), typed.drop(columns="source_row")], axis=1)
 
@@ -348,22 +386,31 @@ def _read_national(r: _Reader) -> pd.DataFrame:
     cells = r.frame()
     if "country_code" not in cells:
         cells["country_code"] = ""
-    is_total = ((cells["characteristic_group"].str.lower() == "total")
-                & (cells["characteristic"].str.lower() == "total")
-                & (cells["geographic_level"].str.lower() == "national"))
+    is_total = (
+        (cells["characteristic_group"].str.lower() == "total")
+        & (cells["characteristic"].str.lower() == "total")
+        & (cells["geographic_level"].str.lower() == "national")
+    )
     skipped = int((~is_total).sum())
     if skipped:
-        r.warning(None, None, None, "dfe_rows_skipped",
-                  f"{skipped} rows that are not England totals were skipped: "
-                  "only England totals are used from this file")
+        r.warning(
+            None,
+            None,
+            None,
+            "dfe_rows_skipped",
+            f"{skipped} rows that are not England totals were skipped: only England totals are used from this file",
+        )
     cells = cells[is_total]
     phase = cells[_phase_column(cells)]
-    out = pd.DataFrame({
-        "file_name": r.name, "source_row": cells["source_row"],
-        "academic_year": r.years(cells, "time_period"),
-        "area_code": cells["country_code"].replace("", ENGLAND_CODE),
-        "school_type": phase.map({raw: _phase(raw) for raw in phase.unique()}),
-    })
+    out = pd.DataFrame(
+        {
+            "file_name": r.name,
+            "source_row": cells["source_row"],
+            "academic_year": r.years(cells, "time_period"),
+            "area_code": cells["country_code"].replace("", ENGLAND_CODE),
+            "school_type": phase.map({raw: _phase(raw) for raw in phase.unique()}),
+        }
+    )
     typed = r.measures(cells, tuple(m for m in EXCLUSION_MEASURES if m != "num_schools"))
     return pd.concat([out.reset_index(drop=True), typed.drop(columns="source_row")], axis=1)
 
@@ -441,18 +488,45 @@ def _lait_frame(con: duckdb.DuckDBPyConnection, name: str, table: str) -> tuple[
     problems: list[Problem] = []
     bad_year = typed["academic_year"].isna()
     for row, years in typed.loc[bad_year, ["source_row", "years"]].itertuples(index=False):
-        problems.append(error(table, name, int(row), "years", years, "bad_year",
-                              "LAIT years are an academic year like 2023/24 or a census year like 2025"))
+        problems.append(
+            error(
+                table,
+                name,
+                int(row),
+                "years",
+                years,
+                "bad_year",
+                "LAIT years are an academic year like 2023/24 or a census year like 2025",
+            )
+        )
     bad_value = typed["is_bad_value"] & ~bad_year
     for row, raw in typed.loc[bad_value, ["source_row", "raw_value"]].itertuples(index=False):
-        problems.append(error(table, name, int(row), "value", raw, "bad_dfe_value",
-                              "a DfE figure is a number or one of the symbols z, x, c, low, u, : or -"))
+        problems.append(
+            error(
+                table,
+                name,
+                int(row),
+                "value",
+                raw,
+                "bad_dfe_value",
+                "a DfE figure is a number or one of the symbols z, x, c, low, u, : or -",
+            )
+        )
     skipped = typed["area_type"].isna() & ~bad_year & ~bad_value
     # one warning per area, at its first row: LAIT repeats an area for every measure and year
     for area, rows in typed.loc[skipped].groupby("area_name", sort=False)["source_row"]:
-        problems.append(warning(table, name, int(rows.iloc[0]), "area", area, "lait_area_skipped",
-                                f"not England, an English region or a local authority with a 3-digit number; "
-                                f"its {len(rows)} row(s) were skipped"))
+        problems.append(
+            warning(
+                table,
+                name,
+                int(rows.iloc[0]),
+                "area",
+                area,
+                "lait_area_skipped",
+                f"not England, an English region or a local authority with a 3-digit number; "
+                f"its {len(rows)} row(s) were skipped",
+            )
+        )
     kept = typed[~(bad_year | bad_value | skipped)].copy()
     kept["file_name"] = name
     return kept, problems
@@ -473,8 +547,14 @@ def _read_lait(r: _Reader) -> pd.DataFrame:
     return frame
 
 
-_LAIT_PARQUET = {"short_desc": "short_desc", "years": "years", "la_and_regions": "area", "values": "value",
-                 "la_number": "la_number", "region": "region"}
+_LAIT_PARQUET = {
+    "short_desc": "short_desc",
+    "years": "years",
+    "la_and_regions": "area",
+    "values": "value",
+    "la_number": "la_number",
+    "region": "region",
+}
 
 
 def read_parquet(path: Path) -> RefFile | None:
@@ -488,20 +568,33 @@ def read_parquet(path: Path) -> RefFile | None:
         try:
             relation = con.read_parquet(str(path), file_row_number=True)
         except duckdb.Error:
-            problem = error(None, path.name, None, None, None, "bad_parquet",
-                            "the file cannot be read as parquet: it may be damaged or not a parquet file")
+            problem = error(
+                None,
+                path.name,
+                None,
+                None,
+                None,
+                "bad_parquet",
+                "the file cannot be read as parquet: it may be damaged or not a parquet file",
+            )
             return RefFile("lait", path.name, {}, [problem], 0)
         columns = {parse.header(c): c for c in relation.columns}
         if not set(_LAIT_PARQUET) - {"region"} <= columns.keys():
             return None
         # LAIT's LA Number is a float column (855.0): an LA's code is its 3 digits as text
         selected = ", ".join(
-            ('cast(cast("{0}" as bigint) as varchar)' if name == "la_number" else 'cast("{0}" as varchar)')
-            .format(columns[name].replace('"', '""')) + f" as {alias}"
-            for name, alias in _LAIT_PARQUET.items() if name in columns)
+            ('cast(cast("{0}" as bigint) as varchar)' if name == "la_number" else 'cast("{0}" as varchar)').format(
+                columns[name].replace('"', '""')
+            )
+            + f" as {alias}"
+            for name, alias in _LAIT_PARQUET.items()
+            if name in columns
+        )
         relation.create_view("lait_file")
-        con.execute(f"create view lait_source as select file_row_number + 1 as source_row, {selected}"
-                    f"{'' if 'region' in columns else ', null as region'} from lait_file")
+        con.execute(
+            f"create view lait_source as select file_row_number + 1 as source_row, {selected}"
+            f"{'' if 'region' in columns else ', null as region'} from lait_file"
+        )
         frame, problems = _lait_frame(con, path.name, "ref_lait")
         rows = con.execute("select count(*) from lait_file").fetchone()[0]
     finally:
@@ -527,29 +620,57 @@ def _read_dictionary(r: _Reader) -> list[dict]:
     for row, rec in r.records():
         measure = rec["measure_short"]
         if not measure:
-            r.error(row, "measure_short", "", "dictionary_no_measure",
-                    "every measure needs its short code (Measure_short), e.g. SecPermEx")
+            r.error(
+                row,
+                "measure_short",
+                "",
+                "dictionary_no_measure",
+                "every measure needs its short code (Measure_short), e.g. SecPermEx",
+            )
             continue
         next_update = _update_date(rec["next_update"])
-        out.append({
-            "file_name": r.name, "source_row": row, "measure": measure,
-            "title": rec.get("measure") or None, "topic": rec.get("topic") or None,
-            # `NA`: the measure has no polarity (FSM %) or no set number of decimals
-            "polarity": None if rec["polarity"].upper() in {"", "NA"} else rec["polarity"],
-            "decimals": int(rec["dps"]) if rec["dps"].isdigit() else None,
-            "description": rec.get("description") or None, "methodology": rec.get("methodology") or None,
-            "year_type": rec.get("year_type") or None,
-            "last_update": _update_date(rec.get("last_update", "")),
-            "next_update": next_update,
-            # what LAIT says instead of a date: `Discontinued`, `No longer published at Local Authority level`
-            "next_update_note": None if next_update else (rec["next_update"] or None),
-        })
+        out.append(
+            {
+                "file_name": r.name,
+                "source_row": row,
+                "measure": measure,
+                "title": rec.get("measure") or None,
+                "topic": rec.get("topic") or None,
+                # `NA`: the measure has no polarity (FSM %) or no set number of decimals
+                "polarity": None if rec["polarity"].upper() in {"", "NA"} else rec["polarity"],
+                "decimals": int(rec["dps"]) if rec["dps"].isdigit() else None,
+                "description": rec.get("description") or None,
+                "methodology": rec.get("methodology") or None,
+                "year_type": rec.get("year_type") or None,
+                "last_update": _update_date(rec.get("last_update", "")),
+                "next_update": next_update,
+                # what LAIT says instead of a date: `Discontinued`, `No longer published at Local Authority level`
+                "next_update_note": None if next_update else (rec["next_update"] or None),
+            }
+        )
     return out
 
 
-_MONTHS = {m: i for i, m in enumerate(
-    ("january", "february", "march", "april", "may", "june", "july", "august",
-     "september", "october", "november", "december"), start=1)}
+_MONTHS = {
+    m: i
+    for i, m in enumerate(
+        (
+            "january",
+            "february",
+            "march",
+            "april",
+            "may",
+            "june",
+            "july",
+            "august",
+            "september",
+            "october",
+            "november",
+            "december",
+        ),
+        start=1,
+    )
+}
 _MODEL_DATE = re.compile(r"\b(" + "|".join(_MONTHS) + r")\s+(\d{4})\b", re.IGNORECASE)
 # DfE's workbook does not name its model inside: the file name does (sn_may_2025.xlsx)
 _MODEL_IN_NAME = re.compile(r"(?<![a-z])(" + "|".join(_MONTHS) + r")[\s_\-]*(\d{4})(?!\d)", re.IGNORECASE)
@@ -560,8 +681,13 @@ def _read_neighbours(r: _Reader) -> list[dict]:
     for row, rec in r.records():
         m = _MODEL_DATE.search(rec["sn_model"])
         if not m:
-            r.error(row, "sn_model", rec["sn_model"], "sn_model_date",
-                    "the model name must say when it was published, e.g. `CSSNBT May 2025`")
+            r.error(
+                row,
+                "sn_model",
+                rec["sn_model"],
+                "sn_model_date",
+                "the model name must say when it was published, e.g. `CSSNBT May 2025`",
+            )
             continue
         try:
             rank = int(rec["rank"])
@@ -571,32 +697,60 @@ def _read_neighbours(r: _Reader) -> list[dict]:
         for col in ("focus_old_la_code", "sn_old_la_code"):
             if not re.fullmatch(r"\d{3}", rec[col]):
                 r.error(row, col, rec[col], "dfe_bad_la_code", "an old LA code has 3 digits, e.g. 855")
-        out.append({
-            "file_name": r.name, "source_row": row, "sn_model": rec["sn_model"],
-            "model_date": date(int(m.group(2)), _MONTHS[m.group(1).lower()], 1),
-            "focus_old_la_code": rec["focus_old_la_code"], "focus_la_name": rec.get("focus_la_name") or None,
-            "rank": rank, "sn_old_la_code": rec["sn_old_la_code"],
-            "sn_new_la_code": rec.get("sn_new_la_code") or None, "sn_la_name": rec.get("sn_la_name") or None,
-            "sn_region_name": rec.get("sn_region_name") or None, "closeness": rec.get("closeness") or None,
-        })
+        out.append(
+            {
+                "file_name": r.name,
+                "source_row": row,
+                "sn_model": rec["sn_model"],
+                "model_date": date(int(m.group(2)), _MONTHS[m.group(1).lower()], 1),
+                "focus_old_la_code": rec["focus_old_la_code"],
+                "focus_la_name": rec.get("focus_la_name") or None,
+                "rank": rank,
+                "sn_old_la_code": rec["sn_old_la_code"],
+                "sn_new_la_code": rec.get("sn_new_la_code") or None,
+                "sn_la_name": rec.get("sn_la_name") or None,
+                "sn_region_name": rec.get("sn_region_name") or None,
+                "closeness": rec.get("closeness") or None,
+            }
+        )
     return out
 
 
-_EXCLUSION_COLUMNS = frozenset({"time_period", "geographic_level", "headcount", "perm_excl", "perm_excl_rate",
-                                "suspension", "susp_rate"})
+_EXCLUSION_COLUMNS = frozenset(
+    {"time_period", "geographic_level", "headcount", "perm_excl", "perm_excl_rate", "suspension", "susp_rate"}
+)
 _PHASE = (frozenset({"school_type"}), frozenset({"education_phase"}))
 
 LAYOUTS = (
-    _Layout("exclusions_national", "ref_exclusions_national",
-            _EXCLUSION_COLUMNS | {"characteristic_group", "characteristic"}, _PHASE, _read_national),
-    _Layout("exclusions_by_geography", "ref_exclusions_geography",
-            _EXCLUSION_COLUMNS | {"old_la_code", "new_la_code", "la_name"}, _PHASE, _read_geography),
-    _Layout("lait", "ref_lait", frozenset({"short_desc", "years", "area", "value", "la_number"}), (),
-            _read_lait),
-    _Layout("statistical_neighbours", "ref_statistical_neighbours",
-            frozenset({"sn_model", "focus_old_la_code", "rank", "sn_old_la_code"}), (), _read_neighbours),
-    _Layout("lait_dictionary", "ref_lait_dictionary",
-            frozenset({"measure_short", "polarity", "dps", "next_update"}), (), _read_dictionary),
+    _Layout(
+        "exclusions_national",
+        "ref_exclusions_national",
+        _EXCLUSION_COLUMNS | {"characteristic_group", "characteristic"},
+        _PHASE,
+        _read_national,
+    ),
+    _Layout(
+        "exclusions_by_geography",
+        "ref_exclusions_geography",
+        _EXCLUSION_COLUMNS | {"old_la_code", "new_la_code", "la_name"},
+        _PHASE,
+        _read_geography,
+    ),
+    _Layout("lait", "ref_lait", frozenset({"short_desc", "years", "area", "value", "la_number"}), (), _read_lait),
+    _Layout(
+        "statistical_neighbours",
+        "ref_statistical_neighbours",
+        frozenset({"sn_model", "focus_old_la_code", "rank", "sn_old_la_code"}),
+        (),
+        _read_neighbours,
+    ),
+    _Layout(
+        "lait_dictionary",
+        "ref_lait_dictionary",
+        frozenset({"measure_short", "polarity", "dps", "next_update"}),
+        (),
+        _read_dictionary,
+    ),
 )
 
 
@@ -636,23 +790,34 @@ def read(path: Path, header: list[str]) -> RefFile | None:
         with open(path, encoding="utf-8-sig", newline="") as fh:
             cells = list(csv.reader(fh))
     except UnicodeDecodeError:
-        return _unread(layout, path.name, None, "dfe_encoding",
-                       "DfE open-data files are UTF-8; this file is not, so it was not read")
+        return _unread(
+            layout,
+            path.name,
+            None,
+            "dfe_encoding",
+            "DfE open-data files are UTF-8; this file is not, so it was not read",
+        )
     # Blank lines above the header are skipped; row numbers stay those of the file.
     top = next((i for i, c in enumerate(cells) if any(x.strip() for x in c)), len(cells))
     file_header = cells[top] if top < len(cells) else []
     if _layout(file_header) is not layout:
-        return _unread(layout, path.name, 1, "dfe_header_changed",
-                       "the file's header is not the one it was recognised by; it was not read")
-    reader = _Reader(path.name, layout.table, file_header, cells[top + 1:], top)
+        return _unread(
+            layout,
+            path.name,
+            1,
+            "dfe_header_changed",
+            "the file's header is not the one it was recognised by; it was not read",
+        )
+    reader = _Reader(path.name, layout.table, file_header, cells[top + 1 :], top)
     # A row with an error is not kept, so the frames never hold a half-read row.
     rows = layout.reader(reader)
     if isinstance(rows, pd.DataFrame):
         rows = rows[~rows["source_row"].isin(reader.bad_rows)]
     else:
         rows = [row for row in rows if row["source_row"] not in reader.bad_rows]
-    return RefFile(layout.kind, path.name, {layout.table: _frame(layout.table, rows)}, reader.problems,
-                   len(reader.numbered))
+    return RefFile(
+        layout.kind, path.name, {layout.table: _frame(layout.table, rows)}, reader.problems, len(reader.numbered)
+    )
 
 
 def _code(cell: object) -> str:
@@ -666,9 +831,14 @@ def _read_sn_workbook(r: _Reader, name: str) -> list[dict]:
     """The statistical-neighbour workbook: one row per LA, SN1..SN10 each followed by its closeness (SNP)."""
     m = _MODEL_IN_NAME.search(name)
     if not m:
-        r.error(None, None, name, "sn_model_date",
-                "DfE's neighbour workbook does not say which model it is: name the file after the model's "
-                "month and year, e.g. sn_may_2025.xlsx")
+        r.error(
+            None,
+            None,
+            name,
+            "sn_model_date",
+            "DfE's neighbour workbook does not say which model it is: name the file after the model's "
+            "month and year, e.g. sn_may_2025.xlsx",
+        )
         return []
     month, year = m.group(1).lower(), int(m.group(2))
     model = f"CSSNBT {month.title()} {year}"
@@ -691,13 +861,22 @@ def _read_sn_workbook(r: _Reader, name: str) -> list[dict]:
                 r.error(row, f"sn{rank}", code, "dfe_bad_la_code", "an old LA code has 3 digits, e.g. 855")
                 continue
             closeness = parse.text(cells[at + 1]) if at + 1 < len(cells) else ""
-            out.append({
-                "file_name": r.name, "source_row": row, "sn_model": model,
-                "model_date": date(year, _MONTHS[month], 1), "focus_old_la_code": focus,
-                "focus_la_name": rec.get("la_name") or None, "rank": rank, "sn_old_la_code": code,
-                "sn_new_la_code": None, "sn_la_name": None, "sn_region_name": None,
-                "closeness": closeness or None,
-            })
+            out.append(
+                {
+                    "file_name": r.name,
+                    "source_row": row,
+                    "sn_model": model,
+                    "model_date": date(year, _MONTHS[month], 1),
+                    "focus_old_la_code": focus,
+                    "focus_la_name": rec.get("la_name") or None,
+                    "rank": rank,
+                    "sn_old_la_code": code,
+                    "sn_new_la_code": None,
+                    "sn_la_name": None,
+                    "sn_region_name": None,
+                    "closeness": closeness or None,
+                }
+            )
     return out
 
 
@@ -711,17 +890,28 @@ def _read_la_codes(r: _Reader) -> list[dict]:
             r.error(row, "la_number", rec["la_number"], "dfe_bad_la_code", "an old LA code has 3 digits, e.g. 855")
             continue
         region = rec["region"] or None
-        out.append({
-            "file_name": r.name, "source_row": row, "old_la_code": rec["la_number"], "la_name": rec["la_name"],
-            "region_name": region, "region_code": REGION_CODES.get((region or "").lower()), "la_type": rec["type"],
-        })
+        out.append(
+            {
+                "file_name": r.name,
+                "source_row": row,
+                "old_la_code": rec["la_number"],
+                "la_name": rec["la_name"],
+                "region_name": region,
+                "region_code": REGION_CODES.get((region or "").lower()),
+                "la_type": rec["type"],
+            }
+        )
     return out
 
 
 # Workbook layouts: the names in a header row that may sit below DfE's rows of column numbers.
 _WORKBOOKS = (
-    ("statistical_neighbours", "ref_statistical_neighbours",
-     frozenset({"la_name", *(f"sn{k}" for k in range(1, 11))}), frozenset({"la_num", "la_number"})),
+    (
+        "statistical_neighbours",
+        "ref_statistical_neighbours",
+        frozenset({"la_name", *(f"sn{k}" for k in range(1, 11))}),
+        frozenset({"la_num", "la_number"}),
+    ),
     ("la_codes", "ref_la_codes", frozenset({"la_number", "la_name", "region", "type"}), frozenset()),
 )
 _HEADER_SEARCH_ROWS = 10
@@ -735,16 +925,24 @@ def read_workbook(name: str, book: dict[str, pd.DataFrame]) -> RefFile | None:
     are passed over; rows are numbered as Excel shows them.
     """
     for frame in book.values():
-        cells = [[c if isinstance(c, str) else ("" if parse.is_blank(c) else c) for c in row]
-                 for row in frame.itertuples(index=False, name=None)]
+        cells = [
+            [c if isinstance(c, str) else ("" if parse.is_blank(c) else c) for c in row]
+            for row in frame.itertuples(index=False, name=None)
+        ]
         for top, head in enumerate(cells[:_HEADER_SEARCH_ROWS]):
             names = {parse.header(parse.text(c)) for c in head if not parse.is_blank(c)}
             for kind, table, required, one_of in _WORKBOOKS:
                 if required <= names and (not one_of or one_of & names):
-                    reader = _Reader(name, table, [parse.text(c) for c in head],
-                                     [[_code(c) for c in row] for row in cells[top + 1:]], top)
-                    rows = (_read_sn_workbook(reader, name) if kind == "statistical_neighbours"
-                            else _read_la_codes(reader))
+                    reader = _Reader(
+                        name,
+                        table,
+                        [parse.text(c) for c in head],
+                        [[_code(c) for c in row] for row in cells[top + 1 :]],
+                        top,
+                    )
+                    rows = (
+                        _read_sn_workbook(reader, name) if kind == "statistical_neighbours" else _read_la_codes(reader)
+                    )
                     rows = [row for row in rows if row["source_row"] not in reader.bad_rows]
                     return RefFile(kind, name, {table: _frame(table, rows)}, reader.problems, len(reader.numbered))
     return None
@@ -794,12 +992,15 @@ def store(con: duckdb.DuckDBPyConnection, ref: RefFile) -> int:
         con.register(view, frame)
         try:
             # area_key stands for an area: the old LA code for an LA, else the area code.
-            key = ", ".join("coalesce(old_la_code, area_code) as area_key" if k == "area_key" else k
-                            for k in KEYS[table])
+            key = ", ".join(
+                "coalesce(old_la_code, area_code) as area_key" if k == "area_key" else k for k in KEYS[table]
+            )
             match = " and ".join(
-                "coalesce(t.old_la_code, t.area_code) is not distinct from k.area_key" if k == "area_key"
+                "coalesce(t.old_la_code, t.area_code) is not distinct from k.area_key"
+                if k == "area_key"
                 else f"t.{k} = k.{k}"
-                for k in KEYS[table])
+                for k in KEYS[table]
+            )
             con.execute(f"""
                 delete from {table} t
                 where exists (select 1 from (select distinct {key} from {view}) k where {match})

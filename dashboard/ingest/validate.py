@@ -74,10 +74,11 @@ class Known:
             return cls(
                 partnerships={r[0] for r in cur.execute("select partnership_code from partnerships").fetchall()},
                 schools={r[0] for r in cur.execute("select urn from schools").fetchall()},
-                referrals={r[0]: (r[1], r[2]) for r in cur.execute(
-                    "select referral_id, pupil_ref, referral_date from referrals").fetchall()},
-                census={(r[0], r[1]) for r in cur.execute(
-                    "select academic_year, urn from school_census").fetchall()},
+                referrals={
+                    r[0]: (r[1], r[2])
+                    for r in cur.execute("select referral_id, pupil_ref, referral_date from referrals").fetchall()
+                },
+                census={(r[0], r[1]) for r in cur.execute("select academic_year, urn from school_census").fetchall()},
             )
         finally:
             cur.close()
@@ -115,8 +116,13 @@ def _normaliser(col: Column) -> Callable[[object], object]:
     if col.name == "partnership_code":
         return lambda raw: parse.text(raw).upper()
     return {
-        "text": parse.text, "int": parse.integer, "date": parse.date, "money": parse.money,
-        "year": parse.year, "bool": parse.boolean, "number": parse.number,
+        "text": parse.text,
+        "int": parse.integer,
+        "date": parse.date,
+        "money": parse.money,
+        "year": parse.year,
+        "bool": parse.boolean,
+        "number": parse.number,
     }[col.type]
 
 
@@ -144,34 +150,60 @@ def _check_sheet(sheet: Sheet, out: _Collector) -> list[Row]:
     if any(meaning for _, meaning in identifiers):
         for h, meaning in identifiers:
             if meaning:
-                problem(error, None, h, None, "direct_identifier",
-                        f"the column '{h}' holds {meaning}, which identifies a person directly; exports "
-                        f"must be pseudonymised, so the whole {sheet.table} table is refused and nothing "
-                        "of it is stored. Remove the column and import again")
+                problem(
+                    error,
+                    None,
+                    h,
+                    None,
+                    "direct_identifier",
+                    f"the column '{h}' holds {meaning}, which identifies a person directly; exports "
+                    f"must be pseudonymised, so the whole {sheet.table} table is refused and nothing "
+                    "of it is stored. Remove the column and import again",
+                )
         return []
 
     positions: dict[str, int] = {}
     for i, (raw, name) in enumerate(zip(sheet.header, names)):
         if not name:
             if any(i < len(cells) and not parse.is_blank(cells[i]) for _, cells in sheet.rows):
-                problem(warning, None, f"column {_letters(i)}", None, "unknown_column",
-                        f"column {_letters(i)} has values but no header, so it was ignored")
+                problem(
+                    warning,
+                    None,
+                    f"column {_letters(i)}",
+                    None,
+                    "unknown_column",
+                    f"column {_letters(i)} has values but no header, so it was ignored",
+                )
             continue
         if name in positions:
-            problem(error, None, raw, None, "duplicate_column",
-                    f"two columns are both '{name}': keep one")
+            problem(error, None, raw, None, "duplicate_column", f"two columns are both '{name}': keep one")
         elif name in table.column_names:
             positions[name] = i
         else:
-            problem(warning, None, raw, None, "unknown_column",
-                    f"the column '{raw}' is not part of the {sheet.table} table and was ignored")
+            problem(
+                warning,
+                None,
+                raw,
+                None,
+                "unknown_column",
+                f"the column '{raw}' is not part of the {sheet.table} table and was ignored",
+            )
     for name in table.required:
         if name not in positions:
-            problem(error, None, name, None, "missing_column",
-                    f"the required column '{name}' is missing from the {sheet.table} table")
+            problem(
+                error,
+                None,
+                name,
+                None,
+                "missing_column",
+                f"the required column '{name}' is missing from the {sheet.table} table",
+            )
 
-    present = [(n, table.column(n).required, positions[n], _normaliser(table.column(n)), {})
-               for n in table.column_names if n in positions]
+    present = [
+        (n, table.column(n).required, positions[n], _normaliser(table.column(n)), {})
+        for n in table.column_names
+        if n in positions
+    ]
     absent = {n: None for n in table.column_names if n not in positions}
     rule_check = ROW_RULES[sheet.table]
     dates = [n for n, *_ in present if table.column(n).type == "date"]
@@ -209,15 +241,27 @@ def _check_sheet(sheet: Sheet, out: _Collector) -> list[Row]:
                 problem(error, number, name, None, rule, message)
         for name in texts:
             if is_formula_like(values[name]):
-                problem(warning, number, name, values[name], "formula_like_text",
-                        "this text begins with =, +, - or @, so a spreadsheet could run it as a formula; "
-                        "it was stored as text and every download writes it with a ' in front")
+                problem(
+                    warning,
+                    number,
+                    name,
+                    values[name],
+                    "formula_like_text",
+                    "this text begins with =, +, - or @, so a spreadsheet could run it as a formula; "
+                    "it was stored as text and every download writes it with a ' in front",
+                )
         for name in dates:
             day = values[name]
             # A planned end date may lie years ahead (a placement to the end of Year 11).
             if day is not None and (day < earliest or (day > latest and name != "end_date")):
-                problem(warning, number, name, parse.text(cells[positions[name]]), "unlikely_date",
-                        "this date is before September 2000 or more than a year from now: is the year right?")
+                problem(
+                    warning,
+                    number,
+                    name,
+                    parse.text(cells[positions[name]]),
+                    "unlikely_date",
+                    "this date is before September 2000 or more than a year from now: is the year right?",
+                )
         typed.append(Row(sheet, number, values, failed))
     return typed
 
@@ -230,8 +274,10 @@ def _read_cell(raw: object, normalise: Callable[[object], object]) -> object:
     if parse.is_blank(raw):
         return _BLANK
     if raw.__class__ is str and len(raw) > MAX_CELL_CHARS:
-        return parse.BadValue("cell_too_long", f"the cell holds {len(raw):,} characters; "
-                                               f"no value in an export is longer than {MAX_CELL_CHARS:,}")
+        return parse.BadValue(
+            "cell_too_long",
+            f"the cell holds {len(raw):,} characters; no value in an export is longer than {MAX_CELL_CHARS:,}",
+        )
     try:
         return (normalise(raw),)
     except parse.BadValue as bad:
@@ -243,14 +289,23 @@ def _identifier_values(values: dict[str, object]):
     ref = values.get("pupil_ref")
     if isinstance(ref, str):
         if _UPN.match(ref):
-            yield "pupil_ref", "identifier_value", \
-                "this pupil_ref looks like a UPN (a letter and 12 digits): send the pseudonymous reference instead"
+            yield (
+                "pupil_ref",
+                "identifier_value",
+                "this pupil_ref looks like a UPN (a letter and 12 digits): send the pseudonymous reference instead",
+            )
         elif _DATE_IN_TEXT.search(ref):
-            yield "pupil_ref", "identifier_value", \
-                "this pupil_ref holds a date, which may be a date of birth: send the pseudonymous reference instead"
+            yield (
+                "pupil_ref",
+                "identifier_value",
+                "this pupil_ref holds a date, which may be a date of birth: send the pseudonymous reference instead",
+            )
         elif _NAME.match(ref):
-            yield "pupil_ref", "identifier_value", \
-                "this pupil_ref looks like a person's name: send the pseudonymous reference instead"
+            yield (
+                "pupil_ref",
+                "identifier_value",
+                "this pupil_ref looks like a person's name: send the pseudonymous reference instead",
+            )
     for name, value in values.items():
         if isinstance(value, str) and "@" in value and _EMAIL.search(value):
             yield name, "identifier_value", f"this {name} holds an e-mail address, which identifies a person"
@@ -281,6 +336,7 @@ def _show(value: object) -> str:
 # Each takes a row's typed values and the columns that already failed to parse, and
 # yields (severity function, column, rule, message).
 
+
 def _urn(values, failed):
     urn = values.get("urn")
     if urn is not None and not 100000 <= urn <= 999999:
@@ -292,8 +348,12 @@ def _partnership_code(values, failed):
     code = values.get("partnership_code")
     if code is not None and not _PARTNERSHIP_CODE.match(code):
         failed.add("partnership_code")
-        yield error, "partnership_code", "bad_partnership_code", \
-            "a partnership code is 2 to 12 letters or digits, such as HB or MAT1"
+        yield (
+            error,
+            "partnership_code",
+            "bad_partnership_code",
+            "a partnership code is 2 to 12 letters or digits, such as HB or MAT1",
+        )
 
 
 def _at_most_roll(values, failed, columns):
@@ -329,8 +389,12 @@ def _funding(values, failed):
     yield from _partnership_code(values, failed)
     amount = values.get("amount_gbp")
     if amount is not None and amount < 0 and values.get("stream") != "adjustment":
-        yield error, "amount_gbp", "out_of_range", \
-            "only an adjustment may be negative; other funding amounts are 0 or more"
+        yield (
+            error,
+            "amount_gbp",
+            "out_of_range",
+            "only an adjustment may be negative; other funding amounts are 0 or more",
+        )
 
 
 def _referrals(values, failed):
@@ -340,31 +404,45 @@ def _referrals(values, failed):
         yield error, "year_group", "out_of_range", "year_group is a secondary year group, 7 to 11"
     referred, panel = values.get("referral_date"), values.get("panel_date")
     if referred is not None and panel is not None and panel < referred:
-        yield error, "panel_date", "panel_before_referral", \
-            f"the panel date is before the referral date ({_show(referred)})"
+        yield (
+            error,
+            "panel_date",
+            "panel_before_referral",
+            f"the panel date is before the referral date ({_show(referred)})",
+        )
 
 
 def _placements(values, failed):
     start, end, outcome = values.get("start_date"), values.get("end_date"), values.get("outcome")
     if start is not None and end is not None and end < start:
-        yield error, "end_date", "end_date_not_before_start", \
-            f"the end date is before the start date ({_show(start)})"
+        yield error, "end_date", "end_date_not_before_start", f"the end date is before the start date ({_show(start)})"
     if end is None and "end_date" not in failed and outcome is not None and outcome != "ongoing":
-        yield error, "end_date", "end_date_required", \
-            f"a placement whose outcome is {outcome} has ended, so it needs an end_date"
+        yield (
+            error,
+            "end_date",
+            "end_date_required",
+            f"a placement whose outcome is {outcome} has ended, so it needs an end_date",
+        )
     if end is not None and outcome == "ongoing" and end < dt.date.today():
-        yield warning, "end_date", "ongoing_after_end", \
-            "the outcome is ongoing but the end date has passed: is the outcome up to date?"
+        yield (
+            warning,
+            "end_date",
+            "ongoing_after_end",
+            "the outcome is ongoing but the end date has passed: is the outcome up to date?",
+        )
     sessions = values.get("sessions_per_week")
     if sessions is not None and not 1 <= sessions <= 10:
-        yield error, "sessions_per_week", "out_of_range", \
-            "sessions_per_week counts half-day sessions, 1 to 10"
+        yield error, "sessions_per_week", "out_of_range", "sessions_per_week counts half-day sessions, 1 to 10"
     cost = values.get("cost_gbp")
     if cost is not None and cost < 0:
         yield error, "cost_gbp", "out_of_range", "a placement cost cannot be negative"
     elif cost is not None and cost > COSTLY_PLACEMENT_GBP:
-        yield warning, "cost_gbp", "costly_placement", \
-            "this placement costs more than £100,000: please check the amount"
+        yield (
+            warning,
+            "cost_gbp",
+            "costly_placement",
+            "this placement costs more than £100,000: please check the amount",
+        )
 
 
 def _exclusions(values, failed):
@@ -375,12 +453,18 @@ def _exclusions(values, failed):
 
 
 ROW_RULES = {
-    "partnerships": _partnerships, "schools": _schools, "school_census": _school_census,
-    "funding": _funding, "referrals": _referrals, "placements": _placements, "exclusions": _exclusions,
+    "partnerships": _partnerships,
+    "schools": _schools,
+    "school_census": _school_census,
+    "funding": _funding,
+    "referrals": _referrals,
+    "placements": _placements,
+    "exclusions": _exclusions,
 }
 
 
 # ---------------------------------------------------------------- table and cross-table rules
+
 
 def _check_keys(rows: dict[str, list[Row]], out: _Collector) -> None:
     """Each key once per import (funding's key names a group of rows, so it may repeat)."""
@@ -399,24 +483,45 @@ def _check_keys(rows: dict[str, list[Row]], out: _Collector) -> None:
             where = f"row {first.number}" + ("" if first.sheet is row.sheet else f" of {first.sheet.file}")
             shown = ", ".join(_show(k) for k in key)
             label = " and ".join(key_cols)
-            out.add(row.sheet, error(name, row.sheet.file, row.number, ", ".join(key_cols), shown, "duplicate_key",
-                                     f"this {label} is also on {where}: each {label} may appear only once"))
+            out.add(
+                row.sheet,
+                error(
+                    name,
+                    row.sheet.file,
+                    row.number,
+                    ", ".join(key_cols),
+                    shown,
+                    "duplicate_key",
+                    f"this {label} is also on {where}: each {label} may appear only once",
+                ),
+            )
 
 
 def _check_references(rows: dict[str, list[Row]], known: Known, out: _Collector) -> None:
     partnerships = known.partnerships | {r.values["partnership_code"] for r in rows.get("partnerships", [])}
     schools = known.schools | {r.values["urn"] for r in rows.get("schools", [])}
     referrals = dict(known.referrals)
-    referrals.update({r.values["referral_id"]: (r.values["pupil_ref"], r.values["referral_date"])
-                      for r in rows.get("referrals", [])})
+    referrals.update(
+        {r.values["referral_id"]: (r.values["pupil_ref"], r.values["referral_date"]) for r in rows.get("referrals", [])}
+    )
     census = known.census | {(r.values["academic_year"], r.values["urn"]) for r in rows.get("school_census", [])}
 
     def missing(table, row, column, what, where):
         value = row.values[column]
         if value is not None and column not in row.failed and value not in where:
-            out.add(row.sheet, error(table, row.sheet.file, row.number, column, _show(value), "unknown_reference",
-                                     f"this {column} is not a known {what}: add it to the {what}s table "
-                                     "in this import, or import that first"))
+            out.add(
+                row.sheet,
+                error(
+                    table,
+                    row.sheet.file,
+                    row.number,
+                    column,
+                    _show(value),
+                    "unknown_reference",
+                    f"this {column} is not a known {what}: add it to the {what}s table "
+                    "in this import, or import that first",
+                ),
+            )
             return True
         return False
 
@@ -436,9 +541,19 @@ def _check_references(rows: dict[str, list[Row]], known: Known, out: _Collector)
         year = academic_year(day)
         if (year, urn) not in census and (year, urn) not in no_census:
             no_census.add((year, urn))
-            out.add(row.sheet, warning("referrals", row.sheet.file, row.number, "urn", str(urn), "no_census_for_year",
-                                       f"school {urn} has referrals in {year} but no school_census row for that "
-                                       "year, so its rates for that year cannot be worked out"))
+            out.add(
+                row.sheet,
+                warning(
+                    "referrals",
+                    row.sheet.file,
+                    row.number,
+                    "urn",
+                    str(urn),
+                    "no_census_for_year",
+                    f"school {urn} has referrals in {year} but no school_census row for that "
+                    "year, so its rates for that year cannot be worked out",
+                ),
+            )
 
     for row in rows.get("placements", []):
         if missing("placements", row, "referral_id", "referral", referrals):
@@ -448,11 +563,29 @@ def _check_references(rows: dict[str, list[Row]], known: Known, out: _Collector)
             continue
         pupil, referred = ref
         if row.values["pupil_ref"] is not None and pupil is not None and row.values["pupil_ref"] != pupil:
-            out.add(row.sheet, warning("placements", row.sheet.file, row.number, "pupil_ref", None,
-                                       "pupil_ref_mismatch",
-                                       "this pupil_ref differs from the one on the placement's referral"))
+            out.add(
+                row.sheet,
+                warning(
+                    "placements",
+                    row.sheet.file,
+                    row.number,
+                    "pupil_ref",
+                    None,
+                    "pupil_ref_mismatch",
+                    "this pupil_ref differs from the one on the placement's referral",
+                ),
+            )
         start = row.values["start_date"]
         if start is not None and referred is not None and start < referred:
-            out.add(row.sheet, warning("placements", row.sheet.file, row.number, "start_date", _show(start),
-                                       "placement_before_referral",
-                                       f"the placement starts before its referral ({_show(referred)})"))
+            out.add(
+                row.sheet,
+                warning(
+                    "placements",
+                    row.sheet.file,
+                    row.number,
+                    "start_date",
+                    _show(start),
+                    "placement_before_referral",
+                    f"the placement starts before its referral ({_show(referred)})",
+                ),
+            )

@@ -16,8 +16,10 @@ from dashboard.charts import benchmarks as charts
 from dashboard.components import data, filters, page, report_downloads
 from dashboard.components.chart_panel import chart_panel
 
-SOURCE = ("DfE, Suspensions and permanent exclusions in England; DfE LAIT; DfE statistical "
-          "neighbour tool (state-funded secondary; Open Government Licence v3.0)")
+SOURCE = (
+    "DfE, Suspensions and permanent exclusions in England; DfE LAIT; DfE statistical "
+    "neighbour tool (state-funded secondary; Open Government Licence v3.0)"
+)
 METRICS = ("pex_rate", "suspension_rate", "fsm_pct")
 RANKED = ("pex_rate", "suspension_rate")
 
@@ -46,30 +48,41 @@ def _about_measures(measures) -> None:
     """What DfE's LAIT dictionary says about each measure: polarity, DfE's description, updates."""
     if measures.empty:
         return
-    polarity = {"lower_is_better": "lower is better", "higher_is_better": "higher is better",
-                "neutral": "neither higher nor lower is better"}
+    polarity = {
+        "lower_is_better": "lower is better",
+        "higher_is_better": "higher is better",
+        "neutral": "neither higher nor lower is better",
+    }
     lines = []
     for r in measures.itertuples(index=False):
         label = data.metric_info(r.metric)["label"]
         next_update = _next_update(r)
-        parts = (f"last updated {_when(r.last_update)}" if _when(r.last_update) else "",
-                 f"next update {next_update}" if next_update else "")
+        parts = (
+            f"last updated {_when(r.last_update)}" if _when(r.last_update) else "",
+            f"next update {next_update}" if next_update else "",
+        )
         updated = ", ".join(part for part in parts if part)
         caveat = " ".join(str(r.caveats).split()) if isinstance(r.caveats, str) else ""
-        lines.append(f"- **{label}** (LAIT `{r.lait_measure}`): {polarity.get(r.polarity, r.polarity)}"
-                     f"{'; ' + updated if updated else ''}. {caveat}")
+        lines.append(
+            f"- **{label}** (LAIT `{r.lait_measure}`): {polarity.get(r.polarity, r.polarity)}"
+            f"{'; ' + updated if updated else ''}. {caveat}"
+        )
     with st.expander("About these DfE measures (from DfE LAIT's data dictionary)"):
         st.markdown("\n".join(lines))
 
 
 def render() -> None:
     """Draw the page."""
-    page.header("Benchmarks", "How has the authority compared with England, its region and its "
-                "statistical neighbours since 2006/07?")
+    page.header(
+        "Benchmarks",
+        "How has the authority compared with England, its region and its statistical neighbours since 2006/07?",
+    )
     frame = data.metrics()
     if frame[frame["area_type"] == "local_authority"].empty:
-        page.no_data("There is no published DfE data for this authority in the warehouse: "
-                     "import the DfE reference files (`seip import data/reference`).")
+        page.no_data(
+            "There is no published DfE data for this authority in the warehouse: "
+            "import the DfE reference files (`seip import data/reference`)."
+        )
         return
     f = filters.year_and_partnership(partnership=False)
     report_downloads.offer(f.year, None, page="benchmarks", key="benchmarks")
@@ -84,27 +97,47 @@ def render() -> None:
     for metric in METRICS:
         info = data.metric_info(metric)
         unit, decimals = info["unit"], int(info["decimals"])
-        fig, table = data.chart(charts.authority_vs_comparators, frame, metric, la_label=la, label=info["label"],
-                                unit=unit, decimals=decimals)
+        fig, table = data.chart(
+            charts.authority_vs_comparators,
+            frame,
+            metric,
+            la_label=la,
+            label=info["label"],
+            unit=unit,
+            decimals=decimals,
+        )
         years = table["academic_year"].dropna()
         span = f", {years.min()} to {years.max()}" if not years.empty else ""
-        chart_panel(fig, table, title=f"{info['label']}: {la} against England, region and neighbours{span}",
-                    caption=(f"{info['label']} for {la} (blue) each year DfE published, with England, the "
-                             f"region and the median of its statistical neighbours ({model}) in grey. "
-                             f"Shaded: {charts.COVID_NOTE} (2019/20, 2020/21)."
-                             + _dfe_note(measures, metric)),
-                    source=SOURCE, key=f"benchmark-{metric}")
+        chart_panel(
+            fig,
+            table,
+            title=f"{info['label']}: {la} against England, region and neighbours{span}",
+            caption=(
+                f"{info['label']} for {la} (blue) each year DfE published, with England, the "
+                f"region and the median of its statistical neighbours ({model}) in grey. "
+                f"Shaded: {charts.COVID_NOTE} (2019/20, 2020/21)." + _dfe_note(measures, metric)
+            ),
+            source=SOURCE,
+            key=f"benchmark-{metric}",
+        )
 
     for metric in RANKED:
         info = data.metric_info(metric)
         fig, table = data.chart(charts.rank_bands, ranks, metric, la_label=la, label=info["label"])
-        chart_panel(fig, table, title=charts.rank_sentence(ranks, metric, la_label=la, label=info["label"]),
-                    caption=(f"{la}'s quartile band each year for {info['label'].lower()}: among itself and "
-                             f"its ten statistical neighbours ({model}) and among every local authority "
-                             "with a published figure. Band A is the best quarter (rank 1 is the best, "
-                             "by DfE LAIT's polarity), D the worst: band = ceil(4 x rank / areas ranked), "
-                             "as LAIT's quartile bands. Shaded: the COVID years."),
-                    source=SOURCE, key=f"benchmark-rank-{metric}")
+        chart_panel(
+            fig,
+            table,
+            title=charts.rank_sentence(ranks, metric, la_label=la, label=info["label"]),
+            caption=(
+                f"{la}'s quartile band each year for {info['label'].lower()}: among itself and "
+                f"its ten statistical neighbours ({model}) and among every local authority "
+                "with a published figure. Band A is the best quarter (rank 1 is the best, "
+                "by DfE LAIT's polarity), D the worst: band = ceil(4 x rank / areas ranked), "
+                "as LAIT's quartile bands. Shaded: the COVID years."
+            ),
+            source=SOURCE,
+            key=f"benchmark-rank-{metric}",
+        )
 
     _about_measures(measures)
 
@@ -116,10 +149,18 @@ def render() -> None:
     year = f.year if f.year in years else years[-1]
     fig, table = data.chart(charts.fsm_against_exclusions, neighbours, year)
     note = "" if year == f.year else f" {f.year} is not published yet, so this shows {year}."
-    chart_panel(fig, table, title=f"FSM share against permanent exclusion rate, neighbours, {year}",
-                caption=(f"Each dot is one of {la}'s statistical neighbours ({la} in blue). "
-                         + charts.correlation_sentence(table) + note),
-                source=SOURCE, key="benchmark-fsm-vs-pex")
+    chart_panel(
+        fig,
+        table,
+        title=f"FSM share against permanent exclusion rate, neighbours, {year}",
+        caption=(
+            f"Each dot is one of {la}'s statistical neighbours ({la} in blue). "
+            + charts.correlation_sentence(table)
+            + note
+        ),
+        source=SOURCE,
+        key="benchmark-fsm-vs-pex",
+    )
 
 
 if __name__ == "__main__":

@@ -41,9 +41,11 @@ SYMBOLS = """
 
 def _pack() -> None:
     st.header("The report pack", anchor=False)
-    st.markdown("Every page's charts and tables for a partnership and year, as your role sees them: "
-                "a PDF for a board meeting (headline figures, each page's charts with their tables, "
-                "definitions and sources) and a workbook with one table per sheet.")
+    st.markdown(
+        "Every page's charts and tables for a partnership and year, as your role sees them: "
+        "a PDF for a board meeting (headline figures, each page's charts with their tables, "
+        "definitions and sources) and a workbook with one table per sheet."
+    )
     f = filters.year_and_partnership()
     report_downloads.offer(f.year, f.partnership, page=None, key="pack")
 
@@ -55,13 +57,29 @@ def _dictionary() -> None:
     if "polarity" in shown.columns:
         shown["polarity"] = shown["polarity"].map(lambda p: POLARITY_WORDS.get(p, p))
     wide = st.column_config.TextColumn(width="large")
-    st.dataframe(shown, hide_index=True, width="stretch", key="metric-dictionary",
-                 column_config={"label": st.column_config.TextColumn(width="medium"),
-                                "definition": wide, "source": wide, "caveats": wide})
-    st.download_button("Download the metric dictionary (CSV)", csv_bytes(shown),
-                       file_name="metric-dictionary.csv", mime="text/csv", key="dictionary-csv")
-    st.caption("Rates are per 100 pupils, as DfE publishes them: 0.10 means 10 in every 10,000 "
-               "pupils. An academic year runs from 1 September to 31 August.")
+    st.dataframe(
+        shown,
+        hide_index=True,
+        width="stretch",
+        key="metric-dictionary",
+        column_config={
+            "label": st.column_config.TextColumn(width="medium"),
+            "definition": wide,
+            "source": wide,
+            "caveats": wide,
+        },
+    )
+    st.download_button(
+        "Download the metric dictionary (CSV)",
+        csv_bytes(shown),
+        file_name="metric-dictionary.csv",
+        mime="text/csv",
+        key="dictionary-csv",
+    )
+    st.caption(
+        "Rates are per 100 pupils, as DfE publishes them: 0.10 means 10 in every 10,000 "
+        "pupils. An academic year runs from 1 September to 31 August."
+    )
 
 
 def _sources() -> None:
@@ -78,8 +96,10 @@ def _sources() -> None:
 
 def _import_log() -> None:
     st.header("Data as at and the import log", anchor=False)
-    st.markdown(f"The partnership data runs to **{data.data_as_of()}** (the latest referral, "
-                "placement or exclusion date in it).")
+    st.markdown(
+        f"The partnership data runs to **{data.data_as_of()}** (the latest referral, "
+        "placement or exclusion date in it)."
+    )
     log = data.fetch("data_import_log")
     if log.empty:
         page.no_data("Nothing has been imported into this warehouse yet.")
@@ -95,28 +115,39 @@ def _quality() -> None:
     for name, query in sorted(warehouse.queries().items()):
         if query.layer == "tests" and not query.params:
             offending = data.fetch(name)
-            checks.append({"check": name.removeprefix("assert_").replace("_", " "),
-                           "rows_failing": len(offending),
-                           "result": "pass" if offending.empty else "warning"})
+            checks.append(
+                {
+                    "check": name.removeprefix("assert_").replace("_", " "),
+                    "rows_failing": len(offending),
+                    "result": "pass" if offending.empty else "warning",
+                }
+            )
     if warned.empty and not any(c["result"] == "warning" for c in checks):
-        st.success("No data-quality warnings: every import was clean and every data check passes.",
-                   icon=":material/check_circle:")
+        st.success(
+            "No data-quality warnings: every import was clean and every data check passes.",
+            icon=":material/check_circle:",
+        )
     if not warned.empty:
         st.warning(f"{len(warned)} imported file(s) came with warnings (the import went ahead).")
-        st.dataframe(warned[["imported_at", "file_name", "table_name", "warnings"]],
-                     hide_index=True, width="stretch", key="import-warnings")
+        st.dataframe(
+            warned[["imported_at", "file_name", "table_name", "warnings"]],
+            hide_index=True,
+            width="stretch",
+            key="import-warnings",
+        )
     if checks:
         st.dataframe(checks, hide_index=True, width="stretch", key="data-checks")
 
 
 def render() -> None:
     """Draw the page."""
-    page.header("Data and definitions",
-                "What do these figures mean, where do they come from, and can I trust them?")
+    page.header("Data and definitions", "What do these figures mean, where do they come from, and can I trust them?")
     if data.is_synthetic():
-        st.error("**This warehouse holds synthetic data.** The partnerships, schools and pupils "
-                 "are invented by `seip demo`; only the DfE comparators are real.",
-                 icon=":material/science:")
+        st.error(
+            "**This warehouse holds synthetic data.** The partnerships, schools and pupils "
+            "are invented by `seip demo`; only the DfE comparators are real.",
+            icon=":material/science:",
+        )
     _pack()
     _dictionary()
     _sources()

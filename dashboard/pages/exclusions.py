@@ -12,26 +12,36 @@ from dashboard.components import data, filters, kpi, page, report_downloads
 from dashboard.components.chart_panel import chart_panel
 
 PARTNERSHIP_SOURCE = "partnership exports (referrals, placements, exclusions, school census)"
-DFE_SOURCE = ("DfE, Suspensions and permanent exclusions in England, and LAIT "
-              "(state-funded secondary; Open Government Licence v3.0)")
+DFE_SOURCE = (
+    "DfE, Suspensions and permanent exclusions in England, and LAIT "
+    "(state-funded secondary; Open Government Licence v3.0)"
+)
 
 
 def _rate_panel(frame, f: filters.Filters, metric: str, key: str) -> None:
     info = data.metric_info(metric)
     label, unit, decimals = info["label"], info.get("unit") or "", int(info.get("decimals") or 2)
-    fig, table = data.chart(charts.rates_over_time, frame, metric, label=label, unit=unit, decimals=decimals,
-                                        partnership=f.partnership)
+    fig, table = data.chart(
+        charts.rates_over_time, frame, metric, label=label, unit=unit, decimals=decimals, partnership=f.partnership
+    )
     area = "All partnerships" if f.partnership is None else f.partnership_name
-    sentence = charts.latest_gap_sentence(table, f.year, label=label, unit=unit, decimals=decimals,
-                                          area=area)
+    sentence = charts.latest_gap_sentence(table, f.year, label=label, unit=unit, decimals=decimals, area=area)
     title = f"{label} over the years"
     if sentence:
         below = "below" in sentence
         title = f"{label}: {area} {'below' if below else 'at or above'} England in {f.year}"
-    chart_panel(fig, table, title=title,
-                caption=(sentence or f"{label} per year for the partnerships, with England, the "
-                         "region and statistical neighbours in grey.") + " Rates are per 100 pupils.",
-                source=f"{PARTNERSHIP_SOURCE}; {DFE_SOURCE}", key=key)
+    chart_panel(
+        fig,
+        table,
+        title=title,
+        caption=(
+            sentence
+            or f"{label} per year for the partnerships, with England, the region and statistical neighbours in grey."
+        )
+        + " Rates are per 100 pupils.",
+        source=f"{PARTNERSHIP_SOURCE}; {DFE_SOURCE}",
+        key=key,
+    )
 
 
 def render() -> None:
@@ -55,36 +65,59 @@ def render() -> None:
         fig, table = data.chart(charts.referral_journey, links)
         # the total comes from the metrics, which are under disclosure control as a whole
         referred = kpi.headline_for(frame, "referrals", f)
-        chart_panel(fig, table, title=f"The referral journey, {f.year}",
-                    caption=(f"{referred.show(referred.value, suppressed=referred.suppressed)} referrals "
-                             f"in {f.year} for {f.partnership_name.lower()}, "
-                             "followed from the panel's decision to the provision arranged and its "
-                             "outcome (a referral with several placements follows its latest)."),
-                    source=PARTNERSHIP_SOURCE, key="referral-journey")
+        chart_panel(
+            fig,
+            table,
+            title=f"The referral journey, {f.year}",
+            caption=(
+                f"{referred.show(referred.value, suppressed=referred.suppressed)} referrals "
+                f"in {f.year} for {f.partnership_name.lower()}, "
+                "followed from the panel's decision to the provision arranged and its "
+                "outcome (a referral with several placements follows its latest)."
+            ),
+            source=PARTNERSHIP_SOURCE,
+            key="referral-journey",
+        )
 
     fig, table = data.chart(charts.avoidance_by_partnership, frame, f.year)
-    chart_panel(fig, table, title=f"Referred pupils kept from permanent exclusion, {f.year}",
-                caption=("Avoidance rate: of the pupils referred in the year, the share with no "
-                         "permanent exclusion afterwards (any school, any later year)."),
-                source=PARTNERSHIP_SOURCE, key="avoidance-by-partnership")
+    chart_panel(
+        fig,
+        table,
+        title=f"Referred pupils kept from permanent exclusion, {f.year}",
+        caption=(
+            "Avoidance rate: of the pupils referred in the year, the share with no "
+            "permanent exclusion afterwards (any school, any later year)."
+        ),
+        source=PARTNERSHIP_SOURCE,
+        key="avoidance-by-partnership",
+    )
 
     reasons = data.fetch("exclusions_reasons", **params)
     fig, table = data.chart(charts.reasons, reasons)
     top = table.sort_values("referrals", ascending=False)["reason"].iloc[0] if not table.empty else None
-    chart_panel(fig, table,
-                title=(f"Most referrals are for: {top.lower()}" if top else f"Reasons, {f.year}"),
-                caption=f"Referrals, suspensions and permanent exclusions in {f.year} by DfE reason.",
-                source=PARTNERSHIP_SOURCE, key="reasons")
+    chart_panel(
+        fig,
+        table,
+        title=(f"Most referrals are for: {top.lower()}" if top else f"Reasons, {f.year}"),
+        caption=f"Referrals, suspensions and permanent exclusions in {f.year} by DfE reason.",
+        source=PARTNERSHIP_SOURCE,
+        key="reasons",
+    )
 
     groups = data.fetch("exclusions_referred_vs_population", **params)
     fig, table = data.chart(charts.referred_vs_population, groups)
     sentence = charts.over_represented_sentence(table)
-    chart_panel(fig, table, title=f"Who is referred, compared with all pupils, {f.year}",
-                caption=(sentence + " " if sentence else "")
-                + "Each pupil counts once a year. The census gives FSM and SEN shares of all "
-                  "pupils; it has no looked-after, year-group or sex split, so those show "
-                  "referred pupils only.",
-                source=PARTNERSHIP_SOURCE, key="referred-vs-population")
+    chart_panel(
+        fig,
+        table,
+        title=f"Who is referred, compared with all pupils, {f.year}",
+        caption=(sentence + " " if sentence else "")
+        + "Each pupil counts once a year. The census gives FSM and SEN shares of all "
+        "pupils; it has no looked-after, year-group or sex split, so those show "
+        "referred pupils only.",
+        source=PARTNERSHIP_SOURCE,
+        key="referred-vs-population",
+    )
 
 
 if __name__ == "__main__":

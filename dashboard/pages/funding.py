@@ -32,18 +32,32 @@ def _what_if(year: str) -> None:
     st.markdown(
         "The core grant is shared by a formula: a weight **w** on each partnership's share of "
         "pupils on roll and **1 − w** on its share of pupils eligible for free school meals. "
-        "Move the sliders to see every partnership's share change at once. Nothing is saved.")
+        "Move the sliders to see every partnership's share change at once. Nothing is saved."
+    )
     left, right = st.columns(2)
     with left:
-        weight = st.slider("Pupil weight w (the rest goes by FSM pupils)", 0.0, 1.0, default_weight, 0.05,
-                           key="what-if-weight",
-                           help=f"The setting in force is {default_weight:g} (SEIP_PUPIL_WEIGHT).")
+        weight = st.slider(
+            "Pupil weight w (the rest goes by FSM pupils)",
+            0.0,
+            1.0,
+            default_weight,
+            0.05,
+            key="what-if-weight",
+            help=f"The setting in force is {default_weight:g} (SEIP_PUPIL_WEIGHT).",
+        )
     with right:
         # in £ millions, so the slider reads £3.00m rather than £3000000
         top = max(0.5, math.ceil(paid * 2 / 500_000) / 2)
-        millions = st.slider("The pot to share (£ million)", 0.0, top, round(paid / 50_000) / 20, 0.05,
-                             key="what-if-pot", format="£%.2fm",
-                             help=f"The core grant paid in {year} was {theme.format_value(paid, 'gbp', 0)}.")
+        millions = st.slider(
+            "The pot to share (£ million)",
+            0.0,
+            top,
+            round(paid / 50_000) / 20,
+            0.05,
+            key="what-if-pot",
+            format="£%.2fm",
+            help=f"The core grant paid in {year} was {theme.format_value(paid, 'gbp', 0)}.",
+        )
         pot = millions * 1_000_000
     shares = data.chart(charts.formula_shares, inputs, float(pot), float(weight))
     fig, table = data.chart(charts.what_if, shares)
@@ -54,11 +68,18 @@ def _what_if(year: str) -> None:
     elif abs(biggest["change_gbp"]) < 0.5:
         sentence = f"{setting}, every partnership would get exactly what it was paid."
     else:
-        sentence = (f"{setting}, {biggest['partnership']} would change most: "
-                    f"{theme.format_value(biggest['change_gbp'], 'gbp', 0)} against what it was paid.")
-    chart_panel(fig, table, title=f"What-if shares of the core grant, {year}",
-                caption=sentence + " Grey bars are the core grant actually paid.",
-                source=SOURCE, key="funding-what-if")
+        sentence = (
+            f"{setting}, {biggest['partnership']} would change most: "
+            f"{theme.format_value(biggest['change_gbp'], 'gbp', 0)} against what it was paid."
+        )
+    chart_panel(
+        fig,
+        table,
+        title=f"What-if shares of the core grant, {year}",
+        caption=sentence + " Grey bars are the core grant actually paid.",
+        source=SOURCE,
+        key="funding-what-if",
+    )
 
 
 def render() -> None:
@@ -75,32 +96,51 @@ def render() -> None:
     fig, table = data.chart(charts.funding_vs_fsm, frame, f.year, f.partnership)
     sentence = charts.fsm_sentence(table)
     slope = charts.fitted_line(table["fsm_pct"], table["funding_per_pupil"])
-    title = (f"Partnerships with more pupils on free school meals get more per pupil, {f.year}"
-             if slope is not None and slope[0] > 0.005 else
-             f"Funding per pupil against free school meals, {f.year}")
-    chart_panel(fig, table, title=title,
-                caption=(sentence + " " if sentence else "")
-                + "Each bubble is a partnership, sized by its pupils on roll; all funding streams."
-                + (f" {f.partnership_name} is ringed and named, the others faint." if f.partnership else ""),
-                source=SOURCE, key="funding-vs-fsm")
+    title = (
+        f"Partnerships with more pupils on free school meals get more per pupil, {f.year}"
+        if slope is not None and slope[0] > 0.005
+        else f"Funding per pupil against free school meals, {f.year}"
+    )
+    chart_panel(
+        fig,
+        table,
+        title=title,
+        caption=(sentence + " " if sentence else "")
+        + "Each bubble is a partnership, sized by its pupils on roll; all funding streams."
+        + (f" {f.partnership_name} is ringed and named, the others faint." if f.partnership else ""),
+        source=SOURCE,
+        key="funding-vs-fsm",
+    )
 
     streams = data.fetch("funding_by_stream", year=f.year, partnership=f.partnership)
     fig, table = data.chart(charts.funding_streams, streams)
     where = f.partnership_name.lower() if f.partnership is None else f.partnership_name
-    chart_panel(fig, table, title=f"Funding streams, {f.year}",
-                caption=(f"Money received in {f.year} by {where}, by stream; "
-                         "adjustments can be negative (money recovered)."),
-                source=SOURCE, key="funding-streams")
+    chart_panel(
+        fig,
+        table,
+        title=f"Funding streams, {f.year}",
+        caption=(f"Money received in {f.year} by {where}, by stream; adjustments can be negative (money recovered)."),
+        source=SOURCE,
+        key="funding-streams",
+    )
 
     fig, table = data.chart(charts.formula_vs_paid, frame, f.year)
     gap = charts.formula_gap_sentence(table)
-    title = (f"Every partnership was paid its formula allocation, {f.year}" if gap.startswith("Every")
-             else f"Core grant paid against the sharing formula, {f.year}")
-    chart_panel(fig, table, title=title,
-                caption=(gap + " " if gap else "")
-                + f"Formula allocation at the pupil weight in force ({data.settings().pupil_weight:g}); "
-                  "every partnership is shown, as the formula shares one pot between them.",
-                source=SOURCE, key="formula-vs-paid")
+    title = (
+        f"Every partnership was paid its formula allocation, {f.year}"
+        if gap.startswith("Every")
+        else f"Core grant paid against the sharing formula, {f.year}"
+    )
+    chart_panel(
+        fig,
+        table,
+        title=title,
+        caption=(gap + " " if gap else "")
+        + f"Formula allocation at the pupil weight in force ({data.settings().pupil_weight:g}); "
+        "every partnership is shown, as the formula shares one pot between them.",
+        source=SOURCE,
+        key="formula-vs-paid",
+    )
 
     _what_if(f.year)
 

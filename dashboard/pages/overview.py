@@ -13,8 +13,10 @@ from dashboard.charts import overview as charts
 from dashboard.components import alerts, commentary, data, filters, kpi, page, policy, report_downloads
 from dashboard.components.chart_panel import chart_panel
 
-SOURCE = ("partnership exports; England and statistical neighbours from DfE exclusions "
-          "statistics and LAIT (Open Government Licence v3.0)")
+SOURCE = (
+    "partnership exports; England and statistical neighbours from DfE exclusions "
+    "statistics and LAIT (Open Government Licence v3.0)"
+)
 
 
 def render() -> None:
@@ -32,8 +34,10 @@ def render() -> None:
     if all(h.value is None and not h.suppressed for h in headlines):
         page.no_data(f"There are no figures for {f.partnership_name.lower()} in {f.year}.")
         return
-    st.markdown(f"**{f.partnership_name}, {f.year}**, compared with {charts.previous_year(f.year)} "
-                "and with England. Green means a change for the better, red for the worse.")
+    st.markdown(
+        f"**{f.partnership_name}, {f.year}**, compared with {charts.previous_year(f.year)} "
+        "and with England. Green means a change for the better, red for the worse."
+    )
     kpi.kpi_row(headlines)
     alerts.show(f.year, f.partnership)
     commentary.show(f.partnership, f.partnership_name, f.year)
@@ -43,13 +47,21 @@ def render() -> None:
 
     info = data.metric_info("pex_rate")
     unit, decimals = info["unit"], int(info["decimals"])
-    fig, table = data.chart(charts.partnerships_compared, frame, "pex_rate", f.year, label=info["label"],
-                                              unit=unit, decimals=decimals)
+    fig, table = data.chart(
+        charts.partnerships_compared, frame, "pex_rate", f.year, label=info["label"], unit=unit, decimals=decimals
+    )
     finding = charts.highest_sentence(table, label=info["label"], unit=unit, decimals=decimals)
-    chart_panel(fig, table, title=f"{info['label']} by partnership, {f.year}",
-                caption=(f"{finding} The dashed grey line is England (state-funded secondary). "
-                         "Rates are per 100 pupils: 0.10 is 10 in every 10,000."),
-                source=SOURCE, key="pex-rate-by-partnership")
+    chart_panel(
+        fig,
+        table,
+        title=f"{info['label']} by partnership, {f.year}",
+        caption=(
+            f"{finding} The dashed grey line is England (state-funded secondary). "
+            "Rates are per 100 pupils: 0.10 is 10 in every 10,000."
+        ),
+        source=SOURCE,
+        key="pex-rate-by-partnership",
+    )
 
 
 if __name__ == "__main__":

@@ -18,15 +18,22 @@ from dashboard.charts import theme
 from dashboard.components import data, filters, page, policy
 from dashboard.components.chart_panel import chart_panel
 
-SOURCE = ("DfE, Suspensions and permanent exclusions in England, by geography (2006/07 to 2022/23) and "
-          "LAIT (2023/24); statistical neighbours from DfE's CSSNBT; Open Government Licence v3.0. "
-          "Estimates by SEIP Insight")
-REAL_DATA = ("**Real DfE data.** Everything on this page comes from published DfE statistics for the "
-             "authority and every other LA in England, not from the partnerships' exports, so it is real "
-             "even on the synthetic demo.")
+SOURCE = (
+    "DfE, Suspensions and permanent exclusions in England, by geography (2006/07 to 2022/23) and "
+    "LAIT (2023/24); statistical neighbours from DfE's CSSNBT; Open Government Licence v3.0. "
+    "Estimates by SEIP Insight"
+)
+REAL_DATA = (
+    "**Real DfE data.** Everything on this page comes from published DfE statistics for the "
+    "authority and every other LA in England, not from the partnerships' exports, so it is real "
+    "even on the synthetic demo."
+)
 MEASURES = {"Permanent exclusions": "pex_rate", "Suspensions": "suspension_rate"}
-AGAINST = {"synthetic": "Against its synthetic control", "sn_median": "Against its neighbours' median rate",
-           "england": "Against England's rate"}
+AGAINST = {
+    "synthetic": "Against its synthetic control",
+    "sn_median": "Against its neighbours' median rate",
+    "england": "Against England's rate",
+}
 DONORS = {"All LAs in England": "all", "Statistical neighbours only": "neighbours"}
 METHOD = """
 **How it is worked out** (contract: `policy-impact.md`).
@@ -55,17 +62,29 @@ def _choices() -> tuple[str, str, str]:
     settings = data.settings()
     cols = st.columns(3)
     with cols[0]:
-        measure = MEASURES[filters.url_choice("Measure", list(MEASURES), "measure",
-                                              "State-funded secondary, per 100 pupils")]
+        measure = MEASURES[
+            filters.url_choice("Measure", list(MEASURES), "measure", "State-funded secondary, per 100 pupils")
+        ]
     starts = policy.possible_starts(measure)
     with cols[1]:
-        start = (filters.url_choice("Policy start year", starts, "start",
-                                    "The first academic year of the policy; the years before it are the "
-                                    "pre-period the comparison is fitted on", default=settings.policy_start)
-                 if starts else settings.policy_start)
+        start = (
+            filters.url_choice(
+                "Policy start year",
+                starts,
+                "start",
+                "The first academic year of the policy; the years before it are the "
+                "pre-period the comparison is fitted on",
+                default=settings.policy_start,
+            )
+            if starts
+            else settings.policy_start
+        )
     with cols[2]:
-        donors = DONORS[filters.url_choice("Compare with", list(DONORS), "donors",
-                                           "The LAs the synthetic control may be built from")]
+        donors = DONORS[
+            filters.url_choice(
+                "Compare with", list(DONORS), "donors", "The LAs the synthetic control may be built from"
+            )
+        ]
     return measure, start, donors
 
 
@@ -87,54 +106,82 @@ def _charts(result: impact.Impact) -> None:
         st.error(f"The milestones file cannot be read: {built['milestones_problem']}", icon=":material/error:")
     _, label = charts.MEASURE_WORDS[result.measure]
     below = result.synthetic_control["mean_post_gap"] < 0
-    chart_panel(*built["rates"],
-                title=(f"{label}: {result.la_name} {'below' if below else 'above'} its synthetic control "
-                       f"from {result.start}"),
-                caption=(f"{result.la_name}'s {label.lower()} (blue) each year against its synthetic control "
-                         "(orange, dashed), England (grey) and the median of its statistical neighbours (grey, "
-                         f"dotted). The dashed line marks the start, {result.start}; shaded periods are the "
-                         "authority's arrangements."),
-                source=SOURCE, key="impact-rates")
+    chart_panel(
+        *built["rates"],
+        title=(f"{label}: {result.la_name} {'below' if below else 'above'} its synthetic control from {result.start}"),
+        caption=(
+            f"{result.la_name}'s {label.lower()} (blue) each year against its synthetic control "
+            "(orange, dashed), England (grey) and the median of its statistical neighbours (grey, "
+            f"dotted). The dashed line marks the start, {result.start}; shaded periods are the "
+            "authority's arrangements."
+        ),
+        source=SOURCE,
+        key="impact-rates",
+    )
     larger, donors = charts.placebo_standing(result)
-    chart_panel(*built["gaps"],
-                title=f"{result.la_name}'s gap to its synthetic control, against {donors} placebo LAs",
-                caption=(f"The blue line is {result.la_name} minus its synthetic control; each grey line is "
-                         "another LA minus its own synthetic control, fitted as if it had started the policy in "
-                         f"{result.start}. Near 0 before the start means a close fit. After it, {larger} of "
-                         f"{donors} placebo LAs moved at least as far from their comparison. The table gives the "
-                         "middle 90% of the placebo gaps each year."),
-                source=SOURCE, key="impact-gaps")
+    chart_panel(
+        *built["gaps"],
+        title=f"{result.la_name}'s gap to its synthetic control, against {donors} placebo LAs",
+        caption=(
+            f"The blue line is {result.la_name} minus its synthetic control; each grey line is "
+            "another LA minus its own synthetic control, fitted as if it had started the policy in "
+            f"{result.start}. Near 0 before the start means a close fit. After it, {larger} of "
+            f"{donors} placebo LAs moved at least as far from their comparison. The table gives the "
+            "middle 90% of the placebo gaps each year."
+        ),
+        source=SOURCE,
+        key="impact-gaps",
+    )
     weights = result.synthetic_control["weights"]
-    chart_panel(*built["weights"],
-                title=f"The synthetic control is {len(weights)} LAs, led by "
-                      + (weights[0]["la_name"] if weights else "none"),
-                caption=(f"The weight of each LA in the synthetic control (weights above 0.1%, adding up to "
-                         f"100%), chosen from {result.synthetic_control['donors']} LAs whose rate DfE published "
-                         "in every year."),
-                source=SOURCE, key="impact-weights")
+    chart_panel(
+        *built["weights"],
+        title=f"The synthetic control is {len(weights)} LAs, led by " + (weights[0]["la_name"] if weights else "none"),
+        caption=(
+            f"The weight of each LA in the synthetic control (weights above 0.1%, adding up to "
+            f"100%), chosen from {result.synthetic_control['donors']} LAs whose rate DfE published "
+            "in every year."
+        ),
+        source=SOURCE,
+        key="impact-weights",
+    )
 
 
 def _worth(result: impact.Impact) -> None:
     include_lifetime = st.toggle(
-        "Count the IPPR lifetime cost of an exclusion (a contested upper bound)", value=False,
-        key="impact-lifetime", help="IPPR (2017) put the lifetime cost to the state of one permanent "
-                                    "exclusion at about £370,000.")
-    fig, table = policy.worth(result.measure, result.start, result.synthetic_control["donor_pool"],
-                              include_lifetime)
+        "Count the IPPR lifetime cost of an exclusion (a contested upper bound)",
+        value=False,
+        key="impact-lifetime",
+        help="IPPR (2017) put the lifetime cost to the state of one permanent exclusion at about £370,000.",
+    )
+    fig, table = policy.worth(result.measure, result.start, result.synthetic_control["donor_pool"], include_lifetime)
     words, _ = charts.MEASURE_WORDS[result.measure]
-    chart_panel(fig, table,
-                title=f"{words.capitalize()} avoided since {result.start}, and what they are worth",
-                caption=(f"Fewer {words} than each comparator would have meant, added over the years from "
-                         f"{result.start}, and (in brackets) their worth at the central unit costs below: an AP "
-                         "place for the years an excluded pupil spends there"
-                         + (", plus IPPR's lifetime cost" if include_lifetime else "")
-                         + ". The table gives the low and high values too. A model, not a fact."),
-                source=SOURCE + "; unit costs as listed below", key="impact-avoided")
+    chart_panel(
+        fig,
+        table,
+        title=f"{words.capitalize()} avoided since {result.start}, and what they are worth",
+        caption=(
+            f"Fewer {words} than each comparator would have meant, added over the years from "
+            f"{result.start}, and (in brackets) their worth at the central unit costs below: an AP "
+            "place for the years an excluded pupil spends there"
+            + (", plus IPPR's lifetime cost" if include_lifetime else "")
+            + ". The table gives the low and high values too. A model, not a fact."
+        ),
+        source=SOURCE + "; unit costs as listed below",
+        key="impact-avoided",
+    )
     st.markdown("**Unit costs** (the same as on the [Value for money](value-for-money) page):")
-    shown = [a for a in ASSUMPTIONS if a.id != "special_school_place_per_year"
-             and (include_lifetime or a.id != "lifetime_cost_per_exclusion")]
-    st.markdown("\n".join(f"- {a.label}: {_cost(a.value, a.unit)} (low {_cost(a.low, a.unit)}, high "
-                           f"{_cost(a.high, a.unit)}). Source: {a.source}; {a.source_date}." for a in shown))
+    shown = [
+        a
+        for a in ASSUMPTIONS
+        if a.id != "special_school_place_per_year" and (include_lifetime or a.id != "lifetime_cost_per_exclusion")
+    ]
+    st.markdown(
+        "\n".join(
+            f"- {a.label}: {_cost(a.value, a.unit)} (low {_cost(a.low, a.unit)}, high "
+            f"{_cost(a.high, a.unit)}). Source: {a.source}; {a.source_date}."
+            for a in shown
+        )
+    )
 
 
 def _cost(value: float, unit: str) -> str:
@@ -149,20 +196,30 @@ def _by_start(result: impact.Impact) -> None:
         return
     words, _ = charts.MEASURE_WORDS[result.measure]
     low, high = table["exclusions_avoided"].min(), table["exclusions_avoided"].max()
-    chart_panel(fig, table,
-                title=f"How the estimate moves with the start year: {charts.about(low)} to {charts.about(high)}"
-                      if low >= 0 else "How the estimate moves with the start year",
-                caption=(f"Fewer {words} than the synthetic control for each start year the data allows "
-                         f"(at least {impact.MIN_PRE_YEARS} years before it); {result.start}, the one chosen, in "
-                         "blue. A later start has fewer years to count and a longer pre-period to fit; "
-                         "an estimate that changes sign with the start year is fragile."),
-                source=SOURCE, key="impact-by-start")
+    chart_panel(
+        fig,
+        table,
+        title=f"How the estimate moves with the start year: {charts.about(low)} to {charts.about(high)}"
+        if low >= 0
+        else "How the estimate moves with the start year",
+        caption=(
+            f"Fewer {words} than the synthetic control for each start year the data allows "
+            f"(at least {impact.MIN_PRE_YEARS} years before it); {result.start}, the one chosen, in "
+            "blue. A later start has fewer years to count and a longer pre-period to fit; "
+            "an estimate that changes sign with the start year is fragile."
+        ),
+        source=SOURCE,
+        key="impact-by-start",
+    )
 
 
 def render() -> None:
     """Draw the page."""
-    page.header("Policy impact", "Since the partnerships began, how many fewer pupils were permanently "
-                                 "excluded than would have been otherwise, and how sure can we be?")
+    page.header(
+        "Policy impact",
+        "Since the partnerships began, how many fewer pupils were permanently "
+        "excluded than would have been otherwise, and how sure can we be?",
+    )
     st.info(REAL_DATA, icon=":material/verified:")
     measure, start, donors = _choices()
     try:

@@ -17,8 +17,12 @@ from dashboard.components.chart_panel import chart_panel
 
 SOURCE = "partnership exports (school census, referrals, placements, exclusions)"
 FSM_BAND = 3.0
-CARDS = (("referrals", "Referrals", "neutral"), ("placements_started", "Placements started", "neutral"),
-         ("permanent_exclusions", "Permanent exclusions", "lower"), ("suspensions", "Suspensions", "lower"))
+CARDS = (
+    ("referrals", "Referrals", "neutral"),
+    ("placements_started", "Placements started", "neutral"),
+    ("permanent_exclusions", "Permanent exclusions", "lower"),
+    ("suspensions", "Suspensions", "lower"),
+)
 
 
 def _judged(delta: int, polarity: str) -> str:
@@ -40,9 +44,12 @@ def _cards(table, previous) -> None:
             if value == value and old == old:
                 delta = int(value - old)
         with column, st.container(border=True):
-            st.metric(label, theme.format_value(None if value != value else value, "", 0, suppressed=hidden),
-                      None if delta is None else f"{delta:+d} since last year{_judged(delta, polarity)}",
-                      delta_color="inverse" if polarity == "lower" else "off")
+            st.metric(
+                label,
+                theme.format_value(None if value != value else value, "", 0, suppressed=hidden),
+                None if delta is None else f"{delta:+d} since last year{_judged(delta, polarity)}",
+                delta_color="inverse" if polarity == "lower" else "off",
+            )
 
 
 def render() -> None:
@@ -71,9 +78,11 @@ def render() -> None:
         similar = int(groups.set_index("group").loc["similar_schools", "schools"])
         st.markdown(f"**{name}**, {partnership}, {year}.")
         prior = previous_year(year)
-        previous = (data.chart(charts.comparison,
-                               data.fetch("school_comparison", urn=urn, year=prior, band=FSM_BAND))
-                    if (summary["academic_year"] == prior).any() else None)
+        previous = (
+            data.chart(charts.comparison, data.fetch("school_comparison", urn=urn, year=prior, band=FSM_BAND))
+            if (summary["academic_year"] == prior).any()
+            else None
+        )
         _cards(table, previous)
 
         fig, shown = data.chart(charts.comparison_chart, table)
@@ -82,17 +91,27 @@ def render() -> None:
         if sentence:
             side = "below" if " below " in sentence else "above" if " above " in sentence else "level with"
             title = f"{name}: permanent exclusion rate {side} its partnership's, {year}"
-        chart_panel(fig, shown, title=title,
-                    caption=((sentence + " ") if sentence else "")
-                    + f"Similar schools: the {similar} other schools whose share of pupils on free "
-                      f"school meals is within {FSM_BAND:g} percentage points of this school's. "
-                      "Each group's rates are its added-up counts over its added-up pupils.",
-                    source=SOURCE, key="school-comparison")
+        chart_panel(
+            fig,
+            shown,
+            title=title,
+            caption=((sentence + " ") if sentence else "")
+            + f"Similar schools: the {similar} other schools whose share of pupils on free "
+            f"school meals is within {FSM_BAND:g} percentage points of this school's. "
+            "Each group's rates are its added-up counts over its added-up pupils.",
+            source=SOURCE,
+            key="school-comparison",
+        )
 
     fig, shown = data.chart(charts.trend, summary, urn)
-    chart_panel(fig, shown, title=f"{name} over the years",
-                caption="Referrals, placements started and permanent exclusions at the school each year.",
-                source=SOURCE, key="school-trend")
+    chart_panel(
+        fig,
+        shown,
+        title=f"{name} over the years",
+        caption="Referrals, placements started and permanent exclusions at the school each year.",
+        source=SOURCE,
+        key="school-trend",
+    )
 
     # Pupil-level records: the sign-in work's component applies the viewer's scope and audit log.
     partnership_code = summary.loc[summary["urn"] == urn, "partnership_code"].iloc[0]

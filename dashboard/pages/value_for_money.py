@@ -19,11 +19,15 @@ from dashboard.components import data, filters, kpi, page, report_downloads
 from dashboard.components.chart_panel import chart_panel
 from dashboard.disclosure import suppressed_meaning
 
-SOURCE = ("partnership exports (placements, exclusions, school census); England permanent exclusion "
-          "rate from DfE (Open Government Licence v3.0); unit costs as listed under the assumptions")
-MODEL_NOTE = ("**This page is a model, not a fact.** It estimates what exclusions avoided would "
-              "otherwise have cost, using national unit costs and the assumptions below. "
-              "Change any of them to see how much the answer depends on them.")
+SOURCE = (
+    "partnership exports (placements, exclusions, school census); England permanent exclusion "
+    "rate from DfE (Open Government Licence v3.0); unit costs as listed under the assumptions"
+)
+MODEL_NOTE = (
+    "**This page is a model, not a fact.** It estimates what exclusions avoided would "
+    "otherwise have cost, using national unit costs and the assumptions below. "
+    "Change any of them to see how much the answer depends on them."
+)
 
 
 def _assumption_inputs() -> tuple[dict, dict, dict, list[str]]:
@@ -36,17 +40,29 @@ def _assumption_inputs() -> tuple[dict, dict, dict, list[str]]:
             st.markdown(f"**{a.label}** ({a.unit})")
             step, shown = (0.25, "%.2f") if a.unit == "years" else (500.0, "%.0f")
             cols = st.columns(3)
-            for col, name, store, default in ((cols[0], "Low", low, a.low), (cols[1], "Central", central, a.value),
-                                              (cols[2], "High", high, a.high)):
+            for col, name, store, default in (
+                (cols[0], "Low", low, a.low),
+                (cols[1], "Central", central, a.value),
+                (cols[2], "High", high, a.high),
+            ):
                 with col:
-                    store[a.id] = float(st.number_input(
-                        f"{name}: {a.label[0].lower()}{a.label[1:]}", min_value=0.0, value=float(default), step=step,
-                        format=shown,
-                        key=f"vfm-{a.id}-{name.lower()}", label_visibility="visible"))
+                    store[a.id] = float(
+                        st.number_input(
+                            f"{name}: {a.label[0].lower()}{a.label[1:]}",
+                            min_value=0.0,
+                            value=float(default),
+                            step=step,
+                            format=shown,
+                            key=f"vfm-{a.id}-{name.lower()}",
+                            label_visibility="visible",
+                        )
+                    )
             st.caption(f"Source: {a.source}; {a.source_date}. {a.note}")
             if not low[a.id] <= central[a.id] <= high[a.id]:
-                problems.append(f"{a.label}: the low value must not be above the central value, "
-                                "nor the central value above the high value.")
+                problems.append(
+                    f"{a.label}: the low value must not be above the central value, "
+                    "nor the central value above the high value."
+                )
     return low, central, high, problems
 
 
@@ -67,12 +83,12 @@ def _figures(f: filters.Filters) -> _Figures:
     outcomes = data.fetch("value_for_money_outcomes", year=f.year, partnership=f.partnership)
     hidden = bool(suppression.flags(outcomes, "successful_outcomes").any())
     successes = None if outcomes.empty or hidden else float(outcomes["successful_outcomes"].iloc[0])
-    return _Figures(model.Inputs(spend.value, avoided.value, successes), spend.suppressed, avoided.suppressed,
-                    hidden)
+    return _Figures(model.Inputs(spend.value, avoided.value, successes), spend.suppressed, avoided.suppressed, hidden)
 
 
-def _results(f: filters.Filters, where: str, figures: _Figures, low: dict, central: dict, high: dict,
-             include_lifetime: bool) -> None:
+def _results(
+    f: filters.Filters, where: str, figures: _Figures, low: dict, central: dict, high: dict, include_lifetime: bool
+) -> None:
     inputs = figures.inputs
     results = data.chart(model.scenarios, inputs, central, low, high, include_lifetime=include_lifetime)
     st.header(f"The model for {where}, {f.year}", anchor=False)
@@ -98,20 +114,33 @@ def _results(f: filters.Filters, where: str, figures: _Figures, low: dict, centr
     alt = per.get("AP for the years an excluded pupil spends there")
     title = f"What a result costs against the alternatives, {f.year}"
     if ours is not None and alt is not None and ours == ours:
-        title = (f"Avoiding an exclusion cost {'less' if ours < alt else 'more'} than the AP it replaces, "
-                 f"{f.year}")
-    chart_panel(fig, table, title=title,
-                caption=("Our cost per exclusion avoided and per successful outcome (blue) against "
-                         "unit costs of the alternatives (grey); whiskers run from the low to the high "
-                         "assumption. A model, not a fact."),
-                source=SOURCE, key="vfm-unit-costs")
+        title = f"Avoiding an exclusion cost {'less' if ours < alt else 'more'} than the AP it replaces, {f.year}"
+    chart_panel(
+        fig,
+        table,
+        title=title,
+        caption=(
+            "Our cost per exclusion avoided and per successful outcome (blue) against "
+            "unit costs of the alternatives (grey); whiskers run from the low to the high "
+            "assumption. A model, not a fact."
+        ),
+        source=SOURCE,
+        key="vfm-unit-costs",
+    )
 
     fig = data.chart(model.scenario_chart, results, inputs.placement_cost_gbp)
-    chart_panel(fig, results, title=f"Exclusion costs avoided under each scenario, {f.year}",
-                caption=("Exclusions avoided times what one would have cost (AP place times years"
-                         + (", plus the IPPR lifetime cost" if include_lifetime else "")
-                         + "), low, central and high; the dashed line is what was spent. A model, not a fact."),
-                source=SOURCE, key="vfm-scenarios")
+    chart_panel(
+        fig,
+        results,
+        title=f"Exclusion costs avoided under each scenario, {f.year}",
+        caption=(
+            "Exclusions avoided times what one would have cost (AP place times years"
+            + (", plus the IPPR lifetime cost" if include_lifetime else "")
+            + "), low, central and high; the dashed line is what was spent. A model, not a fact."
+        ),
+        source=SOURCE,
+        key="vfm-scenarios",
+    )
 
 
 def render() -> None:
@@ -126,14 +155,19 @@ def render() -> None:
     figures = _figures(f)
     where = f.partnership_name.lower() if f.partnership is None else f.partnership_name
     known = figures.inputs
-    if (known.placement_cost_gbp is None and known.exclusions_avoided is None
-            and not (figures.spend_hidden or figures.avoided_hidden)):
+    if (
+        known.placement_cost_gbp is None
+        and known.exclusions_avoided is None
+        and not (figures.spend_hidden or figures.avoided_hidden)
+    ):
         page.no_data(f"There are no placement or exclusion figures for {where} in {f.year}.")
         return
     include_lifetime = st.toggle(
-        "Count the IPPR lifetime cost of an exclusion (a contested upper bound)", value=False,
+        "Count the IPPR lifetime cost of an exclusion (a contested upper bound)",
+        value=False,
         key="vfm-lifetime",
-        help="IPPR (2017) put the lifetime cost to the state of one permanent exclusion at £370,000.")
+        help="IPPR (2017) put the lifetime cost to the state of one permanent exclusion at £370,000.",
+    )
     # the results go above the assumptions that drive them
     results_area = st.container()
     low, central, high, problems = _assumption_inputs()

@@ -64,9 +64,14 @@ def pngs(figures: list[go.Figure]) -> list[bytes]:
         wanted = {k: fig for k, fig in zip(keys, figures, strict=True) if k not in _drawn}
         if wanted:
             with tempfile.TemporaryDirectory(prefix="seip-charts-") as folder:
-                jobs = [{"fig": fig, "path": Path(folder) / f"{k}.png",
-                         "opts": {"format": "png", "width": WIDTH, "height": height(fig), "scale": SCALE}}
-                        for k, fig in wanted.items()]
+                jobs = [
+                    {
+                        "fig": fig,
+                        "path": Path(folder) / f"{k}.png",
+                        "opts": {"format": "png", "width": WIDTH, "height": height(fig), "scale": SCALE},
+                    }
+                    for k, fig in wanted.items()
+                ]
                 errors = kaleido.write_fig_from_object_sync(jobs)
                 if errors:
                     raise RuntimeError(f"kaleido could not draw {len(errors)} chart(s): {errors[0]}")

@@ -16,8 +16,7 @@ SYNTHETIC_LABEL = SYNTHETIC_BANNER.replace("**", "")
 suppressed_note = chart_panel.suppressed_note
 # GSS writes its symbols in square brackets in spreadsheets; the PDF writes them as the pages do.
 WORKBOOK_SYMBOLS = {"c": "[c]", "x": "[x]", "z": "[z]", "low": "[low]"}
-POLARITY_WORDS = {"lower_is_better": "lower is better", "higher_is_better": "higher is better",
-                  "neutral": "neither"}
+POLARITY_WORDS = {"lower_is_better": "lower is better", "higher_is_better": "higher is better", "neutral": "neither"}
 
 
 def _markdown_rows(table: str) -> list[list[str]]:
@@ -39,11 +38,19 @@ def symbols() -> dict[str, str]:
 def definitions(metric_ids: tuple[str, ...]) -> pd.DataFrame:
     """The metric dictionary's entries for `metric_ids`: label, definition, polarity, source, caveats."""
     cat = metrics_module.catalogue()
-    return pd.DataFrame([{
-        "metric": cat[m].label, "definition": cat[m].definition,
-        "polarity": POLARITY_WORDS.get(cat[m].polarity, cat[m].polarity),
-        "source": cat[m].source, "caveats": cat[m].caveats or "none",
-    } for m in metric_ids if m in cat])
+    return pd.DataFrame(
+        [
+            {
+                "metric": cat[m].label,
+                "definition": cat[m].definition,
+                "polarity": POLARITY_WORDS.get(cat[m].polarity, cat[m].polarity),
+                "source": cat[m].source,
+                "caveats": cat[m].caveats or "none",
+            }
+            for m in metric_ids
+            if m in cat
+        ]
+    )
 
 
 def symbols_in(table: pd.DataFrame) -> set[str]:

@@ -99,9 +99,16 @@ class Pack:
 def metric_info(metric: str) -> dict:
     """One metric's dictionary entry as the chart builders and sentences take it."""
     m = metrics_module.catalogue()[metric]
-    return {"metric": m.id, "label": m.label, "unit": m.unit, "decimals": m.decimals,
-            "polarity": _POLARITY.get(m.polarity, "neutral"), "definition": m.definition,
-            "source": m.source, "caveats": m.caveats}
+    return {
+        "metric": m.id,
+        "label": m.label,
+        "unit": m.unit,
+        "decimals": m.decimals,
+        "polarity": _POLARITY.get(m.polarity, "neutral"),
+        "definition": m.definition,
+        "source": m.source,
+        "caveats": m.caveats,
+    }
 
 
 def synthetic(con: duckdb.DuckDBPyConnection) -> bool:
@@ -150,8 +157,7 @@ def resolve(frame: pd.DataFrame, partnership: str, year: str) -> tuple[str | Non
     return code, name, year
 
 
-def _panel(key: str, sheet: str, title: str, built: tuple[go.Figure, pd.DataFrame], caption: str,
-           source: str) -> Panel:
+def _panel(key: str, sheet: str, title: str, built: tuple[go.Figure, pd.DataFrame], caption: str, source: str) -> Panel:
     fig, table = built
     return Panel(key=key, sheet=sheet, title=title, fig=fig, table=table, caption=caption, source=source)
 
@@ -159,16 +165,26 @@ def _panel(key: str, sheet: str, title: str, built: tuple[go.Figure, pd.DataFram
 class _Reader:
     """The gate with the viewer and the report's filters bound once."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, viewer: Viewer, settings: Settings,
-                 frame: pd.DataFrame, partnership: str | None, name: str, year: str) -> None:
+    def __init__(
+        self,
+        con: duckdb.DuckDBPyConnection,
+        viewer: Viewer,
+        settings: Settings,
+        frame: pd.DataFrame,
+        partnership: str | None,
+        name: str,
+        year: str,
+    ) -> None:
         self.con, self.viewer, self.settings, self.frame = con, viewer, settings, frame
         self.partnership, self.name, self.year = partnership, name, year
         self.area_type = "la_total" if partnership is None else "partnership"
         self.area_code = ALL if partnership is None else partnership
         self.where = name.lower() if partnership is None else name
         # a headline reads only this area and its comparators: look it up in those rows alone
-        self.area_rows = frame[((frame["area_type"] == self.area_type) & (frame["area_code"] == self.area_code))
-                               | frame["area_type"].isin(["england", "sn_median"])]
+        self.area_rows = frame[
+            ((frame["area_type"] == self.area_type) & (frame["area_code"] == self.area_code))
+            | frame["area_type"].isin(["england", "sn_median"])
+        ]
 
     def fetch(self, query: str, **params: object) -> pd.DataFrame:
         return access.fetch(self.con, self.viewer, self.settings, query, **params)
@@ -186,48 +202,85 @@ def _exclusions(r: _Reader) -> Section:
     for metric, sheet in (("pex_rate", "Permanent exclusion rate"), ("suspension_rate", "Suspension rate")):
         info = metric_info(metric)
         label, unit, decimals = info["label"], info["unit"], int(info["decimals"])
-        fig, table = exclusions.rates_over_time(r.frame, metric, label=label, unit=unit, decimals=decimals,
-                                                partnership=r.partnership)
+        fig, table = exclusions.rates_over_time(
+            r.frame, metric, label=label, unit=unit, decimals=decimals, partnership=r.partnership
+        )
         area = ALL_NAME if r.partnership is None else r.name
-        sentence = exclusions.latest_gap_sentence(table, r.year, label=label, unit=unit, decimals=decimals,
-                                                  area=area)
+        sentence = exclusions.latest_gap_sentence(table, r.year, label=label, unit=unit, decimals=decimals, area=area)
         title = f"{label} over the years"
         if sentence:
             title = f"{label}: {area} {'below' if 'below' in sentence else 'at or above'} England in {r.year}"
-        panels.append(_panel(f"{metric.replace('_', '-')}-over-time", sheet, title, (fig, table),
-                             (sentence or f"{label} per year, with England, the region and statistical "
-                              "neighbours in grey.") + " Rates are per 100 pupils.", source))
+        panels.append(
+            _panel(
+                f"{metric.replace('_', '-')}-over-time",
+                sheet,
+                title,
+                (fig, table),
+                (sentence or f"{label} per year, with England, the region and statistical neighbours in grey.")
+                + " Rates are per 100 pupils.",
+                source,
+            )
+        )
     params = {"year": r.year, "partnership": r.partnership}
     links = r.fetch("exclusions_referral_journey", **params)
     if not links.empty:
         referred = r.headline("referrals")
-        panels.append(_panel(
-            "referral-journey", "Referral journey", f"The referral journey, {r.year}",
-            exclusions.referral_journey(links),
-            f"{referred.show(referred.value, suppressed=referred.suppressed)} referrals in {r.year} for "
-            f"{r.where}, followed from the panel's decision to the provision arranged and its outcome "
-            "(a referral with several placements follows its latest).", exclusions_page.PARTNERSHIP_SOURCE))
-    panels.append(_panel(
-        "avoidance-by-partnership", "Avoidance by partnership",
-        f"Referred pupils kept from permanent exclusion, {r.year}",
-        exclusions.avoidance_by_partnership(r.frame, r.year),
-        "Avoidance rate: of the pupils referred in the year, the share with no permanent exclusion "
-        "afterwards (any school, any later year).", exclusions_page.PARTNERSHIP_SOURCE))
+        panels.append(
+            _panel(
+                "referral-journey",
+                "Referral journey",
+                f"The referral journey, {r.year}",
+                exclusions.referral_journey(links),
+                f"{referred.show(referred.value, suppressed=referred.suppressed)} referrals in {r.year} for "
+                f"{r.where}, followed from the panel's decision to the provision arranged and its outcome "
+                "(a referral with several placements follows its latest).",
+                exclusions_page.PARTNERSHIP_SOURCE,
+            )
+        )
+    panels.append(
+        _panel(
+            "avoidance-by-partnership",
+            "Avoidance by partnership",
+            f"Referred pupils kept from permanent exclusion, {r.year}",
+            exclusions.avoidance_by_partnership(r.frame, r.year),
+            "Avoidance rate: of the pupils referred in the year, the share with no permanent exclusion "
+            "afterwards (any school, any later year).",
+            exclusions_page.PARTNERSHIP_SOURCE,
+        )
+    )
     fig, table = exclusions.reasons(r.fetch("exclusions_reasons", **params))
     top = table.sort_values("referrals", ascending=False)["reason"].iloc[0] if not table.empty else None
-    panels.append(_panel("reasons", "Reasons", f"Most referrals are for: {top.lower()}" if top else
-                         f"Reasons, {r.year}", (fig, table),
-                         f"Referrals, suspensions and permanent exclusions in {r.year} by DfE reason.",
-                         exclusions_page.PARTNERSHIP_SOURCE))
+    panels.append(
+        _panel(
+            "reasons",
+            "Reasons",
+            f"Most referrals are for: {top.lower()}" if top else f"Reasons, {r.year}",
+            (fig, table),
+            f"Referrals, suspensions and permanent exclusions in {r.year} by DfE reason.",
+            exclusions_page.PARTNERSHIP_SOURCE,
+        )
+    )
     fig, table = exclusions.referred_vs_population(r.fetch("exclusions_referred_vs_population", **params))
     sentence = exclusions.over_represented_sentence(table)
-    panels.append(_panel("referred-vs-population", "Who is referred",
-                         f"Who is referred, compared with all pupils, {r.year}", (fig, table),
-                         (sentence + " " if sentence else "") + "Each pupil counts once a year. The census "
-                         "gives FSM and SEN shares of all pupils; it has no looked-after, year-group or sex "
-                         "split, so those show referred pupils only.", exclusions_page.PARTNERSHIP_SOURCE))
-    return Section("exclusions", "Exclusion avoidance", "Are we keeping pupils in school?", tuple(panels),
-                   key_figures=r.key_figures(("pex_rate", "suspension_rate", "referrals", "avoidance_rate")))
+    panels.append(
+        _panel(
+            "referred-vs-population",
+            "Who is referred",
+            f"Who is referred, compared with all pupils, {r.year}",
+            (fig, table),
+            (sentence + " " if sentence else "") + "Each pupil counts once a year. The census "
+            "gives FSM and SEN shares of all pupils; it has no looked-after, year-group or sex "
+            "split, so those show referred pupils only.",
+            exclusions_page.PARTNERSHIP_SOURCE,
+        )
+    )
+    return Section(
+        "exclusions",
+        "Exclusion avoidance",
+        "Are we keeping pupils in school?",
+        tuple(panels),
+        key_figures=r.key_figures(("pex_rate", "suspension_rate", "referrals", "avoidance_rate")),
+    )
 
 
 def _placements(r: _Reader) -> Section:
@@ -236,8 +289,9 @@ def _placements(r: _Reader) -> Section:
     params = {"year": r.year, "partnership": r.partnership}
     by_type = r.fetch("placements_by_provider_type", **params)
     if by_type.empty:
-        return Section(page, title, question, (), figures,
-                       notes=(f"No placements started or ended in {r.year} for {r.where}.",))
+        return Section(
+            page, title, question, (), figures, notes=(f"No placements started or ended in {r.year} for {r.where}.",)
+        )
     outcomes = r.fetch("placements_outcomes", **params)
     lengths = r.fetch("placements_durations", **params)
     providers = r.fetch("placements_providers", **params)
@@ -246,32 +300,65 @@ def _placements(r: _Reader) -> Section:
     fig, table = placements.spend_by_provider_type(by_type)
     top = table.dropna(subset=["placement_cost_gbp"]).sort_values("placement_cost_gbp", ascending=False)
     hidden = "placement_cost_gbp_suppressed" in table.columns and table["placement_cost_gbp_suppressed"].any()
-    spend_title = (f"Most placement spend in {r.year} went to {top['provider'].iloc[0]}"
-                   if not top.empty and not hidden else f"Placement spend by provider type, {r.year}")
+    spend_title = (
+        f"Most placement spend in {r.year} went to {top['provider'].iloc[0]}"
+        if not top.empty and not hidden
+        else f"Placement spend by provider type, {r.year}"
+    )
     sentence = placements.reintegration_sentence(by_type)
     panels = (
-        _panel("spend-by-provider-type", "Spend by provider type", spend_title, (fig, table),
-               f"Cost of the placements started in {r.year} for {r.where}, by kind of provider; the table "
-               "gives the number of placements too.", source),
-        _panel("unit-costs-by-provider-type", "Unit costs by provider type",
-               f"Cost per placement and per pupil-week, {r.year}", placements.unit_costs_by_provider_type(by_type),
-               "A pupil-week is one pupil in a placement for one week. Placements still running count the "
-               "weeks so far, so their weekly cost falls as they go on.", source),
-        _panel("outcomes-by-provider-type", "Outcomes by provider type",
-               f"How placements that ended in {r.year} turned out", placements.outcomes_by_provider_type(outcomes),
-               (sentence + " " if sentence else "") + "Share of each provider type's ended placements by "
-               "outcome; reintegrated means back in a mainstream school.", source),
-        _panel("placement-durations", "Placement lengths", f"How long placements that ended in {r.year} lasted",
-               placements.durations(lengths),
-               "Placements ended in the year by length: a half term is about 6 weeks, a school year 39.", source),
-        _panel("cost-against-reintegration", "Cost and reintegration",
-               f"Cost per placement against reintegration, by provider, {r.year}",
-               placements.cost_against_reintegration(providers),
-               "Each bubble is a provider, sized by its placements that ended in the year; higher and further "
-               "left is better value.", source),
-        _panel("placement-spend-trend", "Placement spend over time",
-               "Placement spend over the years, by provider type", placements.trend(history),
-               f"Cost of placements started each year for {r.where}, by kind of provider.", source),
+        _panel(
+            "spend-by-provider-type",
+            "Spend by provider type",
+            spend_title,
+            (fig, table),
+            f"Cost of the placements started in {r.year} for {r.where}, by kind of provider; the table "
+            "gives the number of placements too.",
+            source,
+        ),
+        _panel(
+            "unit-costs-by-provider-type",
+            "Unit costs by provider type",
+            f"Cost per placement and per pupil-week, {r.year}",
+            placements.unit_costs_by_provider_type(by_type),
+            "A pupil-week is one pupil in a placement for one week. Placements still running count the "
+            "weeks so far, so their weekly cost falls as they go on.",
+            source,
+        ),
+        _panel(
+            "outcomes-by-provider-type",
+            "Outcomes by provider type",
+            f"How placements that ended in {r.year} turned out",
+            placements.outcomes_by_provider_type(outcomes),
+            (sentence + " " if sentence else "") + "Share of each provider type's ended placements by "
+            "outcome; reintegrated means back in a mainstream school.",
+            source,
+        ),
+        _panel(
+            "placement-durations",
+            "Placement lengths",
+            f"How long placements that ended in {r.year} lasted",
+            placements.durations(lengths),
+            "Placements ended in the year by length: a half term is about 6 weeks, a school year 39.",
+            source,
+        ),
+        _panel(
+            "cost-against-reintegration",
+            "Cost and reintegration",
+            f"Cost per placement against reintegration, by provider, {r.year}",
+            placements.cost_against_reintegration(providers),
+            "Each bubble is a provider, sized by its placements that ended in the year; higher and further "
+            "left is better value.",
+            source,
+        ),
+        _panel(
+            "placement-spend-trend",
+            "Placement spend over time",
+            "Placement spend over the years, by provider type",
+            placements.trend(history),
+            f"Cost of placements started each year for {r.where}, by kind of provider.",
+            source,
+        ),
     )
     return Section(page, title, question, panels, figures)
 
@@ -281,28 +368,53 @@ def _funding(r: _Reader) -> Section:
     fig, table = funding.funding_vs_fsm(r.frame, r.year, r.partnership)
     sentence = funding.fsm_sentence(table)
     slope = funding.fitted_line(table["fsm_pct"], table["funding_per_pupil"])
-    title = (f"Partnerships with more pupils on free school meals get more per pupil, {r.year}"
-             if slope is not None and slope[0] > 0.005 else f"Funding per pupil against free school meals, {r.year}")
-    fsm = _panel("funding-vs-fsm", "Funding against FSM", title, (fig, table),
-                 (sentence + " " if sentence else "") + "Each bubble is a partnership, sized by its pupils on "
-                 "roll; all funding streams." + (f" {r.name} is drawn solid, the others faint."
-                                                 if r.partnership else ""), source)
-    streams = _panel("funding-streams", "Funding streams", f"Funding streams, {r.year}",
-                     funding.funding_streams(r.fetch("funding_by_stream", year=r.year, partnership=r.partnership)),
-                     f"Money received in {r.year} by {r.where}, by stream; adjustments can be negative "
-                     "(money recovered).", source)
+    title = (
+        f"Partnerships with more pupils on free school meals get more per pupil, {r.year}"
+        if slope is not None and slope[0] > 0.005
+        else f"Funding per pupil against free school meals, {r.year}"
+    )
+    fsm = _panel(
+        "funding-vs-fsm",
+        "Funding against FSM",
+        title,
+        (fig, table),
+        (sentence + " " if sentence else "") + "Each bubble is a partnership, sized by its pupils on "
+        "roll; all funding streams." + (f" {r.name} is drawn solid, the others faint." if r.partnership else ""),
+        source,
+    )
+    streams = _panel(
+        "funding-streams",
+        "Funding streams",
+        f"Funding streams, {r.year}",
+        funding.funding_streams(r.fetch("funding_by_stream", year=r.year, partnership=r.partnership)),
+        f"Money received in {r.year} by {r.where}, by stream; adjustments can be negative (money recovered).",
+        source,
+    )
     fig, table = funding.formula_vs_paid(r.frame, r.year)
     gap = funding.formula_gap_sentence(table)
-    title = (f"Every partnership was paid its formula allocation, {r.year}" if gap.startswith("Every")
-             else f"Core grant paid against the sharing formula, {r.year}")
-    formula = _panel("formula-vs-paid", "Formula against paid", title, (fig, table),
-                     (gap + " " if gap else "") + f"Formula allocation at the pupil weight in force "
-                     f"({r.settings.pupil_weight:g}); every partnership is shown, as the formula shares one "
-                     "pot between them.", source)
-    return Section("funding", "Funding and deprivation", "Is the money where the need is?", (fsm, streams, formula),
-                   r.key_figures(funding_page.HEADLINES),
-                   notes=("The dashboard's what-if for the sharing formula is interactive and not part of "
-                          "the pack.",))
+    title = (
+        f"Every partnership was paid its formula allocation, {r.year}"
+        if gap.startswith("Every")
+        else f"Core grant paid against the sharing formula, {r.year}"
+    )
+    formula = _panel(
+        "formula-vs-paid",
+        "Formula against paid",
+        title,
+        (fig, table),
+        (gap + " " if gap else "") + f"Formula allocation at the pupil weight in force "
+        f"({r.settings.pupil_weight:g}); every partnership is shown, as the formula shares one "
+        "pot between them.",
+        source,
+    )
+    return Section(
+        "funding",
+        "Funding and deprivation",
+        "Is the money where the need is?",
+        (fsm, streams, formula),
+        r.key_figures(funding_page.HEADLINES),
+        notes=("The dashboard's what-if for the sharing formula is interactive and not part of the pack.",),
+    )
 
 
 def _value_for_money(r: _Reader) -> Section:
@@ -313,17 +425,27 @@ def _value_for_money(r: _Reader) -> Section:
     hidden = bool(suppression.flags(outcomes, "successful_outcomes").any())
     successes = None if outcomes.empty or hidden else float(outcomes["successful_outcomes"].iloc[0])
     inputs = vfm.Inputs(spend.value, avoided.value, successes)
-    notes = [vfm_page.MODEL_NOTE.replace("**", ""),
-             "Spent on placements started in the year: "
-             f"{theme.format_value(inputs.placement_cost_gbp, 'gbp', 0, suppressed=spend.suppressed)}. "
-             "Permanent exclusions avoided compared with England's rate: "
-             f"{theme.format_value(avoided.value, '', 1, suppressed=avoided.suppressed)}. "
-             "Placements that ended well (back in mainstream or kept to the end of Year 11): "
-             f"{theme.format_value(successes, '', 0, suppressed=hidden)}."]
-    if inputs.placement_cost_gbp is None and inputs.exclusions_avoided is None and not (
-            spend.suppressed or avoided.suppressed):
-        return Section(page, title, question, (), notes=(f"There are no placement or exclusion figures for "
-                                                   f"{r.where} in {r.year}.",))
+    notes = [
+        vfm_page.MODEL_NOTE.replace("**", ""),
+        "Spent on placements started in the year: "
+        f"{theme.format_value(inputs.placement_cost_gbp, 'gbp', 0, suppressed=spend.suppressed)}. "
+        "Permanent exclusions avoided compared with England's rate: "
+        f"{theme.format_value(avoided.value, '', 1, suppressed=avoided.suppressed)}. "
+        "Placements that ended well (back in mainstream or kept to the end of Year 11): "
+        f"{theme.format_value(successes, '', 0, suppressed=hidden)}.",
+    ]
+    if (
+        inputs.placement_cost_gbp is None
+        and inputs.exclusions_avoided is None
+        and not (spend.suppressed or avoided.suppressed)
+    ):
+        return Section(
+            page,
+            title,
+            question,
+            (),
+            notes=(f"There are no placement or exclusion figures for {r.where} in {r.year}.",),
+        )
     central = {a.id: a.value for a in ASSUMPTIONS}
     low = {a.id: a.low for a in ASSUMPTIONS}
     high = {a.id: a.high for a in ASSUMPTIONS}
@@ -334,23 +456,49 @@ def _value_for_money(r: _Reader) -> Section:
     ours, alt = per.get("Our cost per exclusion avoided"), per.get("AP for the years an excluded pupil spends there")
     unit_title = f"What a result costs against the alternatives, {r.year}"
     if ours is not None and alt is not None and ours == ours:
-        unit_title = (f"Avoiding an exclusion cost {'less' if ours < alt else 'more'} than the AP it replaces, "
-                      f"{r.year}")
-    assumptions = pd.DataFrame([{"assumption": a.label, "unit": a.unit, "low": a.low, "central": a.value,
-                                 "high": a.high, "source": f"{a.source}; {a.source_date}"} for a in ASSUMPTIONS])
+        unit_title = f"Avoiding an exclusion cost {'less' if ours < alt else 'more'} than the AP it replaces, {r.year}"
+    assumptions = pd.DataFrame(
+        [
+            {
+                "assumption": a.label,
+                "unit": a.unit,
+                "low": a.low,
+                "central": a.value,
+                "high": a.high,
+                "source": f"{a.source}; {a.source_date}",
+            }
+            for a in ASSUMPTIONS
+        ]
+    )
     panels = (
-        _panel("vfm-unit-costs", "Cost per result", unit_title, (vfm.comparison_chart(table), table),
-               "Our cost per exclusion avoided and per successful outcome (blue) against unit costs of the "
-               "alternatives (grey); whiskers run from the low to the high assumption. A model, not a fact.",
-               vfm_page.SOURCE),
-        _panel("vfm-scenarios", "Costs avoided by scenario", f"Exclusion costs avoided under each scenario, {r.year}",
-               (vfm.scenario_chart(results, inputs.placement_cost_gbp), results),
-               "Exclusions avoided times what one would have cost (AP place times years), low, central and "
-               "high; the dashed line is what was spent. A model, not a fact. The IPPR lifetime cost is left "
-               "out, as on the page by default.", vfm_page.SOURCE),
-        Panel("vfm-assumptions", "Assumptions", "The assumptions (the page's defaults)", None, assumptions,
-              "National unit costs, not this authority's own prices; change them on the Value for money page.",
-              "as listed for each assumption"),
+        _panel(
+            "vfm-unit-costs",
+            "Cost per result",
+            unit_title,
+            (vfm.comparison_chart(table), table),
+            "Our cost per exclusion avoided and per successful outcome (blue) against unit costs of the "
+            "alternatives (grey); whiskers run from the low to the high assumption. A model, not a fact.",
+            vfm_page.SOURCE,
+        ),
+        _panel(
+            "vfm-scenarios",
+            "Costs avoided by scenario",
+            f"Exclusion costs avoided under each scenario, {r.year}",
+            (vfm.scenario_chart(results, inputs.placement_cost_gbp), results),
+            "Exclusions avoided times what one would have cost (AP place times years), low, central and "
+            "high; the dashed line is what was spent. A model, not a fact. The IPPR lifetime cost is left "
+            "out, as on the page by default.",
+            vfm_page.SOURCE,
+        ),
+        Panel(
+            "vfm-assumptions",
+            "Assumptions",
+            "The assumptions (the page's defaults)",
+            None,
+            assumptions,
+            "National unit costs, not this authority's own prices; change them on the Value for money page.",
+            "as listed for each assumption",
+        ),
     )
     return Section(page, title, question, panels, notes=tuple(notes))
 
@@ -366,52 +514,92 @@ def _benchmarks(r: _Reader) -> Section | None:
     ranks = r.fetch("benchmarks_ranks", **model_params)
     models = neighbours["sn_model"].dropna()
     model = f"DfE's {models.iloc[0]} model" if not models.empty else "DfE's statistical-neighbour model"
-    sheets = {"pex_rate": "Exclusion rate benchmark", "suspension_rate": "Suspension rate benchmark",
-              "fsm_pct": "FSM share benchmark"}
+    sheets = {
+        "pex_rate": "Exclusion rate benchmark",
+        "suspension_rate": "Suspension rate benchmark",
+        "fsm_pct": "FSM share benchmark",
+    }
     panels = []
     for metric in benchmarks_page.METRICS:
         info = metric_info(metric)
-        fig, table = benchmarks.authority_vs_comparators(r.frame, metric, la_label=la, label=info["label"],
-                                                         unit=info["unit"], decimals=int(info["decimals"]))
+        fig, table = benchmarks.authority_vs_comparators(
+            r.frame, metric, la_label=la, label=info["label"], unit=info["unit"], decimals=int(info["decimals"])
+        )
         years = table["academic_year"].dropna()
         span = f", {years.min()} to {years.max()}" if not years.empty else ""
-        panels.append(_panel(
-            f"benchmark-{metric.replace('_', '-')}", sheets.get(metric, metric)[:31],
-            f"{info['label']}: {la} against England, region and neighbours{span}", (fig, table),
-            f"{info['label']} for {la} (blue) each year DfE published, with England, the region and the median "
-            f"of its statistical neighbours ({model}) in grey. Shaded: {benchmarks.COVID_NOTE} (2019/20, "
-            "2020/21).", source))
+        panels.append(
+            _panel(
+                f"benchmark-{metric.replace('_', '-')}",
+                sheets.get(metric, metric)[:31],
+                f"{info['label']}: {la} against England, region and neighbours{span}",
+                (fig, table),
+                f"{info['label']} for {la} (blue) each year DfE published, with England, the region and the median "
+                f"of its statistical neighbours ({model}) in grey. Shaded: {benchmarks.COVID_NOTE} (2019/20, "
+                "2020/21).",
+                source,
+            )
+        )
     for metric in benchmarks_page.RANKED:
         info = metric_info(metric)
-        panels.append(_panel(
-            f"benchmark-rank-{metric.replace('_', '-')}", f"{sheets[metric].split(' benchmark')[0]} rank"[:31],
-            benchmarks.rank_sentence(ranks, metric, la_label=la, label=info["label"]),
-            benchmarks.rank_bands(ranks, metric, la_label=la, label=info["label"]),
-            f"{la}'s quartile band each year for {info['label'].lower()}: among itself and its ten statistical "
-            f"neighbours ({model}) and among every local authority with a published figure. Band A is the best "
-            "quarter, D the worst. Shaded: the COVID years.", source))
+        panels.append(
+            _panel(
+                f"benchmark-rank-{metric.replace('_', '-')}",
+                f"{sheets[metric].split(' benchmark')[0]} rank"[:31],
+                benchmarks.rank_sentence(ranks, metric, la_label=la, label=info["label"]),
+                benchmarks.rank_bands(ranks, metric, la_label=la, label=info["label"]),
+                f"{la}'s quartile band each year for {info['label'].lower()}: among itself and its ten statistical "
+                f"neighbours ({model}) and among every local authority with a published figure. Band A is the best "
+                "quarter, D the worst. Shaded: the COVID years.",
+                source,
+            )
+        )
     both = neighbours.dropna(subset=["pex_rate", "fsm_pct"])
     years = sorted(both["academic_year"].unique())
     if years:
         year = r.year if r.year in years else years[-1]
         fig, table = benchmarks.fsm_against_exclusions(neighbours, year)
         note = "" if year == r.year else f" {r.year} is not published yet, so this shows {year}."
-        panels.append(_panel("benchmark-fsm-vs-pex", "FSM against exclusions",
-                             f"FSM share against permanent exclusion rate, neighbours, {year}", (fig, table),
-                             f"Each dot is one of {la}'s statistical neighbours ({la} in blue). "
-                             + benchmarks.correlation_sentence(table) + note, source))
-    return Section("benchmarks", "Benchmarks", "How does the authority compare with England, its region and its "
-                   "statistical neighbours?", tuple(panels))
+        panels.append(
+            _panel(
+                "benchmark-fsm-vs-pex",
+                "FSM against exclusions",
+                f"FSM share against permanent exclusion rate, neighbours, {year}",
+                (fig, table),
+                f"Each dot is one of {la}'s statistical neighbours ({la} in blue). "
+                + benchmarks.correlation_sentence(table)
+                + note,
+                source,
+            )
+        )
+    return Section(
+        "benchmarks",
+        "Benchmarks",
+        "How does the authority compare with England, its region and its statistical neighbours?",
+        tuple(panels),
+    )
 
 
 # page (its file under pages/) -> the section standing for it, in the order of the dashboard
-SECTIONS = {"exclusions": _exclusions, "placements": _placements, "funding": _funding,
-            "value_for_money": _value_for_money, "benchmarks": _benchmarks}
+SECTIONS = {
+    "exclusions": _exclusions,
+    "placements": _placements,
+    "funding": _funding,
+    "value_for_money": _value_for_money,
+    "benchmarks": _benchmarks,
+}
 
 
-def build(con: duckdb.DuckDBPyConnection, viewer: Viewer, settings: Settings, *, partnership: str, year: str,
-          frame: pd.DataFrame | None = None, as_of: str | None = None,
-          pages: tuple[str, ...] | None = None) -> Pack:
+def build(
+    con: duckdb.DuckDBPyConnection,
+    viewer: Viewer,
+    settings: Settings,
+    *,
+    partnership: str,
+    year: str,
+    frame: pd.DataFrame | None = None,
+    as_of: str | None = None,
+    pages: tuple[str, ...] | None = None,
+) -> Pack:
     """The pack for `partnership` (a code or ALL) and `year` as `viewer` may see it.
 
     `pages` keeps only the sections of those pages (keys of SECTIONS; () for the summary alone,
@@ -430,6 +618,14 @@ def build(con: duckdb.DuckDBPyConnection, viewer: Viewer, settings: Settings, *,
     for section in sections:
         used += [h.metric for h in section.key_figures if h.metric not in used]
     used += [m for m in ("exclusions_avoided_vs_england", "fsm_pct") if m not in used]
-    return Pack(partnership=code, partnership_name=name, year=year, viewer=viewer,
-                data_as_of=as_of or metrics_module.data_as_of(con) or "not known", synthetic=synthetic(con),
-                headlines=headlines, sections=sections, metrics_used=tuple(used))
+    return Pack(
+        partnership=code,
+        partnership_name=name,
+        year=year,
+        viewer=viewer,
+        data_as_of=as_of or metrics_module.data_as_of(con) or "not known",
+        synthetic=synthetic(con),
+        headlines=headlines,
+        sections=sections,
+        metrics_used=tuple(used),
+    )

@@ -81,8 +81,10 @@ def _e(text: object) -> str:
 
 
 def _number_like(text: str) -> bool:
-    return bool(text) and (text in ("c", "–", "x", "z", "low")
-                           or text.lstrip("-£").replace(",", "").replace(".", "").replace("%", "").isdigit())
+    return bool(text) and (
+        text in ("c", "–", "x", "z", "low")
+        or text.lstrip("-£").replace(",", "").replace(".", "").replace("%", "").isdigit()
+    )
 
 
 def _as_text(value: object) -> str:
@@ -122,10 +124,15 @@ def html_table(table: pd.DataFrame, caption: str) -> str:
     else:
         header, text = wide
     numeric = [bool(text) and all(_number_like(row[i]) for row in text) for i in range(len(header))]
-    head = "".join(f'<th scope="col"{" class=number" if numeric[i] else ""}>{_e(label)}</th>'
-                   for i, label in enumerate(header))
-    body = "".join("<tr>" + "".join(f'<td{" class=number" if numeric[i] else ""}>{_e(v)}</td>'
-                                    for i, v in enumerate(row)) + "</tr>" for row in text)
+    head = "".join(
+        f'<th scope="col"{" class=number" if numeric[i] else ""}>{_e(label)}</th>' for i, label in enumerate(header)
+    )
+    body = "".join(
+        "<tr>"
+        + "".join(f"<td{' class=number' if numeric[i] else ''}>{_e(v)}</td>" for i, v in enumerate(row))
+        + "</tr>"
+        for row in text
+    )
     return f"<table><caption>{_e(caption)}</caption><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
@@ -143,8 +150,10 @@ def _panel(panel: Panel, image: bytes | None, as_of: str) -> str:
         pixels_high = images.height(panel.fig)
         width_mm = min(CONTENT_MM, MAX_IMAGE_MM * images.WIDTH / pixels_high)
         src = "data:image/png;base64," + base64.b64encode(image).decode()
-        parts.append(f'<figure><img src="{src}" alt="{_e(panel.alt)}" style="width:{width_mm:.0f}mm">'
-                     f"<figcaption>{_e(panel.caption)}</figcaption></figure>")
+        parts.append(
+            f'<figure><img src="{src}" alt="{_e(panel.alt)}" style="width:{width_mm:.0f}mm">'
+            f"<figcaption>{_e(panel.caption)}</figcaption></figure>"
+        )
     else:
         parts.append(f"<p class=note>{_e(panel.caption)}</p>")
     if panel.table.empty:
@@ -170,7 +179,8 @@ def _cards(headlines) -> str:
             f'<div class="card"><h3>{_e(h.label)}</h3>'
             f'<p class="value">{_e(h.show(h.value, suppressed=h.suppressed))}</p>'
             + (f'<p class="change {_change_class(h)}">{_e(change)}</p>' if change else "")
-            + f'<p class="sentence">{_e(h.sentence)}</p></div>')
+            + f'<p class="sentence">{_e(h.sentence)}</p></div>'
+        )
     return f'<div class="cards">{"".join(cards)}</div>'
 
 
@@ -180,11 +190,14 @@ def _key_figures(section: Section) -> str:
     rows = "".join(
         f"<tr><th scope=row>{_e(h.label)}</th><td class=number>{_e(h.show(h.value, suppressed=h.suppressed))}</td>"
         f"<td class=number>{_e(h.show(h.previous))}</td><td>{_e(delta_text(h) or '–')}</td></tr>"
-        for h in section.key_figures)
-    return (f"<table><caption>Key figures, as at the top of the page</caption><thead><tr><th scope=col>Figure</th>"
-            f"<th scope=col class=number>{_e(section.key_figures[0].year)}</th>"
-            f"<th scope=col class=number>{_e(section.key_figures[0].previous_year)}</th>"
-            f"<th scope=col>Change</th></tr></thead><tbody>{rows}</tbody></table>")
+        for h in section.key_figures
+    )
+    return (
+        f"<table><caption>Key figures, as at the top of the page</caption><thead><tr><th scope=col>Figure</th>"
+        f"<th scope=col class=number>{_e(section.key_figures[0].year)}</th>"
+        f"<th scope=col class=number>{_e(section.key_figures[0].previous_year)}</th>"
+        f"<th scope=col>Change</th></tr></thead><tbody>{rows}</tbody></table>"
+    )
 
 
 def html(pack: Pack) -> str:
@@ -195,59 +208,76 @@ def html(pack: Pack) -> str:
     who = pack.viewer.role.capitalize() + (f" (scope {pack.viewer.scope})" if pack.viewer.scope else "")
     title = f"SEIP Insight report: {pack.partnership_name}, {pack.year}"
     running = f"SEIP Insight · {pack.partnership_name} · {pack.year} · for a {pack.viewer.role}" + (
-        " · SYNTHETIC DATA" if pack.synthetic else "")
+        " · SYNTHETIC DATA" if pack.synthetic else ""
+    )
     # the footer's words go in as a CSS string: quotes and backslashes escaped, markup impossible
     footer = running.replace("\\", "\\\\").replace('"', '\\"').replace("<", "")
-    out = [f'<!doctype html><html lang="en-GB"><head><meta charset="utf-8"><title>{_e(title)}</title>'
-           f'<meta name="author" content="SEIP Insight"><meta name="description" content="{_e(title)}">'
-           f'<style>{CSS} @page {{ @bottom-left {{ content: "{footer}"; }} }} '
-           "@page cover { @bottom-left { content: none; } }</style></head><body>",
-           f'<section class="cover"><h1>{_e(pack.partnership_name)}<br>{_e(pack.year)}</h1>'
-           "<dl>"
-           f"<dt>Report</dt><dd>SEIP Insight board pack</dd>"
-           f"<dt>Partnership</dt><dd>{_e(pack.partnership_name)}"
-           f"{'' if pack.partnership is None else f' ({_e(pack.partnership)})'}</dd>"
-           f"<dt>Academic year</dt><dd>{_e(pack.year)} (1 September to 31 August)</dd>"
-           f"<dt>Prepared for</dt><dd>{_e(who)}: figures as this role's dashboard pages show them</dd>"
-           f"<dt>Data as at</dt><dd>{_e(pack.data_as_of)}</dd>"
-           f"<dt>Produced</dt><dd>{date.today().isoformat()}</dd></dl>"]
+    out = [
+        f'<!doctype html><html lang="en-GB"><head><meta charset="utf-8"><title>{_e(title)}</title>'
+        f'<meta name="author" content="SEIP Insight"><meta name="description" content="{_e(title)}">'
+        f'<style>{CSS} @page {{ @bottom-left {{ content: "{footer}"; }} }} '
+        "@page cover { @bottom-left { content: none; } }</style></head><body>",
+        f'<section class="cover"><h1>{_e(pack.partnership_name)}<br>{_e(pack.year)}</h1>'
+        "<dl>"
+        f"<dt>Report</dt><dd>SEIP Insight board pack</dd>"
+        f"<dt>Partnership</dt><dd>{_e(pack.partnership_name)}"
+        f"{'' if pack.partnership is None else f' ({_e(pack.partnership)})'}</dd>"
+        f"<dt>Academic year</dt><dd>{_e(pack.year)} (1 September to 31 August)</dd>"
+        f"<dt>Prepared for</dt><dd>{_e(who)}: figures as this role's dashboard pages show them</dd>"
+        f"<dt>Data as at</dt><dd>{_e(pack.data_as_of)}</dd>"
+        f"<dt>Produced</dt><dd>{date.today().isoformat()}</dd></dl>",
+    ]
     if pack.synthetic:
-        out.append(f'<p class="synthetic"><strong>Synthetic data.</strong> '
-                   f'{_e(notes.SYNTHETIC_LABEL.removeprefix("Synthetic data. "))}</p>')
+        out.append(
+            f'<p class="synthetic"><strong>Synthetic data.</strong> '
+            f"{_e(notes.SYNTHETIC_LABEL.removeprefix('Synthetic data. '))}</p>"
+        )
     contents = [("summary", "Summary: the headline figures")]
     contents += [(f"section-{i}", s.title) for i, s in enumerate(pack.sections)]
     contents += [("definitions", "Definitions of the figures"), ("sources", "Sources, licences and symbols")]
-    out.append('<nav class="contents"><h2>Contents</h2><ol>'
-               + "".join(f'<li><a href="#{k}">{_e(t)}</a></li>' for k, t in contents) + "</ol></nav></section>")
+    out.append(
+        '<nav class="contents"><h2>Contents</h2><ol>'
+        + "".join(f'<li><a href="#{k}">{_e(t)}</a></li>' for k, t in contents)
+        + "</ol></nav></section>"
+    )
 
-    out.append(f'<section class="page"><h2 id="summary">Summary: {_e(pack.partnership_name)}, {_e(pack.year)}</h2>'
-               f'<p class="question">How are we doing this year? Each figure against last year, England and the '
-               f"statistical neighbours, as on the Overview page. Green is a change for the better, red for the "
-               f"worse.</p>{_cards(pack.headlines)}")
+    out.append(
+        f'<section class="page"><h2 id="summary">Summary: {_e(pack.partnership_name)}, {_e(pack.year)}</h2>'
+        f'<p class="question">How are we doing this year? Each figure against last year, England and the '
+        f"statistical neighbours, as on the Overview page. Green is a change for the better, red for the "
+        f"worse.</p>{_cards(pack.headlines)}"
+    )
     if any(h.suppressed for h in pack.headlines):
         out.append(f'<p class="symbols">{_e(notes.suppressed_note())}</p>')
     out.append("</section>")
 
     for i, section in enumerate(pack.sections):
-        out.append(f'<section class="page"><h2 id="section-{i}">{_e(section.title)}</h2>'
-                   f'<p class="question">{_e(section.question)}</p>{_key_figures(section)}')
+        out.append(
+            f'<section class="page"><h2 id="section-{i}">{_e(section.title)}</h2>'
+            f'<p class="question">{_e(section.question)}</p>{_key_figures(section)}'
+        )
         out += [f"<p class=note>{_e(text)}</p>" for text in section.notes]
         out += [_panel(p, image_of.get(p.key), pack.data_as_of) for p in section.panels]
         out.append("</section>")
 
-    out.append('<section class="page"><h2 id="definitions">Definitions of the figures</h2>'
-               '<p class="question">From the metric dictionary, as on the Data and definitions page.</p>'
-               '<dl class="definitions">')
+    out.append(
+        '<section class="page"><h2 id="definitions">Definitions of the figures</h2>'
+        '<p class="question">From the metric dictionary, as on the Data and definitions page.</p>'
+        '<dl class="definitions">'
+    )
     for row in notes.definitions(pack.metrics_used).itertuples(index=False):
-        out.append(f"<dt>{_e(row.metric)}</dt><dd>{_e(row.definition)} ({_e(row.polarity)}.) "
-                   f"Source: {_e(row.source)}." + ("" if row.caveats == "none" else f" Caveats: {_e(row.caveats)}")
-                   + "</dd>")
+        out.append(
+            f"<dt>{_e(row.metric)}</dt><dd>{_e(row.definition)} ({_e(row.polarity)}.) "
+            f"Source: {_e(row.source)}." + ("" if row.caveats == "none" else f" Caveats: {_e(row.caveats)}") + "</dd>"
+        )
     out.append("</dl></section>")
     sources = notes.sources()
-    out.append('<section class="page"><h2 id="sources">Sources, licences and symbols</h2>'
-               + html_table(sources.rename(columns=str.capitalize), "Sources and licences")
-               + html_table(pd.DataFrame(list(notes.symbols().items()), columns=["Symbol", "Meaning"]), "Symbols")
-               + f'<p class="note">{_e(notes.suppressed_note())}</p></section></body></html>')
+    out.append(
+        '<section class="page"><h2 id="sources">Sources, licences and symbols</h2>'
+        + html_table(sources.rename(columns=str.capitalize), "Sources and licences")
+        + html_table(pd.DataFrame(list(notes.symbols().items()), columns=["Symbol", "Meaning"]), "Symbols")
+        + f'<p class="note">{_e(notes.suppressed_note())}</p></section></body></html>'
+    )
     return "".join(out)
 
 

@@ -35,17 +35,26 @@ def render(pack: packs.Pack, fmt: str) -> bytes:
     raise ValueError(f"unknown report format {fmt!r}; expected one of {', '.join(FORMATS)}")
 
 
-def report(con: duckdb.DuckDBPyConnection, viewer: Viewer, settings: Settings, *, partnership: str, year: str,
-           fmt: str, destination: str, frame: pd.DataFrame | None = None,
-           as_of: str | None = None, pages: tuple[str, ...] | None = None) -> tuple[packs.Pack, bytes]:
+def report(
+    con: duckdb.DuckDBPyConnection,
+    viewer: Viewer,
+    settings: Settings,
+    *,
+    partnership: str,
+    year: str,
+    fmt: str,
+    destination: str,
+    frame: pd.DataFrame | None = None,
+    as_of: str | None = None,
+    pages: tuple[str, ...] | None = None,
+) -> tuple[packs.Pack, bytes]:
     """Build and render the pack of `partnership` and `year` as `viewer` sees it, and record in the
     audit log who made it, for which role and scope, and where it went (`destination`: a path or
     'download'); `pages` as `pack.build` takes it.
 
     Raises pack.ReportError for an unknown partnership or a year without data.
     """
-    pack = packs.build(con, viewer, settings, partnership=partnership, year=year, frame=frame, as_of=as_of,
-                       pages=pages)
+    pack = packs.build(con, viewer, settings, partnership=partnership, year=year, frame=frame, as_of=as_of, pages=pages)
     content = render(pack, fmt)
     record(settings, pack, fmt, destination, len(content))
     return pack, content
@@ -54,10 +63,17 @@ def report(con: duckdb.DuckDBPyConnection, viewer: Viewer, settings: Settings, *
 def record(settings: Settings, pack: packs.Pack, fmt: str, destination: str, size: int) -> None:
     """The audit entry for a report: who, role and scope (from the pack's viewer), and what was written where."""
     viewer = pack.viewer
-    audit.write(settings.db_path, user=viewer.name, role=viewer.role, scope=viewer.scope, action="report",
-                detail=(f"{fmt} report, {pack.partnership_name} ({pack.area_code}), {pack.year}: "
-                        f"{destination} ({size:,} bytes)"),
-                now=time.time())
+    audit.write(
+        settings.db_path,
+        user=viewer.name,
+        role=viewer.role,
+        scope=viewer.scope,
+        action="report",
+        detail=(
+            f"{fmt} report, {pack.partnership_name} ({pack.area_code}), {pack.year}: {destination} ({size:,} bytes)"
+        ),
+        now=time.time(),
+    )
 
 
 def write_file(path: Path, content: bytes) -> None:

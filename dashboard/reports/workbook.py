@@ -109,9 +109,17 @@ class _Book:
             self.contents.append((name, description))
         return ws, len(lines) + 1
 
-    def table(self, ws, first_row: int, headers: list[str], rows: list[list[object]],
-              formats: list[str | None], name: str, widths: list[int] | None = None,
-              row_formats: list[str] | None = None) -> None:
+    def table(
+        self,
+        ws,
+        first_row: int,
+        headers: list[str],
+        rows: list[list[object]],
+        formats: list[str | None],
+        name: str,
+        widths: list[int] | None = None,
+        row_formats: list[str] | None = None,
+    ) -> None:
         """One table: a header row and data rows from `first_row`, marked up as an Excel table.
 
         Numbers take their column's format, or their row's where `row_formats` is given (a table
@@ -125,9 +133,18 @@ class _Book:
                     ws.write_number(r, col, value, self.number(spec or "General"))
                 else:
                     ws.write_string(r, col, neutralise(str(value)), self.wrap)
-        ws.add_table(first_row, 0, first_row + max(len(rows), 1), len(headers) - 1, {
-            "name": name, "style": "Table Style Light 1", "autofilter": False,
-            "columns": [{"header": neutralise(h)} for h in headers]})
+        ws.add_table(
+            first_row,
+            0,
+            first_row + max(len(rows), 1),
+            len(headers) - 1,
+            {
+                "name": name,
+                "style": "Table Style Light 1",
+                "autofilter": False,
+                "columns": [{"header": neutralise(h)} for h in headers],
+            },
+        )
         for col, header in enumerate(headers):
             cells = [len(str(row[col])) for row in rows] + [len(header)]
             width = widths[col] if widths else min(60, max(10, max(cells) + 2))
@@ -152,12 +169,21 @@ def _headline_rows(headlines) -> tuple[list[str], list[list[object]], list[str |
         # a figure DfE does not publish for that area is not applicable there, not missing
         return notes.WORKBOOK_SYMBOLS["z"] if value is None and area not in cat[h.metric].areas else value
 
-    frame = pd.DataFrame([{
-        "figure": h.label, "academic_year": h.year,
-        "value": h.value, "suppressed": h.suppressed, "last_year": h.previous,
-        "england": compared(h, h.england, "england"),
-        "statistical_neighbours": compared(h, h.sn_median, "sn_median"), "what_changed": h.sentence,
-    } for h in headlines])
+    frame = pd.DataFrame(
+        [
+            {
+                "figure": h.label,
+                "academic_year": h.year,
+                "value": h.value,
+                "suppressed": h.suppressed,
+                "last_year": h.previous,
+                "england": compared(h, h.england, "england"),
+                "statistical_neighbours": compared(h, h.sn_median, "sn_median"),
+                "what_changed": h.sentence,
+            }
+            for h in headlines
+        ]
+    )
     headers, rows, _ = table_cells(frame)
     # each row is a different metric: its own unit decides the format
     formats: list[str] = []
@@ -197,12 +223,16 @@ def write(pack: Pack, target: Path | io.BytesIO) -> list[str]:
         note_rows += [[f"{section.title}: {text}"] for text in section.notes]
 
     headers, rows, formats = _headline_rows(pack.headlines)
-    ws, row = book.sheet("Headline figures", f"Headline figures, {pack.partnership_name}, {pack.year}",
-                         ["This worksheet contains one table. Each figure is compared with last year, England "
-                          "and the median of the statistical neighbours, as on the Overview page.",
-                          "Source: partnership exports; England and statistical neighbours from DfE (Open "
-                          "Government Licence v3.0)."],
-                         description="The headline figures with last year, England and neighbours")
+    ws, row = book.sheet(
+        "Headline figures",
+        f"Headline figures, {pack.partnership_name}, {pack.year}",
+        [
+            "This worksheet contains one table. Each figure is compared with last year, England "
+            "and the median of the statistical neighbours, as on the Overview page.",
+            "Source: partnership exports; England and statistical neighbours from DfE (Open Government Licence v3.0).",
+        ],
+        description="The headline figures with last year, England and neighbours",
+    )
     book.table(ws, row, headers, rows, [], _table_name("Headline figures", tables), row_formats=formats)
 
     key = [h for s in pack.sections for h in s.key_figures]
@@ -211,9 +241,12 @@ def write(pack: Pack, target: Path | io.BytesIO) -> list[str]:
         headers.insert(0, "Page")
         sections = [s.title for s in pack.sections for _ in s.key_figures]
         rows = [[page, *r] for page, r in zip(sections, rows, strict=True)]
-        ws, row = book.sheet("Key figures by page", f"Key figures by page, {pack.partnership_name}, {pack.year}",
-                             ["This worksheet contains one table: the figures at the top of each dashboard page."],
-                             description="The figures at the top of each dashboard page")
+        ws, row = book.sheet(
+            "Key figures by page",
+            f"Key figures by page, {pack.partnership_name}, {pack.year}",
+            ["This worksheet contains one table: the figures at the top of each dashboard page."],
+            description="The figures at the top of each dashboard page",
+        )
         book.table(ws, row, headers, rows, [], _table_name("Key figures", tables), row_formats=formats)
 
     for section in pack.sections:
@@ -222,8 +255,12 @@ def write(pack: Pack, target: Path | io.BytesIO) -> list[str]:
             symbols = notes.symbols_in(panel.table)
             lines = [f"This worksheet contains one table. {panel.caption}", f"Source: {panel.source}."]
             if symbols:
-                lines.append("Symbols in this table: " + "; ".join(
-                    f"{notes.WORKBOOK_SYMBOLS.get(s, s)} {notes.symbols().get(s, '')}" for s in sorted(symbols)))
+                lines.append(
+                    "Symbols in this table: "
+                    + "; ".join(
+                        f"{notes.WORKBOOK_SYMBOLS.get(s, s)} {notes.symbols().get(s, '')}" for s in sorted(symbols)
+                    )
+                )
             ws, row = book.sheet(panel.sheet, panel.title, lines, description=f"{section.title}: {panel.title}")
             if rows:
                 book.table(ws, row, headers, rows, formats, _table_name(panel.sheet, tables))
@@ -231,28 +268,60 @@ def write(pack: Pack, target: Path | io.BytesIO) -> list[str]:
                 ws.write_string(row, 0, "There is no data for this selection.")
 
     definitions = notes.definitions(pack.metrics_used)
-    ws, row = book.sheet("Definitions", "Definitions of the figures", [
-        "This worksheet contains one table, from the metric dictionary (queries/metrics.yml)."],
-        description="What each figure means, its source and caveats")
+    ws, row = book.sheet(
+        "Definitions",
+        "Definitions of the figures",
+        ["This worksheet contains one table, from the metric dictionary (queries/metrics.yml)."],
+        description="What each figure means, its source and caveats",
+    )
     headers, rows, formats = table_cells(definitions)
-    book.table(ws, row, [h.capitalize() for h in definitions.columns], rows, formats,
-               _table_name("Definitions", tables), widths=[34, 70, 18, 40, 50])
+    book.table(
+        ws,
+        row,
+        [h.capitalize() for h in definitions.columns],
+        rows,
+        formats,
+        _table_name("Definitions", tables),
+        widths=[34, 70, 18, 40, 50],
+    )
 
     sources = notes.sources()
-    ws, row = book.sheet("Sources", "Sources and licences", ["This worksheet contains one table."],
-                         description="Where the figures come from and under what licence")
+    ws, row = book.sheet(
+        "Sources",
+        "Sources and licences",
+        ["This worksheet contains one table."],
+        description="Where the figures come from and under what licence",
+    )
     headers, rows, formats = table_cells(sources)
-    book.table(ws, row, [h.capitalize() for h in sources.columns], rows, formats, _table_name("Sources", tables),
-               widths=[50, 50, 40])
+    book.table(
+        ws,
+        row,
+        [h.capitalize() for h in sources.columns],
+        rows,
+        formats,
+        _table_name("Sources", tables),
+        widths=[50, 50, 40],
+    )
 
-    book.table(notes_ws, notes_row, ["Note number", "Note text"],
-               [[f"Note {i}", text[0]] for i, text in enumerate(note_rows, start=1)], [None, None],
-               _table_name("Notes", tables), widths=[12, 110])
-    book.table(contents_ws, contents_row, ["Sheet name", "Table description"],
-               [list(item) for item in book.contents], [None, None], _table_name("Contents", tables),
-               widths=[32, 80])
+    book.table(
+        notes_ws,
+        notes_row,
+        ["Note number", "Note text"],
+        [[f"Note {i}", text[0]] for i, text in enumerate(note_rows, start=1)],
+        [None, None],
+        _table_name("Notes", tables),
+        widths=[12, 110],
+    )
+    book.table(
+        contents_ws,
+        contents_row,
+        ["Sheet name", "Table description"],
+        [list(item) for item in book.contents],
+        [None, None],
+        _table_name("Contents", tables),
+        widths=[32, 80],
+    )
     for r, (sheet, _) in enumerate(book.contents, start=contents_row + 1):
         contents_ws.write_url(r, 0, f"internal:'{sheet}'!A1", book.link, string=sheet)
     book.book.close()
     return [ws.get_name() for ws in book.book.worksheets()]
-

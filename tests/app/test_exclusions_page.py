@@ -27,8 +27,11 @@ def test_exclusions_avoidance_table_equals_seip_metrics(demo_db, monkeypatch):
     from dashboard.settings import Settings
 
     rows = metrics_payload(Settings.from_env(demo_db), year="2024/25")["rows"]
-    expected = {r["area_code"]: r["value"] for r in rows if r["metric"] == "avoidance_rate"
-                and r["area_type"] in ("partnership", "la_total")}
+    expected = {
+        r["area_code"]: r["value"]
+        for r in rows
+        if r["metric"] == "avoidance_rate" and r["area_type"] in ("partnership", "la_total")
+    }
     assert len(table) == len(expected) == 7
     shown = dict(zip(table["partnership"], table["avoidance_rate"], strict=True))
     assert shown["All partnerships"] == pytest.approx(expected["ALL"])
@@ -39,8 +42,14 @@ def test_exclusions_governor_never_sees_a_count_from_1_to_4(demo_db, monkeypatch
     assert not at.exception
     seen = 0
     for frame in (t.value for t in at.dataframe):
-        for column in ("referrals", "suspensions", "permanent_exclusions", "referred_pupils",
-                       "all_referred_pupils", "pex_after_referral"):
+        for column in (
+            "referrals",
+            "suspensions",
+            "permanent_exclusions",
+            "referred_pupils",
+            "all_referred_pupils",
+            "pex_after_referral",
+        ):
             if column in frame.columns:
                 numbers = [v for v in frame[column] if not isinstance(v, str) and v == v]
                 assert not [v for v in numbers if 1 <= v <= 4], column

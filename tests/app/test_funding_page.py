@@ -8,8 +8,12 @@ import pytest
 from app_driver import cards, cli_cards, empty_synthetic_warehouse, open_page, words
 
 PAGE = "funding"
-CARDS = ("Funding received (£)", "Funding per pupil on roll (£)", "Core High Needs grant (£)",
-         "Pupils eligible for free school meals (%)")
+CARDS = (
+    "Funding received (£)",
+    "Funding per pupil on roll (£)",
+    "Core High Needs grant (£)",
+    "Pupils eligible for free school meals (%)",
+)
 
 
 def what_if_table(at):
@@ -19,9 +23,15 @@ def what_if_table(at):
 def census(db, year):
     con = duckdb.connect(str(db), read_only=True)
     try:
-        return con.execute(
-            "select area_name, pupils_on_roll, fsm_eligible, core_grant_gbp from fct_area_year "
-            "where area_type = 'partnership' and academic_year = ?", [year]).df().set_index("area_name")
+        return (
+            con.execute(
+                "select area_name, pupils_on_roll, fsm_eligible, core_grant_gbp from fct_area_year "
+                "where area_type = 'partnership' and academic_year = ?",
+                [year],
+            )
+            .df()
+            .set_index("area_name")
+        )
     finally:
         con.close()
 

@@ -21,8 +21,9 @@ def test_overview_cards_equal_seip_metrics_by_default(demo_db, monkeypatch):
 
 
 def test_overview_cards_for_a_chosen_partnership_and_year(demo_db, monkeypatch):
-    at = open_page(demo_db, monkeypatch, "overview",
-                   query={"year": "2021/22", "partnership": "Charnwood Inclusion Partnership"})
+    at = open_page(
+        demo_db, monkeypatch, "overview", query={"year": "2021/22", "partnership": "Charnwood Inclusion Partnership"}
+    )
     assert not at.exception
     expected = cli_cards(demo_db, year="2021/22", partnership="CHN", area_code="CHN")
     assert cards(at) == {label: expected[label] for label in HEADLINE_LABELS}
@@ -38,8 +39,9 @@ def test_overview_every_year_equals_seip_metrics(demo_db, monkeypatch, year):
 
 def test_overview_governor_sees_c_where_seip_metrics_suppresses(demo_db, monkeypatch):
     # seip metrics --role governor suppresses Brackenwood's 2024/25 permanent exclusion rate
-    at = open_page(demo_db, monkeypatch, "overview", role="governor",
-                   query={"partnership": "Brackenwood Learning Trust"})
+    at = open_page(
+        demo_db, monkeypatch, "overview", role="governor", query={"partnership": "Brackenwood Learning Trust"}
+    )
     assert not at.exception
     expected = cli_cards(demo_db, year="2024/25", partnership="BLT", area_code="BLT", role="governor")
     shown = cards(at)

@@ -11,8 +11,12 @@ from dashboard.metrics import metrics_payload
 from dashboard.settings import Settings
 
 PAGE = "placements"
-CARDS = ("Placements started", "Cost of placements started (£)", "Average cost per placement (£)",
-         "Placements ending in reintegration (%)")
+CARDS = (
+    "Placements started",
+    "Cost of placements started (£)",
+    "Average cost per placement (£)",
+    "Placements ending in reintegration (%)",
+)
 
 
 def test_default_view_is_the_latest_year_for_all_partnerships(demo_db, monkeypatch):
@@ -66,13 +70,19 @@ def test_every_year_renders(demo_db, monkeypatch, year):
 def test_a_governor_sees_the_cards_seip_metrics_gives_a_governor(demo_db, monkeypatch):
     # a partnership and year where a card rests on 1 to 4 placements, found from `seip metrics`
     rows = metrics_payload(Settings.from_env(demo_db), role="governor")["rows"]
-    hidden = next(r for r in rows if r["suppressed"] and r["area_type"] == "partnership"
-                  and r["metric"] in ("placements_started", "cost_per_placement", "reintegration_rate"))
+    hidden = next(
+        r
+        for r in rows
+        if r["suppressed"]
+        and r["area_type"] == "partnership"
+        and r["metric"] in ("placements_started", "cost_per_placement", "reintegration_rate")
+    )
     year, code = hidden["academic_year"], hidden["area_code"]
     con = duckdb.connect(str(demo_db), read_only=True)
     try:
-        name = con.execute("select partnership_name from stg_seip__partnerships where partnership_code = ?",
-                           [code]).fetchone()[0]
+        name = con.execute(
+            "select partnership_name from stg_seip__partnerships where partnership_code = ?", [code]
+        ).fetchone()[0]
     finally:
         con.close()
     at = open_page(demo_db, monkeypatch, PAGE, role="governor", year=year, partnership=name)

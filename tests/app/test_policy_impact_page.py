@@ -30,7 +30,8 @@ def test_default_view_answers_for_leicestershire_from_2010_11(demo_db, monkeypat
     assert {m.label: m.value for m in at.metric} == {
         "Against its synthetic control": f"{about(avoided['synthetic'])} fewer",
         "Against its neighbours' median rate": f"{about(avoided['sn_median'])} fewer",
-        "Against England's rate": f"{about(avoided['england'])} fewer"}
+        "Against England's rate": f"{about(avoided['england'])} fewer",
+    }
     shown = words(at)
     assert "Real DfE data." in shown
     assert f"Since 2010/11, about {about(avoided['synthetic'])} fewer permanent exclusions in Leicestershire" in shown

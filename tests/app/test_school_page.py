@@ -36,9 +36,12 @@ def test_default_school_and_its_counts(demo_db, monkeypatch):
     first = by_name(rows).iloc[0]
     assert at.selectbox(key="school").value == first["urn"]
     mine = rows[(rows["urn"] == first["urn"]) & (rows["academic_year"] == "2024/25")].iloc[0]
-    assert cards(at) == {"Referrals": f"{mine['referrals']:,}", "Placements started": f"{mine['placements_started']:,}",
-                         "Permanent exclusions": f"{mine['permanent_exclusions']:,}",
-                         "Suspensions": f"{mine['suspensions']:,}"}
+    assert cards(at) == {
+        "Referrals": f"{mine['referrals']:,}",
+        "Placements started": f"{mine['placements_started']:,}",
+        "Permanent exclusions": f"{mine['permanent_exclusions']:,}",
+        "Suspensions": f"{mine['suspensions']:,}",
+    }
     assert len(at.get("plotly_chart")) == 2
     assert "Similar schools: the" in words(at)
 

@@ -31,8 +31,9 @@ def test_filters_default_to_the_latest_year_and_all_partnerships(demo_db, monkey
 def test_filters_are_read_from_the_url(demo_db, monkeypatch):
     # AppTest seeds bound widgets from the URL on the session's first run, which is on the
     # default page; a copied link to another page is checked in the browser tests
-    at = open_page(demo_db, monkeypatch, "overview",
-                   query={"year": "2021/22", "partnership": "Charnwood Inclusion Partnership"})
+    at = open_page(
+        demo_db, monkeypatch, "overview", query={"year": "2021/22", "partnership": "Charnwood Inclusion Partnership"}
+    )
     assert not at.exception
     assert at.selectbox(key="year").value == "2021/22"
     assert at.selectbox(key="partnership").value == "Charnwood Inclusion Partnership"
@@ -70,8 +71,7 @@ def test_an_empty_warehouse_says_so_in_words(empty_db, monkeypatch, page):
     assert not at.exception, [e.value for e in at.exception]
     assert not at.get("plotly_chart")
     text = words(at)
-    assert ("no partnership data" in text or "no published DfE data" in text
-            or "Nothing has been imported" in text)
+    assert "no partnership data" in text or "no published DfE data" in text or "Nothing has been imported" in text
 
 
 def test_no_banner_on_real_data(synthetic_copy, monkeypatch):

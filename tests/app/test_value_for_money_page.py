@@ -59,21 +59,29 @@ def test_a_low_value_above_the_central_one_is_refused_in_words(demo_db, monkeypa
     assert not at.exception
     assert [e.value for e in at.error] == [
         "Years a permanently excluded pupil spends in AP: the low value must not be above the central "
-        "value, nor the central value above the high value."]
+        "value, nor the central value above the high value."
+    ]
     assert not at.get("plotly_chart")
 
 
 def test_a_partnership_worse_than_england_gets_no_cost_per_exclusion_avoided(demo_db, monkeypatch):
     rows = metrics_payload(Settings.from_env(demo_db))["rows"]
-    worse = [r for r in rows if r["metric"] == "exclusions_avoided_vs_england" and r["area_type"] == "partnership"
-             and r["value"] is not None and r["value"] <= 0]
+    worse = [
+        r
+        for r in rows
+        if r["metric"] == "exclusions_avoided_vs_england"
+        and r["area_type"] == "partnership"
+        and r["value"] is not None
+        and r["value"] <= 0
+    ]
     if not worse:
         pytest.skip("every demo partnership beats England's rate in every year")
     row = worse[0]
     con = duckdb.connect(str(demo_db), read_only=True)
     try:
-        name = con.execute("select partnership_name from stg_seip__partnerships where partnership_code = ?",
-                           [row["area_code"]]).fetchone()[0]
+        name = con.execute(
+            "select partnership_name from stg_seip__partnerships where partnership_code = ?", [row["area_code"]]
+        ).fetchone()[0]
     finally:
         con.close()
     at = open_page(demo_db, monkeypatch, PAGE, year=row["academic_year"], partnership=name)

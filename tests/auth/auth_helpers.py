@@ -27,21 +27,56 @@ PASSWORD = "correct horse battery"
 
 ROWS = {
     "partnerships": [("NTH", "North Partnership", "partnership"), ("STH", "South Partnership", "partnership")],
-    "schools": [(100001, "Alpha Academy", "NTH", None, None), (100002, "Beta School", "NTH", None, None),
-                (100003, "Gamma College", "STH", None, None)],
+    "schools": [
+        (100001, "Alpha Academy", "NTH", None, None),
+        (100002, "Beta School", "NTH", None, None),
+        (100003, "Gamma College", "STH", None, None),
+    ],
     "referrals": [
-        ("R1", "P001", 100001, "2023-10-02", 9, "M", True, "K", False, "persistent_disruptive", "2023-10-09",
-         "ap_placement"),
+        (
+            "R1",
+            "P001",
+            100001,
+            "2023-10-02",
+            9,
+            "M",
+            True,
+            "K",
+            False,
+            "persistent_disruptive",
+            "2023-10-09",
+            "ap_placement",
+        ),
         ("R2", "P002", 100002, "2023-11-05", 8, "F", False, "N", False, "verbal_adult", "2023-11-12", "outreach"),
         ("R3", "P003", 100003, "2024-01-10", 10, "X", True, "E", True, "physical_pupil", "2024-01-17", "managed_move"),
         ("R4", "P004", 100001, "2024-09-16", 7, "F", False, "N", False, "bullying", None, "in_school_support"),
     ],
     "placements": [
-        ("PL1", "R1", "P001", "Northfield AP", "partnership_ap", "2023-10-16", "2024-02-09", 5, 4500.00,
-         "reintegrated"),
+        (
+            "PL1",
+            "R1",
+            "P001",
+            "Northfield AP",
+            "partnership_ap",
+            "2023-10-16",
+            "2024-02-09",
+            5,
+            4500.00,
+            "reintegrated",
+        ),
         ("PL2", "R2", "P002", "Beta Outreach", "outreach", "2023-11-20", None, 2, 1200.00, "ongoing"),
-        ("PL3", "R3", "P003", "Southgate MM", "managed_move", "2024-01-22", "2024-07-19", None, 0.00,
-         "sustained_to_end_y11"),
+        (
+            "PL3",
+            "R3",
+            "P003",
+            "Southgate MM",
+            "managed_move",
+            "2024-01-22",
+            "2024-07-19",
+            None,
+            0.00,
+            "sustained_to_end_y11",
+        ),
     ],
     "exclusions": [
         ("E1", "P001", 100001, "2023-10-01", "suspension", 1.5, "persistent_disruptive"),
@@ -61,8 +96,12 @@ def build_small(path: Path, *, synthetic: bool = True) -> Path:
 
 
 # One account per role, all with PASSWORD.
-ACCOUNTS = (("lena", "commissioner", None), ("chris", "chair", "NTH"),
-            ("hana", "head", "100001"), ("gwen", "governor", "100001"))
+ACCOUNTS = (
+    ("lena", "commissioner", None),
+    ("chris", "chair", "NTH"),
+    ("hana", "head", "100001"),
+    ("gwen", "governor", "100001"),
+)
 
 
 def copy_warehouse(source: Path, target: Path) -> Path:

@@ -17,5 +17,10 @@ else:
     if params.get("forge"):
         # what a careless page might do: hand in a viewer the session never signed in as
         viewer = Viewer(name="forged", role="commissioner")
-    signin.pupil_list(viewer, urn=int(school) if school else None, partnership=params.get("partnership"),
-                      academic_year=params.get("year"), key="pupils")
+    signin.pupil_list(
+        viewer,
+        urn=int(school) if school else None,
+        partnership=params.get("partnership"),
+        academic_year=params.get("year"),
+        key="pupils",
+    )

@@ -25,37 +25,43 @@ def ids(frame):
     return list(frame.iloc[:, 0])
 
 
-@pytest.mark.parametrize(("viewer", "kind", "expected"), [
-    (COMMISSIONER, "referrals", ["R1", "R2", "R3", "R4"]),
-    (COMMISSIONER, "placements", ["PL1", "PL2", "PL3"]),
-    (COMMISSIONER, "exclusions", ["E1", "E2"]),
-    # NTH = schools 100001 + 100002
-    (CHAIR_NTH, "referrals", ["R1", "R2", "R4"]),
-    (CHAIR_NTH, "placements", ["PL1", "PL2"]),   # PL3 arose from R3 at 100003 (STH)
-    (CHAIR_NTH, "exclusions", ["E1"]),
-    (HEAD_ALPHA, "referrals", ["R1", "R4"]),
-    (HEAD_ALPHA, "placements", ["PL1"]),
-    (HEAD_ALPHA, "exclusions", ["E1"]),
-    (HEAD_GAMMA, "placements", ["PL3"]),
-])
+@pytest.mark.parametrize(
+    ("viewer", "kind", "expected"),
+    [
+        (COMMISSIONER, "referrals", ["R1", "R2", "R3", "R4"]),
+        (COMMISSIONER, "placements", ["PL1", "PL2", "PL3"]),
+        (COMMISSIONER, "exclusions", ["E1", "E2"]),
+        # NTH = schools 100001 + 100002
+        (CHAIR_NTH, "referrals", ["R1", "R2", "R4"]),
+        (CHAIR_NTH, "placements", ["PL1", "PL2"]),  # PL3 arose from R3 at 100003 (STH)
+        (CHAIR_NTH, "exclusions", ["E1"]),
+        (HEAD_ALPHA, "referrals", ["R1", "R4"]),
+        (HEAD_ALPHA, "placements", ["PL1"]),
+        (HEAD_ALPHA, "exclusions", ["E1"]),
+        (HEAD_GAMMA, "placements", ["PL3"]),
+    ],
+)
 def test_each_role_sees_only_its_scope(con, viewer, kind, expected):
     assert ids(pupil_rows(con, viewer, kind)) == expected
 
 
-@pytest.mark.parametrize(("viewer", "filters", "expected"), [
-    # A filter narrows the scope ...
-    (COMMISSIONER, {"urn": 100002}, ["R2"]),
-    (COMMISSIONER, {"partnership": "STH"}, ["R3"]),
-    (COMMISSIONER, {"academic_year": "2024/25"}, ["R4"]),
-    (CHAIR_NTH, {"urn": 100001, "academic_year": "2023/24"}, ["R1"]),
-    (HEAD_ALPHA, {"urn": 100001}, ["R1", "R4"]),
-    # ... and never widens it: another school or partnership gives nothing.
-    (HEAD_ALPHA, {"urn": 100002}, []),
-    (HEAD_ALPHA, {"urn": 100003}, []),
-    (HEAD_ALPHA, {"partnership": "STH"}, []),
-    (CHAIR_NTH, {"partnership": "STH"}, []),
-    (CHAIR_NTH, {"urn": 100003}, []),
-])
+@pytest.mark.parametrize(
+    ("viewer", "filters", "expected"),
+    [
+        # A filter narrows the scope ...
+        (COMMISSIONER, {"urn": 100002}, ["R2"]),
+        (COMMISSIONER, {"partnership": "STH"}, ["R3"]),
+        (COMMISSIONER, {"academic_year": "2024/25"}, ["R4"]),
+        (CHAIR_NTH, {"urn": 100001, "academic_year": "2023/24"}, ["R1"]),
+        (HEAD_ALPHA, {"urn": 100001}, ["R1", "R4"]),
+        # ... and never widens it: another school or partnership gives nothing.
+        (HEAD_ALPHA, {"urn": 100002}, []),
+        (HEAD_ALPHA, {"urn": 100003}, []),
+        (HEAD_ALPHA, {"partnership": "STH"}, []),
+        (CHAIR_NTH, {"partnership": "STH"}, []),
+        (CHAIR_NTH, {"urn": 100003}, []),
+    ],
+)
 def test_filters_narrow_never_widen(con, viewer, filters, expected):
     assert ids(pupil_rows(con, viewer, "referrals", **filters)) == expected
 
@@ -63,16 +69,20 @@ def test_filters_narrow_never_widen(con, viewer, filters, expected):
 def test_rows_carry_what_a_head_needs(con):
     rows = pupil_rows(con, HEAD_ALPHA, "placements")
     assert rows[["pupil_ref", "decision", "provider_name", "cost_gbp", "outcome", "academic_year"]].values.tolist() == [
-        ["P001", "ap_placement", "Northfield AP", 4500, "reintegrated", "2023/24"]]
+        ["P001", "ap_placement", "Northfield AP", 4500, "reintegrated", "2023/24"]
+    ]
 
 
-@pytest.mark.parametrize("viewer", [
-    Viewer("gwen", "governor", "100001"),
-    Viewer("gwen", "governor", "NTH"),
-    Viewer("odd", "head", None),          # a head without a school sees nothing, not everything
-    Viewer("odd", "chair", None),
-    Viewer("odd", "head", "NTH"),          # a head's scope must be a URN
-])
+@pytest.mark.parametrize(
+    "viewer",
+    [
+        Viewer("gwen", "governor", "100001"),
+        Viewer("gwen", "governor", "NTH"),
+        Viewer("odd", "head", None),  # a head without a school sees nothing, not everything
+        Viewer("odd", "chair", None),
+        Viewer("odd", "head", "NTH"),  # a head's scope must be a URN
+    ],
+)
 @pytest.mark.parametrize("kind", ["referrals", "placements", "exclusions"])
 def test_governors_and_scopeless_viewers_get_no_rows(con, small_db, viewer, kind):
     with pytest.raises(NotPermitted):

@@ -45,8 +45,9 @@ def test_add_list_remove(monkeypatch, capsys, small_db):
     assert add(monkeypatch, small_db, "Hana", "--role", "head", "--scope", "100001") == 0
     assert add(monkeypatch, small_db, "chris", "--role", "chair", "--scope", "nth") == 0
     assert add(monkeypatch, small_db, "lena", "--role", "commissioner") == 0
-    assert add(monkeypatch, small_db, "gwen@governors.example", "--role", "governor", "--scope", "STH",
-               password=None) == 0
+    assert (
+        add(monkeypatch, small_db, "gwen@governors.example", "--role", "governor", "--scope", "STH", password=None) == 0
+    )
     capsys.readouterr()
     # Names are stored lower-case; a partnership code is stored as the warehouse spells it.
     assert users(capsys, small_db) == [
@@ -61,8 +62,7 @@ def test_add_list_remove(monkeypatch, capsys, small_db):
 
 def test_add_again_replaces_role_scope_and_password(monkeypatch, small_db):
     assert add(monkeypatch, small_db, "hana", "--role", "head", "--scope", "100001") == 0
-    assert add(monkeypatch, small_db, "hana", "--role", "chair", "--scope", "STH",
-               password="a different password") == 0
+    assert add(monkeypatch, small_db, "hana", "--role", "chair", "--scope", "STH", password="a different password") == 0
     assert auth.account_viewer(small_db, "hana") == auth.Viewer("hana", "chair", "STH")
     with pytest.raises(auth.SignInRefused):
         auth.sign_in(small_db, "hana", PASSWORD, now=1000.0)
@@ -82,23 +82,26 @@ def test_empty_list(capsys, small_db):
     assert capsys.readouterr().out.strip() == "no accounts"
 
 
-@pytest.mark.parametrize(("args", "password", "code", "says"), [
-    # usage (2): the scope does not fit the role, or the password is missing or short
-    (["lena", "--role", "commissioner", "--scope", "NTH"], PASSWORD, 2, "takes no scope"),
-    (["chris", "--role", "chair"], PASSWORD, 2, "needs a scope"),
-    (["hana", "--role", "head"], PASSWORD, 2, "needs a scope"),
-    (["gwen", "--role", "governor"], PASSWORD, 2, "needs a scope"),
-    (["chris", "--role", "chair", "--scope", "100001"], PASSWORD, 2, "not a URN"),
-    (["hana", "--role", "head", "--scope", "NTH"], PASSWORD, 2, "school URN"),
-    (["hana", "--role", "head", "--scope", "100001"], None, 2, "password is required"),
-    (["hana", "--role", "head", "--scope", "100001"], "", 2, "empty password"),
-    (["hana", "--role", "head", "--scope", "100001"], "short", 2, "at least 10"),
-    (["bad name!", "--role", "commissioner"], PASSWORD, 2, "user name"),
-    # refused (1): the warehouse has no such school or partnership
-    (["hana", "--role", "head", "--scope", "999999"], PASSWORD, 1, "no school with URN 999999"),
-    (["chris", "--role", "chair", "--scope", "XYZ"], PASSWORD, 1, "no partnership with code 'XYZ'"),
-    (["gwen", "--role", "governor", "--scope", "123456"], PASSWORD, 1, "no school"),
-])
+@pytest.mark.parametrize(
+    ("args", "password", "code", "says"),
+    [
+        # usage (2): the scope does not fit the role, or the password is missing or short
+        (["lena", "--role", "commissioner", "--scope", "NTH"], PASSWORD, 2, "takes no scope"),
+        (["chris", "--role", "chair"], PASSWORD, 2, "needs a scope"),
+        (["hana", "--role", "head"], PASSWORD, 2, "needs a scope"),
+        (["gwen", "--role", "governor"], PASSWORD, 2, "needs a scope"),
+        (["chris", "--role", "chair", "--scope", "100001"], PASSWORD, 2, "not a URN"),
+        (["hana", "--role", "head", "--scope", "NTH"], PASSWORD, 2, "school URN"),
+        (["hana", "--role", "head", "--scope", "100001"], None, 2, "password is required"),
+        (["hana", "--role", "head", "--scope", "100001"], "", 2, "empty password"),
+        (["hana", "--role", "head", "--scope", "100001"], "short", 2, "at least 10"),
+        (["bad name!", "--role", "commissioner"], PASSWORD, 2, "user name"),
+        # refused (1): the warehouse has no such school or partnership
+        (["hana", "--role", "head", "--scope", "999999"], PASSWORD, 1, "no school with URN 999999"),
+        (["chris", "--role", "chair", "--scope", "XYZ"], PASSWORD, 1, "no partnership with code 'XYZ'"),
+        (["gwen", "--role", "governor", "--scope", "123456"], PASSWORD, 1, "no school"),
+    ],
+)
 def test_bad_accounts_are_refused_and_change_nothing(monkeypatch, capsys, small_db, args, password, code, says):
     before = sha(small_db)
     assert add(monkeypatch, small_db, *args, password=password) == code
@@ -128,9 +131,25 @@ def test_no_warehouse_is_refused(monkeypatch, capsys, tmp_path):
 
 def test_real_command_reads_the_password_from_stdin(small_db):
     seip = [sys.executable, "-m", "dashboard.cli"]
-    done = subprocess.run([*seip, "users", "add", "hana", "--role", "head", "--scope", "100001",
-                           "--password-stdin", "--db", str(small_db)],
-                          input=PASSWORD + "\n", capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [
+            *seip,
+            "users",
+            "add",
+            "hana",
+            "--role",
+            "head",
+            "--scope",
+            "100001",
+            "--password-stdin",
+            "--db",
+            str(small_db),
+        ],
+        input=PASSWORD + "\n",
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode == 0, done.stderr
     assert PASSWORD not in done.stdout + done.stderr
     assert auth.sign_in(small_db, "hana", PASSWORD, now=0.0) == auth.Viewer("hana", "head", "100001")

@@ -49,11 +49,13 @@ def signed_in_as(at: AppTest) -> str | None:
 
 
 def texts(at: AppTest) -> str:
-    return " ".join(str(e.value) for kind in ("info", "error", "markdown", "caption", "title")
-                    for e in getattr(at, kind))
+    return " ".join(
+        str(e.value) for kind in ("info", "error", "markdown", "caption", "title") for e in getattr(at, kind)
+    )
 
 
 # ---------------------------------------------------------------- the sign-in form (real app)
+
 
 def test_the_real_app_signs_in_through_its_form(accounts_db, monkeypatch):
     at = sign_in(app(accounts_db, monkeypatch, "local"), "gwen")
@@ -106,9 +108,9 @@ def test_idle_session_times_out(accounts_db, monkeypatch):
     now = [0.0]
     monkeypatch.setattr(signin, "clock", lambda: now[0])
     at = sign_in(app(accounts_db, monkeypatch, "local", script=PUPIL_APP), "lena")
-    now[0] = 19 * 60.0             # active again within 20 minutes: still signed in
+    now[0] = 19 * 60.0  # active again within 20 minutes: still signed in
     assert signed_in_as(at.run()) is not None
-    now[0] = 19 * 60.0 + 20 * 60 + 1   # 20 minutes and a second since the last activity
+    now[0] = 19 * 60.0 + 20 * 60 + 1  # 20 minutes and a second since the last activity
     at.run()
     assert signed_in_as(at) is None
     assert [i.value for i in at.info] == ["You were signed out after 20 minutes without activity. Sign in again."]
@@ -130,7 +132,10 @@ def test_no_sign_in_and_synthetic_data_gives_view_as(small_db, monkeypatch):
     assert not at.text_input
     at.sidebar.selectbox(key="view_as_role").set_value("head").run()
     assert at.sidebar.selectbox(key="view_as_head_scope").options == [
-        "Alpha Academy (100001)", "Beta School (100002)", "Gamma College (100003)"]
+        "Alpha Academy (100001)",
+        "Beta School (100002)",
+        "Gamma College (100003)",
+    ]
 
 
 def test_no_sign_in_and_real_data_is_refused(tmp_path, monkeypatch):
@@ -146,6 +151,7 @@ def test_no_sign_in_and_real_data_is_refused(tmp_path, monkeypatch):
 
 # ---------------------------------------------------------------- pupil-level rows per role
 
+
 def show(at: AppTest, kind: str = "referrals") -> AppTest:
     at.toggle(key="pupils-show").set_value(True).run()
     at.radio(key="pupils-kind").set_value(kind).run()
@@ -156,29 +162,35 @@ def shown_ids(at: AppTest) -> list[str]:
     return [] if not at.dataframe else list(at.dataframe[0].value.iloc[:, 0])
 
 
-@pytest.mark.parametrize(("name", "query", "kind", "expected"), [
-    ("lena", {"school": "100003"}, "referrals", ["R3"]),
-    ("lena", {"partnership": "NTH"}, "placements", ["PL1", "PL2"]),
-    ("chris", {"partnership": "NTH"}, "referrals", ["R1", "R2", "R4"]),
-    ("chris", {"partnership": "NTH", "year": "2024/25"}, "referrals", ["R4"]),
-    ("hana", {"school": "100001"}, "referrals", ["R1", "R4"]),
-    ("hana", {"school": "100001"}, "placements", ["PL1"]),
-    ("hana", {"school": "100001"}, "exclusions", ["E1"]),
-])
+@pytest.mark.parametrize(
+    ("name", "query", "kind", "expected"),
+    [
+        ("lena", {"school": "100003"}, "referrals", ["R3"]),
+        ("lena", {"partnership": "NTH"}, "placements", ["PL1", "PL2"]),
+        ("chris", {"partnership": "NTH"}, "referrals", ["R1", "R2", "R4"]),
+        ("chris", {"partnership": "NTH", "year": "2024/25"}, "referrals", ["R4"]),
+        ("hana", {"school": "100001"}, "referrals", ["R1", "R4"]),
+        ("hana", {"school": "100001"}, "placements", ["PL1"]),
+        ("hana", {"school": "100001"}, "exclusions", ["E1"]),
+    ],
+)
 def test_pupil_rows_for_each_role(accounts_db, monkeypatch, name, query, kind, expected):
     at = sign_in(app(accounts_db, monkeypatch, "local", script=PUPIL_APP, **query), name)
     assert shown_ids(show(at, kind)) == expected
     assert "pupil_ref" in at.dataframe[0].value.columns
 
 
-@pytest.mark.parametrize(("name", "query"), [
-    ("hana", {"school": "100002"}),              # another school in the head's partnership
-    ("hana", {"school": "100003"}),              # a school in another partnership
-    ("hana", {"partnership": "NTH"}),            # the head's own partnership
-    ("hana", {}),                                # no filter at all
-    ("chris", {"partnership": "STH"}),
-    ("chris", {"school": "100003"}),
-])
+@pytest.mark.parametrize(
+    ("name", "query"),
+    [
+        ("hana", {"school": "100002"}),  # another school in the head's partnership
+        ("hana", {"school": "100003"}),  # a school in another partnership
+        ("hana", {"partnership": "NTH"}),  # the head's own partnership
+        ("hana", {}),  # no filter at all
+        ("chris", {"partnership": "STH"}),
+        ("chris", {"school": "100003"}),
+    ],
+)
 def test_url_parameters_cannot_show_other_pupils(accounts_db, monkeypatch, name, query):
     at = sign_in(app(accounts_db, monkeypatch, "local", script=PUPIL_APP, **query), name)
     assert "shown only for" in texts(at)
@@ -209,7 +221,7 @@ def test_governor_sees_no_pupil_rows(accounts_db, monkeypatch, query):
 
 def test_view_as_head_in_the_demo_is_scoped_too(small_db, monkeypatch):
     at = app(small_db, monkeypatch, "none", script=PUPIL_APP, school="100003")
-    assert shown_ids(show(at)) == ["R3"]            # the default: a commissioner sees every school
+    assert shown_ids(show(at)) == ["R3"]  # the default: a commissioner sees every school
     at.sidebar.selectbox(key="view_as_role").set_value("head").run()
     at.sidebar.selectbox(key="view_as_head_scope").set_value("100001").run()
     assert not at.dataframe and "shown only for your own school" in texts(at)
@@ -220,7 +232,7 @@ def test_view_as_head_in_the_demo_is_scoped_too(small_db, monkeypatch):
 def test_a_pupil_view_is_audited_once_per_view(accounts_db, monkeypatch):
     at = show(sign_in(app(accounts_db, monkeypatch, "local", script=PUPIL_APP, school="100001"), "hana"))
     at.run()
-    at.run()   # reruns show the same rows without a new entry
+    at.run()  # reruns show the same rows without a new entry
     show(at, "placements")
     log = audit.entries(accounts_db, action="pupil_view")
     assert list(log["detail"]) == ["placements (urn=100001): 1 rows", "referrals (urn=100001): 2 rows"]
@@ -228,6 +240,7 @@ def test_a_pupil_view_is_audited_once_per_view(accounts_db, monkeypatch):
 
 
 # ---------------------------------------------------------------- the audit section
+
 
 def test_commissioner_reads_the_audit_log_and_nobody_else_does(accounts_db, monkeypatch):
     head = sign_in(app(accounts_db, monkeypatch, "local", script=PUPIL_APP, show="audit"), "hana")
@@ -241,9 +254,15 @@ def test_commissioner_reads_the_audit_log_and_nobody_else_does(accounts_db, monk
 
 # ---------------------------------------------------------------- identity provider (OIDC)
 
-OIDC_SECRETS = {"auth": {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "test only",
-                         "client_id": "x", "client_secret": "y",
-                         "server_metadata_url": "https://login.example/.well-known/openid-configuration"}}
+OIDC_SECRETS = {
+    "auth": {
+        "redirect_uri": "http://localhost:8501/oauth2callback",
+        "cookie_secret": "test only",
+        "client_id": "x",
+        "client_secret": "y",
+        "server_metadata_url": "https://login.example/.well-known/openid-configuration",
+    }
+}
 
 
 def oidc_app(db: Path, monkeypatch, user: dict, secrets: dict | None = OIDC_SECRETS, **query) -> AppTest:
@@ -259,8 +278,9 @@ def oidc_app(db: Path, monkeypatch, user: dict, secrets: dict | None = OIDC_SECR
 
 
 def test_oidc_without_secrets_says_how_to_set_it_up(accounts_db, monkeypatch):
-    at = oidc_app(accounts_db, monkeypatch, {"is_logged_in": True, "email": "ann@la.example"}, secrets=None,
-                  school="100001")
+    at = oidc_app(
+        accounts_db, monkeypatch, {"is_logged_in": True, "email": "ann@la.example"}, secrets=None, school="100001"
+    )
     assert "has no `[auth]` section" in texts(at) and not at.dataframe
 
 
@@ -273,8 +293,7 @@ def test_oidc_email_maps_to_role_and_scope(accounts_db, monkeypatch):
     from dashboard import auth
 
     auth.add_user(accounts_db, "Ann.Head@School.example", "head", "100003")
-    at = oidc_app(accounts_db, monkeypatch, {"is_logged_in": True, "email": "ann.head@school.example"},
-                  school="100003")
+    at = oidc_app(accounts_db, monkeypatch, {"is_logged_in": True, "email": "ann.head@school.example"}, school="100003")
     assert signed_in_as(at) == "Signed in as **ann.head@school.example**  \nHeadteacher: Gamma College (100003)"
     assert shown_ids(show(at)) == ["R3"]
     at.query_params["school"] = "100001"
@@ -284,14 +303,16 @@ def test_oidc_email_maps_to_role_and_scope(accounts_db, monkeypatch):
 
 
 def test_oidc_email_without_an_account_is_refused(accounts_db, monkeypatch):
-    at = oidc_app(accounts_db, monkeypatch, {"is_logged_in": True, "email": "someone@elsewhere.example"},
-                  school="100001")
+    at = oidc_app(
+        accounts_db, monkeypatch, {"is_logged_in": True, "email": "someone@elsewhere.example"}, school="100001"
+    )
     assert "has no role for that address" in texts(at)
     assert not at.dataframe and signed_in_as(at) is None
     assert audit.entries(accounts_db)["action"].tolist() == ["sign_in_failed"]
 
 
 # ---------------------------------------------------------------- pages cannot bypass sign-in
+
 
 def test_a_viewer_the_session_did_not_sign_in_as_sees_nothing(accounts_db, monkeypatch):
     at = sign_in(app(accounts_db, monkeypatch, "local", script=PUPIL_APP, school="100003", forge="1"), "hana")

@@ -16,7 +16,7 @@ from dashboard import audit, auth
 
 ROUTER = str(Path(__file__).resolve().parents[1] / "app_runner.py")
 PAGES_DIR = Path(__file__).resolve().parents[2] / "dashboard" / "pages"
-OWN_SCHOOL, SAME_PARTNERSHIP, OTHER_PARTNERSHIP = 900001, 900002, 900009   # NWL, NWL, CHN
+OWN_SCHOOL, SAME_PARTNERSHIP, OTHER_PARTNERSHIP = 900001, 900002, 900009  # NWL, NWL, CHN
 NWL = "North West Leicestershire Partnership"
 CHN = "Charnwood Inclusion Partnership"
 
@@ -25,8 +25,12 @@ CHN = "Charnwood Inclusion Partnership"
 def _demo_accounts(demo_db, tmp_path_factory) -> Path:
     db = tmp_path_factory.mktemp("pages") / "seip.duckdb"
     shutil.copyfile(demo_db, db)
-    for name, role, scope in (("lena", "commissioner", None), ("chris", "chair", "NWL"),
-                              ("hana", "head", str(OWN_SCHOOL)), ("gwen", "governor", str(OWN_SCHOOL))):
+    for name, role, scope in (
+        ("lena", "commissioner", None),
+        ("chris", "chair", "NWL"),
+        ("hana", "head", str(OWN_SCHOOL)),
+        ("gwen", "governor", str(OWN_SCHOOL)),
+    ):
         auth.add_user(db, name, role, scope, PASSWORD)
     return db
 
@@ -62,14 +66,17 @@ def pupil_rows_shown(at: AppTest, key: str, kind: str = "referrals"):
 
 
 def words(at: AppTest) -> str:
-    return " ".join(str(e.value) for kind in ("info", "warning", "markdown", "caption", "header", "subheader")
-                    for e in getattr(at, kind))
+    return " ".join(
+        str(e.value)
+        for kind in ("info", "warning", "markdown", "caption", "header", "subheader")
+        for e in getattr(at, kind)
+    )
 
 
 def test_head_on_the_school_view_sees_own_school_only(demo_accounts, monkeypatch):
     at = signed_in_page(demo_accounts, monkeypatch, "hana", "school")
     assert not at.exception
-    assert at.selectbox(key="school").value == OWN_SCHOOL        # a head starts on their own school
+    assert at.selectbox(key="school").value == OWN_SCHOOL  # a head starts on their own school
     rows = pupil_rows_shown(at, "school-pupils", "placements")
     assert len(rows) > 0 and set(rows["urn"]) == {OWN_SCHOOL}
     # Choosing another school in the page's own widget shows its aggregates, never its pupils.

@@ -31,16 +31,19 @@ def test_identity_provider_account_has_no_password_to_guess(accounts_db):
     assert str(refused(accounts_db, "ann@la.example", "", 0.0)) == "Wrong user name or password."
 
 
-@pytest.mark.parametrize(("failures", "latest", "now", "wait"), [
-    (0, None, 100.0, 0.0),
-    (2, 100.0, 100.0, 0.0),      # the first 3 failures are free
-    (3, 100.0, 100.0, 30.0),     # 30 s after the 3rd
-    (3, 100.0, 129.0, 1.0),
-    (3, 100.0, 130.0, 0.0),
-    (4, 100.0, 100.0, 60.0),     # 30 x 2^(4-3)
-    (6, 100.0, 100.0, 240.0),    # 30 x 2^3
-    (9, 100.0, 100.0, 900.0),    # 30 x 2^6 = 1920, capped at 15 minutes
-])
+@pytest.mark.parametrize(
+    ("failures", "latest", "now", "wait"),
+    [
+        (0, None, 100.0, 0.0),
+        (2, 100.0, 100.0, 0.0),  # the first 3 failures are free
+        (3, 100.0, 100.0, 30.0),  # 30 s after the 3rd
+        (3, 100.0, 129.0, 1.0),
+        (3, 100.0, 130.0, 0.0),
+        (4, 100.0, 100.0, 60.0),  # 30 x 2^(4-3)
+        (6, 100.0, 100.0, 240.0),  # 30 x 2^3
+        (9, 100.0, 100.0, 900.0),  # 30 x 2^6 = 1920, capped at 15 minutes
+    ],
+)
 def test_wait_grows_with_failures(failures, latest, now, wait):
     assert auth.wait_seconds(failures, latest, now) == wait
 
@@ -69,7 +72,8 @@ def test_rate_limit_state_survives_a_new_process_because_it_lives_in_the_store(a
     failed = audit.entries(accounts_db, user="hana", action="sign_in_failed")
     assert list(failed["detail"]) == ["attempt 3", "attempt 2", "attempt 1"]
     assert store.Store(store.for_warehouse(accounts_db).url).rows(
-        "select count(*) as n from audit where action = 'sign_in_failed'") == [{"n": 3}]
+        "select count(*) as n from audit where action = 'sign_in_failed'"
+    ) == [{"n": 3}]
 
 
 def test_every_attempt_is_audited(accounts_db):
@@ -81,8 +85,11 @@ def test_every_attempt_is_audited(accounts_db):
     log = audit.entries(accounts_db)
     assert list(zip(log["user"], log["action"], strict=True)) == [
         ("nobody", "sign_in_locked"),
-        ("nobody", "sign_in_failed"), ("nobody", "sign_in_failed"), ("nobody", "sign_in_failed"),
-        ("hana", "sign_in"), ("hana", "sign_in_failed"),
+        ("nobody", "sign_in_failed"),
+        ("nobody", "sign_in_failed"),
+        ("nobody", "sign_in_failed"),
+        ("hana", "sign_in"),
+        ("hana", "sign_in_failed"),
     ]
     assert log["at_utc"].iloc[-1] == "1970-01-01 00:00:00"
     assert log.loc[log["action"] == "sign_in", "role"].item() == "head"
@@ -90,12 +97,15 @@ def test_every_attempt_is_audited(accounts_db):
     assert not log["detail"].str.contains("guess").any()
 
 
-@pytest.mark.parametrize(("last_seen", "now", "expired"), [
-    (None, 10_000.0, False),   # never seen: nothing to expire
-    (0.0, 1800.0, False),      # exactly 30 minutes idle is still in time
-    (0.0, 1800.5, True),
-    (0.0, 60.0, False),
-])
+@pytest.mark.parametrize(
+    ("last_seen", "now", "expired"),
+    [
+        (None, 10_000.0, False),  # never seen: nothing to expire
+        (0.0, 1800.0, False),  # exactly 30 minutes idle is still in time
+        (0.0, 1800.5, True),
+        (0.0, 60.0, False),
+    ],
+)
 def test_idle_timeout(last_seen, now, expired):
     assert auth.idle_expired(last_seen, now, 30.0) is expired
 
@@ -112,7 +122,8 @@ def test_removed_account_is_gone_and_changed_role_takes_effect(accounts_db):
 def test_identity_provider_email_maps_to_role_or_is_refused(accounts_db):
     auth.add_user(accounts_db, "Ann.Smith@LA.example", "chair", "STH")
     assert auth.idp_viewer(accounts_db, "ann.smith@la.example", now=0.0) == Viewer(
-        "ann.smith@la.example", "chair", "STH")
+        "ann.smith@la.example", "chair", "STH"
+    )
     assert auth.idp_viewer(accounts_db, "stranger@elsewhere.example", now=1.0) is None
     assert auth.idp_viewer(accounts_db, None, now=2.0) is None
     log = audit.entries(accounts_db, action="sign_in_failed")

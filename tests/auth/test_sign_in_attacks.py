@@ -15,7 +15,7 @@ from auth_helpers import PASSWORD
 
 from dashboard import audit, auth
 
-ATTACKER, VICTIM = "203.0.113.7", "198.51.100.20"   # documentation addresses (RFC 5737)
+ATTACKER, VICTIM = "203.0.113.7", "198.51.100.20"  # documentation addresses (RFC 5737)
 N = 10
 
 
@@ -85,16 +85,19 @@ def test_one_address_guessing_many_names_is_limited(accounts_db):
     assert auth.sign_in(accounts_db, "chris", PASSWORD, client=VICTIM, now=20.0).role == "chair"
 
 
-@pytest.mark.parametrize(("name", "logged"), [
-    ("hana smith", "hana smith"),
-    ("x" * 101, "x" * 99 + "…"),
-    ("bad\nname", "bad?name"),
-    ("", "(empty)"),
-])
+@pytest.mark.parametrize(
+    ("name", "logged"),
+    [
+        ("hana smith", "hana smith"),
+        ("x" * 101, "x" * 99 + "…"),
+        ("bad\nname", "bad?name"),
+        ("", "(empty)"),
+    ],
+)
 def test_attempts_with_names_that_are_not_valid_are_audited(accounts_db, name, logged):
     with pytest.raises(auth.SignInRefused, match="Wrong user name or password"):
         auth.sign_in(accounts_db, name, "guess", client=ATTACKER, now=5.0)
     log = audit.entries(accounts_db)
     assert list(zip(log["user"], log["action"], log["detail"], strict=True)) == [
-        (logged, "sign_in_failed", "not a valid user name")]
-
+        (logged, "sign_in_failed", "not a valid user name")
+    ]

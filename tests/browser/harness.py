@@ -15,8 +15,16 @@ from collections.abc import Iterator
 from pathlib import Path
 
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 SCREENSHOTS = Path(__file__).parent / "screenshots"
 
 # url_path -> the least number of plotly charts the page draws on the demo data
@@ -51,9 +59,23 @@ def serve(db: Path, port: int | None = None, auth: str = "none") -> Iterator[str
     port = port or free_port()
     env = dict(os.environ, SEIP_AUTH=auth, SEIP_DB=str(db))
     proc = subprocess.Popen(
-        [sys.executable, "-m", "dashboard.cli", "serve", "--db", str(db), "--port", str(port),
-         "--address", "127.0.0.1"],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+        [
+            sys.executable,
+            "-m",
+            "dashboard.cli",
+            "serve",
+            "--db",
+            str(db),
+            "--port",
+            str(port),
+            "--address",
+            "127.0.0.1",
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -85,14 +107,12 @@ def launch(playwright):
 
 def settle(page, charts: int = 0) -> None:
     """Wait until the script has finished, nothing is stale, and `charts` plotly charts have drawn."""
-    page.wait_for_selector("[data-testid=stApp][data-test-script-state=notRunning]",
-                           timeout=TIMEOUT_MS)
-    page.wait_for_function("document.querySelectorAll('[data-stale=true]').length === 0",
-                           timeout=TIMEOUT_MS)
+    page.wait_for_selector("[data-testid=stApp][data-test-script-state=notRunning]", timeout=TIMEOUT_MS)
+    page.wait_for_function("document.querySelectorAll('[data-stale=true]').length === 0", timeout=TIMEOUT_MS)
     if charts:
         page.wait_for_function(
-            f"document.querySelectorAll('.js-plotly-plot .main-svg').length >= {charts}",
-            timeout=TIMEOUT_MS)
+            f"document.querySelectorAll('.js-plotly-plot .main-svg').length >= {charts}", timeout=TIMEOUT_MS
+        )
 
 
 def visit(page, base: str, url_path: str, charts: int = 0, query: str = "") -> None:
@@ -120,7 +140,8 @@ def screenshot(page, path: Path) -> None:
     width = page.viewport_size["width"]
     height = page.evaluate(
         "Math.max(...[...document.querySelectorAll('[data-testid=stMain], [data-testid=stAppViewContainer]')]"
-        ".map(e => e.scrollHeight), 600)")
+        ".map(e => e.scrollHeight), 600)"
+    )
     page.set_viewport_size({"width": width, "height": min(int(height), 12_000)})
     page.wait_for_timeout(800)
     page.screenshot(path=path, full_page=True)
@@ -141,7 +162,6 @@ if __name__ == "__main__":
                 errors = page.locator("[data-testid=stException]").count()
                 screenshot(page, SCREENSHOTS / f"{url_path}-{width}.png")
                 page.set_viewport_size({"width": width, "height": height})
-                print(url_path, width, "exceptions:", errors,
-                      "charts:", page.locator(".js-plotly-plot").count())
+                print(url_path, width, "exceptions:", errors, "charts:", page.locator(".js-plotly-plot").count())
             page.close()
         browser.close()

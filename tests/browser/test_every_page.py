@@ -41,8 +41,7 @@ def test_root_opens_the_overview_with_the_filters(page, served):
 
 
 def test_a_copied_link_opens_the_same_view(page, served):
-    visit(page, served, "exclusion-avoidance", 6,
-          "?year=2021%2F22&partnership=Charnwood+Inclusion+Partnership")
+    visit(page, served, "exclusion-avoidance", 6, "?year=2021%2F22&partnership=Charnwood+Inclusion+Partnership")
     headings = page.locator("h2").all_inner_texts()
     assert "The referral journey, 2021/22" in headings
     assert any("Charnwood Inclusion Partnership" in h for h in headings)
@@ -58,9 +57,12 @@ def test_keyboard_reaches_filters_and_chart_tabs(page, served):
     reached = []
     for _ in range(30):
         page.keyboard.press("Tab")
-        reached.append(page.evaluate(
-            "(() => { const e = document.activeElement;"
-            " return [e.getAttribute('role') || e.tagName, e.getAttribute('aria-label') || e.innerText] })()"))
+        reached.append(
+            page.evaluate(
+                "(() => { const e = document.activeElement;"
+                " return [e.getAttribute('role') || e.tagName, e.getAttribute('aria-label') || e.innerText] })()"
+            )
+        )
     assert ["combobox", "Academic year"] in reached
     assert ["combobox", "Partnership"] in reached
     assert ["tab", "Chart"] in reached

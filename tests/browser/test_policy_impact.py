@@ -17,8 +17,10 @@ def headings(page) -> list[str]:
 def test_the_default_view_draws_the_estimate_and_the_placebos(page, served):
     visit(page, served, "policy-impact", 5)
     assert page.locator("[data-testid=stException]").count() == 0
-    assert any(h.startswith("Permanent exclusion rate: Leicestershire below its synthetic control from 2010/11")
-               for h in headings(page)), headings(page)
+    assert any(
+        h.startswith("Permanent exclusion rate: Leicestershire below its synthetic control from 2010/11")
+        for h in headings(page)
+    ), headings(page)
     assert page.get_by_text("Real DfE data.", exact=True).count() == 1
     assert page.get_by_text("How sure can we be?", exact=True).count() == 1
     # the gap chart: the grey placebo trace and Leicestershire's line, both drawn

@@ -42,6 +42,7 @@ def base(head_db):
 
 def _watch_media(page, seen: set[str]) -> None:
     """Every /media/ URL in what the server sends (websocket frames) or the page requests."""
+
     def frame(payload):
         text = payload.decode("latin-1") if isinstance(payload, bytes) else payload
         seen.update(MEDIA.findall(text))

@@ -24,7 +24,8 @@ def test_download_this_page_as_pdf(served, browser, tmp_path):
         context.close()
     info = subprocess.run(["pdfinfo", str(path)], check=True, capture_output=True, text=True).stdout
     assert "Tagged:          yes" in info
-    text = " ".join(subprocess.run(["pdftotext", str(path), "-"], check=True, capture_output=True,
-                                   text=True).stdout.split())
+    text = " ".join(
+        subprocess.run(["pdftotext", str(path), "-"], check=True, capture_output=True, text=True).stdout.split()
+    )
     assert "Exclusion avoidance" in text and "All partnerships" in text
     assert "Synthetic data." in text

@@ -17,8 +17,8 @@ from dashboard import audit, auth
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 PASSWORD = "correct horse battery"
-OWN_SCHOOL = 900001      # Riverside Academy, NWL partnership, in the demo
-OTHER_SCHOOL = 900009    # Meadowbank Academy, CHN partnership
+OWN_SCHOOL = 900001  # Riverside Academy, NWL partnership, in the demo
+OTHER_SCHOOL = 900009  # Meadowbank Academy, CHN partnership
 
 
 @pytest.fixture(scope="module")
@@ -61,8 +61,10 @@ def test_governor_sees_aggregates_no_pupil_rows_and_downloads_only_suppressed_co
     page = browser.new_page()
     sign_in_at(page, base, f"school-view?school={OWN_SCHOOL}", "gwen")
     # both School view charts drawn (the comparison and the school over the years)
-    page.wait_for_function("[...document.querySelectorAll('.js-plotly-plot')]"
-                           ".filter(p => p.querySelector('.main-svg')).length >= 2", timeout=TIMEOUT_MS)
+    page.wait_for_function(
+        "[...document.querySelectorAll('.js-plotly-plot')].filter(p => p.querySelector('.main-svg')).length >= 2",
+        timeout=TIMEOUT_MS,
+    )
     page.get_by_text("Governors see aggregate figures only").wait_for(timeout=TIMEOUT_MS)
     assert page.get_by_text("Show pupil-level records").count() == 0
     # Disclosure control: no headline count on the School view is 1 to 4.

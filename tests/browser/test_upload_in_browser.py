@@ -51,8 +51,11 @@ def signed_in(browser, base: str, path: str, name: str):
     return page
 
 
-@pytest.mark.xfail(reason="issue 13: in the first whole-suite run the screener's FAIL row (impossible_date) "
-                          "was not on the Data page within the wait; passed when run alone", strict=False)
+@pytest.mark.xfail(
+    reason="issue 13: in the first whole-suite run the screener's FAIL row (impossible_date) "
+    "was not on the Data page within the wait; passed when run alone",
+    strict=False,
+)
 def test_upload_screens_a_bad_export_and_imports_a_good_one_while_others_read(browser, db, tmp_path):
     good, bad = exports(tmp_path)
     assert "2022-10-03" in (METRICS_SMALL / "referrals.csv").read_text(encoding="utf-8")

@@ -8,9 +8,15 @@ from dashboard.formula_safety import csv_bytes, xlsx_bytes
 
 
 def test_suppressed_values_become_c_and_markers_go():
-    table = pd.DataFrame({"area": ["North", "South"], "value": [0.12, np.nan],
-                          "suppressed": [False, True],
-                          "referrals": [10.0, np.nan], "referrals_suppressed": [False, True]})
+    table = pd.DataFrame(
+        {
+            "area": ["North", "South"],
+            "value": [0.12, np.nan],
+            "suppressed": [False, True],
+            "referrals": [10.0, np.nan],
+            "referrals_suppressed": [False, True],
+        }
+    )
     shown, suppressed, symbols = display_table(table)
     assert list(shown.columns) == ["area", "value", "referrals"]
     # a column mixing c with numbers goes to Arrow as text
@@ -20,8 +26,14 @@ def test_suppressed_values_become_c_and_markers_go():
 
 
 def test_dfe_symbols_fill_the_values_they_explain():
-    table = pd.DataFrame({"area": ["A", "B", "C"], "value": [0.2, np.nan, np.nan],
-                          "suppressed": [False, False, False], "value_symbol": [None, "z", None]})
+    table = pd.DataFrame(
+        {
+            "area": ["A", "B", "C"],
+            "value": [0.2, np.nan, np.nan],
+            "suppressed": [False, False, False],
+            "value_symbol": [None, "z", None],
+        }
+    )
     shown, suppressed, symbols = display_table(table)
     assert "value_symbol" not in shown.columns
     # missing without a reason stays blank, never 0
@@ -45,8 +57,7 @@ def test_downloads_carry_the_c():
 
 
 def test_caption_has_source_and_date():
-    assert caption_text("Rates fell.", "DfE", "2025-07-18") == (
-        "Rates fell. Source: DfE. Data as at 2025-07-18.")
+    assert caption_text("Rates fell.", "DfE", "2025-07-18") == ("Rates fell. Source: DfE. Data as at 2025-07-18.")
     assert caption_text("", "DfE", "not known") == "Source: DfE. Data as at not known."
 
 

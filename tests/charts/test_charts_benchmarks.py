@@ -7,22 +7,25 @@ import plotly.graph_objects as go
 from dashboard.charts import benchmarks, theme
 
 COLUMNS = ["metric", "academic_year", "area_type", "area_code", "area_name", "value", "suppressed"]
-METRICS = pd.DataFrame([
-    ("pex_rate", "2022/23", "local_authority", "E10000018", "Leicestershire", 0.10, False),
-    ("pex_rate", "2023/24", "local_authority", "E10000018", "Leicestershire", 0.13, False),
-    ("pex_rate", "2022/23", "england", "E92000001", "England", 0.22, False),
-    ("pex_rate", "2023/24", "england", "E92000001", "England", 0.16, False),
-    ("pex_rate", "2006/07", "england", "E92000001", "England", 0.12, False),
-    ("pex_rate", "2023/24", "sn_median", "SN_MEDIAN", "SN", 0.25, False),
-    ("pex_rate", "2023/24", "partnership", "NTH", "North", 0.50, False),
-], columns=COLUMNS)
+METRICS = pd.DataFrame(
+    [
+        ("pex_rate", "2022/23", "local_authority", "E10000018", "Leicestershire", 0.10, False),
+        ("pex_rate", "2023/24", "local_authority", "E10000018", "Leicestershire", 0.13, False),
+        ("pex_rate", "2022/23", "england", "E92000001", "England", 0.22, False),
+        ("pex_rate", "2023/24", "england", "E92000001", "England", 0.16, False),
+        ("pex_rate", "2006/07", "england", "E92000001", "England", 0.12, False),
+        ("pex_rate", "2023/24", "sn_median", "SN_MEDIAN", "SN", 0.25, False),
+        ("pex_rate", "2023/24", "partnership", "NTH", "North", 0.50, False),
+    ],
+    columns=COLUMNS,
+)
 
 
 def test_authority_in_colour_comparators_grey_over_the_authoritys_years():
-    fig, table = benchmarks.authority_vs_comparators(METRICS, "pex_rate", la_label="Leicestershire",
-                                                     label="Rate", unit="rate_per_100")
-    assert [t.name for t in fig.data] == ["Leicestershire", "England",
-                                          "Statistical neighbours (median)"]
+    fig, table = benchmarks.authority_vs_comparators(
+        METRICS, "pex_rate", la_label="Leicestershire", label="Rate", unit="rate_per_100"
+    )
+    assert [t.name for t in fig.data] == ["Leicestershire", "England", "Statistical neighbours (median)"]
     assert fig.data[0].line.color == theme.PALETTE[0]
     assert fig.data[1].line.color == theme.GREY_DARK
     # England's 2006/07 is outside the authority's years; partnerships are not benchmarks
@@ -33,32 +36,47 @@ def test_authority_in_colour_comparators_grey_over_the_authoritys_years():
 
 
 def test_authority_without_data_says_so():
-    fig, table = benchmarks.authority_vs_comparators(METRICS, "fsm_pct", la_label="Leicestershire",
-                                                     label="FSM share")
+    fig, table = benchmarks.authority_vs_comparators(METRICS, "fsm_pct", la_label="Leicestershire", label="FSM share")
     assert table.empty and fig.layout.annotations[0].text == "No published fsm share for Leicestershire."
 
 
-NEIGHBOURS = pd.DataFrame([
-    ("2023/24", "Focus", True, 0.13, 16.2),
-    ("2023/24", "A", False, 0.06, 15.6),
-    ("2023/24", "B", False, 0.13, 18.0),
-    ("2023/24", "C", False, 0.30, 21.0),
-    ("2023/24", "D", False, 0.25, np.nan),
-    ("2022/23", "Focus", True, 0.40, 15.0),
-    ("2022/23", "A", False, 0.10, 14.0),
-    ("2022/23", "B", False, np.nan, 14.0),
-    ("2021/22", "A", False, 0.10, 14.0),
-], columns=["academic_year", "area_name", "is_focus", "pex_rate", "fsm_pct"])
+NEIGHBOURS = pd.DataFrame(
+    [
+        ("2023/24", "Focus", True, 0.13, 16.2),
+        ("2023/24", "A", False, 0.06, 15.6),
+        ("2023/24", "B", False, 0.13, 18.0),
+        ("2023/24", "C", False, 0.30, 21.0),
+        ("2023/24", "D", False, 0.25, np.nan),
+        ("2022/23", "Focus", True, 0.40, 15.0),
+        ("2022/23", "A", False, 0.10, 14.0),
+        ("2022/23", "B", False, np.nan, 14.0),
+        ("2021/22", "A", False, 0.10, 14.0),
+    ],
+    columns=["academic_year", "area_name", "is_focus", "pex_rate", "fsm_pct"],
+)
 
 
-RANKS = pd.DataFrame([
-    # 2019/20: 2 of 11 (ceil(8/11) = 1, A); 7 of 150 (ceil(28/150) = 1, A)
-    ("2019/20", "pex_rate", "lower_is_better", 0.03, 2, 11, "A", 7, 150, "A"),
-    ("2018/19", "pex_rate", "lower_is_better", 0.03, 6, 11, "C", 80, 151, "C"),
-    ("2023/24", "pex_rate", "lower_is_better", 0.13, 3, 11, "B", 35, 152, "A"),
-    ("2023/24", "suspension_rate", "lower_is_better", 21.2, 6, 11, "C", 81, 152, "C"),
-], columns=["academic_year", "metric", "polarity", "value", "rank_neighbours", "las_neighbours",
-            "band_neighbours", "rank_all", "las_all", "band_all"])
+RANKS = pd.DataFrame(
+    [
+        # 2019/20: 2 of 11 (ceil(8/11) = 1, A); 7 of 150 (ceil(28/150) = 1, A)
+        ("2019/20", "pex_rate", "lower_is_better", 0.03, 2, 11, "A", 7, 150, "A"),
+        ("2018/19", "pex_rate", "lower_is_better", 0.03, 6, 11, "C", 80, 151, "C"),
+        ("2023/24", "pex_rate", "lower_is_better", 0.13, 3, 11, "B", 35, 152, "A"),
+        ("2023/24", "suspension_rate", "lower_is_better", 21.2, 6, 11, "C", 81, 152, "C"),
+    ],
+    columns=[
+        "academic_year",
+        "metric",
+        "polarity",
+        "value",
+        "rank_neighbours",
+        "las_neighbours",
+        "band_neighbours",
+        "rank_all",
+        "las_all",
+        "band_all",
+    ],
+)
 
 
 def test_rank_bands_put_band_a_at_the_top_with_both_groups():
@@ -95,7 +113,8 @@ def test_covid_years_are_shaded_on_category_axes():
 def test_rank_sentence_states_both_ranks_and_the_polarity():
     assert benchmarks.rank_sentence(RANKS, "pex_rate", la_label="Leicestershire", label="Permanent exclusion rate") == (
         "In 2023/24 Leicestershire ranked 3 of 11 among its neighbours (band B) and 35 of 152 among all "
-        "local authorities (band A) on permanent exclusion rate: lower is better")
+        "local authorities (band A) on permanent exclusion rate: lower is better"
+    )
     higher = RANKS.assign(polarity="higher_is_better")
     assert benchmarks.rank_sentence(higher, "pex_rate", la_label="X", label="Y").endswith(": higher is better")
 
@@ -115,7 +134,8 @@ def test_correlation_sentence():
     table = pd.DataFrame({"fsm_pct": [10.0, 20.0, 30.0], "pex_rate": [0.1, 0.2, 0.3]})
     # a perfect straight line: r = 1
     assert benchmarks.correlation_sentence(table) == (
-        "Across these 3 areas, more deprived areas tend to exclude more: a strong link (r = 1.00).")
+        "Across these 3 areas, more deprived areas tend to exclude more: a strong link (r = 1.00)."
+    )
     flat = table.assign(pex_rate=[0.2, 0.1, 0.2])
     # deviations x: -10, 0, 10; y: 0.0333, -0.0667, 0.0333: covariance 0, r = 0
     assert "hardly related (r = 0.00)" in benchmarks.correlation_sentence(flat)

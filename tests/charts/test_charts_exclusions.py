@@ -7,27 +7,30 @@ from dashboard.charts import exclusions, theme
 
 COLUMNS = ["metric", "academic_year", "area_type", "area_code", "area_name", "value", "suppressed"]
 
-METRICS = pd.DataFrame([
-    ("pex_rate", "2022/23", "partnership", "NTH", "North", 0.10, False),
-    ("pex_rate", "2023/24", "partnership", "NTH", "North", 0.12, False),
-    ("pex_rate", "2022/23", "partnership", "STH", "South", 0.30, False),
-    ("pex_rate", "2023/24", "partnership", "STH", "South", np.nan, True),
-    ("pex_rate", "2022/23", "la_total", "ALL", "All partnerships", 0.20, False),
-    ("pex_rate", "2023/24", "la_total", "ALL", "All partnerships", 0.18, False),
-    ("pex_rate", "2022/23", "england", "E92000001", "England", 0.22, False),
-    ("pex_rate", "2023/24", "england", "E92000001", "England", 0.25, False),
-    ("pex_rate", "2021/22", "england", "E92000001", "England", 0.15, False),
-    ("pex_rate", "2023/24", "region", "E12000004", "East Midlands", 0.21, False),
-    ("referred_pupils", "2023/24", "partnership", "NTH", "North", 20, False),
-    ("pex_after_referral", "2023/24", "partnership", "NTH", "North", 1, False),
-    ("avoidance_rate", "2023/24", "partnership", "NTH", "North", 95.0, False),
-    ("referred_pupils", "2023/24", "partnership", "STH", "South", np.nan, True),
-    ("pex_after_referral", "2023/24", "partnership", "STH", "South", np.nan, True),
-    ("avoidance_rate", "2023/24", "partnership", "STH", "South", np.nan, True),
-    ("referred_pupils", "2023/24", "la_total", "ALL", "All partnerships", 24, False),
-    ("pex_after_referral", "2023/24", "la_total", "ALL", "All partnerships", 2, False),
-    ("avoidance_rate", "2023/24", "la_total", "ALL", "All partnerships", 100 * 22 / 24, False),
-], columns=COLUMNS)
+METRICS = pd.DataFrame(
+    [
+        ("pex_rate", "2022/23", "partnership", "NTH", "North", 0.10, False),
+        ("pex_rate", "2023/24", "partnership", "NTH", "North", 0.12, False),
+        ("pex_rate", "2022/23", "partnership", "STH", "South", 0.30, False),
+        ("pex_rate", "2023/24", "partnership", "STH", "South", np.nan, True),
+        ("pex_rate", "2022/23", "la_total", "ALL", "All partnerships", 0.20, False),
+        ("pex_rate", "2023/24", "la_total", "ALL", "All partnerships", 0.18, False),
+        ("pex_rate", "2022/23", "england", "E92000001", "England", 0.22, False),
+        ("pex_rate", "2023/24", "england", "E92000001", "England", 0.25, False),
+        ("pex_rate", "2021/22", "england", "E92000001", "England", 0.15, False),
+        ("pex_rate", "2023/24", "region", "E12000004", "East Midlands", 0.21, False),
+        ("referred_pupils", "2023/24", "partnership", "NTH", "North", 20, False),
+        ("pex_after_referral", "2023/24", "partnership", "NTH", "North", 1, False),
+        ("avoidance_rate", "2023/24", "partnership", "NTH", "North", 95.0, False),
+        ("referred_pupils", "2023/24", "partnership", "STH", "South", np.nan, True),
+        ("pex_after_referral", "2023/24", "partnership", "STH", "South", np.nan, True),
+        ("avoidance_rate", "2023/24", "partnership", "STH", "South", np.nan, True),
+        ("referred_pupils", "2023/24", "la_total", "ALL", "All partnerships", 24, False),
+        ("pex_after_referral", "2023/24", "la_total", "ALL", "All partnerships", 2, False),
+        ("avoidance_rate", "2023/24", "la_total", "ALL", "All partnerships", 100 * 22 / 24, False),
+    ],
+    columns=COLUMNS,
+)
 
 
 def trace(fig, name):
@@ -52,8 +55,7 @@ def test_rates_over_time_all_partnerships_in_colour_comparators_grey():
 def test_rates_over_time_one_partnership_with_all_partnerships():
     fig, table = exclusions.rates_over_time(METRICS, "pex_rate", label="Rate", partnership="NTH")
     assert [t.name for t in fig.data] == ["North", "All partnerships", "England", "East Midlands"]
-    sentence = exclusions.latest_gap_sentence(table, "2023/24", label="Rate", unit="rate_per_100",
-                                              area="North")
+    sentence = exclusions.latest_gap_sentence(table, "2023/24", label="Rate", unit="rate_per_100", area="North")
     assert sentence == "In 2023/24 the rate for north was 0.12, below England's 0.25."
 
 
@@ -80,22 +82,24 @@ def test_avoidance_without_referrals_says_so():
     assert table.empty and "No referrals recorded for 2015/16." == fig.layout.annotations[0].text
 
 
-LINKS = pd.DataFrame([
-    (1, "referred", "ap_placement", 6),
-    (1, "referred", "outreach", 4),
-    (2, "ap_placement", "registered_ap", 6),
-    (3, "registered_ap", "reintegrated", 5),
-    (3, "registered_ap", "other", 1),
-    (1, "referred", "other", 0),
-], columns=["step", "source", "target", "referrals"])
+LINKS = pd.DataFrame(
+    [
+        (1, "referred", "ap_placement", 6),
+        (1, "referred", "outreach", 4),
+        (2, "ap_placement", "registered_ap", 6),
+        (3, "registered_ap", "reintegrated", 5),
+        (3, "registered_ap", "other", 1),
+        (1, "referred", "other", 0),
+    ],
+    columns=["step", "source", "target", "referrals"],
+)
 
 
 def test_referral_journey_nodes_and_links():
     fig, table = exclusions.referral_journey(LINKS)
     sankey = fig.data[0]
     # the zero link is not drawn; 'other' appears once (as an outcome, column 4)
-    assert list(sankey.node.label) == ["Referred", "AP placement", "Outreach", "Registered AP",
-                                       "Reintegrated", "Other"]
+    assert list(sankey.node.label) == ["Referred", "AP placement", "Outreach", "Registered AP", "Reintegrated", "Other"]
     assert list(sankey.link.source) == [0, 0, 1, 3, 3]
     assert list(sankey.link.target) == [1, 2, 3, 4, 5]
     assert list(sankey.link.value) == [6, 4, 6, 5, 1]
@@ -113,17 +117,23 @@ def test_referral_journey_leaves_out_suppressed_links():
     assert table["referrals_suppressed"].tolist() == [False, True, False, False, True, False]
 
 
-REASONS = pd.DataFrame([
-    ("persistent_disruptive", 6, 300, 2),
-    ("verbal_adult", 2, 100, 0),
-    ("not_recorded", 0, 100, 0),
-], columns=["reason", "referrals", "suspensions", "permanent_exclusions"])
+REASONS = pd.DataFrame(
+    [
+        ("persistent_disruptive", 6, 300, 2),
+        ("verbal_adult", 2, 100, 0),
+        ("not_recorded", 0, 100, 0),
+    ],
+    columns=["reason", "referrals", "suspensions", "permanent_exclusions"],
+)
 
 
 def test_reasons_are_shares_of_each_measure():
     fig, table = exclusions.reasons(REASONS)
-    assert table["reason"].tolist() == ["Persistent disruptive behaviour",
-                                        "Verbal abuse or threat against an adult", "Not recorded"]
+    assert table["reason"].tolist() == [
+        "Persistent disruptive behaviour",
+        "Verbal abuse or threat against an adult",
+        "Not recorded",
+    ]
     # referrals 6 / 8 = 75%, 2 / 8 = 25%; suspensions 300 / 500 = 60%; permanent 2 / 2 = 100%
     assert table["referrals_pct"].tolist() == [75.0, 25.0, 0.0]
     assert table["suspensions_pct"].tolist() == [60.0, 20.0, 20.0]
@@ -134,8 +144,7 @@ def test_reasons_are_shares_of_each_measure():
 
 
 def test_reasons_suppressed_count_has_no_share_and_stays_out_of_the_total():
-    hidden = REASONS.assign(permanent_exclusions=[np.nan, 0, 0],
-                            permanent_exclusions_suppressed=[True, False, False])
+    hidden = REASONS.assign(permanent_exclusions=[np.nan, 0, 0], permanent_exclusions_suppressed=[True, False, False])
     fig, table = exclusions.reasons(hidden)
     # the only non-zero count is hidden: the total of what is shown is 0, so no shares at all
     assert table["permanent_exclusions_pct"].isna().all()
@@ -148,12 +157,21 @@ def test_reasons_empty():
     assert "No referrals or exclusions" in fig.layout.annotations[0].text
 
 
-GROUPS = pd.DataFrame([
-    ("Free school meals", "Eligible for FSM", 6, 10, 60.0, 20.0),
-    ("Special educational needs", "SEN support", 3, 10, 30.0, 15.0),
-    ("Looked after", "Looked after", 1, 10, 10.0, None),
-], columns=["characteristic", "group_name", "referred_pupils", "all_referred_pupils",
-            "referred_pct", "population_pct"])
+GROUPS = pd.DataFrame(
+    [
+        ("Free school meals", "Eligible for FSM", 6, 10, 60.0, 20.0),
+        ("Special educational needs", "SEN support", 3, 10, 30.0, 15.0),
+        ("Looked after", "Looked after", 1, 10, 10.0, None),
+    ],
+    columns=[
+        "characteristic",
+        "group_name",
+        "referred_pupils",
+        "all_referred_pupils",
+        "referred_pct",
+        "population_pct",
+    ],
+)
 
 
 def test_referred_vs_population_ratio():
@@ -163,13 +181,16 @@ def test_referred_vs_population_ratio():
     assert np.isnan(table["ratio"].iloc[2])
     assert [t.name for t in fig.data] == ["Referred pupils", "All pupils (census)"]
     assert exclusions.over_represented_sentence(table) == (
-        "Eligible for FSM: 60% of referred pupils against 20% of all pupils (3.0 times their share).")
+        "Eligible for FSM: 60% of referred pupils against 20% of all pupils (3.0 times their share)."
+    )
 
 
 def test_referred_vs_population_suppressed_group_hides_its_share():
-    groups = GROUPS.assign(referred_pupils=[6, np.nan, np.nan],
-                           referred_pupils_suppressed=[False, True, True],
-                           all_referred_pupils_suppressed=False)
+    groups = GROUPS.assign(
+        referred_pupils=[6, np.nan, np.nan],
+        referred_pupils_suppressed=[False, True, True],
+        all_referred_pupils_suppressed=False,
+    )
     fig, table = exclusions.referred_vs_population(groups)
     assert table["referred_pct_suppressed"].tolist() == [False, True, True]
     assert table["ratio_suppressed"].tolist() == [False, True, True]

@@ -7,15 +7,18 @@ import pytest
 from dashboard.charts import theme
 
 
-@pytest.mark.parametrize(("value", "unit", "decimals", "expected"), [
-    (1234.5, "gbp", 0, "£1,234"),          # 1234.5 rounds half to even: £1,234
-    (6228.4, "gbp_per_pupil", 2, "£6,228.40"),
-    (-5000, "gbp", 0, "-£5,000"),
-    (12.345, "percent", 1, "12.3%"),
-    (0.2219, "rate_per_100", 2, "0.22"),
-    (35498, "count", 0, "35,498"),
-    (-0.001, "rate_per_100", 2, "0.00"),   # rounds to zero: no minus sign
-])
+@pytest.mark.parametrize(
+    ("value", "unit", "decimals", "expected"),
+    [
+        (1234.5, "gbp", 0, "£1,234"),  # 1234.5 rounds half to even: £1,234
+        (6228.4, "gbp_per_pupil", 2, "£6,228.40"),
+        (-5000, "gbp", 0, "-£5,000"),
+        (12.345, "percent", 1, "12.3%"),
+        (0.2219, "rate_per_100", 2, "0.22"),
+        (35498, "count", 0, "35,498"),
+        (-0.001, "rate_per_100", 2, "0.00"),  # rounds to zero: no minus sign
+    ],
+)
 def test_format_value(value, unit, decimals, expected):
     assert theme.format_value(value, unit, decimals) == expected
 
@@ -26,11 +29,18 @@ def test_format_value_suppressed_and_missing_are_never_numbers():
     assert theme.format_value(math.nan, "gbp", 0) == "–"
 
 
-@pytest.mark.parametrize(("delta", "polarity", "expected"), [
-    (-0.1, "lower", theme.GOOD), (0.1, "lower", theme.BAD),
-    (0.1, "higher", theme.GOOD), (-0.1, "higher", theme.BAD),
-    (0.1, "neutral", theme.NEUTRAL), (0, "lower", theme.NEUTRAL), (None, "lower", theme.NEUTRAL),
-])
+@pytest.mark.parametrize(
+    ("delta", "polarity", "expected"),
+    [
+        (-0.1, "lower", theme.GOOD),
+        (0.1, "lower", theme.BAD),
+        (0.1, "higher", theme.GOOD),
+        (-0.1, "higher", theme.BAD),
+        (0.1, "neutral", theme.NEUTRAL),
+        (0, "lower", theme.NEUTRAL),
+        (None, "lower", theme.NEUTRAL),
+    ],
+)
 def test_delta_colour_follows_polarity(delta, polarity, expected):
     assert theme.delta_colour(delta, polarity) == expected
 
@@ -57,8 +67,6 @@ def test_empty_figure_says_so_in_words():
 
 
 def test_wrap_breaks_long_labels_between_words():
-    assert theme.wrap("North West Leicestershire Partnership") == (
-        "North West<br>Leicestershire<br>Partnership")
+    assert theme.wrap("North West Leicestershire Partnership") == ("North West<br>Leicestershire<br>Partnership")
     assert theme.wrap("Oak Trust") == "Oak Trust"
-    assert theme.wrap("Supercalifragilisticexpialidocious trust", 10) == (
-        "Supercalifragilisticexpialidocious<br>trust")
+    assert theme.wrap("Supercalifragilisticexpialidocious trust", 10) == ("Supercalifragilisticexpialidocious<br>trust")

@@ -15,16 +15,25 @@ from dashboard.charts import funding as charts
 
 
 def two() -> pd.DataFrame:
-    return pd.DataFrame({"partnership_name": ["A", "B"], "pupils_on_roll": [100, 300],
-                         "fsm_eligible": [40, 10], "core_grant_gbp": [600.0, 400.0]})
+    return pd.DataFrame(
+        {
+            "partnership_name": ["A", "B"],
+            "pupils_on_roll": [100, 300],
+            "fsm_eligible": [40, 10],
+            "core_grant_gbp": [600.0, 400.0],
+        }
+    )
 
 
-@pytest.mark.parametrize(("weight", "expected"), [
-    # pupils 100/400 = 0.25 and 300/400 = 0.75; FSM 40/50 = 0.8 and 10/50 = 0.2
-    (0.5, [1000 * (0.5 * 0.25 + 0.5 * 0.8), 1000 * (0.5 * 0.75 + 0.5 * 0.2)]),  # 525, 475
-    (1.0, [250.0, 750.0]),
-    (0.0, [800.0, 200.0]),
-])
+@pytest.mark.parametrize(
+    ("weight", "expected"),
+    [
+        # pupils 100/400 = 0.25 and 300/400 = 0.75; FSM 40/50 = 0.8 and 10/50 = 0.2
+        (0.5, [1000 * (0.5 * 0.25 + 0.5 * 0.8), 1000 * (0.5 * 0.75 + 0.5 * 0.2)]),  # 525, 475
+        (1.0, [250.0, 750.0]),
+        (0.0, [800.0, 200.0]),
+    ],
+)
 def test_formula_shares_by_hand(weight, expected):
     shares = charts.formula_shares(two(), 1000.0, weight)
     np.testing.assert_allclose(shares["what_if_gbp"], expected)
@@ -40,13 +49,20 @@ def test_formula_shares_match_the_metric_on_the_fixture(metrics_db):
         inputs = warehouse.run(con, "funding_formula_inputs", year="2023/24")
         allocated = con.execute(
             "select area_code, pupils_on_roll, fsm_eligible, core_grant_gbp from fct_area_year "
-            "where academic_year = '2023/24' and area_type = 'partnership'").df()
+            "where academic_year = '2023/24' and area_type = 'partnership'"
+        ).df()
     finally:
         con.close()
     assert dict(zip(inputs["partnership_code"], inputs["pupils_on_roll"], strict=True)) == {
-        "NTH": 1800, "STH": 1200, "MAT1": 520}
+        "NTH": 1800,
+        "STH": 1200,
+        "MAT1": 520,
+    }
     assert dict(zip(inputs["partnership_code"], inputs["fsm_eligible"], strict=True)) == {
-        "NTH": 340, "STH": 310, "MAT1": 60}
+        "NTH": 340,
+        "STH": 310,
+        "MAT1": 60,
+    }
     assert len(allocated) == 3
     shares = charts.formula_shares(inputs, 1_290_000.0, 0.5).set_index("partnership_code")
     assert shares.loc["NTH", "what_if_gbp"] == pytest.approx(1_290_000 * (0.5 * 1800 / 3520 + 0.5 * 340 / 710))
@@ -77,15 +93,39 @@ def test_fitted_line_by_hand():
 def long_metrics() -> pd.DataFrame:
     rows = []
     for code, name, fsm, per_pupil, pupils, core, formula in (
-            ("A", "Alpha", 10.0, 90.0, 1000, 50_000.0, 40_000.0),
-            ("B", "Beta", 20.0, 100.0, 2000, 60_000.0, 70_000.0),
-            ("C", "Gamma", 30.0, 110.0, 500, 10_000.0, 10_000.0)):
-        for metric, value in (("fsm_pct", fsm), ("funding_per_pupil", per_pupil), ("pupils_on_roll", pupils),
-                              ("core_grant_gbp", core), ("formula_allocation_gbp", formula)):
-            rows.append({"metric": metric, "academic_year": "2024/25", "area_type": "partnership",
-                         "area_code": code, "area_name": name, "value": value, "suppressed": False})
-    rows.append({"metric": "fsm_pct", "academic_year": "2024/25", "area_type": "england",
-                 "area_code": "E92000001", "area_name": "England", "value": 25.0, "suppressed": False})
+        ("A", "Alpha", 10.0, 90.0, 1000, 50_000.0, 40_000.0),
+        ("B", "Beta", 20.0, 100.0, 2000, 60_000.0, 70_000.0),
+        ("C", "Gamma", 30.0, 110.0, 500, 10_000.0, 10_000.0),
+    ):
+        for metric, value in (
+            ("fsm_pct", fsm),
+            ("funding_per_pupil", per_pupil),
+            ("pupils_on_roll", pupils),
+            ("core_grant_gbp", core),
+            ("formula_allocation_gbp", formula),
+        ):
+            rows.append(
+                {
+                    "metric": metric,
+                    "academic_year": "2024/25",
+                    "area_type": "partnership",
+                    "area_code": code,
+                    "area_name": name,
+                    "value": value,
+                    "suppressed": False,
+                }
+            )
+    rows.append(
+        {
+            "metric": "fsm_pct",
+            "academic_year": "2024/25",
+            "area_type": "england",
+            "area_code": "E92000001",
+            "area_name": "England",
+            "value": 25.0,
+            "suppressed": False,
+        }
+    )
     return pd.DataFrame(rows)
 
 
@@ -98,7 +138,8 @@ def test_funding_vs_fsm_draws_each_partnership_and_the_line():
     np.testing.assert_allclose(fig.data[3].y, [90.0, 110.0])
     assert charts.fsm_sentence(table) == (
         "Across the partnerships, each extra percentage point of pupils on free school meals goes "
-        "with about £1.00 more funding per pupil (fitted line, unweighted).")
+        "with about £1.00 more funding per pupil (fitted line, unweighted)."
+    )
     fig, _ = charts.funding_vs_fsm(long_metrics(), "2024/25", highlight="B")
     assert [t.marker.opacity for t in fig.data[:3]] == [0.25, 0.85, 0.25]
     # not by colour alone: the chosen one is ringed and named on the chart
@@ -113,7 +154,8 @@ def test_formula_vs_paid_and_the_largest_gap():
     # paid minus formula: Alpha +10,000, Beta -10,000, Gamma 0; the first largest is Alpha
     assert list(table["paid_minus_formula_gbp"]) == [10_000.0, -10_000.0, 0.0]
     assert charts.formula_gap_sentence(table) == (
-        "Alpha was paid £10,000 more than the formula gives it, the largest gap.")
+        "Alpha was paid £10,000 more than the formula gives it, the largest gap."
+    )
     np.testing.assert_array_equal(fig.data[0].x, [50_000.0, 60_000.0, 10_000.0])
 
 
@@ -133,9 +175,13 @@ def test_funding_streams_query_and_chart(metrics_db):
         con.close()
     got = {(r.partnership_code, r.stream): r.amount_gbp for r in streams.itertuples()}
     # NTH's two core grant payments add up: 300,000 + 300,000
-    assert got == {("NTH", "core_grant"): 600_000, ("NTH", "development"): 20_000,
-                   ("STH", "core_grant"): 500_000, ("STH", "adjustment"): -5_000,
-                   ("MAT1", "core_grant"): 150_000}
+    assert got == {
+        ("NTH", "core_grant"): 600_000,
+        ("NTH", "development"): 20_000,
+        ("STH", "core_grant"): 500_000,
+        ("STH", "adjustment"): -5_000,
+        ("MAT1", "core_grant"): 150_000,
+    }
     assert set(south["partnership_code"]) == {"STH"}
     fig, table = charts.funding_streams(south)
     assert {t.name for t in fig.data} == {"Core grant (High Needs, by formula)", "Adjustments"}

@@ -62,37 +62,45 @@ def test_outcomes_durations_providers_trend(con):
     outcomes = warehouse.run(con, "placements_outcomes", year="2022/23", partnership=None)
     # ended in 2022/23: PL01 partnership_ap reintegrated, PL06 outreach reintegrated, PL07 outreach other
     got = {(r.provider_type, r.outcome): r.placements_ended for r in outcomes.itertuples()}
-    assert got == {("partnership_ap", "reintegrated"): 1, ("outreach", "reintegrated"): 1,
-                   ("outreach", "other"): 1}
+    assert got == {("partnership_ap", "reintegrated"): 1, ("outreach", "reintegrated"): 1, ("outreach", "other"): 1}
     lengths = warehouse.run(con, "placements_durations", year="2022/23", partnership=None)
     # PL01 2023-02-20..07-14 = 144 days (20.6 weeks), PL06 2022-12-01..2023-03-31 = 120 days
     # (17.1 weeks), PL07 2022-10-10..12-16 = 67 days (9.6 weeks)
     got = {(r.provider_type, r.duration): r.placements_ended for r in lengths.itertuples()}
-    assert got == {("partnership_ap", "13 to 25 weeks"): 1, ("outreach", "13 to 25 weeks"): 1,
-                   ("outreach", "6 to 12 weeks"): 1}
+    assert got == {
+        ("partnership_ap", "13 to 25 weeks"): 1,
+        ("outreach", "13 to 25 weeks"): 1,
+        ("outreach", "6 to 12 weeks"): 1,
+    }
     providers = warehouse.run(con, "placements_providers", year="2022/23", partnership=None)
     north = providers.set_index("provider_name").loc["North Learning Centre"]
     assert (north["placements_ended"], north["cost_per_placement"], north["reintegration_rate"]) == (1, 6_000, 100)
     history = warehouse.run(con, "placements_trend", partnership="STH")
     # STH (school 100003): PL02 (2022/23, 3,000), PL04 (2023/24, 8,000), PL05 (2023/24, 1,500)
-    got = {(r.academic_year, r.provider_type): (r.placements_started, r.placement_cost_gbp)
-           for r in history.itertuples()}
-    assert got == {("2022/23", "managed_move"): (1, 3_000), ("2023/24", "registered_ap"): (1, 8_000),
-                   ("2023/24", "outreach"): (1, 1_500)}
+    got = {
+        (r.academic_year, r.provider_type): (r.placements_started, r.placement_cost_gbp) for r in history.itertuples()
+    }
+    assert got == {
+        ("2022/23", "managed_move"): (1, 3_000),
+        ("2023/24", "registered_ap"): (1, 8_000),
+        ("2023/24", "outreach"): (1, 1_500),
+    }
 
 
 def frame() -> pd.DataFrame:
-    return pd.DataFrame({
-        "provider_type": ["outreach", "partnership_ap"],
-        "placements_started": [10, 2],
-        "placement_cost_gbp": [5_000.0, 12_000.0],
-        "cost_per_placement": [500.0, 6_000.0],
-        "cost_per_pupil_week": [50.0, 400.0],
-        "median_weeks": [10.0, 15.0],
-        "placements_ended": [8, 0],
-        "placements_reintegrated": [6, 0],
-        "reintegration_rate": [75.0, np.nan],
-    })
+    return pd.DataFrame(
+        {
+            "provider_type": ["outreach", "partnership_ap"],
+            "placements_started": [10, 2],
+            "placement_cost_gbp": [5_000.0, 12_000.0],
+            "cost_per_placement": [500.0, 6_000.0],
+            "cost_per_pupil_week": [50.0, 400.0],
+            "median_weeks": [10.0, 15.0],
+            "placements_ended": [8, 0],
+            "placements_reintegrated": [6, 0],
+            "reintegration_rate": [75.0, np.nan],
+        }
+    )
 
 
 def test_spend_chart_orders_providers_and_draws_costs():
@@ -110,8 +118,13 @@ def test_governor_counts_hide_their_costs_and_rates():
     f["placements_started"] = f["placements_started"].astype("Float64").mask(f["placements_started_suppressed"])
     fig, table = charts.spend_by_provider_type(f)
     # the table is exactly what is drawn: provider, count, cost
-    assert list(table.columns) == ["provider", "placements_started", "placements_started_suppressed",
-                                   "placement_cost_gbp", "placement_cost_gbp_suppressed"]
+    assert list(table.columns) == [
+        "provider",
+        "placements_started",
+        "placements_started_suppressed",
+        "placement_cost_gbp",
+        "placement_cost_gbp_suppressed",
+    ]
     assert table.loc[0, "placement_cost_gbp_suppressed"] and pd.isna(table.loc[0, "placement_cost_gbp"])
     assert not table.loc[1, "placement_cost_gbp_suppressed"]
     _, units = charts.unit_costs_by_provider_type(f)
@@ -128,9 +141,13 @@ def test_hide_derived_leaves_unsuppressed_frames_alone():
 
 
 def test_outcome_shares_and_hidden_provider_types():
-    f = pd.DataFrame({"provider_type": ["outreach", "outreach", "registered_ap"],
-                      "outcome": ["reintegrated", "other", "reintegrated"],
-                      "placements_ended": [3, 1, 5]})
+    f = pd.DataFrame(
+        {
+            "provider_type": ["outreach", "outreach", "registered_ap"],
+            "outcome": ["reintegrated", "other", "reintegrated"],
+            "placements_ended": [3, 1, 5],
+        }
+    )
     fig, table = charts.outcomes_by_provider_type(f)
     # outreach: 3 of 4 = 75%, 1 of 4 = 25%; registered AP: 5 of 5 = 100%
     assert list(table["share_pct"]) == [75.0, 25.0, 100.0]
@@ -148,7 +165,8 @@ def test_outcome_shares_and_hidden_provider_types():
 
 def test_reintegration_sentence_and_empty_frames():
     assert charts.reintegration_sentence(frame()) == (
-        "Outreach had the highest reintegration rate: 75% of its 8 ended placements.")
+        "Outreach had the highest reintegration rate: 75% of its 8 ended placements."
+    )
     hidden = frame().assign(placements_ended=[8, 3], placements_reintegrated=[6, 3], reintegration_rate=[75.0, 100.0])
     hidden["placements_ended_suppressed"] = [False, True]
     ended = hidden["placements_ended"].astype("Float64")
@@ -156,7 +174,8 @@ def test_reintegration_sentence_and_empty_frames():
     # partnership AP's 3 of 3 (100%) is hidden, so the sentence says it speaks of those shown only
     assert charts.reintegration_sentence(hidden) == (
         "Of the provider types that can be shown, Outreach had the highest reintegration rate: "
-        "75% of its 8 ended placements.")
+        "75% of its 8 ended placements."
+    )
     empty = frame().iloc[0:0]
     fig, table = charts.spend_by_provider_type(empty)
     assert table.empty and fig.layout.annotations[0].text.startswith("No placements")
@@ -165,10 +184,17 @@ def test_reintegration_sentence_and_empty_frames():
 
 
 def test_cost_against_reintegration_leaves_out_hidden_providers():
-    f = pd.DataFrame({"provider_name": ["A", "B"], "provider_type": ["outreach", "registered_ap"],
-                      "placements_ended": [6, 2], "placements_reintegrated": [3, 1],
-                      "placement_cost_gbp": [6_000.0, 20_000.0], "cost_per_placement": [1_000.0, 10_000.0],
-                      "reintegration_rate": [50.0, 50.0]})
+    f = pd.DataFrame(
+        {
+            "provider_name": ["A", "B"],
+            "provider_type": ["outreach", "registered_ap"],
+            "placements_ended": [6, 2],
+            "placements_reintegrated": [3, 1],
+            "placement_cost_gbp": [6_000.0, 20_000.0],
+            "cost_per_placement": [1_000.0, 10_000.0],
+            "reintegration_rate": [50.0, 50.0],
+        }
+    )
     fig, _ = charts.cost_against_reintegration(f)
     assert sorted(float(x) for t in fig.data for x in t.x) == [1_000.0, 10_000.0]
     f["placements_ended_suppressed"] = [False, True]

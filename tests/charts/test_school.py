@@ -16,27 +16,30 @@ YEAR = "2024/25"
 
 def summary() -> pd.DataFrame:
     # U1 and U2 in partnership P; U3 and U4 in Q. FSM: U1 20%, U2 10%, U3 22.5%, U4 23%
-    return pd.DataFrame({
-        "urn": [1, 2, 3, 4],
-        "school_name": ["U1", "U2", "U3", "U4"],
-        "partnership_code": ["P", "P", "Q", "Q"],
-        "partnership_name": ["Partnership P", "Partnership P", "Partnership Q", "Partnership Q"],
-        "academic_year": [YEAR] * 4,
-        "pupils_on_roll": [1000, 500, 800, 400],
-        "fsm_eligible": [200, 50, 180, 92],
-        "referrals": [10, 5, 2, 6],
-        "referred_pupils": [8, 5, 2, 6],
-        "placements_started": [4, 0, 2, 6],
-        "placement_cost_gbp": [20_000.0, 0.0, 9_000.0, 30_000.0],
-        "permanent_exclusions": [2, 0, 1, 3],
-        "suspensions": [50, 10, 40, 30],
-    })
+    return pd.DataFrame(
+        {
+            "urn": [1, 2, 3, 4],
+            "school_name": ["U1", "U2", "U3", "U4"],
+            "partnership_code": ["P", "P", "Q", "Q"],
+            "partnership_name": ["Partnership P", "Partnership P", "Partnership Q", "Partnership Q"],
+            "academic_year": [YEAR] * 4,
+            "pupils_on_roll": [1000, 500, 800, 400],
+            "fsm_eligible": [200, 50, 180, 92],
+            "referrals": [10, 5, 2, 6],
+            "referred_pupils": [8, 5, 2, 6],
+            "placements_started": [4, 0, 2, 6],
+            "placement_cost_gbp": [20_000.0, 0.0, 9_000.0, 30_000.0],
+            "permanent_exclusions": [2, 0, 1, 3],
+            "suspensions": [50, 10, 40, 30],
+        }
+    )
 
 
 def governed(s: pd.DataFrame, urn: int, year: str, threshold: int = 4) -> pd.DataFrame:
     """What the gate gives a governor for the School view: the controlled summary and groups."""
-    return disclosure.control_school_groups(school_groups.figures(s, urn, year), controlled(s, threshold),
-                                            urn, year, threshold)
+    return disclosure.control_school_groups(
+        school_groups.figures(s, urn, year), controlled(s, threshold), urn, year, threshold
+    )
 
 
 def controlled(s: pd.DataFrame, threshold: int = 4) -> pd.DataFrame:
@@ -69,18 +72,25 @@ def test_comparison_by_hand():
     # similar (U3 + U4): 1,200 pupils, 272 FSM, 8 referrals, 4 PEX, 70 suspensions, £39,000 on 8 placements
     assert similar["fsm_pct"] == pytest.approx(272 / 1200 * 100)
     assert (similar["referral_rate"], similar["pex_rate"], similar["suspension_rate"]) == pytest.approx(
-        (8 / 12, 4 / 12, 70 / 12))
+        (8 / 12, 4 / 12, 70 / 12)
+    )
     assert (similar["placement_cost_per_pupil"], similar["cost_per_placement"]) == pytest.approx((32.5, 4_875.0))
     assert not table[[f"{g}_suppressed" for g in charts.GROUPS]].any().any()
     assert charts.comparison_sentence(table, "U1") == (
-        "U1's permanent exclusion rate was 0.20 per 100 pupils, above its partnership's 0.13.")
+        "U1's permanent exclusion rate was 0.20 per 100 pupils, above its partnership's 0.13."
+    )
 
 
 def test_governor_comparison_hides_small_counts_and_what_they_reveal():
     table = charts.comparison(governed(summary(), 1, YEAR)).set_index("measure")
     # the school's 4 placements and 2 PEX are hidden, with the rates and costs built on them
-    for measure in ("placements_started", "permanent_exclusions", "pex_rate", "placement_cost_per_pupil",
-                    "cost_per_placement"):
+    for measure in (
+        "placements_started",
+        "permanent_exclusions",
+        "pex_rate",
+        "placement_cost_per_pupil",
+        "cost_per_placement",
+    ):
         assert table.loc[measure, "school_suppressed"] and np.isnan(table.loc[measure, "school"])
     assert table.loc["referrals", "school"] == 10 and not table.loc["referrals", "school_suppressed"]
     # the partnership's totals are 4 placements and 2 PEX: hidden too; its 15 referrals are shown
@@ -99,15 +109,27 @@ def test_governor_comparison_hides_small_counts_and_what_they_reveal():
     # where a bar is hidden a c is written on the chart: PEX panel (school, partnership, similar),
     # cost per pupil (school, partnership: 4 placements), cost per placement (school, partnership)
     marks = [list(t.y) for t in fig.data if t.type == "scatter"]
-    assert marks == [["This school", "Its partnership", "Similar FSM schools"],
-                     ["This school", "Its partnership"], ["This school", "Its partnership"]]
+    assert marks == [
+        ["This school", "Its partnership", "Similar FSM schools"],
+        ["This school", "Its partnership"],
+        ["This school", "Its partnership"],
+    ]
     assert "This school_suppressed" in shown.columns
 
 
 def test_control_schools_adds_a_second_school_so_no_subtraction_reveals_one():
-    s = pd.DataFrame({"urn": [1, 2, 3], "partnership_code": ["P"] * 3, "academic_year": [YEAR] * 3,
-                      "referrals": [2, 7, 9], "referred_pupils": [0, 7, 9], "placements_started": [5, 5, 5],
-                      "permanent_exclusions": [0, 0, 3], "suspensions": [1, 2, 30]})
+    s = pd.DataFrame(
+        {
+            "urn": [1, 2, 3],
+            "partnership_code": ["P"] * 3,
+            "academic_year": [YEAR] * 3,
+            "referrals": [2, 7, 9],
+            "referred_pupils": [0, 7, 9],
+            "placements_started": [5, 5, 5],
+            "permanent_exclusions": [0, 0, 3],
+            "suspensions": [1, 2, 30],
+        }
+    )
     out = controlled(s, 4)
     # referrals: 2 is hidden, so the next smallest (7) is hidden too; 9 stays
     assert list(out["referrals_suppressed"]) == [True, True, False]

@@ -11,21 +11,37 @@ from dashboard.assumptions import ASSUMPTIONS, Assumption, by_id
 from dashboard.charts import value_for_money as vfm
 
 # inputs for the hand-worked model tests (the shipped, sourced figures are checked below)
-CENTRAL = {"ap_place_per_year": 18_000, "years_in_ap_after_exclusion": 1.5,
-           "special_school_place_per_year": 25_000, "lifetime_cost_per_exclusion": 370_000}
-LOW = {"ap_place_per_year": 10_000, "years_in_ap_after_exclusion": 1.0,
-       "special_school_place_per_year": 19_000, "lifetime_cost_per_exclusion": 0}
-HIGH = {"ap_place_per_year": 26_000, "years_in_ap_after_exclusion": 2.0,
-        "special_school_place_per_year": 60_000, "lifetime_cost_per_exclusion": 370_000}
+CENTRAL = {
+    "ap_place_per_year": 18_000,
+    "years_in_ap_after_exclusion": 1.5,
+    "special_school_place_per_year": 25_000,
+    "lifetime_cost_per_exclusion": 370_000,
+}
+LOW = {
+    "ap_place_per_year": 10_000,
+    "years_in_ap_after_exclusion": 1.0,
+    "special_school_place_per_year": 19_000,
+    "lifetime_cost_per_exclusion": 0,
+}
+HIGH = {
+    "ap_place_per_year": 26_000,
+    "years_in_ap_after_exclusion": 2.0,
+    "special_school_place_per_year": 60_000,
+    "lifetime_cost_per_exclusion": 370_000,
+}
 INPUTS = vfm.Inputs(placement_cost_gbp=90_000, exclusions_avoided=3, successful_outcomes=6)
 
 
 def test_model_central_by_hand():
     got = vfm.model(INPUTS, CENTRAL)
     # one exclusion would cost 18,000 x 1.5 = 27,000; 3 avoided = 81,000; spent 90,000
-    assert got == {"cost_per_exclusion_avoided": 30_000, "cost_per_successful_outcome": 15_000,
-                   "cost_avoided_per_exclusion": 27_000, "cost_avoided_gbp": 81_000,
-                   "net_saving_gbp": -9_000}
+    assert got == {
+        "cost_per_exclusion_avoided": 30_000,
+        "cost_per_successful_outcome": 15_000,
+        "cost_avoided_per_exclusion": 27_000,
+        "cost_avoided_gbp": 81_000,
+        "net_saving_gbp": -9_000,
+    }
 
 
 def test_model_with_the_lifetime_cost():
@@ -41,10 +57,12 @@ def test_scenarios_and_verdict():
     assert list(results["net_saving_gbp"]) == [-60_000, -9_000, 66_000]
     assert vfm.verdict(results.reset_index()) == (
         "It depends on the assumptions: the central scenario gives a net cost of £9,000, but the "
-        "range runs from a net cost of £60,000 to a net saving of £66,000.")
+        "range runs from a net cost of £60,000 to a net saving of £66,000."
+    )
     cheap = vfm.Inputs(placement_cost_gbp=10_000, exclusions_avoided=3, successful_outcomes=6)
     assert vfm.verdict(vfm.scenarios(cheap, CENTRAL, LOW, HIGH)).startswith(
-        "Under every scenario the exclusion costs avoided exceed the spend: a net saving of £20,000 to £146,000")
+        "Under every scenario the exclusion costs avoided exceed the spend: a net saving of £20,000 to £146,000"
+    )
 
 
 def test_no_exclusions_avoided_means_no_cost_per_exclusion_avoided():
@@ -86,8 +104,11 @@ def test_every_assumption_is_sourced_dated_and_in_its_range():
         assert a.low <= a.value <= a.high
     # the sourced figures of ../shared/reference/unit-costs.md (central, low, high)
     assert {a.id: (a.value, a.low, a.high) for a in ASSUMPTIONS} == {
-        "ap_place_per_year": (23_042, 10_000, 30_785), "years_in_ap_after_exclusion": (1.5, 1.0, 2.0),
-        "special_school_place_per_year": (26_000, 26_000, 63_000), "lifetime_cost_per_exclusion": (370_000, 0, 370_000)}
+        "ap_place_per_year": (23_042, 10_000, 30_785),
+        "years_in_ap_after_exclusion": (1.5, 1.0, 2.0),
+        "special_school_place_per_year": (26_000, 26_000, 63_000),
+        "lifetime_cost_per_exclusion": (370_000, 0, 370_000),
+    }
     assert by_id()["lifetime_cost_per_exclusion"].value == 370_000
     assert "contested" in by_id()["lifetime_cost_per_exclusion"].note
     with pytest.raises(ValueError, match="outside its range"):
@@ -99,15 +120,18 @@ def test_comparison_chart_with_nothing_to_draw():
     assert "No cost per result" in vfm.comparison_chart(nothing.astype({"value": float})).layout.annotations[0].text
 
 
-@pytest.mark.parametrize(("year", "partnership", "expected"), [
-    # 2022/23 ended: PL01 and PL06 reintegrated, PL07 other
-    ("2022/23", None, (3, 2)),
-    # 2023/24 ended (all at South College, STH): PL02 moved to special, PL04 excluded, PL05 reintegrated
-    ("2023/24", None, (3, 1)),
-    ("2023/24", "STH", (3, 1)),
-    # NTH's only 2023/24 placement (PL03) is ongoing
-    ("2023/24", "NTH", (0, 0)),
-])
+@pytest.mark.parametrize(
+    ("year", "partnership", "expected"),
+    [
+        # 2022/23 ended: PL01 and PL06 reintegrated, PL07 other
+        ("2022/23", None, (3, 2)),
+        # 2023/24 ended (all at South College, STH): PL02 moved to special, PL04 excluded, PL05 reintegrated
+        ("2023/24", None, (3, 1)),
+        ("2023/24", "STH", (3, 1)),
+        # NTH's only 2023/24 placement (PL03) is ongoing
+        ("2023/24", "NTH", (0, 0)),
+    ],
+)
 def test_successful_outcomes_query(metrics_db, year, partnership, expected):
     con = duckdb.connect(str(metrics_db), read_only=True)
     try:

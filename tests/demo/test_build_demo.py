@@ -39,10 +39,17 @@ def test_the_demo_records_its_fingerprint(demo_db, tmp_path):
     references = [settings.REFERENCE_DIR / name for name in demo.REFERENCE_FILES]
     # the national DfE files shipped are part of the demo
     assert all(p.is_file() for p in references)
-    assert {"exc_nat_region_la_2006-07_to_2022-23.csv", "lait_bds_long.parquet", "lait_data_dictionary.csv",
-            "sn_may_2025.xlsx", "sn_april_2021.xlsx", "la_code_list.xlsx"} <= set(demo.REFERENCE_FILES)
-    models = sorted((settings.QUERIES_DIR / "staging").glob("*.sql")) + \
-        sorted((settings.QUERIES_DIR / "marts").glob("*.sql"))
+    assert {
+        "exc_nat_region_la_2006-07_to_2022-23.csv",
+        "lait_bds_long.parquet",
+        "lait_data_dictionary.csv",
+        "sn_may_2025.xlsx",
+        "sn_april_2021.xlsx",
+        "la_code_list.xlsx",
+    } <= set(demo.REFERENCE_FILES)
+    models = sorted((settings.QUERIES_DIR / "staging").glob("*.sql")) + sorted(
+        (settings.QUERIES_DIR / "marts").glob("*.sql")
+    )
     assert demo.loaded_fingerprint(demo_db) == demo.fingerprint(generated + references + models)
 
 

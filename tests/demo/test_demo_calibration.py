@@ -63,6 +63,7 @@ PUPILS = """
 
 # ---------------------------------------------------------------- organisations and census
 
+
 def test_46_schools_in_four_partnerships_and_two_mat_groups(con):
     kinds = dict(con.execute("select kind, count(*) from partnerships group by kind").fetchall())
     assert kinds == {"partnership": 4, "mat_group": 2}
@@ -76,8 +77,15 @@ def test_46_schools_in_four_partnerships_and_two_mat_groups(con):
                                select 1 from schools s where s.partnership_code = p.partnership_code)""").fetchone()
     assert empty[0] == 0
     districts = {d for (d,) in con.execute("select distinct district from schools").fetchall()}
-    assert districts == {"Blaby", "Charnwood", "Harborough", "Hinckley and Bosworth", "Melton",
-                         "North West Leicestershire", "Oadby and Wigston"}
+    assert districts == {
+        "Blaby",
+        "Charnwood",
+        "Harborough",
+        "Hinckley and Bosworth",
+        "Melton",
+        "North West Leicestershire",
+        "Oadby and Wigston",
+    }
     mat_schools_without_trust = con.execute("""
         select count(*) from schools join partnerships using (partnership_code)
         where kind = 'mat_group' and trust_name is null""").fetchone()[0]
@@ -94,8 +102,11 @@ def test_county_pupils_equal_the_real_headcount_every_year(con):
 
 
 def test_fsm_share_rises_as_the_real_county_did(con):
-    fsm = by_year(con, """select academic_year, 100.0 * sum(fsm_eligible) / sum(pupils_on_roll)
-                          from school_census group by 1""")
+    fsm = by_year(
+        con,
+        """select academic_year, 100.0 * sum(fsm_eligible) / sum(pupils_on_roll)
+                          from school_census group by 1""",
+    )
     # Real: LAIT SecFSM January 2020 = 10.0, January 2025 = 17.2 (lait_... lines 1655, 1660).
     assert 9 <= fsm["2019/20"] <= 11
     assert 16 <= fsm["2024/25"] <= 18
@@ -103,9 +114,12 @@ def test_fsm_share_rises_as_the_real_county_did(con):
 
 
 def test_fsm_share_differs_by_partnership(con):
-    fsm = by_year_group(con, """select academic_year, s.partnership_code,
+    fsm = by_year_group(
+        con,
+        """select academic_year, s.partnership_code,
                                        100.0 * sum(fsm_eligible) / sum(pupils_on_roll)
-                                from school_census c join schools s using (urn) group by all""")
+                                from school_census c join schools s using (urn) group by all""",
+    )
     latest = fsm["2024/25"]
     assert max(latest, key=latest.get) in {"CHN", "NWL"}  # the two high-deprivation partnerships
     assert max(latest.values()) - min(latest.values()) > 6
@@ -124,9 +138,13 @@ def test_sen_shares_are_the_county_s(con):
 
 # ---------------------------------------------------------------- exclusions
 
+
 def test_permanent_exclusion_rate_is_leicestershire_s_and_far_below_england_s(con):
-    pex = by_year(con, f"""select {ay('start_date')}, count(*) from exclusions
-                            where type = 'permanent' group by 1""")
+    pex = by_year(
+        con,
+        f"""select {ay("start_date")}, count(*) from exclusions
+                            where type = 'permanent' group by 1""",
+    )
     for year in YEARS:
         rate = 100 * pex[year] / LEICS_PUPILS[year]
         # Band: within a quarter of the real county rate, and under 0.6 x England's (the real
@@ -136,8 +154,11 @@ def test_permanent_exclusion_rate_is_leicestershire_s_and_far_below_england_s(co
 
 
 def test_suspension_rate_is_leicestershire_s(con):
-    suspensions = by_year(con, f"""select {ay('start_date')}, count(*) from exclusions
-                                    where type = 'suspension' group by 1""")
+    suspensions = by_year(
+        con,
+        f"""select {ay("start_date")}, count(*) from exclusions
+                                    where type = 'suspension' group by 1""",
+    )
     for year in YEARS:
         rate = 100 * suspensions[year] / LEICS_PUPILS[year]
         assert abs(rate - LEICS_SUSPENSION_RATE[year]) <= 0.1 * LEICS_SUSPENSION_RATE[year], year
@@ -148,12 +169,16 @@ def test_suspension_rate_is_leicestershire_s(con):
 
 def test_persistent_disruption_is_the_commonest_reason(con):
     for kind in ("suspension", "permanent"):
-        top = con.execute("""select reason from exclusions where type = ? group by reason
-                             order by count(*) desc limit 1""", [kind]).fetchone()[0]
+        top = con.execute(
+            """select reason from exclusions where type = ? group by reason
+                             order by count(*) desc limit 1""",
+            [kind],
+        ).fetchone()[0]
         assert top == "persistent_disruptive"
 
 
 # ---------------------------------------------------------------- referrals
+
 
 def test_a_few_hundred_referrals_a_year(con):
     referrals = by_year(con, f"select {ay('referral_date')}, count(*) from referrals group by 1")
@@ -189,8 +214,9 @@ def test_referrals_come_more_from_higher_fsm_schools(con):
 
 
 def test_panel_decisions_and_dates(con):
-    shares = dict(con.execute(
-        "select decision, count(*) * 1.0 / sum(count(*)) over () from referrals group by 1").fetchall())
+    shares = dict(
+        con.execute("select decision, count(*) * 1.0 / sum(count(*)) over () from referrals group by 1").fetchall()
+    )
     assert max(shares, key=shares.get) == "in_school_support"
     assert 0.15 <= shares["ap_placement"] <= 0.30 and shares["no_further_action"] <= 0.10
     # Panels sit one to four weeks after the referral, or the first school day after a holiday.
@@ -201,14 +227,14 @@ def test_panel_decisions_and_dates(con):
 
 def test_some_pupils_are_referred_in_two_years(con):
     across_years = con.execute(f"""select count(*) from (
-        select pupil_ref from referrals group by 1 having count(distinct {ay('referral_date')}) > 1)""").fetchone()
+        select pupil_ref from referrals group by 1 having count(distinct {ay("referral_date")}) > 1)""").fetchone()
     assert across_years[0] >= 20
 
 
 def test_avoidance_rate_is_high_but_well_short_of_100(con):
     rows = con.execute(f"""
         with firsts as (
-            select {ay('referral_date')} as academic_year, pupil_ref, min(referral_date) as first_referral
+            select {ay("referral_date")} as academic_year, pupil_ref, min(referral_date) as first_referral
             from referrals group by all
         )
         select academic_year,
@@ -221,6 +247,7 @@ def test_avoidance_rate_is_high_but_well_short_of_100(con):
 
 
 # ---------------------------------------------------------------- placements
+
 
 def test_placements_cost_a_plausible_share_of_the_grant(con):
     spend = by_year(con, f"select {ay('start_date')}, sum(cost_gbp) from placements group by 1")
@@ -252,10 +279,18 @@ def test_only_placements_still_running_at_the_data_date_are_ongoing(con):
 
 
 def test_outcomes_are_realistic(con):
-    share = dict(con.execute("""select outcome, count(*) * 1.0 / sum(count(*)) over ()
-                                from placements where outcome <> 'ongoing' group by 1""").fetchall())
-    assert set(share) == {"reintegrated", "sustained_to_end_y11", "moved_to_special",
-                          "permanently_excluded", "left_area", "other"}
+    share = dict(
+        con.execute("""select outcome, count(*) * 1.0 / sum(count(*)) over ()
+                                from placements where outcome <> 'ongoing' group by 1""").fetchall()
+    )
+    assert set(share) == {
+        "reintegrated",
+        "sustained_to_end_y11",
+        "moved_to_special",
+        "permanently_excluded",
+        "left_area",
+        "other",
+    }
     assert max(share, key=share.get) == "reintegrated"
     assert share["permanently_excluded"] < 0.04
     not_y11 = con.execute("""select count(*) from placements p join referrals r using (referral_id)
@@ -280,6 +315,7 @@ def test_no_pupil_is_excluded_permanently_twice_or_active_after_it(con):
 
 
 # ---------------------------------------------------------------- funding
+
 
 def test_core_grant_is_three_million_shared_by_the_formula(con):
     core = by_year(con, "select academic_year, sum(amount_gbp) from funding where stream = 'core_grant' group by 1")
@@ -326,10 +362,14 @@ def test_the_warehouse_is_labelled_synthetic(con):
 
 # ---------------------------------------------------------------- the three stories
 
+
 def test_story_north_west_leicestershire_drifts_up_in_exclusions(con):
-    pex = by_year_group(con, f"""select {ay('start_date')}, s.partnership_code, count(*)
+    pex = by_year_group(
+        con,
+        f"""select {ay("start_date")}, s.partnership_code, count(*)
                                  from exclusions x join schools s using (urn)
-                                 where type = 'permanent' group by all""")
+                                 where type = 'permanent' group by all""",
+    )
     pupils = by_year_group(con, PUPILS)
     nwl = [pex[y].get("NWL", 0) / pupils[y]["NWL"] for y in YEARS]
     assert all(a < b for a, b in zip(nwl, nwl[1:]))  # rises every year
@@ -342,23 +382,31 @@ def test_story_north_west_leicestershire_drifts_up_in_exclusions(con):
 
 
 def test_story_hinckley_and_bosworth_pays_most_per_placement(con):
-    cost = by_year_group(con, f"""select {ay('p.start_date')}, s.partnership_code, avg(cost_gbp)
+    cost = by_year_group(
+        con,
+        f"""select {ay("p.start_date")}, s.partnership_code, avg(cost_gbp)
                                   from placements p join referrals r using (referral_id)
-                                  join schools s on s.urn = r.urn group by all""")
+                                  join schools s on s.urn = r.urn group by all""",
+    )
     for year in YEARS:
         assert max(cost[year], key=cost[year].get) == "HAB", year
-    unregistered = dict(con.execute("""
+    unregistered = dict(
+        con.execute("""
         select s.partnership_code, avg((provider_type = 'unregistered_ap')::int)
         from placements p join referrals r using (referral_id) join schools s on s.urn = r.urn
-        group by 1""").fetchall())
+        group by 1""").fetchall()
+    )
     assert max(unregistered, key=unregistered.get) == "HAB"
 
 
 def test_story_charnwood_reintegrates_most(con):
-    rate = by_year_group(con, f"""select {ay('p.end_date')}, s.partnership_code,
+    rate = by_year_group(
+        con,
+        f"""select {ay("p.end_date")}, s.partnership_code,
                                          avg((outcome = 'reintegrated')::int)
                                   from placements p join referrals r using (referral_id)
                                   join schools s on s.urn = r.urn
-                                  where outcome <> 'ongoing' group by all""")
+                                  where outcome <> 'ongoing' group by all""",
+    )
     for year in YEARS:
         assert max(rate[year], key=rate[year].get) == "CHN", year

@@ -64,8 +64,9 @@ def test_rewriting_an_unchanged_folder_leaves_the_files_alone(tmp_path):
     stamps = [p.stat().st_mtime_ns for p in paths]
     (tmp_path / "schools.csv").write_text("damaged", encoding="utf-8")
     demo.write_exports(tmp_path)
-    assert [p.stat().st_mtime_ns for p in paths if p.name != "schools.csv"] == \
-        [s for p, s in zip(paths, stamps) if p.name != "schools.csv"]
+    assert [p.stat().st_mtime_ns for p in paths if p.name != "schools.csv"] == [
+        s for p, s in zip(paths, stamps) if p.name != "schools.csv"
+    ]
     assert (tmp_path / "schools.csv").read_bytes() == demo.render()["schools.csv"]
 
 

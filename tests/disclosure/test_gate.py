@@ -25,6 +25,7 @@ def governed(name: str, frame: pd.DataFrame, totals: pd.DataFrame | None = None,
 
 # ------------------------------------------------------------- every query declares its counts
 
+
 def _names_of_pupil_counts() -> set[str]:
     declared = {c for q in warehouse.queries().values() for c in q.pupil_counts}
     return declared | {m for m, d in metrics.catalogue().items() if d.pupil_count}
@@ -56,8 +57,11 @@ def test_every_query_declares_its_pupil_counts_and_their_groups(demo_db):
         for path in sorted(QUERIES_DIR.glob("*/*.sql")):
             query = warehouse.queries()[path.stem]
             params = {p: "855" if p == "la_code" else 0.5 if p == "pupil_weight" else None for p in query.params}
-            columns = (set(query.pupil_counts) if query.layer == "access"
-                       else set(warehouse.run(con, path.stem, **params).columns))
+            columns = (
+                set(query.pupil_counts)
+                if query.layer == "access"
+                else set(warehouse.run(con, path.stem, **params).columns)
+            )
             problems += undeclared(path.stem, path.read_text(encoding="utf-8"), columns)
     finally:
         con.close()
@@ -70,31 +74,61 @@ def test_the_enumeration_fails_on_an_undeclared_count():
     assert undeclared("q", sql, columns) == ["q returns pupil counts ['permanent_exclusions'] it does not declare"]
     assert undeclared("q", "select 1", set()) == ["q has no `-- pupil counts:` line"]
     assert undeclared("q", "-- pupil counts: referrals\n", {"referrals"}) == [
-        "q declares no additive groups (`-- counts add up within:`)"]
+        "q declares no additive groups (`-- counts add up within:`)"
+    ]
 
 
 # ------------------------------------------------------------- a governor's rows
 
+
 def test_the_placements_tables_are_controlled_together():
     # by provider type: started 10, 2, 7 and ended 8, 6, 3
-    by_type = pd.DataFrame({"provider_type": ["outreach", "partnership_ap", "registered_ap"],
-                            "placements_started": [10, 2, 7], "placement_cost_gbp": [5_000.0, 12_000.0, 9_000.0],
-                            "cost_per_placement": [500.0, 6_000.0, 1_285.7142857],
-                            "cost_per_pupil_week": [50.0, 400.0, 90.0],
-                            "median_weeks": [10.0, 15.0, 12.0], "placements_ended": [8, 6, 3],
-                            "placements_reintegrated": [6, 0, 6], "reintegration_rate": [75.0, 0.0, 200.0]})
+    by_type = pd.DataFrame(
+        {
+            "provider_type": ["outreach", "partnership_ap", "registered_ap"],
+            "placements_started": [10, 2, 7],
+            "placement_cost_gbp": [5_000.0, 12_000.0, 9_000.0],
+            "cost_per_placement": [500.0, 6_000.0, 1_285.7142857],
+            "cost_per_pupil_week": [50.0, 400.0, 90.0],
+            "median_weeks": [10.0, 15.0, 12.0],
+            "placements_ended": [8, 6, 3],
+            "placements_reintegrated": [6, 0, 6],
+            "reintegration_rate": [75.0, 0.0, 200.0],
+        }
+    )
     b = governed("placements_by_provider_type", by_type)
-    outcomes = pd.DataFrame({"provider_type": ["outreach", "outreach", "partnership_ap", "registered_ap"],
-                             "outcome": ["reintegrated", "other", "reintegrated", "reintegrated"],
-                             "placements_ended": [6, 2, 6, 3]})
+    outcomes = pd.DataFrame(
+        {
+            "provider_type": ["outreach", "outreach", "partnership_ap", "registered_ap"],
+            "outcome": ["reintegrated", "other", "reintegrated", "reintegrated"],
+            "placements_ended": [6, 2, 6, 3],
+        }
+    )
     o = governed("placements_outcomes", outcomes, b)
     d = governed("placements_durations", outcomes.rename(columns={"outcome": "duration"}), b)
-    p = governed("placements_providers", pd.DataFrame({
-        "provider_name": ["A", "B", "C"], "provider_type": ["outreach"] * 3, "placements_ended": [3, 5, 9],
-        "placements_reintegrated": [0, 0, 0]}), b)
-    h = governed("placements_trend", pd.DataFrame({
-        "academic_year": ["2023/24"] * 3, "provider_type": ["outreach", "partnership_ap", "registered_ap"],
-        "placements_started": [2, 6, 8], "placement_cost_gbp": [1.0, 2.0, 3.0]}))
+    p = governed(
+        "placements_providers",
+        pd.DataFrame(
+            {
+                "provider_name": ["A", "B", "C"],
+                "provider_type": ["outreach"] * 3,
+                "placements_ended": [3, 5, 9],
+                "placements_reintegrated": [0, 0, 0],
+            }
+        ),
+        b,
+    )
+    h = governed(
+        "placements_trend",
+        pd.DataFrame(
+            {
+                "academic_year": ["2023/24"] * 3,
+                "provider_type": ["outreach", "partnership_ap", "registered_ap"],
+                "placements_started": [2, 6, 8],
+                "placement_cost_gbp": [1.0, 2.0, 3.0],
+            }
+        ),
+    )
     # started: only partnership AP's 2 is hidden, so the next smallest (registered AP's 7) goes too;
     # outreach's 10 stays. Ended: registered AP's 3 is hidden, and with it the next smallest (6)
     assert list(b["placements_started_suppressed"]) == [False, True, True]
@@ -114,9 +148,16 @@ def test_the_placements_tables_are_controlled_together():
 
 
 def test_a_governors_rates_are_rounded_to_their_display_decimals():
-    rows = pd.DataFrame({"characteristic": ["Sex", "Sex"], "group_name": ["Female", "Male"],
-                         "referred_pupils": [11, 33], "all_referred_pupils": [44, 44],
-                         "referred_pct": [25.0, 75.0], "population_pct": [48.123456, 51.876544]})
+    rows = pd.DataFrame(
+        {
+            "characteristic": ["Sex", "Sex"],
+            "group_name": ["Female", "Male"],
+            "referred_pupils": [11, 33],
+            "all_referred_pupils": [44, 44],
+            "referred_pct": [25.0, 75.0],
+            "population_pct": [48.123456, 51.876544],
+        }
+    )
     rows.loc[0, "referred_pct"] = 100 * 11 / 44 + 0.0123456  # a full-precision float
     out = governed("exclusions_referred_vs_population", rows)
     assert out["referred_pct"].tolist() == [25.0, 75.0]
@@ -135,7 +176,8 @@ def test_other_roles_get_the_rows_as_they_are(con, metrics_db):
         raw = warehouse.run(con, name, year="2023/24", partnership=None)
         assert access.fetch(con, COMMISSIONER, settings, name, year="2023/24", partnership=None).equals(raw)
     assert access.fetch(con, COMMISSIONER, settings, "placements_trend", partnership=None).equals(
-        warehouse.run(con, "placements_trend", partnership=None))
+        warehouse.run(con, "placements_trend", partnership=None)
+    )
 
 
 def test_the_gate_controls_a_governors_rows_with_the_threshold_setting(con, metrics_db):
@@ -143,11 +185,18 @@ def test_the_gate_controls_a_governors_rows_with_the_threshold_setting(con, metr
     raw = warehouse.run(con, "placements_by_provider_type", year="2023/24", partnership=None)
     small = raw["placements_ended"].between(1, 4)
     assert small.any()
-    out = access.fetch(con, GOVERNOR, Settings(db_path=metrics_db), "placements_by_provider_type",
-                       year="2023/24", partnership=None)
+    out = access.fetch(
+        con, GOVERNOR, Settings(db_path=metrics_db), "placements_by_provider_type", year="2023/24", partnership=None
+    )
     assert out.loc[small, "placements_ended_suppressed"].all() and out.loc[small, "placements_ended"].isna().all()
-    none = access.fetch(con, GOVERNOR, Settings(db_path=metrics_db, suppress_max=0), "placements_by_provider_type",
-                        year="2023/24", partnership=None)
+    none = access.fetch(
+        con,
+        GOVERNOR,
+        Settings(db_path=metrics_db, suppress_max=0),
+        "placements_by_provider_type",
+        year="2023/24",
+        partnership=None,
+    )
     assert not none["placements_ended_suppressed"].any()
 
 
@@ -158,8 +207,17 @@ def test_a_governors_breakdown_is_for_one_year(con, metrics_db):
 
 def test_pupil_rows_do_not_come_through_fetch(con, metrics_db):
     with pytest.raises(NotPermitted):
-        access.fetch(con, COMMISSIONER, Settings(db_path=metrics_db), "referrals",
-                     scope_partnership=None, scope_urn=None, partnership=None, urn=None, academic_year=None)
+        access.fetch(
+            con,
+            COMMISSIONER,
+            Settings(db_path=metrics_db),
+            "referrals",
+            scope_partnership=None,
+            scope_urn=None,
+            partnership=None,
+            urn=None,
+            academic_year=None,
+        )
 
 
 def test_the_school_view_groups_through_the_gate(con, metrics_db):

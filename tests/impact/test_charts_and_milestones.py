@@ -44,8 +44,12 @@ def test_gap_chart_has_every_placebo_in_grey_behind_the_la(five):
     assert sum(y is None for y in placebo.y) == 4 and len(placebo.y) == 4 * 6
     assert placebo.line.color == "#BFC1C3"
     assert list(la.y) == pytest.approx([0.1, 0.1, 0.1, -0.3, -0.3], abs=1e-6)
-    assert list(table.columns) == ["academic_year", "LA 001 minus synthetic control (per 100)",
-                                   "Placebo gaps, 5th percentile", "Placebo gaps, 95th percentile"]
+    assert list(table.columns) == [
+        "academic_year",
+        "LA 001 minus synthetic control (per 100)",
+        "Placebo gaps, 5th percentile",
+        "Placebo gaps, 95th percentile",
+    ]
 
 
 def test_what_the_exclusions_avoided_are_worth(small):
@@ -57,8 +61,9 @@ def test_what_the_exclusions_avoided_are_worth(small):
     assert england["worth_gbp"] == pytest.approx(103_689)
     assert england["worth_low_gbp"] == pytest.approx(30_000)
     assert england["worth_high_gbp"] == pytest.approx(184_710)
-    with_lifetime = charts.avoided_table(small, costs["low"], costs["central"], costs["high"],
-                                         include_lifetime=True).set_index("comparator")
+    with_lifetime = charts.avoided_table(
+        small, costs["low"], costs["central"], costs["high"], include_lifetime=True
+    ).set_index("comparator")
     assert with_lifetime.loc["England", "worth_gbp"] == pytest.approx(3 * (34_563 + 370_000))
 
 
@@ -86,17 +91,21 @@ def test_by_start_chart_marks_the_chosen_start():
 
 def test_the_shipped_milestones_shade_leicestershire_from_2010_11():
     periods = impact.read_milestones(REFERENCE_DIR / "policy_milestones.csv", "855")
-    assert periods.to_dict("records") == [{"la_code": "855", "from_year": "2010/11", "to_year": "",
-                                           "arrangement": "Partnerships begin; the PRU closes"}]
+    assert periods.to_dict("records") == [
+        {"la_code": "855", "from_year": "2010/11", "to_year": "", "arrangement": "Partnerships begin; the PRU closes"}
+    ]
     assert impact.read_milestones(REFERENCE_DIR / "policy_milestones.csv", "886").empty
 
 
-@pytest.mark.parametrize(("row", "message"), [
-    ("85,2010/11,,x", "row 3, column la_code: '85' is not a 3-digit DfE LA code"),
-    ("855,2010,,x", "row 3, column from_year: '2010' is not an academic year"),
-    ("855,2012/13,2011/12,x", "row 3, column to_year: '2011/12' comes before from_year 2012/13"),
-    ("855,2012/13,,", "row 3, column arrangement: '' is empty"),
-])
+@pytest.mark.parametrize(
+    ("row", "message"),
+    [
+        ("85,2010/11,,x", "row 3, column la_code: '85' is not a 3-digit DfE LA code"),
+        ("855,2010,,x", "row 3, column from_year: '2010' is not an academic year"),
+        ("855,2012/13,2011/12,x", "row 3, column to_year: '2011/12' comes before from_year 2012/13"),
+        ("855,2012/13,,", "row 3, column arrangement: '' is empty"),
+    ],
+)
 def test_a_bad_milestone_row_is_named(tmp_path, row, message):
     path = tmp_path / "policy_milestones.csv"
     path.write_text(f"la_code,from_year,to_year,arrangement\n855,2010/11,,ok\n{row}\n", encoding="utf-8")

@@ -31,7 +31,11 @@ def test_json_has_the_contract_shape_and_the_published_rates(demo_db, capsys, pa
     assert code == 0
     assert json.loads(out) == json.loads(json.dumps(payload))
     assert (payload["la_code"], payload["la_name"], payload["measure"], payload["start"]) == (
-        "855", "Leicestershire", "pex_rate", "2010/11")
+        "855",
+        "Leicestershire",
+        "pex_rate",
+        "2010/11",
+    )
     assert payload["pre_years"] == ["2006/07", "2007/08", "2008/09", "2009/10"]
     assert payload["post_years"][0] == "2010/11" and payload["post_years"][-1] == "2023/24"
     year = {row["academic_year"]: row for row in payload["series"]}
@@ -73,8 +77,17 @@ def test_csv_has_one_row_per_year_with_the_gaps(demo_db, capsys, payload):
     code, out, _ = run(capsys, "--db", str(demo_db), "--format", "csv")
     assert code == 0
     rows = list(csv.DictReader(io.StringIO(out)))
-    assert list(rows[0]) == ["academic_year", "la", "england", "sn_median", "synthetic", "pupils",
-                             "gap_england", "gap_sn", "gap_sc"]
+    assert list(rows[0]) == [
+        "academic_year",
+        "la",
+        "england",
+        "sn_median",
+        "synthetic",
+        "pupils",
+        "gap_england",
+        "gap_sn",
+        "gap_sc",
+    ]
     assert [r["academic_year"] for r in rows] == [r["academic_year"] for r in payload["series"]]
     first = rows[0]
     assert float(first["gap_england"]) == pytest.approx(float(first["la"]) - float(first["england"]))
@@ -87,7 +100,10 @@ def test_neighbours_only_suspensions_and_another_start(demo_db, capsys, monkeypa
     assert code == 0
     got = json.loads(out)
     assert (got["start"], got["measure"], got["synthetic_control"]["donor_pool"]) == (
-        "2012/13", "suspension_rate", "neighbours")
+        "2012/13",
+        "suspension_rate",
+        "neighbours",
+    )
     assert 2 <= got["synthetic_control"]["donors"] <= 10
     assert got["pre_years"][-1] == "2011/12"
 

@@ -84,6 +84,7 @@ def test_neighbours_only_donor_pool(gaps_result):
 
 # ------------------------------------------------------------------ the weights come back
 
+
 def test_a_known_convex_combination_of_donors_gives_its_weights_back():
     rng = np.random.default_rng(7)
     donors = rng.uniform(0.05, 0.40, size=(12, 5))
@@ -92,8 +93,7 @@ def test_a_known_convex_combination_of_donors_gives_its_weights_back():
     treated[8:] -= 0.05  # the policy lowers the rate from the ninth year
     rows = {f"{100 + j}": (donors[:, j].tolist(), [1000] * 12, False) for j in range(5)}
     rows["001"] = (treated.tolist(), [1000] * 12, False)
-    result = impact.estimate(panel_rows(rows, [0.2] * 12, YEARS[:12]), "001", "pex_rate", YEARS[8],
-                             placebos=False)
+    result = impact.estimate(panel_rows(rows, [0.2] * 12, YEARS[:12]), "001", "pex_rate", YEARS[8], placebos=False)
     weights = {w["la_code"]: w["weight"] for w in result.synthetic_control["weights"]}
     assert weights == pytest.approx({"100": 0.5, "101": 0.3, "103": 0.2}, abs=1e-3)
     assert result.synthetic_control["mean_post_gap"] == pytest.approx(-0.05, abs=1e-3)
@@ -148,6 +148,7 @@ def test_placebo_inference_counts_ties_as_at_least_as_large():
 
 # ------------------------------------------------------------------ too little data, said plainly
 
+
 def test_fewer_than_three_pre_years_is_too_little_data():
     with pytest.raises(impact.TooLittleData, match=r"2 year\(s\) before 2008/09 \(at least 3 are needed\)"):
         impact.estimate(panel_rows(GAPS, GAPS_ENGLAND, YEARS[:6]), "001", "pex_rate", "2008/09")
@@ -177,6 +178,7 @@ def test_a_malformed_start_year_is_refused(start):
 
 # ------------------------------------------------------------------ by start year, and the JSON
 
+
 def test_one_estimate_per_possible_start():
     table = impact.by_start(panel_rows(GAPS, GAPS_ENGLAND, YEARS[:6]), "001", "pex_rate")
     # at least 3 years before and 1 from the start on: 2009/10, 2010/11, 2011/12
@@ -187,15 +189,32 @@ def test_one_estimate_per_possible_start():
 
 def test_payload_has_the_contract_shape(gaps_result):
     payload = gaps_result.payload()
-    assert list(payload) == ["la_code", "la_name", "measure", "start", "pre_years", "post_years", "series",
-                             "did", "synthetic_control", "exclusions_avoided"]
+    assert list(payload) == [
+        "la_code",
+        "la_name",
+        "measure",
+        "start",
+        "pre_years",
+        "post_years",
+        "series",
+        "did",
+        "synthetic_control",
+        "exclusions_avoided",
+    ]
     first = payload["series"][0]
     assert list(first) == ["academic_year", "la", "england", "sn_median", "synthetic", "pupils"]
     assert first["pupils"] == 1000 and isinstance(first["pupils"], int)
     assert payload["series"][-1]["pupils"] is None
-    assert list(payload["synthetic_control"]) == ["donor_pool", "donors", "lambda", "weights", "pre_rmspe",
-                                                  "post_rmspe", "mean_post_gap", "placebo_p_value",
-                                                  "placebo_rank"]
-    assert list(payload["exclusions_avoided"]) == ["synthetic", "sn_median", "england",
-                                                   "years_without_headcount"]
+    assert list(payload["synthetic_control"]) == [
+        "donor_pool",
+        "donors",
+        "lambda",
+        "weights",
+        "pre_rmspe",
+        "post_rmspe",
+        "mean_post_gap",
+        "placebo_p_value",
+        "placebo_rank",
+    ]
+    assert list(payload["exclusions_avoided"]) == ["synthetic", "sn_median", "england", "years_without_headcount"]
     assert isinstance(pd.Series([w["weight"] for w in payload["synthetic_control"]["weights"]]).iloc[0], float)

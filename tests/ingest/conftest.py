@@ -25,4 +25,3 @@ def clean_db(_clean_db, tmp_path) -> Path:
     path.parent.mkdir()
     path.write_bytes(_clean_db.read_bytes())
     return path
-

@@ -40,17 +40,50 @@ CLEAN: dict[str, list[list[str]]] = {
         ["2023/24", "MAT1", "core_grant", "80000.00", "2023-09-15", ""],
     ],
     "referrals": [
-        ["referral_id", "pupil_ref", "urn", "referral_date", "year_group", "sex", "fsm", "sen_status",
-         "looked_after", "reason", "panel_date", "decision"],
-        ["R1", "P001", "120001", "2023-10-02", "9", "M", "Y", "K", "N", "persistent_disruptive",
-         "2023-10-09", "ap_placement"],
+        [
+            "referral_id",
+            "pupil_ref",
+            "urn",
+            "referral_date",
+            "year_group",
+            "sex",
+            "fsm",
+            "sen_status",
+            "looked_after",
+            "reason",
+            "panel_date",
+            "decision",
+        ],
+        [
+            "R1",
+            "P001",
+            "120001",
+            "2023-10-02",
+            "9",
+            "M",
+            "Y",
+            "K",
+            "N",
+            "persistent_disruptive",
+            "2023-10-09",
+            "ap_placement",
+        ],
         ["R2", "P002", "120002", "2024-01-15", "10", "F", "N", "N", "N", "verbal_adult", "", "outreach"],
     ],
     "placements": [
-        ["placement_id", "referral_id", "pupil_ref", "provider_name", "provider_type", "start_date",
-         "end_date", "sessions_per_week", "cost_gbp", "outcome"],
-        ["PL1", "R1", "P001", "Oak AP", "partnership_ap", "2023-11-01", "2024-03-28", "5", "6000.00",
-         "reintegrated"],
+        [
+            "placement_id",
+            "referral_id",
+            "pupil_ref",
+            "provider_name",
+            "provider_type",
+            "start_date",
+            "end_date",
+            "sessions_per_week",
+            "cost_gbp",
+            "outcome",
+        ],
+        ["PL1", "R1", "P001", "Oak AP", "partnership_ap", "2023-11-01", "2024-03-28", "5", "6000.00", "reintegrated"],
     ],
     "exclusions": [
         ["exclusion_id", "pupil_ref", "urn", "start_date", "type", "days", "reason"],
@@ -92,8 +125,12 @@ def write_xlsx(path: Path, sheets: dict[str, list[list[object]]]) -> Path:
         for r, row in enumerate(rows):
             for c, value in enumerate(row):
                 if isinstance(value, (dt.date, dt.datetime)):
-                    sheet.write_datetime(r, c, value if isinstance(value, dt.datetime)
-                                         else dt.datetime.combine(value, dt.time()), date_format)
+                    sheet.write_datetime(
+                        r,
+                        c,
+                        value if isinstance(value, dt.datetime) else dt.datetime.combine(value, dt.time()),
+                        date_format,
+                    )
                 elif value is None or value == "":
                     continue
                 else:

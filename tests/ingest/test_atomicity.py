@@ -57,9 +57,16 @@ def test_an_exception_half_way_leaves_the_file_byte_identical(clean_db, tmp_path
 
 
 def _big_export(folder: Path, n: int) -> Path:
-    write_export(folder, {"exclusions": [CLEAN["exclusions"][0]] + [
-        [f"X{i}", f"P{i % 5000}", "120001" if i % 2 else "120002", "2023-10-02", "suspension", "1", "damage"]
-        for i in range(n)]})
+    write_export(
+        folder,
+        {
+            "exclusions": [CLEAN["exclusions"][0]]
+            + [
+                [f"X{i}", f"P{i % 5000}", "120001" if i % 2 else "120002", "2023-10-02", "suspension", "1", "damage"]
+                for i in range(n)
+            ]
+        },
+    )
     return folder
 
 
@@ -70,8 +77,9 @@ def test_a_real_kill_half_way_leaves_the_old_warehouse(clean_db, tmp_path, stage
     original_size = clean_db.stat().st_size
     export = _big_export(tmp_path / "big", 100_000)
     seip = Path(sys.executable).with_name("seip")
-    proc = subprocess.Popen([str(seip), "import", "--db", str(clean_db), str(export)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [str(seip), "import", "--db", str(clean_db), str(export)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     killed_while = None
     deadline = time.monotonic() + 120
     try:
@@ -99,7 +107,6 @@ def test_a_real_kill_half_way_leaves_the_old_warehouse(clean_db, tmp_path, stage
     assert query(clean_db, "select count(*) from exclusions") == [(2,)]
 
 
-
 def test_two_writers_take_turns_so_neither_change_is_lost(clean_db, tmp_path):
     """A second import waits for the first to swap in, then copies the new file, not the old one."""
     from dashboard import warehouse
@@ -116,9 +123,18 @@ def test_two_writers_take_turns_so_neither_change_is_lost(clean_db, tmp_path):
     first.start()
     assert inside.wait(30)
     second_done = []
-    second = threading.Thread(target=lambda: second_done.append(import_paths(
-        [write_csv(tmp_path / "partnerships.csv", [CLEAN["partnerships"][0], ["SECOND", "Second", "partnership"]])],
-        clean_db)))
+    second = threading.Thread(
+        target=lambda: second_done.append(
+            import_paths(
+                [
+                    write_csv(
+                        tmp_path / "partnerships.csv", [CLEAN["partnerships"][0], ["SECOND", "Second", "partnership"]]
+                    )
+                ],
+                clean_db,
+            )
+        )
+    )
     second.start()
     second.join(1.0)
     assert second_done == []  # still waiting for the first writer
@@ -127,4 +143,8 @@ def test_two_writers_take_turns_so_neither_change_is_lost(clean_db, tmp_path):
     second.join(60)
     assert second_done[0].changed
     assert query(clean_db, "select partnership_code from partnerships order by 1") == [
-        ("FIRST",), ("HB",), ("MAT1",), ("SECOND",)]
+        ("FIRST",),
+        ("HB",),
+        ("MAT1",),
+        ("SECOND",),
+    ]

@@ -28,11 +28,18 @@ def test_validate_json_is_the_shape_cli_md_gives(clean_db, bad_placements):
     before = sha(clean_db)
     done = seip("validate", "--db", str(clean_db), "--format", "json", str(bad_placements.parent))
     assert done.returncode == 1
-    assert json.loads(done.stdout) == [{
-        "severity": "error", "table": "placements", "file": "placements.csv", "row": 2, "column": "end_date",
-        "value": "03/02/2023", "rule": "end_date_not_before_start",
-        "message": "the end date is before the start date (01/11/2023)",
-    }]
+    assert json.loads(done.stdout) == [
+        {
+            "severity": "error",
+            "table": "placements",
+            "file": "placements.csv",
+            "row": 2,
+            "column": "end_date",
+            "value": "03/02/2023",
+            "rule": "end_date_not_before_start",
+            "message": "the end date is before the start date (01/11/2023)",
+        }
+    ]
     assert sha(clean_db) == before
 
 
@@ -64,8 +71,10 @@ def test_import_exits_0_and_summarises(tmp_path):
     db = tmp_path / "seip.duckdb"
     done = seip("import", "--db", str(db), str(write_export(tmp_path / "e")))
     assert done.returncode == 0, done.stderr
-    assert "Rows stored: partnerships 2, schools 2, school_census 2, funding 3, referrals 2, placements 1, " \
-           "exclusions 2. 0 error(s), 0 warning(s). The warehouse was updated." in done.stdout
+    assert (
+        "Rows stored: partnerships 2, schools 2, school_census 2, funding 3, referrals 2, placements 1, "
+        "exclusions 2. 0 error(s), 0 warning(s). The warehouse was updated." in done.stdout
+    )
 
 
 def test_import_json_prints_only_the_problems(tmp_path):

@@ -13,9 +13,19 @@ RULE_IN_DOCS = re.compile(r"^\| `([a-z_]+)` \|", re.MULTILINE)
 
 
 def test_every_rule_is_documented_and_every_documented_rule_exists():
-    code = {m for f in ("read.py", "validate.py", "parse.py")
-            for m in RULE_IN_CODE.findall((INGEST / f).read_text(encoding="utf-8"))}
+    code = {
+        m
+        for f in ("read.py", "validate.py", "parse.py")
+        for m in RULE_IN_CODE.findall((INGEST / f).read_text(encoding="utf-8"))
+    }
     documented = set(RULE_IN_DOCS.findall((ROOT / "docs" / "import-rules.md").read_text(encoding="utf-8")))
-    assert code == documented - {"partnerships", "schools", "school_census", "funding", "referrals",
-                                 "placements", "exclusions"}
+    assert code == documented - {
+        "partnerships",
+        "schools",
+        "school_census",
+        "funding",
+        "referrals",
+        "placements",
+        "exclusions",
+    }
     assert {"end_date_not_before_start", "costly_placement", "direct_identifier"} <= code

@@ -15,14 +15,51 @@ from dashboard.settings import ROOT
 
 # Spellings the review found imported with only a warning, and others an MIS writes.
 SPELLINGS = [
-    "Pupil Name", "Full Name", "Forename(s)", "Unique Pupil Number", "DOB (dd/mm/yyyy)", "Post Code",
-    "Surname", "FirstName", "LAST_NAME", "Given Names", "Child's Name", "Initials", "UPN", "Former UPN",
-    "ULN", "Date of Birth", "D.O.B.", "Birthdate", "Email Address", "E-mail", "Parent Email", "Telephone",
-    "Mobile No.", "Phone Numbers", "Home Address", "Address Line 1", "Postcode", "NHS Number",
-    "NI No.", "National Insurance Number",
+    "Pupil Name",
+    "Full Name",
+    "Forename(s)",
+    "Unique Pupil Number",
+    "DOB (dd/mm/yyyy)",
+    "Post Code",
+    "Surname",
+    "FirstName",
+    "LAST_NAME",
+    "Given Names",
+    "Child's Name",
+    "Initials",
+    "UPN",
+    "Former UPN",
+    "ULN",
+    "Date of Birth",
+    "D.O.B.",
+    "Birthdate",
+    "Email Address",
+    "E-mail",
+    "Parent Email",
+    "Telephone",
+    "Mobile No.",
+    "Phone Numbers",
+    "Home Address",
+    "Address Line 1",
+    "Postcode",
+    "NHS Number",
+    "NI No.",
+    "National Insurance Number",
 ]
-NOT_IDENTIFIERS = ["school_name", "Provider Name", "Partnership Name", "Trust Name", "LA Name",
-                   "Provider Address", "Pupil Ref", "Head Teacher", "Notes", "Gender", "Hotel", "SchoolName"]
+NOT_IDENTIFIERS = [
+    "school_name",
+    "Provider Name",
+    "Partnership Name",
+    "Trust Name",
+    "LA Name",
+    "Provider Address",
+    "Pupil Ref",
+    "Head Teacher",
+    "Notes",
+    "Gender",
+    "Hotel",
+    "SchoolName",
+]
 
 
 def with_column(table: str, name: str, value: str) -> list[list[str]]:

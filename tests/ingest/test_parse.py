@@ -12,11 +12,20 @@ from dashboard.ingest import parse
 REFERRAL_CODES = ("in_school_support", "outreach", "managed_move", "ap_placement")
 
 
-@pytest.mark.parametrize("raw, expected", [
-    ("Pupil Ref", "pupil_ref"), (" PUPIL-REF ", "pupil_ref"), ("pupil_ref", "pupil_ref"),
-    ("\ufeffURN", "urn"), ("Academic  Year", "academic_year"), ("school - census", "school_census"),
-    ("D.O.B.", "dob"), ("Amount (GBP)", "amount_gbp"), ("Pupil's Ref", "pupils_ref"),
-])
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("Pupil Ref", "pupil_ref"),
+        (" PUPIL-REF ", "pupil_ref"),
+        ("pupil_ref", "pupil_ref"),
+        ("\ufeffURN", "urn"),
+        ("Academic  Year", "academic_year"),
+        ("school - census", "school_census"),
+        ("D.O.B.", "dob"),
+        ("Amount (GBP)", "amount_gbp"),
+        ("Pupil's Ref", "pupils_ref"),
+    ],
+)
 def test_header(raw, expected):
     assert parse.header(raw) == expected
 
@@ -38,19 +47,36 @@ def test_bad_years(raw):
     assert bad.value.rule == "bad_year"
 
 
-@pytest.mark.parametrize("raw", [
-    "2024-03-07", "07/03/2024", "7/3/2024", "07-03-2024", "07.03.2024", "2024-03-07 00:00:00",
-    dt.datetime(2024, 3, 7), dt.date(2024, 3, 7),
-])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "2024-03-07",
+        "07/03/2024",
+        "7/3/2024",
+        "07-03-2024",
+        "07.03.2024",
+        "2024-03-07 00:00:00",
+        dt.datetime(2024, 3, 7),
+        dt.date(2024, 3, 7),
+    ],
+)
 def test_dates(raw):
     assert parse.date(raw) == dt.date(2024, 3, 7)
 
 
-@pytest.mark.parametrize("raw, rule", [
-    ("31/02/2024", "impossible_date"), ("29/02/2023", "impossible_date"), ("2024-13-01", "impossible_date"),
-    ("03/31/2024", "impossible_date"), ("7 March 2024", "bad_date"), ("07/03/24", "bad_date"),
-    (45358.0, "bad_date"), ("2024/03/07", "bad_date"),
-])
+@pytest.mark.parametrize(
+    "raw, rule",
+    [
+        ("31/02/2024", "impossible_date"),
+        ("29/02/2023", "impossible_date"),
+        ("2024-13-01", "impossible_date"),
+        ("03/31/2024", "impossible_date"),
+        ("7 March 2024", "bad_date"),
+        ("07/03/24", "bad_date"),
+        (45358.0, "bad_date"),
+        ("2024/03/07", "bad_date"),
+    ],
+)
 def test_bad_dates(raw, rule):
     with pytest.raises(parse.BadValue) as bad:
         parse.date(raw)
@@ -64,11 +90,25 @@ def test_month_first_is_never_assumed():
         parse.date("04/13/2024")
 
 
-@pytest.mark.parametrize("raw, expected", [
-    ("1234.5", "1234.50"), ("1,234.50", "1234.50"), ("£1,234.50", "1234.50"), ("-£5,000.00", "-5000.00"),
-    ("£-5,000.00", "-5000.00"), ("(5,000.00)", "-5000.00"), ("£ 12", "12.00"), ("0", "0.00"), (".5", "0.50"),
-    ("1,234,567.89", "1234567.89"), ("12.300", "12.30"), (1234.5, "1234.50"), (0.1 + 0.2, "0.30"), (7, "7.00"),
-])
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("1234.5", "1234.50"),
+        ("1,234.50", "1234.50"),
+        ("£1,234.50", "1234.50"),
+        ("-£5,000.00", "-5000.00"),
+        ("£-5,000.00", "-5000.00"),
+        ("(5,000.00)", "-5000.00"),
+        ("£ 12", "12.00"),
+        ("0", "0.00"),
+        (".5", "0.50"),
+        ("1,234,567.89", "1234567.89"),
+        ("12.300", "12.30"),
+        (1234.5, "1234.50"),
+        (0.1 + 0.2, "0.30"),
+        (7, "7.00"),
+    ],
+)
 def test_money_is_pence_exact(raw, expected):
     assert parse.money(raw) == Decimal(expected)
 
@@ -80,10 +120,23 @@ def test_bad_money(raw):
     assert bad.value.rule == "bad_money"
 
 
-@pytest.mark.parametrize("raw, expected", [
-    ("Y", True), ("n", False), ("Yes", True), ("NO", False), ("TRUE", True), ("false", False),
-    ("1", True), ("0", False), (1.0, True), (0.0, False), (True, True), (False, False),
-])
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("Y", True),
+        ("n", False),
+        ("Yes", True),
+        ("NO", False),
+        ("TRUE", True),
+        ("false", False),
+        ("1", True),
+        ("0", False),
+        (1.0, True),
+        (0.0, False),
+        (True, True),
+        (False, False),
+    ],
+)
 def test_yes_no(raw, expected):
     assert parse.boolean(raw) is expected
 
@@ -111,14 +164,23 @@ def test_unknown_code_lists_the_allowed_ones():
     assert bad.value.rule == "unknown_code"
 
 
-@pytest.mark.parametrize("raw, expected", [("123", 123), ("1,234", 1234), (" 7 ", 7), (120001.0, 120001),
-                                           ("120001.0", 120001), ("-1", -1)])
+@pytest.mark.parametrize(
+    "raw, expected", [("123", 123), ("1,234", 1234), (" 7 ", 7), (120001.0, 120001), ("120001.0", 120001), ("-1", -1)]
+)
 def test_integers(raw, expected):
     assert parse.integer(raw) == expected
 
 
-@pytest.mark.parametrize("raw, rule", [("1.5", "bad_number"), (1.5, "bad_number"), ("nine", "bad_number"),
-                                       ("12,34", "bad_number"), ("99999999999", "out_of_range")])
+@pytest.mark.parametrize(
+    "raw, rule",
+    [
+        ("1.5", "bad_number"),
+        (1.5, "bad_number"),
+        ("nine", "bad_number"),
+        ("12,34", "bad_number"),
+        ("99999999999", "out_of_range"),
+    ],
+)
 def test_bad_integers(raw, rule):
     with pytest.raises(parse.BadValue) as bad:
         parse.integer(raw)

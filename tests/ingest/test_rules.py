@@ -25,7 +25,7 @@ def changed(table: str, row: int, column: str, value: str) -> list[list[str]]:
 def dropped(table: str, column: str) -> list[list[str]]:
     rows = table_rows(table)
     i = rows[0].index(column)
-    return [r[:i] + r[i + 1:] for r in rows]
+    return [r[:i] + r[i + 1 :] for r in rows]
 
 
 def added(table: str, *extra: list[str]) -> list[list[str]]:
@@ -42,102 +42,251 @@ CENSUS_120001 = table_rows("school_census")[1]
 
 ERRORS = [
     # (case id, table, rows, expected (table, row, column, rule))
-    ("missing_column", "schools", dropped("schools", "school_name"),
-     ("schools", None, "school_name", "missing_column")),
-    ("required_value", "schools", changed("schools", 1, "school_name", "  "),
-     ("schools", 2, "school_name", "required_value")),
-    ("bad_date", "referrals", changed("referrals", 1, "referral_date", "2nd October"),
-     ("referrals", 2, "referral_date", "bad_date")),
-    ("bad_date_two_digit_year", "referrals", changed("referrals", 1, "referral_date", "02/10/23"),
-     ("referrals", 2, "referral_date", "bad_date")),
-    ("impossible_date", "referrals", changed("referrals", 2, "referral_date", "31/02/2024"),
-     ("referrals", 3, "referral_date", "impossible_date")),
-    ("us_month_first_is_impossible", "exclusions", changed("exclusions", 1, "start_date", "09/20/2023"),
-     ("exclusions", 2, "start_date", "impossible_date")),
-    ("bad_money", "placements", changed("placements", 1, "cost_gbp", "6.000,00"),
-     ("placements", 2, "cost_gbp", "bad_money")),
-    ("bad_money_fraction_of_penny", "funding", changed("funding", 3, "amount_gbp", "80000.005"),
-     ("funding", 4, "amount_gbp", "bad_money")),
-    ("bad_year", "school_census", changed("school_census", 1, "academic_year", "2023/25"),
-     ("school_census", 2, "academic_year", "bad_year")),
-    ("bad_year_short", "funding", changed("funding", 2, "academic_year", "23/24"),
-     ("funding", 3, "academic_year", "bad_year")),
-    ("bad_bool", "referrals", changed("referrals", 1, "fsm", "maybe"),
-     ("referrals", 2, "fsm", "bad_bool")),
-    ("unknown_code", "referrals", changed("referrals", 2, "decision", "expelled"),
-     ("referrals", 3, "decision", "unknown_code")),
-    ("unknown_code_sex", "referrals", changed("referrals", 1, "sex", "Q"),
-     ("referrals", 2, "sex", "unknown_code")),
-    ("bad_number", "referrals", changed("referrals", 1, "year_group", "nine"),
-     ("referrals", 2, "year_group", "bad_number")),
-    ("bad_number_not_whole", "school_census", changed("school_census", 2, "pupils_on_roll", "800.5"),
-     ("school_census", 3, "pupils_on_roll", "bad_number")),
-    ("duplicate_key", "referrals", added("referrals", R1),
-     ("referrals", 4, "referral_id", "duplicate_key")),
-    ("duplicate_key_composite", "school_census", added("school_census", ["2023-24"] + CENSUS_120001[1:]),
-     ("school_census", 4, "academic_year, urn", "duplicate_key")),
-    ("unknown_reference_partnership", "schools", changed("schools", 1, "partnership_code", "ZZ"),
-     ("schools", 2, "partnership_code", "unknown_reference")),
-    ("unknown_reference_funding", "funding", changed("funding", 3, "partnership_code", "NOPE"),
-     ("funding", 4, "partnership_code", "unknown_reference")),
-    ("unknown_reference_school", "school_census", changed("school_census", 2, "urn", "999998"),
-     ("school_census", 3, "urn", "unknown_reference")),
-    ("unknown_reference_referral_school", "referrals", changed("referrals", 1, "urn", "999998"),
-     ("referrals", 2, "urn", "unknown_reference")),
-    ("unknown_reference_exclusion_school", "exclusions", changed("exclusions", 2, "urn", "999998"),
-     ("exclusions", 3, "urn", "unknown_reference")),
-    ("unknown_reference_referral", "placements", changed("placements", 1, "referral_id", "R9"),
-     ("placements", 2, "referral_id", "unknown_reference")),
-    ("urn_five_digits", "schools", changed("schools", 2, "urn", "12345"),
-     ("schools", 3, "urn", "out_of_range")),
-    ("urn_out_of_range_is_not_also_unknown", "exclusions", changed("exclusions", 1, "urn", "1000000"),
-     ("exclusions", 2, "urn", "out_of_range")),
-    ("year_group", "referrals", changed("referrals", 1, "year_group", "12"),
-     ("referrals", 2, "year_group", "out_of_range")),
-    ("fsm_above_roll", "school_census", changed("school_census", 1, "fsm_eligible", "1001"),
-     ("school_census", 2, "fsm_eligible", "out_of_range")),
-    ("sen_support_negative", "school_census", changed("school_census", 1, "sen_support", "-1"),
-     ("school_census", 2, "sen_support", "out_of_range")),
-    ("ehcp_above_roll", "school_census", changed("school_census", 1, "ehcp", "1001"),
-     ("school_census", 2, "ehcp", "out_of_range")),
-    ("roll_negative", "school_census", changed("school_census", 2, "pupils_on_roll", "-5"),
-     ("school_census", 3, "pupils_on_roll", "out_of_range")),
-    ("sessions_zero", "placements", changed("placements", 1, "sessions_per_week", "0"),
-     ("placements", 2, "sessions_per_week", "out_of_range")),
-    ("sessions_eleven", "placements", changed("placements", 1, "sessions_per_week", "11"),
-     ("placements", 2, "sessions_per_week", "out_of_range")),
-    ("cost_negative", "placements", changed("placements", 1, "cost_gbp", "-£1.00"),
-     ("placements", 2, "cost_gbp", "out_of_range")),
-    ("negative_grant", "funding", changed("funding", 1, "amount_gbp", "-£5,000.00"),
-     ("funding", 2, "amount_gbp", "out_of_range")),
-    ("days_not_half", "exclusions", changed("exclusions", 1, "days", "0.3"),
-     ("exclusions", 2, "days", "out_of_range")),
-    ("days_zero", "exclusions", changed("exclusions", 1, "days", "0"),
-     ("exclusions", 2, "days", "out_of_range")),
-    ("end_before_start", "placements", changed("placements", 1, "end_date", "03/02/2023"),
-     ("placements", 2, "end_date", "end_date_not_before_start")),
-    ("end_date_required", "placements", changed("placements", 1, "end_date", ""),
-     ("placements", 2, "end_date", "end_date_required")),
-    ("panel_before_referral", "referrals", changed("referrals", 1, "panel_date", "01/10/2023"),
-     ("referrals", 2, "panel_date", "panel_before_referral")),
-    ("bad_partnership_code", "partnerships", changed("partnerships", 1, "partnership_code", "H-B"),
-     ("partnerships", 2, "partnership_code", "bad_partnership_code")),
-    ("partnership_code_too_long", "partnerships", changed("partnerships", 2, "partnership_code", "ABCDEFGHIJKLM"),
-     ("partnerships", 3, "partnership_code", "bad_partnership_code")),
-    ("direct_identifier", "referrals", with_column("referrals", "Surname", "Smith"),
-     ("referrals", None, "Surname", "direct_identifier")),
-    ("direct_identifier_dob", "exclusions", with_column("exclusions", "Date of Birth", "01/01/2010"),
-     ("exclusions", None, "Date of Birth", "direct_identifier")),
-    ("direct_identifier_punctuated", "placements", with_column("placements", "D.O.B.", "01/01/2010"),
-     ("placements", None, "D.O.B.", "direct_identifier")),
-    ("duplicate_column", "schools", with_column("schools", "URN", "120009"),
-     ("schools", None, "URN", "duplicate_column")),
+    (
+        "missing_column",
+        "schools",
+        dropped("schools", "school_name"),
+        ("schools", None, "school_name", "missing_column"),
+    ),
+    (
+        "required_value",
+        "schools",
+        changed("schools", 1, "school_name", "  "),
+        ("schools", 2, "school_name", "required_value"),
+    ),
+    (
+        "bad_date",
+        "referrals",
+        changed("referrals", 1, "referral_date", "2nd October"),
+        ("referrals", 2, "referral_date", "bad_date"),
+    ),
+    (
+        "bad_date_two_digit_year",
+        "referrals",
+        changed("referrals", 1, "referral_date", "02/10/23"),
+        ("referrals", 2, "referral_date", "bad_date"),
+    ),
+    (
+        "impossible_date",
+        "referrals",
+        changed("referrals", 2, "referral_date", "31/02/2024"),
+        ("referrals", 3, "referral_date", "impossible_date"),
+    ),
+    (
+        "us_month_first_is_impossible",
+        "exclusions",
+        changed("exclusions", 1, "start_date", "09/20/2023"),
+        ("exclusions", 2, "start_date", "impossible_date"),
+    ),
+    (
+        "bad_money",
+        "placements",
+        changed("placements", 1, "cost_gbp", "6.000,00"),
+        ("placements", 2, "cost_gbp", "bad_money"),
+    ),
+    (
+        "bad_money_fraction_of_penny",
+        "funding",
+        changed("funding", 3, "amount_gbp", "80000.005"),
+        ("funding", 4, "amount_gbp", "bad_money"),
+    ),
+    (
+        "bad_year",
+        "school_census",
+        changed("school_census", 1, "academic_year", "2023/25"),
+        ("school_census", 2, "academic_year", "bad_year"),
+    ),
+    (
+        "bad_year_short",
+        "funding",
+        changed("funding", 2, "academic_year", "23/24"),
+        ("funding", 3, "academic_year", "bad_year"),
+    ),
+    ("bad_bool", "referrals", changed("referrals", 1, "fsm", "maybe"), ("referrals", 2, "fsm", "bad_bool")),
+    (
+        "unknown_code",
+        "referrals",
+        changed("referrals", 2, "decision", "expelled"),
+        ("referrals", 3, "decision", "unknown_code"),
+    ),
+    ("unknown_code_sex", "referrals", changed("referrals", 1, "sex", "Q"), ("referrals", 2, "sex", "unknown_code")),
+    (
+        "bad_number",
+        "referrals",
+        changed("referrals", 1, "year_group", "nine"),
+        ("referrals", 2, "year_group", "bad_number"),
+    ),
+    (
+        "bad_number_not_whole",
+        "school_census",
+        changed("school_census", 2, "pupils_on_roll", "800.5"),
+        ("school_census", 3, "pupils_on_roll", "bad_number"),
+    ),
+    ("duplicate_key", "referrals", added("referrals", R1), ("referrals", 4, "referral_id", "duplicate_key")),
+    (
+        "duplicate_key_composite",
+        "school_census",
+        added("school_census", ["2023-24"] + CENSUS_120001[1:]),
+        ("school_census", 4, "academic_year, urn", "duplicate_key"),
+    ),
+    (
+        "unknown_reference_partnership",
+        "schools",
+        changed("schools", 1, "partnership_code", "ZZ"),
+        ("schools", 2, "partnership_code", "unknown_reference"),
+    ),
+    (
+        "unknown_reference_funding",
+        "funding",
+        changed("funding", 3, "partnership_code", "NOPE"),
+        ("funding", 4, "partnership_code", "unknown_reference"),
+    ),
+    (
+        "unknown_reference_school",
+        "school_census",
+        changed("school_census", 2, "urn", "999998"),
+        ("school_census", 3, "urn", "unknown_reference"),
+    ),
+    (
+        "unknown_reference_referral_school",
+        "referrals",
+        changed("referrals", 1, "urn", "999998"),
+        ("referrals", 2, "urn", "unknown_reference"),
+    ),
+    (
+        "unknown_reference_exclusion_school",
+        "exclusions",
+        changed("exclusions", 2, "urn", "999998"),
+        ("exclusions", 3, "urn", "unknown_reference"),
+    ),
+    (
+        "unknown_reference_referral",
+        "placements",
+        changed("placements", 1, "referral_id", "R9"),
+        ("placements", 2, "referral_id", "unknown_reference"),
+    ),
+    ("urn_five_digits", "schools", changed("schools", 2, "urn", "12345"), ("schools", 3, "urn", "out_of_range")),
+    (
+        "urn_out_of_range_is_not_also_unknown",
+        "exclusions",
+        changed("exclusions", 1, "urn", "1000000"),
+        ("exclusions", 2, "urn", "out_of_range"),
+    ),
+    (
+        "year_group",
+        "referrals",
+        changed("referrals", 1, "year_group", "12"),
+        ("referrals", 2, "year_group", "out_of_range"),
+    ),
+    (
+        "fsm_above_roll",
+        "school_census",
+        changed("school_census", 1, "fsm_eligible", "1001"),
+        ("school_census", 2, "fsm_eligible", "out_of_range"),
+    ),
+    (
+        "sen_support_negative",
+        "school_census",
+        changed("school_census", 1, "sen_support", "-1"),
+        ("school_census", 2, "sen_support", "out_of_range"),
+    ),
+    (
+        "ehcp_above_roll",
+        "school_census",
+        changed("school_census", 1, "ehcp", "1001"),
+        ("school_census", 2, "ehcp", "out_of_range"),
+    ),
+    (
+        "roll_negative",
+        "school_census",
+        changed("school_census", 2, "pupils_on_roll", "-5"),
+        ("school_census", 3, "pupils_on_roll", "out_of_range"),
+    ),
+    (
+        "sessions_zero",
+        "placements",
+        changed("placements", 1, "sessions_per_week", "0"),
+        ("placements", 2, "sessions_per_week", "out_of_range"),
+    ),
+    (
+        "sessions_eleven",
+        "placements",
+        changed("placements", 1, "sessions_per_week", "11"),
+        ("placements", 2, "sessions_per_week", "out_of_range"),
+    ),
+    (
+        "cost_negative",
+        "placements",
+        changed("placements", 1, "cost_gbp", "-£1.00"),
+        ("placements", 2, "cost_gbp", "out_of_range"),
+    ),
+    (
+        "negative_grant",
+        "funding",
+        changed("funding", 1, "amount_gbp", "-£5,000.00"),
+        ("funding", 2, "amount_gbp", "out_of_range"),
+    ),
+    ("days_not_half", "exclusions", changed("exclusions", 1, "days", "0.3"), ("exclusions", 2, "days", "out_of_range")),
+    ("days_zero", "exclusions", changed("exclusions", 1, "days", "0"), ("exclusions", 2, "days", "out_of_range")),
+    (
+        "end_before_start",
+        "placements",
+        changed("placements", 1, "end_date", "03/02/2023"),
+        ("placements", 2, "end_date", "end_date_not_before_start"),
+    ),
+    (
+        "end_date_required",
+        "placements",
+        changed("placements", 1, "end_date", ""),
+        ("placements", 2, "end_date", "end_date_required"),
+    ),
+    (
+        "panel_before_referral",
+        "referrals",
+        changed("referrals", 1, "panel_date", "01/10/2023"),
+        ("referrals", 2, "panel_date", "panel_before_referral"),
+    ),
+    (
+        "bad_partnership_code",
+        "partnerships",
+        changed("partnerships", 1, "partnership_code", "H-B"),
+        ("partnerships", 2, "partnership_code", "bad_partnership_code"),
+    ),
+    (
+        "partnership_code_too_long",
+        "partnerships",
+        changed("partnerships", 2, "partnership_code", "ABCDEFGHIJKLM"),
+        ("partnerships", 3, "partnership_code", "bad_partnership_code"),
+    ),
+    (
+        "direct_identifier",
+        "referrals",
+        with_column("referrals", "Surname", "Smith"),
+        ("referrals", None, "Surname", "direct_identifier"),
+    ),
+    (
+        "direct_identifier_dob",
+        "exclusions",
+        with_column("exclusions", "Date of Birth", "01/01/2010"),
+        ("exclusions", None, "Date of Birth", "direct_identifier"),
+    ),
+    (
+        "direct_identifier_punctuated",
+        "placements",
+        with_column("placements", "D.O.B.", "01/01/2010"),
+        ("placements", None, "D.O.B.", "direct_identifier"),
+    ),
+    (
+        "duplicate_column",
+        "schools",
+        with_column("schools", "URN", "120009"),
+        ("schools", None, "URN", "duplicate_column"),
+    ),
 ]
 
 
 @pytest.mark.parametrize("table, rows, expected", [c[1:] for c in ERRORS], ids=[c[0] for c in ERRORS])
-def test_each_rule_reports_exactly_its_row_and_column_and_changes_nothing(clean_db, tmp_path, table, rows,
-                                                                            expected):
+def test_each_rule_reports_exactly_its_row_and_column_and_changes_nothing(clean_db, tmp_path, table, rows, expected):
     before = sha(clean_db)
     path = write_csv(tmp_path / "export" / f"{table}.csv", rows)
     result = import_paths([path], clean_db)
@@ -187,7 +336,13 @@ def test_a_workbook_reports_the_sheet_row(clean_db, tmp_path):
     result = import_paths([path], clean_db)
     [problem] = result.problems
     assert (problem.file, problem.table, problem.row, problem.column, problem.rule, problem.value) == (
-        "export.xlsx, sheet Placements", "placements", 3, "outcome", "unknown_code", "finished")
+        "export.xlsx, sheet Placements",
+        "placements",
+        3,
+        "outcome",
+        "unknown_code",
+        "finished",
+    )
 
 
 def test_duplicate_key_across_files_names_the_other_file(clean_db, tmp_path):
@@ -196,19 +351,31 @@ def test_duplicate_key_across_files_names_the_other_file(clean_db, tmp_path):
     result = import_paths([one, other], clean_db)
     [problem] = result.problems
     assert (problem.file, problem.row, problem.column, problem.rule) == (
-        "b.xlsx, sheet schools", 2, "urn", "duplicate_key")
+        "b.xlsx, sheet schools",
+        2,
+        "urn",
+        "duplicate_key",
+    )
     assert "row 3 of schools.csv" in problem.message
 
 
 FILE_ERRORS = [
-    ("bad_encoding", "schools.csv", b"urn,school_name,partnership_code\r\n120001,Caf\x81,HB\r\n",
-     (None, "schools", None, None, "bad_encoding")),
+    (
+        "bad_encoding",
+        "schools.csv",
+        b"urn,school_name,partnership_code\r\n120001,Caf\x81,HB\r\n",
+        (None, "schools", None, None, "bad_encoding"),
+    ),
     ("unrecognised_file", "notes.csv", b"a,b\r\n1,2\r\n", (None, None, None, None, "unrecognised_file")),
     ("unsupported_file", "schools.xls", b"\xd0\xcf\x11\xe0", (None, None, None, None, "unsupported_file")),
     ("bad_workbook", "export.xlsx", b"not a zip file", (None, None, None, None, "bad_workbook")),
     ("empty_file", "schools.csv", b"\r\n\r\n", (None, "schools", None, None, "empty_file")),
-    ("bad_csv", "schools.csv", b'urn,school_name,partnership_code\r\n120001,"Hill" School,HB\r\n',
-     (None, "schools", None, None, "bad_csv")),
+    (
+        "bad_csv",
+        "schools.csv",
+        b'urn,school_name,partnership_code\r\n120001,"Hill" School,HB\r\n',
+        (None, "schools", None, None, "bad_csv"),
+    ),
 ]
 
 
@@ -233,38 +400,89 @@ def test_a_path_that_does_not_exist_is_an_error(clean_db, tmp_path):
 def test_a_workbook_with_no_table_sheet_is_refused(clean_db, tmp_path):
     path = write_xlsx(tmp_path / "export.xlsx", {"Notes": [["hello"]]})
     result = import_paths([path], clean_db)
-    assert located(result) == [("warning", None, None, None, "unknown_sheet"),
-                               ("error", None, None, None, "unrecognised_file")]
+    assert located(result) == [
+        ("warning", None, None, None, "unknown_sheet"),
+        ("error", None, None, None, "unrecognised_file"),
+    ]
 
 
 WARNINGS = [
-    ("unknown_column", "schools", with_column("schools", "Head Teacher", "x"),
-     ("schools", None, "Head Teacher", "unknown_column")),
-    ("unnamed_column", "exclusions", with_column("exclusions", "", "x"),
-     ("exclusions", None, "column H", "unknown_column")),
-    ("unlikely_date_typo", "exclusions", changed("exclusions", 1, "start_date", "20/09/2203"),
-     ("exclusions", 2, "start_date", "unlikely_date")),
-    ("unlikely_date_old", "funding", changed("funding", 1, "paid_date", "15/09/1923"),
-     ("funding", 2, "paid_date", "unlikely_date")),
-    ("costly_placement", "placements", changed("placements", 1, "cost_gbp", "£100,000.01"),
-     ("placements", 2, "cost_gbp", "costly_placement")),
-    ("no_census_for_year", "referrals",
-     added("referrals", ["R3", "P004", "120001", "01/10/2024", "9", "", "", "", "", "", "", "outreach"],
-           ["R4", "P005", "120001", "02/10/2024", "9", "", "", "", "", "", "", "outreach"]),
-     ("referrals", 4, "urn", "no_census_for_year")),
-    ("ongoing_after_end", "placements", changed("placements", 1, "outcome", "ongoing"),
-     ("placements", 2, "end_date", "ongoing_after_end")),
-    ("pupil_ref_mismatch", "placements", changed("placements", 1, "pupil_ref", "P999"),
-     ("placements", 2, "pupil_ref", "pupil_ref_mismatch")),
-    ("placement_before_referral", "placements", changed("placements", 1, "start_date", "01/09/2023"),
-     ("placements", 2, "start_date", "placement_before_referral")),
-    ("formula_like_text", "placements",
-     changed("placements", 1, "provider_name", '=HYPERLINK("http://evil.example","Oak AP")'),
-     ("placements", 2, "provider_name", "formula_like_text")),
-    ("formula_like_text_at", "schools", changed("schools", 2, "school_name", "@SUM(1+1)*cmd|' /C calc'!A0"),
-     ("schools", 3, "school_name", "formula_like_text")),
-    ("formula_like_text_tab", "funding", changed("funding", 1, "note", "\t+1+1"),
-     ("funding", 2, "note", "formula_like_text")),
+    (
+        "unknown_column",
+        "schools",
+        with_column("schools", "Head Teacher", "x"),
+        ("schools", None, "Head Teacher", "unknown_column"),
+    ),
+    (
+        "unnamed_column",
+        "exclusions",
+        with_column("exclusions", "", "x"),
+        ("exclusions", None, "column H", "unknown_column"),
+    ),
+    (
+        "unlikely_date_typo",
+        "exclusions",
+        changed("exclusions", 1, "start_date", "20/09/2203"),
+        ("exclusions", 2, "start_date", "unlikely_date"),
+    ),
+    (
+        "unlikely_date_old",
+        "funding",
+        changed("funding", 1, "paid_date", "15/09/1923"),
+        ("funding", 2, "paid_date", "unlikely_date"),
+    ),
+    (
+        "costly_placement",
+        "placements",
+        changed("placements", 1, "cost_gbp", "£100,000.01"),
+        ("placements", 2, "cost_gbp", "costly_placement"),
+    ),
+    (
+        "no_census_for_year",
+        "referrals",
+        added(
+            "referrals",
+            ["R3", "P004", "120001", "01/10/2024", "9", "", "", "", "", "", "", "outreach"],
+            ["R4", "P005", "120001", "02/10/2024", "9", "", "", "", "", "", "", "outreach"],
+        ),
+        ("referrals", 4, "urn", "no_census_for_year"),
+    ),
+    (
+        "ongoing_after_end",
+        "placements",
+        changed("placements", 1, "outcome", "ongoing"),
+        ("placements", 2, "end_date", "ongoing_after_end"),
+    ),
+    (
+        "pupil_ref_mismatch",
+        "placements",
+        changed("placements", 1, "pupil_ref", "P999"),
+        ("placements", 2, "pupil_ref", "pupil_ref_mismatch"),
+    ),
+    (
+        "placement_before_referral",
+        "placements",
+        changed("placements", 1, "start_date", "01/09/2023"),
+        ("placements", 2, "start_date", "placement_before_referral"),
+    ),
+    (
+        "formula_like_text",
+        "placements",
+        changed("placements", 1, "provider_name", '=HYPERLINK("http://evil.example","Oak AP")'),
+        ("placements", 2, "provider_name", "formula_like_text"),
+    ),
+    (
+        "formula_like_text_at",
+        "schools",
+        changed("schools", 2, "school_name", "@SUM(1+1)*cmd|' /C calc'!A0"),
+        ("schools", 3, "school_name", "formula_like_text"),
+    ),
+    (
+        "formula_like_text_tab",
+        "funding",
+        changed("funding", 1, "note", "\t+1+1"),
+        ("funding", 2, "note", "formula_like_text"),
+    ),
 ]
 
 
@@ -279,8 +497,11 @@ def test_warnings_are_reported_and_the_import_goes_ahead(clean_db, tmp_path, tab
 
 
 def test_an_ongoing_placement_may_have_a_planned_end_date_or_none(clean_db, tmp_path):
-    rows = added("placements", ["PL2", "R1", "P001", "Oak AP", "outreach", "2024-04-01", "", "", "0", "ongoing"],
-                 ["PL3", "R1", "P001", "Oak AP", "outreach", "2024-04-01", "31/08/2099", "", "0", "ongoing"])
+    rows = added(
+        "placements",
+        ["PL2", "R1", "P001", "Oak AP", "outreach", "2024-04-01", "", "", "0", "ongoing"],
+        ["PL3", "R1", "P001", "Oak AP", "outreach", "2024-04-01", "31/08/2099", "", "0", "ongoing"],
+    )
     # 31/08/2099 is also far ahead, which a planned end date may be.
     result = import_paths([write_csv(tmp_path / "placements.csv", rows)], clean_db)
     assert result.problems == [] and result.changed
@@ -327,8 +548,11 @@ def test_problems_come_in_file_order_whoever_finds_them(clean_db, tmp_path):
     write_csv(folder / "schools.csv", changed("schools", 1, "urn", "1"))
     result = import_paths([folder], clean_db)
     assert [(p.file, p.rule) for p in result.problems] == [
-        ("a_notes.csv", "unrecognised_file"), ("exclusions.csv", "unknown_code"), ("funding.csv", "bad_encoding"),
-        ("schools.csv", "out_of_range")]
+        ("a_notes.csv", "unrecognised_file"),
+        ("exclusions.csv", "unknown_code"),
+        ("funding.csv", "bad_encoding"),
+        ("schools.csv", "out_of_range"),
+    ]
 
 
 def test_the_value_is_quoted_as_the_user_wrote_it(clean_db, tmp_path):
@@ -336,14 +560,18 @@ def test_the_value_is_quoted_as_the_user_wrote_it(clean_db, tmp_path):
     rows[1][rows[0].index("cost_gbp")] = "£150,000"
     result = import_paths([write_csv(tmp_path / "placements.csv", rows)], clean_db)
     assert [(p.rule, p.value) for p in result.problems] == [
-        ("end_date_not_before_start", "2023-10-31"), ("costly_placement", "£150,000")]
+        ("end_date_not_before_start", "2023-10-31"),
+        ("costly_placement", "£150,000"),
+    ]
 
 
 def test_a_workbook_whose_table_sheets_are_empty_imports_nothing(clean_db, tmp_path):
     before = sha(clean_db)
     result = import_paths([write_xlsx(tmp_path / "book.xlsx", {"Schools": [], "Funding": [[], []]})], clean_db)
-    assert located(result) == [("warning", "schools", None, None, "empty_sheet"),
-                               ("warning", "funding", None, None, "empty_sheet")]
+    assert located(result) == [
+        ("warning", "schools", None, None, "empty_sheet"),
+        ("warning", "funding", None, None, "empty_sheet"),
+    ]
     assert result.rows == {} and "No rows to store" in result.summary()
     assert result.changed and sha(clean_db) != before
 
@@ -354,11 +582,14 @@ def test_a_dfe_file_the_product_does_not_use_is_skipped_with_a_warning(clean_db,
     ap = tmp_path / "ap_census.csv"
     ap.write_text(
         "time_period,time_identifier,geographic_level,country_code,country_name,setting_type,placements\n"
-        "202223,Academic year,National,E92000001,England,Total,1\n", encoding="utf-8")
+        "202223,Academic year,National,E92000001,England,Total,1\n",
+        encoding="utf-8",
+    )
     before = sha(clean_db)
     result = import_paths([ap, src / "statistical_neighbours_leicestershire.csv"], clean_db)
     assert result.ok
     assert [(p.severity, p.file, p.rule) for p in result.problems] == [
-        ("warning", "ap_census.csv", "dfe_file_not_used")]
+        ("warning", "ap_census.csv", "dfe_file_not_used")
+    ]
     assert result.rows["statistical_neighbours"] == 20
     assert sha(clean_db) != before

@@ -39,8 +39,10 @@ def _placements_with_formulas(path: Path) -> Path:
 def test_formula_cells_are_refused_with_sheet_row_and_column(clean_db, tmp_path):
     before = sha(clean_db)
     result = import_paths([_placements_with_formulas(tmp_path / "export.xlsx")], clean_db)
-    assert located(result) == [("error", "placements", 2, "column D", "formula_cell"),
-                               ("error", "placements", 2, "column I", "formula_cell")]
+    assert located(result) == [
+        ("error", "placements", 2, "column D", "formula_cell"),
+        ("error", "placements", 2, "column I", "formula_cell"),
+    ]
     assert {p.file for p in result.problems} == {"export.xlsx, sheet Placements"}
     assert "cell D2" in result.problems[0].message and "Oak AP" not in result.problems[0].as_text()
     assert not result.ok and sha(clean_db) == before
@@ -73,11 +75,13 @@ def _bomb(path: Path, unpacked_mb: int, *, lie: bool = False) -> Path:
             if info.filename != "xl/worksheets/sheet1.xml":
                 out.writestr(info.filename, src.read(info))
         with out.open("xl/worksheets/sheet1.xml", "w") as sheet:
-            sheet.write(b'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/'
-                        b'spreadsheetml/2006/main"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>urn</t></is>'
-                        b'</c><c r="B1" t="inlineStr"><is><t>school_name</t></is></c><c r="C1" t="inlineStr"><is><t>'
-                        b'partnership_code</t></is></c></row><row r="2"><c r="A2"><v>120001</v></c>'
-                        b'<c r="B2" t="inlineStr"><is><t>')
+            sheet.write(
+                b'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/'
+                b'spreadsheetml/2006/main"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>urn</t></is>'
+                b'</c><c r="B1" t="inlineStr"><is><t>school_name</t></is></c><c r="C1" t="inlineStr"><is><t>'
+                b'partnership_code</t></is></c></row><row r="2"><c r="A2"><v>120001</v></c>'
+                b'<c r="B2" t="inlineStr"><is><t>'
+            )
             chunk = b"A" * 2**20
             for _ in range(unpacked_mb):
                 sheet.write(chunk)
@@ -89,7 +93,7 @@ def _bomb(path: Path, unpacked_mb: int, *, lie: bool = False) -> Path:
             at = data.find(signature)
             while at >= 0:
                 name_at = at + (30 if signature == b"PK\x03\x04" else 46)
-                if data[name_at:name_at + len(name)] == name:
+                if data[name_at : name_at + len(name)] == name:
                     struct.pack_into("<I", data, at + size_at, 1024)
                 at = data.find(signature, at + 4)
         path.write_bytes(bytes(data))
@@ -145,7 +149,8 @@ def test_a_long_cell_is_refused_and_quoted_short(clean_db, tmp_path):
     rows = table_rows("schools")
     rows[1][1] = "x" * (MAX_CELL_CHARS + 1)
     assert located(check_paths([write_csv(tmp_path / "schools.csv", rows)], clean_db)) == [
-        ("error", "schools", 2, "school_name", "cell_too_long")]
+        ("error", "schools", 2, "school_name", "cell_too_long")
+    ]
 
 
 def test_a_file_beyond_the_size_limit_is_not_read(clean_db, tmp_path):

@@ -62,8 +62,9 @@ def test_sql_output_and_catalogue_name_the_same_metrics_for_the_same_areas(outpu
 def test_sql_columns_match_the_catalogue():
     # the marts carry every metric the catalogue lists for partnerships, except the one that
     # needs a setting (the pupil weight), which the metric query adds
-    sql = {name: warehouse.queries()[name].sql
-           for name in ("fct_area_year", "fct_area_year_metrics", "metrics_area_year")}
+    sql = {
+        name: warehouse.queries()[name].sql for name in ("fct_area_year", "fct_area_year_metrics", "metrics_area_year")
+    }
     for metric_id in metrics.catalogue():
         if metric_id == "formula_allocation_gbp":
             assert f"'{metric_id}' as metric" in sql["metrics_area_year"]
@@ -80,9 +81,16 @@ def test_every_entry_is_complete():
         assert not m.pupil_count or m.unit == "count", m.id
     pupil_counts = {m for m, d in metrics.catalogue().items() if d.pupil_count}
     # metrics.md's list of suppressed counts, plus the reintegration count SEIP Insight adds
-    assert pupil_counts == {"permanent_exclusions", "suspensions", "referrals", "referred_pupils",
-                            "pex_after_referral", "placements_started", "placements_ended",
-                            "placements_reintegrated"}
+    assert pupil_counts == {
+        "permanent_exclusions",
+        "suspensions",
+        "referrals",
+        "referred_pupils",
+        "pex_after_referral",
+        "placements_started",
+        "placements_ended",
+        "placements_reintegrated",
+    }
 
 
 GOOD = """
@@ -104,21 +112,31 @@ metrics:
 def test_load_catalogue_reads_a_minimal_entry():
     (m,) = metrics.load_catalogue(GOOD).values()
     assert (m.id, m.unit, m.decimals, m.areas, m.pupil_count, m.depends_on, m.caveats) == (
-        "a_count", "count", 0, ("partnership",), True, (), "")
+        "a_count",
+        "count",
+        0,
+        ("partnership",),
+        True,
+        (),
+        "",
+    )
 
 
-@pytest.mark.parametrize(("change", "message"), [
-    (("unit: count", "unit: furlongs"), "unit 'furlongs' is not one of"),
-    (("polarity: neutral", "polarity: up"), "polarity 'up' is not one of"),
-    (("decimals: 0", "decimals: -1"), "decimals must be a whole number"),
-    (("decimals: 0", "decimals: two"), "decimals must be a whole number"),
-    (("pupil_count: true", "pupil_count: maybe"), "pupil_count must be true or false"),
-    (("areas: [partnership]", "areas: [galaxy]"), "areas must be some of"),
-    (("areas: [partnership]", "areas: []"), "areas must be some of"),
-    (("depends_on: []", "depends_on: [ghost]"), "depends on unknown metric(s) ghost"),
-    (("    source: s\n", ""), "metric 'a_count' lacks source"),
-    (("metrics:", "metric:"), "no `metrics:` mapping"),
-])
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (("unit: count", "unit: furlongs"), "unit 'furlongs' is not one of"),
+        (("polarity: neutral", "polarity: up"), "polarity 'up' is not one of"),
+        (("decimals: 0", "decimals: -1"), "decimals must be a whole number"),
+        (("decimals: 0", "decimals: two"), "decimals must be a whole number"),
+        (("pupil_count: true", "pupil_count: maybe"), "pupil_count must be true or false"),
+        (("areas: [partnership]", "areas: [galaxy]"), "areas must be some of"),
+        (("areas: [partnership]", "areas: []"), "areas must be some of"),
+        (("depends_on: []", "depends_on: [ghost]"), "depends on unknown metric(s) ghost"),
+        (("    source: s\n", ""), "metric 'a_count' lacks source"),
+        (("metrics:", "metric:"), "no `metrics:` mapping"),
+    ],
+)
 def test_load_catalogue_refuses_a_bad_entry(change, message):
     with pytest.raises(metrics.CatalogueError) as err:
         metrics.load_catalogue(GOOD.replace(*change))

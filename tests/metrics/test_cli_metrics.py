@@ -27,15 +27,20 @@ def run_cli(capsys, *args):
 
 def test_json_through_the_installed_command(metrics_db):
     # the whole process, as a user runs it
-    done = subprocess.run([sys.executable, "-m", "dashboard.cli", "metrics", "--db", str(metrics_db)],
-                          capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "dashboard.cli", "metrics", "--db", str(metrics_db)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr
     payload = json.loads(done.stdout)
     assert payload["data_as_of"] == "2024-09-12"
     assert payload["role"] == "commissioner"
     assert len(payload["rows"]) == FIXTURE_ROWS
-    assert all(list(r) == ["metric", "academic_year", "area_type", "area_code", "value", "suppressed"]
-               for r in payload["rows"])
+    assert all(
+        list(r) == ["metric", "academic_year", "area_type", "area_code", "value", "suppressed"] for r in payload["rows"]
+    )
     rows = {(r["metric"], r["academic_year"], r["area_code"]): r for r in payload["rows"]}
     assert rows[("pex_rate", "2023/24", "NTH")]["value"] == pytest.approx(100 * 5 / 1800)
     # no England rate for 2024/25: null, not 0
@@ -44,19 +49,30 @@ def test_json_through_the_installed_command(metrics_db):
 
 
 def test_filters_and_governor_role(capsys, metrics_db):
-    code, out, _ = run_cli(capsys, "--db", str(metrics_db), "--year", "2023/24", "--partnership", "STH",
-                           "--role", "governor")
+    code, out, _ = run_cli(
+        capsys, "--db", str(metrics_db), "--year", "2023/24", "--partnership", "STH", "--role", "governor"
+    )
     assert code == 0
     payload = json.loads(out)
     assert payload["role"] == "governor"
     assert {r["academic_year"] for r in payload["rows"]} == {"2023/24"}
     assert {(r["area_type"], r["area_code"]) for r in payload["rows"]} == {
-        ("partnership", "STH"), ("la_total", "ALL"), ("local_authority", "E10000018"),
-        ("region", "E12000004"), ("england", "E92000001"), ("sn_median", "SN_MEDIAN")}
+        ("partnership", "STH"),
+        ("la_total", "ALL"),
+        ("local_authority", "E10000018"),
+        ("region", "E12000004"),
+        ("england", "E92000001"),
+        ("sn_median", "SN_MEDIAN"),
+    }
     rows = {(r["metric"], r["area_code"]): r for r in payload["rows"]}
     assert rows[("permanent_exclusions", "STH")] == {
-        "metric": "permanent_exclusions", "academic_year": "2023/24", "area_type": "partnership",
-        "area_code": "STH", "value": None, "suppressed": True}
+        "metric": "permanent_exclusions",
+        "academic_year": "2023/24",
+        "area_type": "partnership",
+        "area_code": "STH",
+        "value": None,
+        "suppressed": True,
+    }
     # STH's 5 suspensions were shown here, but with the LA's 7 they gave away NTH's and MAT1's
     # hidden 1 and 1 (7 - 5 = 2 between two counts of at least 1): the disclosure audit hides it
     assert rows[("suspensions", "STH")]["suppressed"] is True
@@ -66,8 +82,7 @@ def test_filters_and_governor_role(capsys, metrics_db):
 
 
 def test_csv_form(capsys, metrics_db):
-    code, out, _ = run_cli(capsys, "--db", str(metrics_db), "--year", "202223", "--role", "governor",
-                           "--format", "csv")
+    code, out, _ = run_cli(capsys, "--db", str(metrics_db), "--year", "202223", "--role", "governor", "--format", "csv")
     assert code == 0
     rows = list(csv.DictReader(io.StringIO(out)))
     assert list(rows[0]) == ["metric", "academic_year", "area_type", "area_code", "value", "suppressed"]
@@ -80,10 +95,24 @@ def test_csv_form(capsys, metrics_db):
 
 
 def test_payload_csv_keeps_full_precision():
-    text = payload_csv({"rows": [{"metric": "pex_rate", "academic_year": "2023/24", "area_type": "partnership",
-                                  "area_code": "NTH", "value": 100 * 5 / 1800, "suppressed": False}]})
-    assert text == ("metric,academic_year,area_type,area_code,value,suppressed\n"
-                    "pex_rate,2023/24,partnership,NTH,0.2777777777777778,false\n")
+    text = payload_csv(
+        {
+            "rows": [
+                {
+                    "metric": "pex_rate",
+                    "academic_year": "2023/24",
+                    "area_type": "partnership",
+                    "area_code": "NTH",
+                    "value": 100 * 5 / 1800,
+                    "suppressed": False,
+                }
+            ]
+        }
+    )
+    assert text == (
+        "metric,academic_year,area_type,area_code,value,suppressed\n"
+        "pex_rate,2023/24,partnership,NTH,0.2777777777777778,false\n"
+    )
 
 
 def test_unknown_partnership_is_a_usage_error(capsys, metrics_db):
@@ -137,7 +166,7 @@ def test_settings_come_from_the_environment(capsys, metrics_db, monkeypatch):
     # left 4 - 2 = 2 between two counts of at least 1, so the disclosure audit hides it too
     assert rows[("placements_started", "NTH")]["suppressed"] is True
     assert rows[("placements_started", "STH")]["suppressed"] is True
-    assert rows[("pex_rate", "E10000013")]["value"] == pytest.approx(0.16049)   # Gloucestershire
+    assert rows[("pex_rate", "E10000013")]["value"] == pytest.approx(0.16049)  # Gloucestershire
 
 
 def test_bad_setting_is_a_usage_error(capsys, metrics_db, monkeypatch):

@@ -22,39 +22,53 @@ from dashboard.settings import Settings
 EXPECTED = {
     # 2022/23: the geography file (counts and rates); FSM % from LAIT SecFSM January 2023
     ("local_authority", "E10000018", "2022/23"): {
-        "pupils_on_roll": 44237, "permanent_exclusions": 56, "pex_rate": 0.12659,
-        "suspensions": 7672, "suspension_rate": 17.34295, "fsm_pct": 14.9},
+        "pupils_on_roll": 44237,
+        "permanent_exclusions": 56,
+        "pex_rate": 0.12659,
+        "suspensions": 7672,
+        "suspension_rate": 17.34295,
+        "fsm_pct": 14.9,
+    },
     ("region", "E12000004", "2022/23"): {
-        "pupils_on_roll": 315346, "permanent_exclusions": 729, "pex_rate": 0.23117,
-        "suspensions": 70039, "suspension_rate": 22.21021, "fsm_pct": 21.5},
+        "pupils_on_roll": 315346,
+        "permanent_exclusions": 729,
+        "pex_rate": 0.23117,
+        "suspensions": 70039,
+        "suspension_rate": 22.21021,
+        "fsm_pct": 21.5,
+    },
     ("england", "E92000001", "2022/23"): {
-        "pupils_on_roll": 3630171, "permanent_exclusions": 8054, "pex_rate": 0.22186,
-        "suspensions": 685930, "suspension_rate": 18.89525, "fsm_pct": 22.7},
+        "pupils_on_roll": 3630171,
+        "permanent_exclusions": 8054,
+        "pex_rate": 0.22186,
+        "suspensions": 685930,
+        "suspension_rate": 18.89525,
+        "fsm_pct": 22.7,
+    },
     # latest-model neighbours present: 916, 803, 933, 937 (four values: mean of the middle two)
     ("sn_median", "SN_MEDIAN", "2022/23"): {
-        "pupils_on_roll": (31178 + 39475) / 2,          # 16940, 31178, 39475, 42369
-        "permanent_exclusions": (68 + 76) / 2,          # 27, 68, 76, 106
-        "pex_rate": (0.16049 + 0.24376) / 2,            # 0.15939, 0.16049, 0.24376, 0.26852
-        "suspensions": (6405 + 6630) / 2,               # 4063, 6405, 6630, 9496
-        "suspension_rate": (16.79544 + 23.98465) / 2,   # 15.11718, 16.79544, 23.98465, 30.45737
-        "fsm_pct": 15.9},                               # 15.3, 15.9, 19.7 (937 has no LAIT row)
+        "pupils_on_roll": (31178 + 39475) / 2,  # 16940, 31178, 39475, 42369
+        "permanent_exclusions": (68 + 76) / 2,  # 27, 68, 76, 106
+        "pex_rate": (0.16049 + 0.24376) / 2,  # 0.15939, 0.16049, 0.24376, 0.26852
+        "suspensions": (6405 + 6630) / 2,  # 4063, 6405, 6630, 9496
+        "suspension_rate": (16.79544 + 23.98465) / 2,  # 15.11718, 16.79544, 23.98465, 30.45737
+        "fsm_pct": 15.9,
+    },  # 15.3, 15.9, 19.7 (937 has no LAIT row)
     # 2023/24: no geography file, so LAIT fills the rates; LAIT has no counts
-    ("local_authority", "E10000018", "2023/24"): {
-        "pex_rate": 0.13274, "suspension_rate": 21.24682, "fsm_pct": 16.2},
-    ("region", "E12000004", "2023/24"): {
-        "pex_rate": 0.28251, "suspension_rate": 27.63127, "fsm_pct": 23.1},
-    ("england", "E92000001", "2023/24"): {
-        "pex_rate": 0.25336, "suspension_rate": 22.61338, "fsm_pct": 24.1},
+    ("local_authority", "E10000018", "2023/24"): {"pex_rate": 0.13274, "suspension_rate": 21.24682, "fsm_pct": 16.2},
+    ("region", "E12000004", "2023/24"): {"pex_rate": 0.28251, "suspension_rate": 27.63127, "fsm_pct": 23.1},
+    ("england", "E92000001", "2023/24"): {"pex_rate": 0.25336, "suspension_rate": 22.61338, "fsm_pct": 24.1},
     # 916, 803, 933; Central Bedfordshire's 0.29066 is the older model's and would make it 0.27462
     ("sn_median", "SN_MEDIAN", "2023/24"): {
-        "pex_rate": 0.25858,                            # 0.25203, 0.25858, 0.34921
-        "suspension_rate": 32.06344,                    # 18.29911, 32.06344, 39.17278
-        "fsm_pct": 16.5},                               # 16.5, 16.5, 21.0
+        "pex_rate": 0.25858,  # 0.25203, 0.25858, 0.34921
+        "suspension_rate": 32.06344,  # 18.29911, 32.06344, 39.17278
+        "fsm_pct": 16.5,
+    },  # 16.5, 16.5, 21.0
     # 2024/25: only January 2025 FSM; no exclusion figures anywhere
     ("local_authority", "E10000018", "2024/25"): {"fsm_pct": 17.2},
     ("region", "E12000004", "2024/25"): {"fsm_pct": 25.0},
     ("england", "E92000001", "2024/25"): {"fsm_pct": 25.8},
-    ("sn_median", "SN_MEDIAN", "2024/25"): {"fsm_pct": 17.6},   # 17.5, 17.6, 22.4
+    ("sn_median", "SN_MEDIAN", "2024/25"): {"fsm_pct": 17.6},  # 17.5, 17.6, 22.4
 }
 
 DFE_AREAS = ("local_authority", "region", "england", "sn_median")
@@ -105,7 +119,7 @@ def test_authority_matched_on_old_code_across_a_new_code(metrics_db):
     assert {k[1] for k in la} == {"E06000066"}
     assert got[("local_authority", "E06000066", "2022/23", "pex_rate")].value == pytest.approx(0.24376)
     assert got[("local_authority", "E06000066", "2023/24", "pex_rate")].value == pytest.approx(0.34921)
-    assert not {k for k in got if k[0] in ("region", "sn_median")}   # South West and 933's neighbours absent
+    assert not {k for k in got if k[0] in ("region", "sn_median")}  # South West and 933's neighbours absent
 
 
 def test_year_filter_applies_to_dfe_areas(metrics_db, settings):
@@ -116,5 +130,4 @@ def test_year_filter_applies_to_dfe_areas(metrics_db, settings):
         con.close()
     assert set(frame["academic_year"]) == {"2024/25"}
     dfe = frame[frame["area_type"].isin(DFE_AREAS)]
-    assert sorted(zip(dfe["area_type"], dfe["metric"])) == sorted(
-        (a, "fsm_pct") for a in DFE_AREAS)
+    assert sorted(zip(dfe["area_type"], dfe["metric"])) == sorted((a, "fsm_pct") for a in DFE_AREAS)

@@ -19,15 +19,22 @@ def row(metric, value, code="NTH", year="2023/24", area_type="partnership"):
 
 
 def shown(rows):
-    return {(r["metric"], r["academic_year"], r["area_type"], r["area_code"]): (r["value"], r["suppressed"])
-            for r in rows}
+    return {
+        (r["metric"], r["academic_year"], r["area_type"], r["area_code"]): (r["value"], r["suppressed"]) for r in rows
+    }
 
 
 def test_counts_1_to_4_suppressed_0_and_5_shown():
     rows = [row("permanent_exclusions", v, year=f"20{20 + v}/{21 + v}") for v in (0, 1, 2, 3, 4, 5)]
     got = shown(suppress_rows(rows, 4, CAT))
     assert [got[("permanent_exclusions", f"20{20 + v}/{21 + v}", "partnership", "NTH")] for v in range(6)] == [
-        (0, False), (None, True), (None, True), (None, True), (None, True), (5, False)]
+        (0, False),
+        (None, True),
+        (None, True),
+        (None, True),
+        (None, True),
+        (5, False),
+    ]
 
 
 def test_threshold_is_a_setting():
@@ -38,20 +45,36 @@ def test_threshold_is_a_setting():
 
 def test_derived_figures_that_would_reveal_a_small_count_are_suppressed():
     rows = [
-        row("permanent_exclusions", 2), row("pex_rate", 0.11), row("pupils_on_roll", 1800),
-        row("exclusions_avoided_vs_england", 2.56), row("cost_per_exclusion_avoided", 4000.0),
-        row("placements_started", 3), row("placement_cost_gbp", 9000.0), row("cost_per_placement", 3000.0),
-        row("referred_pupils", 12), row("pex_after_referral", 2), row("avoidance_rate", 83.3),
-        row("placements_ended", 10), row("placements_reintegrated", 3), row("reintegration_rate", 30.0),
-        row("suspensions", 40), row("suspension_rate", 2.2),
+        row("permanent_exclusions", 2),
+        row("pex_rate", 0.11),
+        row("pupils_on_roll", 1800),
+        row("exclusions_avoided_vs_england", 2.56),
+        row("cost_per_exclusion_avoided", 4000.0),
+        row("placements_started", 3),
+        row("placement_cost_gbp", 9000.0),
+        row("cost_per_placement", 3000.0),
+        row("referred_pupils", 12),
+        row("pex_after_referral", 2),
+        row("avoidance_rate", 83.3),
+        row("placements_ended", 10),
+        row("placements_reintegrated", 3),
+        row("reintegration_rate", 30.0),
+        row("suspensions", 40),
+        row("suspension_rate", 2.2),
     ]
     got = shown(suppress_rows(rows, 4, CAT))
     hidden = {k[0] for k, (_, s) in got.items() if s}
     assert hidden == {
-        "permanent_exclusions", "pex_rate", "exclusions_avoided_vs_england", "cost_per_exclusion_avoided",
-        "placements_started", "cost_per_placement",
-        "pex_after_referral", "avoidance_rate",
-        "placements_reintegrated", "reintegration_rate",
+        "permanent_exclusions",
+        "pex_rate",
+        "exclusions_avoided_vs_england",
+        "cost_per_exclusion_avoided",
+        "placements_started",
+        "cost_per_placement",
+        "pex_after_referral",
+        "avoidance_rate",
+        "placements_reintegrated",
+        "reintegration_rate",
     }
     assert got[("placement_cost_gbp", "2023/24", "partnership", "NTH")] == (9000.0, False)
     assert got[("suspension_rate", "2023/24", "partnership", "NTH")] == (2.2, False)
@@ -67,10 +90,14 @@ def test_one_small_partnership_alone_takes_the_next_smallest_with_it():
     # STH 2 is suppressed; ALL 16 shown: NTH (5) is the next smallest non-zero, so it goes too.
     # MAT1's 0 is not chosen: STH + MAT1 = 16 - 5 - 9 = 2, and a secondary cell is 0 or >= 5,
     # so MAT1 would be read as 0 and STH as 2
-    rows = [row("permanent_exclusions", 5, "NTH"), row("permanent_exclusions", 2, "STH"),
-            row("permanent_exclusions", 0, "MAT1"), row("permanent_exclusions", 9, "EST"),
-            row("permanent_exclusions", 16, "ALL", area_type="la_total"),
-            row("pex_rate", 0.28, "NTH")]
+    rows = [
+        row("permanent_exclusions", 5, "NTH"),
+        row("permanent_exclusions", 2, "STH"),
+        row("permanent_exclusions", 0, "MAT1"),
+        row("permanent_exclusions", 9, "EST"),
+        row("permanent_exclusions", 16, "ALL", area_type="la_total"),
+        row("pex_rate", 0.28, "NTH"),
+    ]
     got = shown(suppress_rows(rows, 4, CAT))
     y = "2023/24"
     assert got[("permanent_exclusions", y, "partnership", "STH")] == (None, True)
@@ -82,8 +109,12 @@ def test_one_small_partnership_alone_takes_the_next_smallest_with_it():
 
 
 def test_secondary_tie_broken_by_code():
-    rows = [row("referrals", 7, "ZED"), row("referrals", 7, "ABC"), row("referrals", 1, "STH"),
-            row("referrals", 15, "ALL", area_type="la_total")]
+    rows = [
+        row("referrals", 7, "ZED"),
+        row("referrals", 7, "ABC"),
+        row("referrals", 1, "STH"),
+        row("referrals", 15, "ALL", area_type="la_total"),
+    ]
     hidden = {r["area_code"] for r in suppress_rows(rows, 4, CAT) if r["suppressed"]}
     assert hidden == {"STH", "ABC"}
 
@@ -91,25 +122,39 @@ def test_secondary_tie_broken_by_code():
 def test_secondary_falls_back_to_the_la_total_when_the_others_are_0():
     # referred_pupils: the la_total counts distinct pupils, so here it is 6 while STH is 3
     # and the others 0; 6 is shown by the count rule, yet would give STH away with the zeros
-    rows = [row("referred_pupils", 3, "STH"), row("referred_pupils", 0, "NTH"),
-            row("referred_pupils", 6, "ALL", area_type="la_total")]
+    rows = [
+        row("referred_pupils", 3, "STH"),
+        row("referred_pupils", 0, "NTH"),
+        row("referred_pupils", 6, "ALL", area_type="la_total"),
+    ]
     hidden = {r["area_code"] for r in suppress_rows(rows, 4, CAT) if r["suppressed"]}
     assert hidden == {"STH", "ALL"}
 
 
 def test_no_secondary_when_two_are_suppressed_or_the_total_is():
-    two = [row("suspensions", 1, "NTH"), row("suspensions", 5, "STH"), row("suspensions", 1, "MAT1"),
-           row("suspensions", 7, "ALL", area_type="la_total")]
+    two = [
+        row("suspensions", 1, "NTH"),
+        row("suspensions", 5, "STH"),
+        row("suspensions", 1, "MAT1"),
+        row("suspensions", 7, "ALL", area_type="la_total"),
+    ]
     assert {r["area_code"] for r in suppress_rows(two, 4, CAT) if r["suppressed"]} == {"NTH", "MAT1"}
-    total_small = [row("suspensions", 1, "NTH"), row("suspensions", 0, "STH"), row("suspensions", 0, "MAT1"),
-                   row("suspensions", 1, "ALL", area_type="la_total")]
+    total_small = [
+        row("suspensions", 1, "NTH"),
+        row("suspensions", 0, "STH"),
+        row("suspensions", 0, "MAT1"),
+        row("suspensions", 1, "ALL", area_type="la_total"),
+    ]
     assert {r["area_code"] for r in suppress_rows(total_small, 4, CAT) if r["suppressed"]} == {"NTH", "ALL"}
 
 
 def test_published_dfe_figures_and_nulls_are_left_alone():
-    rows = [row("permanent_exclusions", 3, "E10000018", area_type="local_authority"),
-            row("pex_rate", 0.01, "E10000018", area_type="local_authority"),
-            row("permanent_exclusions", None, "NTH"), row("pex_rate", None, "NTH")]
+    rows = [
+        row("permanent_exclusions", 3, "E10000018", area_type="local_authority"),
+        row("pex_rate", 0.01, "E10000018", area_type="local_authority"),
+        row("permanent_exclusions", None, "NTH"),
+        row("pex_rate", None, "NTH"),
+    ]
     out = suppress_rows(rows, 4, CAT)
     assert [(r["value"], r["suppressed"]) for r in out] == [(3, False), (0.01, False), (None, False), (None, False)]
 
@@ -125,14 +170,17 @@ def test_suppress_frame_gives_nan_and_true():
 
 # ------------------------------------------------------------- on the fixture warehouse
 
+
 def _governor(metrics_db, **kwargs):
     con = warehouse.open_read_only(metrics_db)
     try:
         frame = metrics.compute(con, Settings(db_path=metrics_db), role="governor", **kwargs)
     finally:
         con.close()
-    return {(r.metric, r.academic_year, r.area_code): (None if math.isnan(r.value) else r.value, r.suppressed)
-            for r in frame.itertuples()}
+    return {
+        (r.metric, r.academic_year, r.area_code): (None if math.isnan(r.value) else r.value, r.suppressed)
+        for r in frame.itertuples()
+    }
 
 
 def test_governor_view_of_the_fixture(metrics_db):
@@ -184,21 +232,28 @@ def test_other_roles_see_every_aggregate(metrics_db, role):
     finally:
         con.close()
     assert not frame["suppressed"].any()
-    assert frame.set_index(["metric", "academic_year", "area_code"]).loc[
-        ("permanent_exclusions", "2023/24", "STH"), "value"] == 2
+    assert (
+        frame.set_index(["metric", "academic_year", "area_code"]).loc[
+            ("permanent_exclusions", "2023/24", "STH"), "value"
+        ]
+        == 2
+    )
 
 
 # ---------------------------------------------------------------- chart queries
+
 
 def test_control_counts_hides_1_to_4_keeps_0_and_5_and_takes_a_second_within_each_group():
     # Sex adds up to the referred-pupil total shown beside it: F 11 + M 33 + X 3 = 47. Hiding X
     # alone would leave 47 - 11 - 33 = 3, so the next smallest non-zero (F, 11) goes too.
     # Year groups: Y9 0 and Y10 5 are shown as they are; no group has a lone hidden count.
-    frame = pd.DataFrame({
-        "characteristic": ["Sex", "Sex", "Sex", "Year group", "Year group"],
-        "group_name": ["Female", "Male", "Other", "Year 9", "Year 10"],
-        "referred_pupils": [11, 33, 3, 0, 5],
-    })
+    frame = pd.DataFrame(
+        {
+            "characteristic": ["Sex", "Sex", "Sex", "Year group", "Year group"],
+            "group_name": ["Female", "Male", "Other", "Year 9", "Year 10"],
+            "referred_pupils": [11, 33, 3, 0, 5],
+        }
+    )
     out = control_counts(frame, ("referred_pupils",), 4, ("characteristic",))
     assert out["referred_pupils_suppressed"].tolist() == [True, False, True, False, False]
     assert out["referred_pupils"].tolist()[1] == 33 and out["referred_pupils"].tolist()[3:] == [0, 5]
@@ -218,9 +273,17 @@ def test_every_chart_query_a_governor_reads_declares_its_pupil_counts(demo_db):
     # The data layer can only control what a query declares: each declared count must be a column.
     con = warehouse.open_read_only(demo_db)
     declared = {q.name: q for q in warehouse.queries().values() if q.pupil_counts}
-    assert {"exclusions_referral_journey", "exclusions_reasons", "exclusions_referred_vs_population",
-            "placements_by_provider_type", "placements_outcomes", "placements_durations",
-            "placements_providers", "placements_trend", "value_for_money_outcomes"} <= set(declared)
+    assert {
+        "exclusions_referral_journey",
+        "exclusions_reasons",
+        "exclusions_referred_vs_population",
+        "placements_by_provider_type",
+        "placements_outcomes",
+        "placements_durations",
+        "placements_providers",
+        "placements_trend",
+        "value_for_money_outcomes",
+    } <= set(declared)
     for q in declared.values():
         params = {p: None for p in q.params}
         frame = warehouse.run(con, q.name, **params)

@@ -63,9 +63,9 @@ EXPECTED: dict[str, dict[str, tuple]] = {
         Y3: (100 * (220 + 140) / 1820, 100 * 300 / 1180, None, 100 * 660 / 3000),
     },
     "permanent_exclusions": {
-        Y1: (1, 1, 1, 3),        # X01; X03 (31 Aug 2023 is still 2022/23); X02
-        Y2: (5, 2, 0, 7),        # X06-X10 (X10 on 31 Aug 2024); X04, X05; none
-        Y3: (1, 0, 0, 1),        # X11 (1 Sep 2024 is 2024/25)
+        Y1: (1, 1, 1, 3),  # X01; X03 (31 Aug 2023 is still 2022/23); X02
+        Y2: (5, 2, 0, 7),  # X06-X10 (X10 on 31 Aug 2024); X04, X05; none
+        Y3: (1, 0, 0, 1),  # X11 (1 Sep 2024 is 2024/25)
     },
     "pex_rate": {
         Y1: (100 * 1 / 1800, 100 * 1 / 1200, 100 * 1 / 500, 100 * 3 / 3500),
@@ -73,8 +73,8 @@ EXPECTED: dict[str, dict[str, tuple]] = {
         Y3: (100 * 1 / 1820, 0.0, None, 100 * 1 / 3000),
     },
     "suspensions": {
-        Y1: (2, 1, 0, 3),        # S01 (1 Sep 2022), S02; S03 (31 Aug 2023)
-        Y2: (1, 5, 1, 7),        # S04 (1 Sep 2023); S05-S09; S10
+        Y1: (2, 1, 0, 3),  # S01 (1 Sep 2022), S02; S03 (31 Aug 2023)
+        Y2: (1, 5, 1, 7),  # S04 (1 Sep 2023); S05-S09; S10
         Y3: (0, 0, 0, 0),
     },
     "suspension_rate": {
@@ -83,14 +83,14 @@ EXPECTED: dict[str, dict[str, tuple]] = {
         Y3: (0.0, 0.0, None, 0.0),
     },
     "referrals": {
-        Y1: (2, 1, 1, 4),        # R01, R02 (PA twice); R03; R04
-        Y2: (1, 2, 1, 4),        # R05; R06, R07; R08
-        Y3: (0, 1, 0, 1),        # R09
+        Y1: (2, 1, 1, 4),  # R01, R02 (PA twice); R03; R04
+        Y2: (1, 2, 1, 4),  # R05; R06, R07; R08
+        Y3: (0, 1, 0, 1),  # R09
     },
     "referred_pupils": {
-        Y1: (1, 1, 1, 3),        # PA once; PB; PC
-        Y2: (1, 2, 1, 3),        # PD; PE, PB; PE -> ALL is PD, PE, PB (PE once)
-        Y3: (0, 1, 0, 1),        # PM
+        Y1: (1, 1, 1, 3),  # PA once; PB; PC
+        Y2: (1, 2, 1, 3),  # PD; PE, PB; PE -> ALL is PD, PE, PB (PE once)
+        Y3: (0, 1, 0, 1),  # PM
     },
     "pex_after_referral": {
         # PA first referred 2022-10-03: X01 was before, X04 (2023-11-20, next year, another school) after -> 1
@@ -107,8 +107,8 @@ EXPECTED: dict[str, dict[str, tuple]] = {
         Y3: (None, 100 * (1 - 0) / 1, None, 100 * (1 - 0) / 1),  # no referred pupils -> null
     },
     "placements_started": {
-        Y1: (2, 1, 1, 4),        # PL01, PL07; PL02 (31 Aug 2023); PL06
-        Y2: (1, 2, 0, 3),        # PL03 (1 Sep 2023); PL04, PL05
+        Y1: (2, 1, 1, 4),  # PL01, PL07; PL02 (31 Aug 2023); PL06
+        Y2: (1, 2, 0, 3),  # PL03 (1 Sep 2023); PL04, PL05
         Y3: (0, 0, 0, 0),
     },
     "placement_cost_gbp": {
@@ -122,13 +122,13 @@ EXPECTED: dict[str, dict[str, tuple]] = {
         Y3: (None, None, None, None),
     },
     "placements_ended": {
-        Y1: (2, 0, 1, 3),        # PL07, PL01; PL02 ends next year; PL06
-        Y2: (0, 3, 0, 3),        # PL03 is ongoing; PL02, PL04, PL05
+        Y1: (2, 0, 1, 3),  # PL07, PL01; PL02 ends next year; PL06
+        Y2: (0, 3, 0, 3),  # PL03 is ongoing; PL02, PL04, PL05
         Y3: (0, 0, 0, 0),
     },
     "placements_reintegrated": {
-        Y1: (1, 0, 1, 2),        # PL01; PL06
-        Y2: (0, 1, 0, 1),        # PL05
+        Y1: (1, 0, 1, 2),  # PL01; PL06
+        Y2: (0, 1, 0, 1),  # PL05
         Y3: (0, 0, 0, 0),
     },
     "reintegration_rate": {
@@ -139,7 +139,7 @@ EXPECTED: dict[str, dict[str, tuple]] = {
     "funding_gbp": {
         Y1: (300000 + 300000 + 20000, 500000 - 5000, 150000, 620000 + 495000 + 150000),
         Y2: (620000, 510000, 160000 + 10000, 620000 + 510000 + 170000),
-        Y3: (640000, 520000, None, 640000 + 520000),   # MAT1 sent no funding rows: unknown, not 0
+        Y3: (640000, 520000, None, 640000 + 520000),  # MAT1 sent no funding rows: unknown, not 0
     },
     "core_grant_gbp": {
         Y1: (600000, 500000, 150000, 1250000),
@@ -153,27 +153,37 @@ EXPECTED: dict[str, dict[str, tuple]] = {
     },
     "formula_allocation_gbp": {
         # P x (0.5 x pupils / all pupils + 0.5 x fsm / all fsm); the la_total is P
-        Y1: (1250000 * (0.5 * 1800 / 3500 + 0.5 * 320 / 670),
-             1250000 * (0.5 * 1200 / 3500 + 0.5 * 300 / 670),
-             1250000 * (0.5 * 500 / 3500 + 0.5 * 50 / 670),
-             1250000),
-        Y2: (1290000 * (0.5 * 1800 / 3520 + 0.5 * 340 / 710),
-             1290000 * (0.5 * 1200 / 3520 + 0.5 * 310 / 710),
-             1290000 * (0.5 * 520 / 3520 + 0.5 * 60 / 710),
-             1290000),
-        Y3: (1160000 * (0.5 * 1820 / 3000 + 0.5 * 360 / 660),
-             1160000 * (0.5 * 1180 / 3000 + 0.5 * 300 / 660),
-             1160000 * (0.5 * 0 / 3000 + 0.5 * 0 / 660),
-             1160000),
+        Y1: (
+            1250000 * (0.5 * 1800 / 3500 + 0.5 * 320 / 670),
+            1250000 * (0.5 * 1200 / 3500 + 0.5 * 300 / 670),
+            1250000 * (0.5 * 500 / 3500 + 0.5 * 50 / 670),
+            1250000,
+        ),
+        Y2: (
+            1290000 * (0.5 * 1800 / 3520 + 0.5 * 340 / 710),
+            1290000 * (0.5 * 1200 / 3520 + 0.5 * 310 / 710),
+            1290000 * (0.5 * 520 / 3520 + 0.5 * 60 / 710),
+            1290000,
+        ),
+        Y3: (
+            1160000 * (0.5 * 1820 / 3000 + 0.5 * 360 / 660),
+            1160000 * (0.5 * 1180 / 3000 + 0.5 * 300 / 660),
+            1160000 * (0.5 * 0 / 3000 + 0.5 * 0 / 660),
+            1160000,
+        ),
     },
     "exclusions_avoided_vs_england": {
         Y1: (1800 * ENG_22 / 100 - 1, 1200 * ENG_22 / 100 - 1, 500 * ENG_22 / 100 - 1, 3500 * ENG_22 / 100 - 3),
         Y2: (1800 * ENG_23 / 100 - 5, 1200 * ENG_23 / 100 - 2, 520 * ENG_23 / 100 - 0, 3520 * ENG_23 / 100 - 7),
-        Y3: (None, None, None, None),   # no England rate for 2024/25: null, not 0
+        Y3: (None, None, None, None),  # no England rate for 2024/25: null, not 0
     },
     "cost_per_exclusion_avoided": {
-        Y1: (7200 / (1800 * ENG_22 / 100 - 1), 3000 / (1200 * ENG_22 / 100 - 1),
-             2000.50 / (500 * ENG_22 / 100 - 1), 12200.50 / (3500 * ENG_22 / 100 - 3)),
+        Y1: (
+            7200 / (1800 * ENG_22 / 100 - 1),
+            3000 / (1200 * ENG_22 / 100 - 1),
+            2000.50 / (500 * ENG_22 / 100 - 1),
+            12200.50 / (3500 * ENG_22 / 100 - 3),
+        ),
         # NTH avoided 4.56048 - 5 < 0 -> null; MAT1 spent 0 on 1.317 avoided -> 0
         Y2: (None, 9500 / (1200 * ENG_23 / 100 - 2), 0 / (520 * ENG_23 / 100), 21500 / (3520 * ENG_23 / 100 - 7)),
         Y3: (None, None, None, None),
@@ -202,8 +212,9 @@ def local_values(metrics_db):
     return {(r.metric, r.academic_year, r.area_type, r.area_code): r.value for r in local.itertuples()}
 
 
-@pytest.mark.parametrize(("cell", "expected"), list(_expected_cells()),
-                         ids=lambda v: "/".join(v) if isinstance(v, tuple) else None)
+@pytest.mark.parametrize(
+    ("cell", "expected"), list(_expected_cells()), ids=lambda v: "/".join(v) if isinstance(v, tuple) else None
+)
 def test_metric_value_worked_out_by_hand(local_values, cell, expected):
     got = local_values[cell]
     if expected is None:
@@ -220,8 +231,9 @@ def test_output_has_exactly_the_hand_worked_cells(local_values):
 
 def test_formula_allocation_shares_out_the_whole_core_grant(local_values):
     for year, total in ((Y1, 1250000), (Y2, 1290000), (Y3, 1160000)):
-        shares = [local_values[("formula_allocation_gbp", year, "partnership", code)]
-                  for code in ("NTH", "STH", "MAT1")]
+        shares = [
+            local_values[("formula_allocation_gbp", year, "partnership", code)] for code in ("NTH", "STH", "MAT1")
+        ]
         assert sum(shares) == pytest.approx(total)
 
 
@@ -244,7 +256,7 @@ def test_pupil_weight_is_a_setting(metrics_db):
 def test_placement_weeks_run_to_data_as_of_when_ongoing(con):
     from dashboard import warehouse
 
-    assert metrics.data_as_of(con) == "2024-09-12"   # R09's panel date is the latest date
+    assert metrics.data_as_of(con) == "2024-09-12"  # R09's panel date is the latest date
     cur = con.cursor()
     weeks = dict(cur.execute("select placement_id, weeks from stg_seip__placements").fetchall())
     cur.close()
@@ -253,4 +265,7 @@ def test_placement_weeks_run_to_data_as_of_when_ongoing(con):
     # PL02 2023-08-31..2024-01-31: to 1 Sep 1, 1 Oct +30, 1 Nov +31, 1 Dec +30, 1 Jan +31, 31 Jan +30 = 153 days
     assert weeks["PL02"] == pytest.approx(153 / 7)
     assert warehouse.run_records(con, "partnership_codes") == [
-        {"partnership_code": "MAT1"}, {"partnership_code": "NTH"}, {"partnership_code": "STH"}]
+        {"partnership_code": "MAT1"},
+        {"partnership_code": "NTH"},
+        {"partnership_code": "STH"},
+    ]

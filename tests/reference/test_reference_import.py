@@ -9,15 +9,20 @@ from reference_helpers import FIXTURE_2023_24, LA_CODES, LAIT, SHIPPED, write_cs
 from dashboard.cli import main
 from dashboard.ingest.importer import import_paths
 
-REF_TABLES = ("ref_exclusions_geography", "ref_exclusions_national", "ref_lait", "ref_lait_dictionary",
-              "ref_statistical_neighbours", "ref_la_codes")
+REF_TABLES = (
+    "ref_exclusions_geography",
+    "ref_exclusions_national",
+    "ref_lait",
+    "ref_lait_dictionary",
+    "ref_statistical_neighbours",
+    "ref_la_codes",
+)
 
 
 def counts(db):
     con = duckdb.connect(str(db), read_only=True)
     try:
-        return {t: con.execute(f"select count(*) from {t}").fetchone()[0]
-                for t in (*REF_TABLES, "fct_dfe_area_year")}
+        return {t: con.execute(f"select count(*) from {t}").fetchone()[0] for t in (*REF_TABLES, "fct_dfe_area_year")}
     finally:
         con.close()
 
@@ -27,11 +32,20 @@ def test_import_paths_loads_every_shipped_file(tmp_path):
     result = import_paths(list(SHIPPED), db)
     assert result.ok, [p.as_text() for p in result.problems]
     # rows stored: LAIT's 16 measures of 641,070 rows read, ten neighbours per LA and model, 158 LAs
-    assert result.rows == {"exclusions_by_geography": 11000, "exclusions_national": 76, "lait": 25160,
-                           "lait_dictionary": 448, "statistical_neighbours": 3140, "la_codes": 158}
+    assert result.rows == {
+        "exclusions_by_geography": 11000,
+        "exclusions_national": 76,
+        "lait": 25160,
+        "lait_dictionary": 448,
+        "statistical_neighbours": 3140,
+        "la_codes": 158,
+    }
     first = counts(db)
     assert (first["ref_exclusions_geography"], first["ref_lait"], first["ref_statistical_neighbours"]) == (
-        11000, 25160, 3140)
+        11000,
+        25160,
+        3140,
+    )
     assert first["fct_dfe_area_year"] > 0
     again = import_paths(list(SHIPPED), db)
     assert again.ok
@@ -42,13 +56,16 @@ def test_a_bad_dfe_file_refuses_the_whole_import(tmp_path):
     db = tmp_path / "w.duckdb"
     assert import_paths(list(SHIPPED), db).ok
     before = counts(db)
-    bad = write_csv(tmp_path / "lait_update.csv",
-                    "short_desc,data_item,years,area,value,la_number,region\n"
-                    "SecFSM,,2026,Leicestershire,eighteen,855,East Midlands\n")
+    bad = write_csv(
+        tmp_path / "lait_update.csv",
+        "short_desc,data_item,years,area,value,la_number,region\n"
+        "SecFSM,,2026,Leicestershire,eighteen,855,East Midlands\n",
+    )
     result = import_paths([FIXTURE_2023_24, bad], db)
     assert not result.ok
     assert [(p.file, p.row, p.column, p.rule) for p in result.errors] == [
-        ("lait_update.csv", 2, "value", "bad_dfe_value")]
+        ("lait_update.csv", 2, "value", "bad_dfe_value")
+    ]
     assert counts(db) == before  # the good fixture was not stored either
 
 
@@ -71,8 +88,11 @@ def test_a_file_that_is_neither_a_partnership_table_nor_a_dfe_file_is_refused(tm
     result = import_paths([notes, other, broken, sheet], db)
     assert not result.ok
     assert [(p.file, p.rule) for p in result.errors] == [
-        ("notes.csv", "unrecognised_file"), ("other.parquet", "unrecognised_file"),
-        ("broken.parquet", "bad_parquet"), ("minutes.xlsx", "unrecognised_file")]
+        ("notes.csv", "unrecognised_file"),
+        ("other.parquet", "unrecognised_file"),
+        ("broken.parquet", "bad_parquet"),
+        ("minutes.xlsx", "unrecognised_file"),
+    ]
     assert "not a recognised DfE file" in result.errors[0].message
     assert "LAIT" in result.errors[1].message
     assert not db.exists()
@@ -85,6 +105,9 @@ def test_seip_import_reads_the_national_files_by_content(tmp_path, capsys):
     assert main(["import", "--db", str(db), str(renamed), str(LA_CODES)]) == 0
     assert "lait 25,160" in capsys.readouterr().out
     assert counts(db)["ref_lait"] == 25160 and counts(db)["ref_la_codes"] == 158
-    log = duckdb.connect(str(db), read_only=True).execute(
-        "select rows_read, rows_stored from import_log where file_name = 'lait download.parquet'").fetchall()
+    log = (
+        duckdb.connect(str(db), read_only=True)
+        .execute("select rows_read, rows_stored from import_log where file_name = 'lait download.parquet'")
+        .fetchall()
+    )
     assert log == [(641070, 25160)]

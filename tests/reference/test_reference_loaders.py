@@ -40,20 +40,30 @@ def is_null(value) -> bool:
 
 # ---------------------------------------------------------------- recognition
 
-@pytest.mark.parametrize(("path", "kind"), [
-    (GEOGRAPHY, "exclusions_by_geography"),
-    (NATIONAL, "exclusions_national"),
-    (DICTIONARY, "lait_dictionary"),
-    (FIXTURE_2023_24, "exclusions_by_geography"),
-])
+
+@pytest.mark.parametrize(
+    ("path", "kind"),
+    [
+        (GEOGRAPHY, "exclusions_by_geography"),
+        (NATIONAL, "exclusions_national"),
+        (DICTIONARY, "lait_dictionary"),
+        (FIXTURE_2023_24, "exclusions_by_geography"),
+    ],
+)
 def test_each_csv_is_recognised_by_its_header(path, kind):
     assert reference.recognise(header_of(path)) == kind
     assert read(path).kind == kind
 
 
-@pytest.mark.parametrize(("path", "kind"), [
-    (LAIT, "lait"), (SN_2025, "statistical_neighbours"), (SN_2021, "statistical_neighbours"), (LA_CODES, "la_codes"),
-])
+@pytest.mark.parametrize(
+    ("path", "kind"),
+    [
+        (LAIT, "lait"),
+        (SN_2025, "statistical_neighbours"),
+        (SN_2021, "statistical_neighbours"),
+        (LA_CODES, "la_codes"),
+    ],
+)
 def test_each_parquet_and_workbook_is_recognised_by_its_content(path, kind, tmp_path):
     renamed = tmp_path / f"export_final{path.suffix}"
     renamed.write_bytes(path.read_bytes())
@@ -74,11 +84,14 @@ def test_the_geography_file_starts_with_a_bom_and_its_first_column_is_still_foun
     assert header_of(GEOGRAPHY)[0] == "time_identifier"
 
 
-@pytest.mark.parametrize("header", [
-    ["urn", "school_name", "partnership_code"],
-    ["time_period", "geographic_level", "headcount", "perm_excl"],  # exclusions-like, but no school type
-    [],
-])
+@pytest.mark.parametrize(
+    "header",
+    [
+        ["urn", "school_name", "partnership_code"],
+        ["time_period", "geographic_level", "headcount", "perm_excl"],  # exclusions-like, but no school type
+        [],
+    ],
+)
 def test_an_unknown_header_returns_none(tmp_path, header):
     path = tmp_path / "x.csv"
     path.write_text(",".join(header) + "\n1,2,3\n", encoding="utf-8")
@@ -95,6 +108,7 @@ def test_an_unknown_parquet_file_or_workbook_returns_none(tmp_path):
 
 # ---------------------------------------------------------------- row counts
 
+
 def test_row_counts_per_file(shipped):
     # README (national/): 11,000 rows; 641,070 LAIT rows, 25,160 of them the 16 measures SEIP
     # loads; 163 LAs in each neighbour workbook, of which 158 (2025) and 156 (2021: Cumberland
@@ -102,8 +116,7 @@ def test_row_counts_per_file(shipped):
     # (171 rows less England, the 11 regions and `England (discontinued)`).
     geography = shipped[GEOGRAPHY.name].frames["ref_exclusions_geography"]
     assert shipped[GEOGRAPHY.name].rows == len(geography) == 11000
-    assert geography["area_type"].value_counts().to_dict() == {
-        "local_authority": 10252, "region": 680, "england": 68}
+    assert geography["area_type"].value_counts().to_dict() == {"local_authority": 10252, "region": 680, "england": 68}
     assert shipped[NATIONAL.name].rows == len(shipped[NATIONAL.name].frames["ref_exclusions_national"]) == 76
     assert shipped[LAIT.name].rows == 641070
     assert len(shipped[LAIT.name].frames["ref_lait"]) == 25160
@@ -124,6 +137,7 @@ def test_school_types_have_one_spelling_in_every_layout(shipped):
 
 
 # ---------------------------------------------------------------- spot values
+
 
 def test_england_2022_23_secondary_matches_the_release(shipped):
     geography = shipped[GEOGRAPHY.name].frames["ref_exclusions_geography"]
@@ -150,7 +164,10 @@ def test_leicestershire_rows_keep_old_and_new_codes(shipped):
     # the year the partnerships began: 22 / 45098 * 100 = 0.04878
     policy_start = one(geography, old_la_code="855", academic_year="2010/11", school_type=SECONDARY)
     assert (policy_start["headcount"], policy_start["perm_excl"], policy_start["perm_excl_rate"]) == (
-        45098, 22, 0.04878)
+        45098,
+        22,
+        0.04878,
+    )
 
 
 def test_east_midlands_region_row(shipped):
@@ -193,7 +210,11 @@ def test_national_file_extends_england_to_2024_25(shipped):
     row = one(national, academic_year="2024/25", school_type=SECONDARY)
     # 8291 / 3671427 * 100 = 0.22582
     assert (row["area_code"], row["headcount"], row["perm_excl"], row["perm_excl_rate"]) == (
-        "E92000001", 3671427, 8291, 0.22582)
+        "E92000001",
+        3671427,
+        8291,
+        0.22582,
+    )
 
 
 def test_lait_dash_is_null_with_symbol(shipped):
@@ -250,10 +271,14 @@ def test_lait_rows_are_numbered_as_in_the_parquet_file(shipped):
     lait = shipped[LAIT.name].frames["ref_lait"]
     row = one(lait, measure="SecPermEx", old_la_code="855", years="2023/24")
     # DuckDB: the 1-based position of that record in the file
-    position = duckdb.connect().execute(f"""
+    position = (
+        duckdb.connect()
+        .execute(f"""
         select file_row_number + 1 from read_parquet('{LAIT}', file_row_number = true)
         where "Short Desc" = 'SecPermEx' and "LA Number" = 855 and "Years" = '2023/24'
-    """).fetchone()[0]
+    """)
+        .fetchone()[0]
+    )
     assert row["source_row"] == position
 
 
@@ -290,7 +315,11 @@ def test_a_neighbour_workbook_must_name_its_model_in_its_file_name(tmp_path):
 def test_la_code_list(shipped):
     codes = shipped[LA_CODES.name].frames["ref_la_codes"]
     assert tuple(one(codes, old_la_code="855")[["la_name", "region_name", "region_code", "la_type"]]) == (
-        "Leicestershire", "East Midlands", "E12000004", "SC")
+        "Leicestershire",
+        "East Midlands",
+        "E12000004",
+        "SC",
+    )
     assert tuple(one(codes, old_la_code="942")[["la_name", "la_type"]]) == ("Cumberland", "UA")
     assert one(codes, old_la_code="201")["region_code"] == "E13000001"  # City of London, Inner London
     assert not codes["old_la_code"].isin(["970", "983", "1000"]).any()
@@ -300,7 +329,11 @@ def test_lait_dictionary_gives_polarity_decimals_and_next_update(shipped):
     dictionary = shipped[DICTIONARY.name].frames["ref_lait_dictionary"]
     pex = one(dictionary, measure="SecPermEx")
     assert (pex["title"], pex["polarity"], pex["decimals"], pex["year_type"]) == (
-        "Secondary Permanent Exclusions", "Low", 2, "Academic Year")
+        "Secondary Permanent Exclusions",
+        "Low",
+        2,
+        "Academic Year",
+    )
     # Excel day numbers (1 = 1 Jan 1900): 45658 is 1 Jan 2025, so 45839 = 1 Jul 2025 (+181 days) and
     # 46232 = 29 Jul 2026 (46023 = 1 Jan 2026, +209 days)
     assert (str(pex["last_update"]), str(pex["next_update"])) == ("2025-07-01", "2026-07-29")
@@ -314,6 +347,7 @@ def test_lait_dictionary_gives_polarity_decimals_and_next_update(shipped):
 
 # ---------------------------------------------------------------- the 2023/24 layout
 
+
 def test_education_phase_fixture_loads_into_the_same_shape():
     ref = read(FIXTURE_2023_24)
     geography = read(GEOGRAPHY).frames["ref_exclusions_geography"]
@@ -324,7 +358,11 @@ def test_education_phase_fixture_loads_into_the_same_shape():
     assert ref.rows == len(frame) == 10  # 11 lines after the header, one of them blank
     england = one(frame, area_type="england", school_type=SECONDARY)
     assert (england["academic_year"], england["headcount"], england["perm_excl"], england["perm_excl_rate"]) == (
-        "2023/24", 3669933, 9298, 0.25336)  # 9298 / 3669933 * 100 = 0.25336
+        "2023/24",
+        3669933,
+        9298,
+        0.25336,
+    )  # 9298 / 3669933 * 100 = 0.25336
     special = one(frame, area_type="england", school_type="special")  # spelt `Special` in the file
     assert special["headcount"] == 160420
     somerset = one(frame, old_la_code="933", academic_year="2023/24")
@@ -335,8 +373,14 @@ def test_fixture_symbols_are_kept(tmp_path):
     frame = read(FIXTURE_2023_24).frames["ref_exclusions_geography"]
     rutland = one(frame, old_la_code="857")
     assert rutland["headcount"] == 2500
-    expected = {"perm_excl": "c", "perm_excl_rate": "c", "suspension": "low", "susp_rate": "low",
-                "one_plus_susp": "u", "one_plus_susp_rate": ":"}
+    expected = {
+        "perm_excl": "c",
+        "perm_excl_rate": "c",
+        "suspension": "low",
+        "susp_rate": "low",
+        "one_plus_susp": "u",
+        "one_plus_susp_rate": ":",
+    }
     for measure, symbol in expected.items():
         assert is_null(rutland[measure]), measure
         assert rutland[f"{measure}_symbol"] == symbol
@@ -350,6 +394,7 @@ def test_fixture_row_numbers_count_the_blank_line():
 
 # ---------------------------------------------------------------- store
 
+
 def _store_all(con, refs):
     for stmt in reference.DDL:
         con.execute(stmt)
@@ -357,9 +402,17 @@ def _store_all(con, refs):
 
 
 def _counts(con):
-    return {t: con.execute(f"select count(*) from {t}").fetchone()[0]
-            for t in ("ref_exclusions_geography", "ref_exclusions_national", "ref_lait", "ref_lait_dictionary",
-                      "ref_statistical_neighbours", "ref_la_codes")}
+    return {
+        t: con.execute(f"select count(*) from {t}").fetchone()[0]
+        for t in (
+            "ref_exclusions_geography",
+            "ref_exclusions_national",
+            "ref_lait",
+            "ref_lait_dictionary",
+            "ref_statistical_neighbours",
+            "ref_la_codes",
+        )
+    }
 
 
 def test_storing_again_changes_nothing():
@@ -369,8 +422,14 @@ def test_storing_again_changes_nothing():
     assert _store_all(con, refs) == stored
     before = con.execute("select * from ref_lait order by source_row").df()
     assert _store_all(con, refs) == stored
-    assert _counts(con) == {"ref_exclusions_geography": 11000, "ref_exclusions_national": 76, "ref_lait": 25160,
-                            "ref_lait_dictionary": 448, "ref_statistical_neighbours": 3140, "ref_la_codes": 158}
+    assert _counts(con) == {
+        "ref_exclusions_geography": 11000,
+        "ref_exclusions_national": 76,
+        "ref_lait": 25160,
+        "ref_lait_dictionary": 448,
+        "ref_statistical_neighbours": 3140,
+        "ref_la_codes": 158,
+    }
     after = con.execute("select * from ref_lait order by source_row").df()
     assert before.equals(after)
 

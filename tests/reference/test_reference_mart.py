@@ -44,10 +44,13 @@ def with_2023_24(tmp_path_factory):
 
 def fact(con, year, area_code, metric):
     """(value, value_symbol, source) of one mart row, or None when there is none."""
-    rows = con.execute("""
+    rows = con.execute(
+        """
         select value, value_symbol, source from fct_dfe_area_year
         where academic_year = ? and area_code = ? and metric = ?
-    """, [year, area_code, metric]).fetchall()
+    """,
+        [year, area_code, metric],
+    ).fetchall()
     assert len(rows) <= 1
     return rows[0] if rows else None
 
@@ -59,8 +62,17 @@ def test_marts_are_empty_not_failing_on_an_empty_warehouse(tmp_path):
     assert con.execute("select count(*) from fct_dfe_area_year").fetchone() == (0,)
     assert con.execute("select count(*) from dim_statistical_neighbours").fetchone() == (0,)
     columns = [c[0] for c in con.execute("describe fct_dfe_area_year").fetchall()]
-    assert columns == ["academic_year", "area_type", "area_code", "old_la_code", "area_name", "metric",
-                       "value", "value_symbol", "source"]
+    assert columns == [
+        "academic_year",
+        "area_type",
+        "area_code",
+        "old_la_code",
+        "area_name",
+        "metric",
+        "value",
+        "value_symbol",
+        "source",
+    ]
 
 
 def test_one_row_per_year_area_and_metric(shipped_db, with_2023_24):
@@ -70,8 +82,14 @@ def test_one_row_per_year_area_and_metric(shipped_db, with_2023_24):
         """).fetchone()
         assert total == distinct > 0
     metrics = {m for (m,) in shipped_db.execute("select distinct metric from fct_dfe_area_year").fetchall()}
-    assert metrics == {"pupils_on_roll", "permanent_exclusions", "pex_rate", "suspensions", "suspension_rate",
-                       "fsm_pct"}
+    assert metrics == {
+        "pupils_on_roll",
+        "permanent_exclusions",
+        "pex_rate",
+        "suspensions",
+        "suspension_rate",
+        "fsm_pct",
+    }
 
 
 def test_leicestershire_2022_23_from_the_geography_file(shipped_db):
@@ -184,8 +202,10 @@ def test_every_la_has_its_neighbours_under_each_model(shipped_db):
         from dim_statistical_neighbours group by all order by sn_model_year
     """).fetchall()
     # 156 LAs in the 2021 model (Cumberland and Westmorland and Furness have none), 158 in 2025
-    assert rows == [("CSSNBT April 2021", 2021, 156, 1560, 1560, 1560),
-                    ("CSSNBT May 2025", 2025, 158, 1580, 1580, 1580)]
+    assert rows == [
+        ("CSSNBT April 2021", 2021, 156, 1560, 1560, 1560),
+        ("CSSNBT May 2025", 2025, 158, 1580, 1580, 1580),
+    ]
     kent = shipped_db.execute("""
         select focus_la_name, rank, sn_old_la_code, sn_la_name, closeness from dim_statistical_neighbours
         where focus_old_la_code = '886' and is_latest_model order by rank
@@ -196,17 +216,24 @@ def test_every_la_has_its_neighbours_under_each_model(shipped_db):
 
 def history(con, area_code, year):
     """(area_type, area_name, region_code, headcount, pex_rate, suspension_rate, source) or None."""
-    rows = con.execute("""
+    rows = con.execute(
+        """
         select area_type, area_name, region_code, headcount, pex_rate, suspension_rate, source
         from fct_dfe_secondary_history where area_code = ? and academic_year = ?
-    """, [area_code, year]).fetchall()
+    """,
+        [area_code, year],
+    ).fetchall()
     assert len(rows) <= 1
     return rows[0] if rows else None
 
 
 def years_of(con, area_code):
-    return [y for (y,) in con.execute(
-        "select academic_year from fct_dfe_secondary_history where area_code = ? order by 1", [area_code]).fetchall()]
+    return [
+        y
+        for (y,) in con.execute(
+            "select academic_year from fct_dfe_secondary_history where area_code = ? order by 1", [area_code]
+        ).fetchall()
+    ]
 
 
 def test_secondary_history_has_one_row_per_area_and_year(shipped_db):
@@ -216,8 +243,17 @@ def test_secondary_history_has_one_row_per_area_and_year(shipped_db):
     """).fetchone()
     assert total == distinct
     columns = [c[0] for c in shipped_db.execute("describe fct_dfe_secondary_history").fetchall()]
-    assert columns == ["area_type", "area_code", "area_name", "region_code", "academic_year", "headcount",
-                       "pex_rate", "suspension_rate", "source"]
+    assert columns == [
+        "area_type",
+        "area_code",
+        "area_name",
+        "region_code",
+        "academic_year",
+        "headcount",
+        "pex_rate",
+        "suspension_rate",
+        "source",
+    ]
     # England, 11 regions (9, Inner and Outer London, and LAIT's London) and 157 LA codes: the 158
     # of the geography file and Cumberland and Westmorland and Furness (LAIT), less Bedfordshire
     # and Cheshire, abolished in 2009 with no current code
@@ -229,11 +265,32 @@ def test_secondary_history_has_one_row_per_area_and_year(shipped_db):
 def test_secondary_history_published_values(shipped_db):
     # the brief's published values: Leicestershire 2010/11, England 2022/23, LAIT 2023/24
     assert history(shipped_db, "855", "2010/11") == (
-        "la", "Leicestershire", "E12000004", 45098, 0.04878, 7.76088, "geography")
+        "la",
+        "Leicestershire",
+        "E12000004",
+        45098,
+        0.04878,
+        7.76088,
+        "geography",
+    )
     assert history(shipped_db, "E92000001", "2022/23") == (
-        "england", "England", None, 3630171, 0.22186, 18.89525, "geography")
+        "england",
+        "England",
+        None,
+        3630171,
+        0.22186,
+        18.89525,
+        "geography",
+    )
     assert history(shipped_db, "855", "2023/24") == (
-        "la", "Leicestershire", "E12000004", None, 0.13274, 21.24682, "lait")
+        "la",
+        "Leicestershire",
+        "E12000004",
+        None,
+        0.13274,
+        21.24682,
+        "lait",
+    )
     # England's 2023/24 and 2024/25 come from DfE's national file, with headcount
     assert history(shipped_db, "E92000001", "2024/25")[3:] == (3671427, 0.22582, 21.23539, "national")
     assert history(shipped_db, "E12000004", "2023/24")[:2] == ("region", "East Midlands")
@@ -261,12 +318,20 @@ def test_code_changes_in_the_secondary_history(shipped_db):
 
 
 def test_la_codes_for_reorganised_las(shipped_db):
-    rows = dict(shipped_db.execute("""
+    rows = dict(
+        shipped_db.execute("""
         select old_la_code, area_code from stg_dfe__la_codes
         where old_la_code in ('933', '815', '942', '943', '940', '875')
-    """).fetchall())
-    assert rows == {"933": "E06000066", "815": "E06000065", "942": "E06000063", "943": "E06000064",
-                    "940": "E06000061", "875": None}
+    """).fetchall()
+    )
+    assert rows == {
+        "933": "E06000066",
+        "815": "E06000065",
+        "942": "E06000063",
+        "943": "E06000064",
+        "940": "E06000061",
+        "875": None,
+    }
 
 
 def test_every_latest_neighbour_has_benchmark_rows(shipped_db):
@@ -283,9 +348,12 @@ def test_every_latest_neighbour_has_benchmark_rows(shipped_db):
 
 
 def test_dfe_measures_take_polarity_caveats_and_next_update_from_lait(shipped_db):
-    rows = {r[0]: r[1:] for r in shipped_db.execute("""
+    rows = {
+        r[0]: r[1:]
+        for r in shipped_db.execute("""
         select metric, lait_measure, polarity, decimals, next_update, caveats from dim_dfe_measures
-    """).fetchall()}
+    """).fetchall()
+    }
     assert set(rows) == {"pex_rate", "suspension_rate", "fsm_pct"}
     # lait_data_dictionary.csv: SecPermEx Polarity Low, dps 2, Next Update 46232 (29 July 2026)
     assert rows["pex_rate"][:4] == ("SecPermEx", "lower_is_better", 2, dt.date(2026, 7, 29))

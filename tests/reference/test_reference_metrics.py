@@ -38,8 +38,11 @@ def dfe_rows(db, la_code, sn_model=None, metric="pex_rate"):
         rows = compute_rows(con, Settings(db_path=db, la_code=la_code, sn_model=sn_model))
     finally:
         con.close()
-    return {(r["academic_year"], r["area_type"]): (r["area_code"], r["value"], r["value_symbol"])
-            for r in rows if r["metric"] == metric}
+    return {
+        (r["academic_year"], r["area_type"]): (r["area_code"], r["value"], r["value_symbol"])
+        for r in rows
+        if r["metric"] == metric
+    }
 
 
 def years(rows, area_type):
@@ -51,11 +54,20 @@ ALL_YEARS = [f"{y}/{(y + 1) % 100:02d}" for y in range(2006, 2024)]
 
 def test_kent_through_the_command_every_year_with_region_england_and_neighbours(national_db):
     env = {**os.environ, "SEIP_LA_CODE": "886"}
-    done = subprocess.run([sys.executable, "-m", "dashboard.cli", "metrics", "--db", str(national_db)],
-                          capture_output=True, text=True, check=False, env=env, cwd=ROOT)
+    done = subprocess.run(
+        [sys.executable, "-m", "dashboard.cli", "metrics", "--db", str(national_db)],
+        capture_output=True,
+        text=True,
+        check=False,
+        env=env,
+        cwd=ROOT,
+    )
     assert done.returncode == 0, done.stderr
-    rows = {(r["academic_year"], r["area_type"]): (r["area_code"], r["value"])
-            for r in json.loads(done.stdout)["rows"] if r["metric"] == "pex_rate"}
+    rows = {
+        (r["academic_year"], r["area_type"]): (r["area_code"], r["value"])
+        for r in json.loads(done.stdout)["rows"]
+        if r["metric"] == "pex_rate"
+    }
     # no partnership data, yet every year DfE published, 2006/07 on
     assert years(rows, "local_authority") == ALL_YEARS
     assert years(rows, "sn_median") == ALL_YEARS
@@ -124,7 +136,10 @@ def test_northamptonshire_and_its_successors(national_db):
     north = dfe_rows(national_db, "940")
     # LAIT also lists 940 before it existed, with `-`: those years carry no value
     assert [y for y in years(north, "local_authority") if north[(y, "local_authority")][1] is not None] == [
-        "2021/22", "2022/23", "2023/24"]
+        "2021/22",
+        "2022/23",
+        "2023/24",
+    ]
     assert north[("2021/22", "local_authority")] == ("E06000061", 0.23632, None)
     # region, England and neighbours are there for every year whatever the LA's own history
     assert years(north, "region") == ALL_YEARS and years(north, "sn_median") == ALL_YEARS

@@ -6,9 +6,11 @@ from reference_helpers import GEOGRAPHY, read, write_csv
 
 from dashboard.ingest import reference
 
-GEO_HEADER = ("time_identifier,time_period,geographic_level,country_code,country_name,region_code,region_name,"
-              "old_la_code,new_la_code,la_name,school_type,num_schools,headcount,perm_excl,perm_excl_rate,"
-              "suspension,susp_rate,one_plus_susp,one_plus_susp_rate\n")
+GEO_HEADER = (
+    "time_identifier,time_period,geographic_level,country_code,country_name,region_code,region_name,"
+    "old_la_code,new_la_code,la_name,school_type,num_schools,headcount,perm_excl,perm_excl_rate,"
+    "suspension,susp_rate,one_plus_susp,one_plus_susp_rate\n"
+)
 LEICS = "Academic year,{year},Local authority,E92000001,England,E12000004,East Midlands,{old},E10000018,Leicestershire,"
 LAIT_CSV_HEADER = "short_desc,data_item,years,area,value,la_number,region"
 SECONDARY_2022_23 = "state-funded secondary,46,44237,56,0.12659,7672,17.34295,2837,6.41318\n"
@@ -58,11 +60,15 @@ def test_other_geographic_levels_are_skipped_with_a_warning(tmp_path):
 
 
 def test_national_file_rows_that_are_not_england_totals_are_skipped_with_a_warning(tmp_path):
-    header = ("time_period,time_identifier,geographic_level,country_code,country_name,education_phase,"
-              "characteristic_group,characteristic,headcount,perm_excl,perm_excl_rate,suspension,susp_rate\n")
-    rows = ("202324,Academic year,National,E92000001,England,State-funded secondary,Total,Total,"
-            "3669933,9298,0.25336,829896,22.61338\n"
-            "202324,Academic year,National,E92000001,England,State-funded secondary,Sex,Boys,1,x,x,c,c\n")
+    header = (
+        "time_period,time_identifier,geographic_level,country_code,country_name,education_phase,"
+        "characteristic_group,characteristic,headcount,perm_excl,perm_excl_rate,suspension,susp_rate\n"
+    )
+    rows = (
+        "202324,Academic year,National,E92000001,England,State-funded secondary,Total,Total,"
+        "3669933,9298,0.25336,829896,22.61338\n"
+        "202324,Academic year,National,E92000001,England,State-funded secondary,Sex,Boys,1,x,x,c,c\n"
+    )
     ref = read(write_csv(tmp_path / "nat.csv", header + rows))
     assert ref.kind == "exclusions_national"
     assert problems(ref) == [("warning", None, None, None, "dfe_rows_skipped")]
@@ -72,11 +78,13 @@ def test_national_file_rows_that_are_not_england_totals_are_skipped_with_a_warni
 
 
 def test_lait_bad_years_is_an_error_and_an_unknown_area_a_warning(tmp_path):
-    text = ("short_desc,data_item,years,area,value,la_number,region\n"
-            "SecFSM,,25,Leicestershire,17.2,855,East Midlands\n"
-            "SecFSM,,2025,Wales,22.0,NA,NA\n"
-            "SecFSM,,2024,Wales,21.0,NA,NA\n"
-            "SecFSM,,2025,Rutland,14,857,East Midlands\n")
+    text = (
+        "short_desc,data_item,years,area,value,la_number,region\n"
+        "SecFSM,,25,Leicestershire,17.2,855,East Midlands\n"
+        "SecFSM,,2025,Wales,22.0,NA,NA\n"
+        "SecFSM,,2024,Wales,21.0,NA,NA\n"
+        "SecFSM,,2025,Rutland,14,857,East Midlands\n"
+    )
     ref = read(write_csv(tmp_path / "lait.csv", text))
     assert problems(ref) == [
         ("error", 2, "years", "25", "bad_year"),
@@ -87,11 +95,13 @@ def test_lait_bad_years_is_an_error_and_an_unknown_area_a_warning(tmp_path):
 
 
 def test_statistical_neighbour_problems(tmp_path):
-    text = ("sn_model,focus_old_la_code,focus_la_name,rank,sn_old_la_code,sn_new_la_code\n"
-            "CSSNBT latest,855,Leicestershire,1,916,E10000013\n"
-            "CSSNBT May 2025,855,Leicestershire,first,803,E06000025\n"
-            "CSSNBT May 2025,855,Leicestershire,3,93,E10000031\n"
-            "CSSNBT May 2025,855,Leicestershire,4,802,E06000024\n")
+    text = (
+        "sn_model,focus_old_la_code,focus_la_name,rank,sn_old_la_code,sn_new_la_code\n"
+        "CSSNBT latest,855,Leicestershire,1,916,E10000013\n"
+        "CSSNBT May 2025,855,Leicestershire,first,803,E06000025\n"
+        "CSSNBT May 2025,855,Leicestershire,3,93,E10000031\n"
+        "CSSNBT May 2025,855,Leicestershire,4,802,E06000024\n"
+    )
     ref = read(write_csv(tmp_path / "sn.csv", text))
     assert problems(ref) == [
         ("error", 2, "sn_model", "CSSNBT latest", "sn_model_date"),
@@ -103,8 +113,11 @@ def test_statistical_neighbour_problems(tmp_path):
 
 def test_a_file_that_is_not_utf8_is_an_error(tmp_path):
     path = tmp_path / "lait.csv"
-    path.write_bytes("short_desc,data_item,years,area,value,la_number,region\n"
-                     "SecFSM,Caf\u00e9,2025,England,25.8,970,NA\n".encode("cp1252"))
+    path.write_bytes(
+        "short_desc,data_item,years,area,value,la_number,region\nSecFSM,Caf\u00e9,2025,England,25.8,970,NA\n".encode(
+            "cp1252"
+        )
+    )
     ref = reference.read(path, LAIT_CSV_HEADER.split(","))
     assert ref.kind == "lait"
     assert problems(ref) == [("error", None, None, None, "dfe_encoding")]

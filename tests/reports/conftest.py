@@ -35,4 +35,3 @@ def report_db(tmp_path_factory) -> Path:
     result = import_paths([export, *sorted((export / "reference").glob("*.csv"))], path)
     assert result.ok, result.summary()
     return path
-

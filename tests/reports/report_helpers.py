@@ -20,8 +20,7 @@ def pdf_text(path: Path, *pages: int) -> str:
     import subprocess
 
     span = ["-f", str(pages[0]), "-l", str(pages[-1])] if pages else []
-    return subprocess.run(["pdftotext", *span, str(path), "-"], check=True, capture_output=True,
-                          text=True).stdout
+    return subprocess.run(["pdftotext", *span, str(path), "-"], check=True, capture_output=True, text=True).stdout
 
 
 def pdf_objects(path: Path) -> bytes:
@@ -33,7 +32,7 @@ def pdf_objects(path: Path) -> bytes:
     found = [raw]
     for match in re.finditer(rb"stream\r?\n", raw):
         try:
-            found.append(zlib.decompressobj().decompress(raw[match.end():match.end() + 4_000_000]))
+            found.append(zlib.decompressobj().decompress(raw[match.end() : match.end() + 4_000_000]))
         except zlib.error:
             continue
     return b"\n".join(found)

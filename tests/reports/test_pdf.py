@@ -21,15 +21,47 @@ from dashboard.reports.pack import metric_info
 @pytest.fixture(scope="module")
 def governor_pdf(report_db, tmp_path_factory):
     out = tmp_path_factory.mktemp("pdf") / "sth.pdf"
-    assert run_report(report_db, "--partnership", "STH", "--year", "2023/24", "--role", "governor",
-                      "--scope", "STH", "--format", "pdf", "--out", str(out)) == 0
+    assert (
+        run_report(
+            report_db,
+            "--partnership",
+            "STH",
+            "--year",
+            "2023/24",
+            "--role",
+            "governor",
+            "--scope",
+            "STH",
+            "--format",
+            "pdf",
+            "--out",
+            str(out),
+        )
+        == 0
+    )
     return out
 
 
 def _governor_metrics(db, capsys, partnership: str) -> dict[str, dict]:
     capsys.readouterr()
-    assert cli.main(["metrics", "--db", str(db), "--role", "governor", "--partnership", partnership,
-                     "--year", "2023/24", "--format", "json"]) == 0
+    assert (
+        cli.main(
+            [
+                "metrics",
+                "--db",
+                str(db),
+                "--role",
+                "governor",
+                "--partnership",
+                partnership,
+                "--year",
+                "2023/24",
+                "--format",
+                "json",
+            ]
+        )
+        == 0
+    )
     rows = json.loads(capsys.readouterr().out)["rows"]
     return {r["metric"]: r for r in rows if r["area_code"] == partnership}
 
@@ -82,8 +114,15 @@ def test_no_pupil_reference_anywhere(governor_pdf):
 
 def test_every_section_the_definitions_sources_and_symbols(governor_pdf):
     text = " ".join(pdf_text(governor_pdf).split())
-    for heading in ("Exclusion avoidance", "Placements and costs", "Funding and deprivation", "Value for money",
-                    "Benchmarks", "Definitions of the figures", "Sources, licences and symbols"):
+    for heading in (
+        "Exclusion avoidance",
+        "Placements and costs",
+        "Funding and deprivation",
+        "Value for money",
+        "Benchmarks",
+        "Definitions of the figures",
+        "Sources, licences and symbols",
+    ):
         assert heading in text
     assert "Open Government Licence v3.0" in text
     assert "Symbols in this table: c = suppressed" in text
@@ -106,8 +145,7 @@ def test_a4_numbered_pages_embedded_fonts_and_tagged(governor_pdf):
 
 
 def test_the_structure_tree_has_headings_tables_figures_with_alt_text_and_a_language(governor_pdf):
-    tree = subprocess.run(["pdfinfo", "-struct", str(governor_pdf)], check=True, capture_output=True,
-                          text=True).stdout
+    tree = subprocess.run(["pdfinfo", "-struct", str(governor_pdf)], check=True, capture_output=True, text=True).stdout
     for tag in ("H1", "H2", "H3", "Table", "TH", "TD", "Figure", "Caption"):
         assert re.search(rf"^\s*{tag}\b", tree, re.M), tag
     objects = pdf_objects(governor_pdf)
@@ -127,8 +165,24 @@ def test_every_page_renders(governor_pdf, tmp_path):
 @pytest.mark.slow
 def test_the_demo_pack_is_labelled_synthetic_and_holds_no_demo_pupil_reference(demo_db, tmp_path, capsys):
     out = tmp_path / "demo.pdf"
-    assert run_report(demo_db, "--partnership", "ALL", "--year", "2023/24", "--role", "governor",
-                      "--scope", "BLT", "--format", "pdf", "--out", str(out)) == 0
+    assert (
+        run_report(
+            demo_db,
+            "--partnership",
+            "ALL",
+            "--year",
+            "2023/24",
+            "--role",
+            "governor",
+            "--scope",
+            "BLT",
+            "--format",
+            "pdf",
+            "--out",
+            str(out),
+        )
+        == 0
+    )
     text = pdf_text(out)
     assert "Synthetic data." in " ".join(pdf_text(out, 1, 1).split())
     refs = set()

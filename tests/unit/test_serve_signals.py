@@ -32,15 +32,31 @@ def test_stopping_seip_serve_stops_the_server(tmp_path, sig):
     port = _free_port()
     env = dict(os.environ, SEIP_AUTH="none")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "dashboard.cli", "serve", "--db", str(tmp_path / "seip.duckdb"),
-         "--port", str(port), "--address", "127.0.0.1"],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        [
+            sys.executable,
+            "-m",
+            "dashboard.cli",
+            "serve",
+            "--db",
+            str(tmp_path / "seip.duckdb"),
+            "--port",
+            str(port),
+            "--address",
+            "127.0.0.1",
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     try:
         deadline = time.monotonic() + 60
         while True:
             assert proc.poll() is None, "seip serve exited before it was healthy"
-            with contextlib.suppress(OSError), urllib.request.urlopen(
-                    f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as r:
+            with (
+                contextlib.suppress(OSError),
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as r,
+            ):
                 if r.status == 200:
                     break
             assert time.monotonic() < deadline, "seip serve was not healthy within 60 s"
@@ -51,8 +67,9 @@ def test_stopping_seip_serve_stops_the_server(tmp_path, sig):
         proc.wait(timeout=20)
 
         assert not _listening(port), f"port {port} is still held after {sig.name}"
-        left = [pid for pid in started if psutil.pid_exists(pid)
-                and psutil.Process(pid).status() != psutil.STATUS_ZOMBIE]
+        left = [
+            pid for pid in started if psutil.pid_exists(pid) and psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+        ]
         assert left == [], f"processes left running after {sig.name}: {left}"
     finally:
         with contextlib.suppress(ProcessLookupError):

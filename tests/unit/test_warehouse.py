@@ -18,8 +18,9 @@ def _sha(path) -> str:
 @pytest.fixture
 def fake_queries(monkeypatch):
     qs = {
-        "total_for_year": Query("total_for_year", "charts", ("year", "factor"),
-                                "select $year as academic_year, 2 * $factor as doubled"),
+        "total_for_year": Query(
+            "total_for_year", "charts", ("year", "factor"), "select $year as academic_year, 2 * $factor as doubled"
+        ),
         "no_params": Query("no_params", "charts", (), "select 41 + 1 as answer"),
     }
     monkeypatch.setattr(warehouse, "queries", lambda: qs)
@@ -33,10 +34,13 @@ def test_run_binds_named_parameters(fake_queries):
     assert warehouse.run(con, "no_params")["answer"].tolist() == [42]
 
 
-@pytest.mark.parametrize("params, missing, unknown", [
-    ({"year": "2023/24"}, "['factor']", "[]"),
-    ({"year": "2023/24", "factor": 1, "school": 1}, "[]", "['school']"),
-])
+@pytest.mark.parametrize(
+    "params, missing, unknown",
+    [
+        ({"year": "2023/24"}, "['factor']", "[]"),
+        ({"year": "2023/24", "factor": 1, "school": 1}, "[]", "['school']"),
+    ],
+)
 def test_run_refuses_missing_and_unknown_parameters(fake_queries, params, missing, unknown):
     with pytest.raises(QueryError) as err:
         warehouse.run(duckdb.connect(), "total_for_year", **params)

@@ -23,8 +23,12 @@ from dashboard import alerts, audit, warehouse
 from dashboard.access import NotPermitted, Viewer
 from dashboard.cli import main
 
-RULES = [("pex_rate", "above_england", None), ("suspension_rate", "above_upper_quartile", None),
-         ("pex_rate", "worse_than_last_year_by", 0.1), ("reintegration_rate", "below", 40)]
+RULES = [
+    ("pex_rate", "above_england", None),
+    ("suspension_rate", "above_upper_quartile", None),
+    ("pex_rate", "worse_than_last_year_by", 0.1),
+    ("reintegration_rate", "below", 40),
+]
 LENA = Viewer("lena", "commissioner")
 
 
@@ -42,15 +46,22 @@ def fired(capsys, db, *args) -> dict:
 
 def test_alerts_by_hand_for_a_commissioner(capsys, ruled):
     out = fired(capsys, ruled, "--year", "2023-24")
-    got = [(a["area_code"], a["metric"], round(a["value"], 5),
-            None if a["compared_with"] is None else round(a["compared_with"], 5)) for a in out["alerts"]]
+    got = [
+        (
+            a["area_code"],
+            a["metric"],
+            round(a["value"], 5),
+            None if a["compared_with"] is None else round(a["compared_with"], 5),
+        )
+        for a in out["alerts"]
+    ]
     assert got == [
-        ("ALL", "pex_rate", 0.19886, 0.08571),            # worse by 0.11315 > 0.1
-        ("ALL", "reintegration_rate", 33.33333, None),    # below 40
-        ("NTH", "pex_rate", 0.27778, 0.25336),            # above England
-        ("NTH", "pex_rate", 0.27778, 0.05556),            # worse by 0.22222 > 0.1
+        ("ALL", "pex_rate", 0.19886, 0.08571),  # worse by 0.11315 > 0.1
+        ("ALL", "reintegration_rate", 33.33333, None),  # below 40
+        ("NTH", "pex_rate", 0.27778, 0.25336),  # above England
+        ("NTH", "pex_rate", 0.27778, 0.05556),  # worse by 0.22222 > 0.1
         ("STH", "reintegration_rate", 33.33333, None),
-        ("STH", "suspension_rate", 0.41667, 0.30449),     # above the upper quartile
+        ("STH", "suspension_rate", 0.41667, 0.30449),  # above the upper quartile
     ]
     assert out["academic_year"] == "2023/24" and out["role"] == "commissioner" and out["data_version"]
     nth_england = out["alerts"][2]
@@ -68,8 +79,12 @@ def test_text_output_and_the_latest_year_by_default(capsys, ruled):
     assert capsys.readouterr().out == "no alerts for 2024/25\n"
     assert main(["alerts", "--db", str(ruled), "--year", "2023/24"]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert lines[2].split("\t") == ["2023/24", "North Partnership", "0.28 (against 0.25)",
-                                     "Permanent exclusion rate (per 100 pupils) above England"]
+    assert lines[2].split("\t") == [
+        "2023/24",
+        "North Partnership",
+        "0.28 (against 0.25)",
+        "Permanent exclusion rate (per 100 pupils) above England",
+    ]
 
 
 def test_rules_from_the_settings_file(capsys, small_copy, tmp_path, monkeypatch):
@@ -77,19 +92,23 @@ def test_rules_from_the_settings_file(capsys, small_copy, tmp_path, monkeypatch)
     path.write_text("alerts:\n  - {metric: suspension_rate, comparison: above, threshold: 0.4}\n", encoding="utf-8")
     monkeypatch.setenv(alerts.ALERTS_FILE_SETTING, str(path))
     assert [(a["area_code"], a["metric"]) for a in fired(capsys, small_copy, "--year", "2023/24")["alerts"]] == [
-        ("STH", "suspension_rate")]
+        ("STH", "suspension_rate")
+    ]
     path.write_text("alerts:\n  - {metric: nonsense, comparison: above, threshold: 1}\n", encoding="utf-8")
     assert main(["alerts", "--db", str(small_copy)]) == 2
     assert "alert 1: no metric 'nonsense'" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize(("metric", "comparison", "threshold", "says"), [
-    ("nonsense", "above", 1, "no metric 'nonsense'"),
-    ("pex_rate", "sideways", 1, "not one of"),
-    ("pex_rate", "below", None, "needs a number"),
-    ("pex_rate", "below", "lots", "needs a number"),
-    ("referrals", "worse_than_last_year_by", 1, "neither better nor worse"),
-])
+@pytest.mark.parametrize(
+    ("metric", "comparison", "threshold", "says"),
+    [
+        ("nonsense", "above", 1, "no metric 'nonsense'"),
+        ("pex_rate", "sideways", 1, "not one of"),
+        ("pex_rate", "below", None, "needs a number"),
+        ("pex_rate", "below", "lots", "needs a number"),
+        ("referrals", "worse_than_last_year_by", 1, "neither better nor worse"),
+    ],
+)
 def test_bad_rules_are_refused(small_copy, metric, comparison, threshold, says):
     with pytest.raises(alerts.RuleError, match=says):
         alerts.add_rule(small_copy, LENA, metric, comparison, threshold)
@@ -115,7 +134,8 @@ def test_the_overview_shows_the_alerts_of_the_chosen_year(ruled, monkeypatch):
     assert not at.exception
     shown = words(at)
     assert "6 alerts in 2023/24" in shown
-    assert ("**North Partnership**: 0.28 (against 0.25). "
-            "Rule: Permanent exclusion rate (per 100 pupils) above England.") in shown
+    assert (
+        "**North Partnership**: 0.28 (against 0.25). Rule: Permanent exclusion rate (per 100 pupils) above England."
+    ) in shown
     at = open_page(ruled, monkeypatch, "overview", role="governor", year="2023/24")
     assert "No alerts in 2023/24" in words(at)

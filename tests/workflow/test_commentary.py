@@ -13,19 +13,22 @@ from tests.conftest import METRICS_SMALL
 CHRIS = Viewer("chris", "chair", "NTH")
 
 
-@pytest.mark.parametrize(("written", "handed_out"), [
-    ("**Good year.** Fewer exclusions.", "**Good year.** Fewer exclusions."),
-    ("<script>alert(1)</script>", "&lt;script>alert(1)&lt;/script>"),
-    ('<img src=x onerror="alert(1)">', '&lt;img src=x onerror="alert(1)">'),
-    ("[report](https://example.org/r.pdf)", "[report](https://example.org/r.pdf)"),
-    ("[click](javascript:alert(1))", "click"),
-    ("[x](  JavaScript:alert(1) 'title')", "x"),
-    ("![pixel](https://tracker.example/p.gif)", "pixel"),
-    ("[deep](javascript:f((1)))", r"[deep]\(javascript:f((1)))"),
-    ("[x][1]\n\n[1]: javascript:alert(1)", "[x][1]\n\n\\[1]: javascript:alert(1)"),
-    ("[x][1]\n\n[1]: https://example.org", "[x][1]\n\n[1]: https://example.org"),
-    ("Costs & savings", "Costs &amp; savings"),
-])
+@pytest.mark.parametrize(
+    ("written", "handed_out"),
+    [
+        ("**Good year.** Fewer exclusions.", "**Good year.** Fewer exclusions."),
+        ("<script>alert(1)</script>", "&lt;script>alert(1)&lt;/script>"),
+        ('<img src=x onerror="alert(1)">', '&lt;img src=x onerror="alert(1)">'),
+        ("[report](https://example.org/r.pdf)", "[report](https://example.org/r.pdf)"),
+        ("[click](javascript:alert(1))", "click"),
+        ("[x](  JavaScript:alert(1) 'title')", "x"),
+        ("![pixel](https://tracker.example/p.gif)", "pixel"),
+        ("[deep](javascript:f((1)))", r"[deep]\(javascript:f((1)))"),
+        ("[x][1]\n\n[1]: javascript:alert(1)", "[x][1]\n\n\\[1]: javascript:alert(1)"),
+        ("[x][1]\n\n[1]: https://example.org", "[x][1]\n\n[1]: https://example.org"),
+        ("Costs & savings", "Costs &amp; savings"),
+    ],
+)
 def test_sanitise(written, handed_out):
     assert commentary.sanitise(written) == handed_out
 
@@ -41,19 +44,22 @@ def test_chair_writes_own_partnership_and_it_survives_a_reimport(small_copy):
         commentary.save(small_copy, CHRIS, "NTH", "2023/24", "x" * 5001)
     assert import_paths([METRICS_SMALL, *sorted((METRICS_SMALL / "reference").glob("*.csv"))], small_copy).ok
     assert commentary.commentary(small_copy, "NTH", "2023/24") == {
-        "markdown": "Fewer &lt;b>exclusions&lt;/b>.", "author": "chris", "updated_at": "1970-01-01 00:00:05"}
+        "markdown": "Fewer &lt;b>exclusions&lt;/b>.",
+        "author": "chris",
+        "updated_at": "1970-01-01 00:00:05",
+    }
     assert commentary.written(small_copy, "NTH", "2023/24") == "Fewer <b>exclusions</b>."
     assert commentary.commentary(small_copy, "NTH", "2022/23") is None
-    commentary.save(small_copy, Viewer("lena"), "NTH", "2023/24", "")   # empty removes it
+    commentary.save(small_copy, Viewer("lena"), "NTH", "2023/24", "")  # empty removes it
     assert commentary.commentary(small_copy, "NTH", "2023/24") is None
     assert audit.entries(small_copy, action="commentary_saved")["user"].tolist() == ["lena", "chris"]
 
 
 def test_the_overview_shows_the_commentary_as_text_for_a_governor(demo_copy, monkeypatch):
-    commentary.save(demo_copy, Viewer("lena"), "NWL", "2024/25",
-                    "**Better year.** <script>alert('x')</script>")
-    at = open_page(demo_copy, monkeypatch, "overview", role="governor",
-                   partnership="North West Leicestershire Partnership")
+    commentary.save(demo_copy, Viewer("lena"), "NWL", "2024/25", "**Better year.** <script>alert('x')</script>")
+    at = open_page(
+        demo_copy, monkeypatch, "overview", role="governor", partnership="North West Leicestershire Partnership"
+    )
     assert not at.exception
     shown = words(at)
     assert "Commentary from the partnership, 2024/25" in shown

@@ -22,7 +22,9 @@ GWEN = Viewer("gwen", "governor", "NTH")
 def test_the_leicestershire_milestones_come_once_and_stay_removed(small_copy):
     shipped = notes.all_notes(small_copy)
     assert [(n.academic_year, n.title, n.scope_kind) for n in shipped] == [
-        ("2010/11", "Partnerships begin", "la"), ("2010/11", "The PRU closes", "la")]
+        ("2010/11", "Partnerships begin", "la"),
+        ("2010/11", "The PRU closes", "la"),
+    ]
     notes.remove_note(small_copy, LENA, shipped[1].id, now=1.0)
     assert [n.title for n in notes.all_notes(small_copy)] == ["Partnerships begin"]
     # another authority gets none
@@ -30,21 +32,52 @@ def test_the_leicestershire_milestones_come_once_and_stay_removed(small_copy):
 
 
 def test_commissioner_and_own_chair_write_governor_and_head_never(small_copy):
-    notes.add_note(small_copy, LENA, title="New formula", body="Funding now 60% pupils, 40% FSM.",
-                   academic_year="2023-24", now=10.0)
-    notes.add_note(small_copy, CHRIS, title="New panel chair", body="A new chair from January.",
-                   scope_kind="partnership", scope_code="NTH", on_date="15/01/2024", now=11.0)
-    notes.add_note(small_copy, CHRIS, title="Joined NTH", body="North Academy joined.", scope_kind="school",
-                   scope_code="100002", school_partnership="NTH", academic_year="2022/23", now=12.0)
+    notes.add_note(
+        small_copy,
+        LENA,
+        title="New formula",
+        body="Funding now 60% pupils, 40% FSM.",
+        academic_year="2023-24",
+        now=10.0,
+    )
+    notes.add_note(
+        small_copy,
+        CHRIS,
+        title="New panel chair",
+        body="A new chair from January.",
+        scope_kind="partnership",
+        scope_code="NTH",
+        on_date="15/01/2024",
+        now=11.0,
+    )
+    notes.add_note(
+        small_copy,
+        CHRIS,
+        title="Joined NTH",
+        body="North Academy joined.",
+        scope_kind="school",
+        scope_code="100002",
+        school_partnership="NTH",
+        academic_year="2022/23",
+        now=12.0,
+    )
     with pytest.raises(NotPermitted, match="outside their own partnership"):
-        notes.add_note(small_copy, CHRIS, title="x", body="y", scope_kind="partnership", scope_code="STH",
-                       academic_year="2023/24")
+        notes.add_note(
+            small_copy, CHRIS, title="x", body="y", scope_kind="partnership", scope_code="STH", academic_year="2023/24"
+        )
     with pytest.raises(NotPermitted, match="outside their own partnership"):
-        notes.add_note(small_copy, CHRIS, title="x", body="y", academic_year="2023/24")   # the LA
+        notes.add_note(small_copy, CHRIS, title="x", body="y", academic_year="2023/24")  # the LA
     for viewer in (GWEN, HANA):
         with pytest.raises(NotPermitted, match=f"a {viewer.role} may not write notes"):
-            notes.add_note(small_copy, viewer, title="x", body="y", scope_kind="partnership",
-                           scope_code="NTH", academic_year="2023/24")
+            notes.add_note(
+                small_copy,
+                viewer,
+                title="x",
+                body="y",
+                scope_kind="partnership",
+                scope_code="NTH",
+                academic_year="2023/24",
+            )
     written = [n for n in notes.all_notes(small_copy) if n.academic_year != "2010/11"]
     assert [(n.academic_year, n.on_date, n.title, n.scope_label, n.author) for n in written] == [
         ("2022/23", None, "Joined NTH", "school 100002", "chris"),
@@ -58,15 +91,18 @@ def test_commissioner_and_own_chair_write_governor_and_head_never(small_copy):
     assert "New panel chair" in log["detail"].iloc[1]
 
 
-@pytest.mark.parametrize(("fields", "says"), [
-    ({"title": "", "body": "y", "academic_year": "2023/24"}, "title of 1 to 120"),
-    ({"title": "x", "body": " ", "academic_year": "2023/24"}, "sentence of 1 to 1000"),
-    ({"title": "x", "body": "y"}, r"an academic year \(like 2023/24\) or a date"),
-    ({"title": "x", "body": "y", "academic_year": "2023/25"}, "runs over two calendar years"),
-    ({"title": "x", "body": "y", "on_date": "31/02/2024"}, "date"),
-    ({"title": "x", "body": "y", "academic_year": "2023/24", "scope_kind": "region"}, "scope is one of"),
-    ({"title": "x", "body": "y", "academic_year": "2023/24", "scope_kind": "school"}, "needs the school's code"),
-])
+@pytest.mark.parametrize(
+    ("fields", "says"),
+    [
+        ({"title": "", "body": "y", "academic_year": "2023/24"}, "title of 1 to 120"),
+        ({"title": "x", "body": " ", "academic_year": "2023/24"}, "sentence of 1 to 1000"),
+        ({"title": "x", "body": "y"}, r"an academic year \(like 2023/24\) or a date"),
+        ({"title": "x", "body": "y", "academic_year": "2023/25"}, "runs over two calendar years"),
+        ({"title": "x", "body": "y", "on_date": "31/02/2024"}, "date"),
+        ({"title": "x", "body": "y", "academic_year": "2023/24", "scope_kind": "region"}, "scope is one of"),
+        ({"title": "x", "body": "y", "academic_year": "2023/24", "scope_kind": "school"}, "needs the school's code"),
+    ],
+)
 def test_malformed_notes_are_refused_with_a_reason(small_copy, fields, says):
     with pytest.raises(notes.NoteError, match=says):
         notes.add_note(small_copy, LENA, **fields)
@@ -101,8 +137,9 @@ def test_markers_sit_on_the_notes_years_with_the_note_as_hover_text():
 
 
 def test_notes_show_on_trend_charts_and_under_their_tables(demo_copy, monkeypatch):
-    notes.add_note(demo_copy, LENA, title="<b>Bold</b> claim", body="<script>alert('x')</script>",
-                   academic_year="2021/22")
+    notes.add_note(
+        demo_copy, LENA, title="<b>Bold</b> claim", body="<script>alert('x')</script>", academic_year="2021/22"
+    )
     at = open_page(demo_copy, monkeypatch, "benchmarks", role="governor")
     assert not at.exception
     marked = [f for f in specs(at) if any(t.get("name") == "Note" for t in f["data"])]

@@ -18,8 +18,10 @@ LENA = Viewer("lena", "commissioner")
 
 def export(**changed: str) -> list[upload.Upload]:
     """The metrics_small export's CSVs as uploads; `changed` replaces a file's text."""
-    return [upload.Upload(p.name, changed.get(p.stem, p.read_text(encoding="utf-8")).encode())
-            for p in sorted(METRICS_SMALL.glob("*.csv"))]
+    return [
+        upload.Upload(p.name, changed.get(p.stem, p.read_text(encoding="utf-8")).encode())
+        for p in sorted(METRICS_SMALL.glob("*.csv"))
+    ]
 
 
 def bad_export() -> list[upload.Upload]:
@@ -46,8 +48,14 @@ def test_a_bad_export_fails_the_screener_and_changes_nothing(small_copy):
     result = upload.check(small_copy, LENA, bad_export(), now=1.0)
     assert not result.ok
     problems = upload.problem_rows(result.problems)
-    assert {"result": "FAIL", "file": "referrals.csv", "row": 2, "column": "referral_date", "value": "10/31/2022",
-            "rule": "impossible_date"}.items() <= problems[0].items()
+    assert {
+        "result": "FAIL",
+        "file": "referrals.csv",
+        "row": 2,
+        "column": "referral_date",
+        "value": "10/31/2022",
+        "rule": "impossible_date",
+    }.items() <= problems[0].items()
     screener = {r["rule"]: r for r in upload.screener(result.problems)}
     assert screener["impossible_date"]["result"] == "FAIL" and screener["impossible_date"]["problems"] == 1
     assert screener["bad_year"]["result"] == "PASS" and screener["bad_year"]["problems"] == 0
@@ -56,7 +64,7 @@ def test_a_bad_export_fails_the_screener_and_changes_nothing(small_copy):
     refused = upload.import_files(small_copy, LENA, bad_export(), now=2.0)
     assert not refused.changed
     assert sha(small_copy) == before and warehouse.version(small_copy) == version
-    assert leftovers() == kept   # the private folders are gone
+    assert leftovers() == kept  # the private folders are gone
     assert audit.entries(small_copy)["action"].tolist() == ["upload_refused", "upload_checked"]
 
 
@@ -72,23 +80,27 @@ def test_a_good_export_imports_through_the_atomic_swap(small_copy):
     assert "partnerships.csv" in log["detail"].iloc[0]
 
 
-@pytest.mark.parametrize(("files", "says"), [
-    ([], "choose at least one file"),
-    ([upload.Upload("referrals.xls", b"x")], "only .csv and .xlsx"),
-    ([upload.Upload("../../etc/passwd.csv", b"x")], "a file name of letters"),
-    ([upload.Upload(".hidden.csv", b"x")], "a file name of letters"),
-    ([upload.Upload("a.csv", b"x"), upload.Upload("A.csv", b"y")], "the same file name twice"),
-    ([upload.Upload(f"t{i}.csv", b"x") for i in range(21)], "at most 20"),
-    ([upload.Upload("big.csv", b"x" * (upload.MAX_FILE_MB * 1024 * 1024 + 1))], "over the 50 MB"),
-])
+@pytest.mark.parametrize(
+    ("files", "says"),
+    [
+        ([], "choose at least one file"),
+        ([upload.Upload("referrals.xls", b"x")], "only .csv and .xlsx"),
+        ([upload.Upload("../../etc/passwd.csv", b"x")], "a file name of letters"),
+        ([upload.Upload(".hidden.csv", b"x")], "a file name of letters"),
+        ([upload.Upload("a.csv", b"x"), upload.Upload("A.csv", b"y")], "the same file name twice"),
+        ([upload.Upload(f"t{i}.csv", b"x") for i in range(21)], "at most 20"),
+        ([upload.Upload("big.csv", b"x" * (upload.MAX_FILE_MB * 1024 * 1024 + 1))], "over the 50 MB"),
+    ],
+)
 def test_files_not_taken_say_why(small_copy, files, says):
     with pytest.raises(upload.UploadRefused, match=says):
         upload.check(small_copy, LENA, files)
     assert audit.entries(small_copy).empty
 
 
-@pytest.mark.parametrize("viewer", [Viewer("chris", "chair", "NTH"), Viewer("hana", "head", "100001"),
-                                    Viewer("gwen", "governor", "NTH")])
+@pytest.mark.parametrize(
+    "viewer", [Viewer("chris", "chair", "NTH"), Viewer("hana", "head", "100001"), Viewer("gwen", "governor", "NTH")]
+)
 def test_only_a_commissioner_uploads(small_copy, viewer):
     with pytest.raises(NotPermitted):
         upload.check(small_copy, viewer, export())
