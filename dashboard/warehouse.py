@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING
 
 import duckdb
 
-from dashboard.ingest.contract import LOAD_ORDER, TABLES
+from dashboard import schema
 from dashboard.settings import QUERIES_DIR
 
 if TYPE_CHECKING:
@@ -42,44 +42,9 @@ if TYPE_CHECKING:
 # Layers materialised as tables on every rewrite, in this order.
 BUILT_LAYERS = ("staging", "marts")
 
-META_DDL = (
-    "create table if not exists meta (key varchar primary key, value varchar not null)",
-    """create table if not exists import_log (
-        import_id varchar not null,
-        imported_at timestamp not null,
-        file_name varchar not null,
-        table_name varchar,
-        size_bytes bigint,
-        sha256 varchar,
-        rows_read integer,
-        rows_stored integer,
-        outcome varchar not null,
-        warnings integer,
-        errors integer
-    )""",
-)
-
 
 class QueryError(ValueError):
     """A query was asked for that does not exist, or with missing or unknown parameters."""
-
-
-def partnership_ddl() -> list[str]:
-    """CREATE TABLE statements for the export tables, typed by the contract."""
-    ddl = []
-    for name in LOAD_ORDER:
-        table = TABLES[name]
-        cols = ", ".join(f"{c.name} {c.sql_type}" for c in table.columns)
-        ddl.append(f"create table if not exists {name} ({cols})")
-    return ddl
-
-
-def create_schema(con: duckdb.DuckDBPyConnection) -> None:
-    """Create every base table the warehouse holds (idempotent)."""
-    from dashboard.ingest import reference
-
-    for stmt in (*META_DDL, *partnership_ddl(), *reference.DDL):
-        con.execute(stmt)
 
 
 # ---------------------------------------------------------------- queries
@@ -260,7 +225,7 @@ def _rewrite_locked(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
             tmp.unlink()
         con = duckdb.connect(str(tmp))
         try:
-            create_schema(con)
+            schema.create(con)
             con.execute("begin transaction")
             yield con
             build_marts(con)

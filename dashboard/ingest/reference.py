@@ -37,6 +37,7 @@ import pandas as pd
 
 from dashboard.ingest import parse
 from dashboard.ingest.problems import Problem, error, warning
+from dashboard.schema import EXCLUSION_MEASURES, REFERENCE_DDL
 
 SYMBOLS = frozenset({"z", "x", "c", "low", "u", ":", "-"})
 
@@ -86,98 +87,6 @@ GEOGRAPHIC_LEVELS = {
     "local authority": "local_authority",
 }
 
-EXCLUSION_MEASURES = (
-    "num_schools",
-    "headcount",
-    "perm_excl",
-    "perm_excl_rate",
-    "suspension",
-    "susp_rate",
-    "one_plus_susp",
-    "one_plus_susp_rate",
-)
-
-
-def _measure_ddl(measures: tuple[str, ...]) -> str:
-    return ",\n        ".join(f"{m} double, {m}_symbol varchar" for m in measures)
-
-
-DDL: tuple[str, ...] = (
-    f"""create table if not exists ref_exclusions_geography (
-        file_name varchar not null,
-        source_row integer not null,
-        academic_year varchar not null,
-        area_type varchar not null,
-        area_code varchar,
-        area_name varchar,
-        region_code varchar,
-        region_name varchar,
-        old_la_code varchar,
-        new_la_code varchar,
-        school_type varchar not null,
-        {_measure_ddl(EXCLUSION_MEASURES)}
-    )""",
-    f"""create table if not exists ref_exclusions_national (
-        file_name varchar not null,
-        source_row integer not null,
-        academic_year varchar not null,
-        area_code varchar not null,
-        school_type varchar not null,
-        {_measure_ddl(tuple(m for m in EXCLUSION_MEASURES if m != "num_schools"))}
-    )""",
-    """create table if not exists ref_lait (
-        file_name varchar not null,
-        source_row integer not null,
-        measure varchar not null,
-        years varchar not null,
-        academic_year varchar not null,
-        census_year integer,
-        area_type varchar not null,
-        area_code varchar,
-        old_la_code varchar,
-        area_name varchar not null,
-        value double,
-        value_symbol varchar
-    )""",
-    """create table if not exists ref_statistical_neighbours (
-        file_name varchar not null,
-        source_row integer not null,
-        sn_model varchar not null,
-        model_date date not null,
-        focus_old_la_code varchar not null,
-        focus_la_name varchar,
-        rank integer not null,
-        sn_old_la_code varchar not null,
-        sn_new_la_code varchar,
-        sn_la_name varchar,
-        sn_region_name varchar,
-        closeness varchar
-    )""",
-    """create table if not exists ref_la_codes (
-        file_name varchar not null,
-        source_row integer not null,
-        old_la_code varchar not null,
-        la_name varchar not null,
-        region_name varchar,
-        region_code varchar,
-        la_type varchar
-    )""",
-    """create table if not exists ref_lait_dictionary (
-        file_name varchar not null,
-        source_row integer not null,
-        measure varchar not null,
-        title varchar,
-        topic varchar,
-        polarity varchar,
-        decimals integer,
-        description varchar,
-        methodology varchar,
-        year_type varchar,
-        last_update date,
-        next_update date,
-        next_update_note varchar
-    )""",
-)
 
 # Which columns identify the rows a file covers: storing a file first deletes stored rows
 # with the same key, so re-importing a file (or a newer release of it) never duplicates.
@@ -958,7 +867,7 @@ def _schema(table: str) -> dict[str, str]:
     """Column name -> DuckDB type of a ref_* table, in table order, as the DDL states it."""
     con = duckdb.connect()
     try:
-        for stmt in DDL:
+        for stmt in REFERENCE_DDL:
             con.execute(stmt)
         return dict(con.execute(f"select column_name, column_type from (describe {table})").fetchall())
     finally:
