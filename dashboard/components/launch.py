@@ -5,7 +5,9 @@ Streamlit treats a folder named `pages/` beside the main script as an old-style 
 app until the first `st.navigation` call of the server process, so the first visitor after a
 start would get the folder's file names as navigation and "Page not found" for a linked
 page. Our pages live in `dashboard/pages/` and the router uses `st.navigation`, so the flag
-is cleared before the server starts. The toolbar is set to the viewer's (no "Deploy").
+is cleared before the server starts. The toolbar is set to the viewer's (no "Deploy"). The
+pupil-file gate goes in front of the web server (`pupil_files`: a pupil file only to the
+session that clicked, once).
 
 Streamlit's file watcher is off: it walked every loaded module at start-up (about a fifth of a
 cold start) to rerun on edits, which a served dashboard never wants. So is the full garbage
@@ -25,6 +27,8 @@ from pathlib import Path
 
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.web import cli
+
+from dashboard.components import pupil_files
 
 # option -> value, unless the command line sets the option itself
 SERVING = {
@@ -69,6 +73,7 @@ def _import_ahead() -> None:
 def main() -> None:
     """Run the Streamlit command line with the old-style pages folder switched off."""
     PagesManager.uses_pages_directory = False
+    pupil_files.install()
     if sys.argv[1:2] == ["run"]:
         given = {a.split("=", 1)[0] for a in sys.argv if a.startswith("--")}
         for option, value in SERVING.items():

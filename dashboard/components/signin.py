@@ -7,7 +7,6 @@ this module only asks them and draws the answer.
 
 from __future__ import annotations
 
-import threading
 import time
 from functools import partial
 from pathlib import Path
@@ -15,11 +14,11 @@ from urllib.parse import urlparse
 
 import pandas as pd
 import streamlit as st
-from streamlit import runtime
-from streamlit.runtime import memory_media_file_storage
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from dashboard import access, audit, auth, store, warehouse
 from dashboard.access import ROLES, Viewer
+from dashboard.components import pupil_files
 from dashboard.formula_safety import csv_bytes
 from dashboard.settings import Settings
 
@@ -29,9 +28,6 @@ ROLE_LABELS = {
     "head": "Headteacher",
     "governor": "Governor",
 }
-# How long a pupil-level file made by a click can still be fetched: long enough for the
-# browser to save it, short enough that its URL is useless afterwards.
-PUPIL_FILE_SECONDS = 10.0
 KIND_LABELS = {"referrals": "Referrals", "placements": "Placements", "exclusions": "Exclusions"}
 DEMO_NAME = "demo visitor"
 
@@ -105,6 +101,7 @@ def refusal() -> None:
 
 
 def _clear_session() -> None:
+    pupil_files.revoke(get_script_run_ctx().session_id)
     for key in _STATE_KEYS:
         st.session_state.pop(key, None)
     st.session_state.pop("auth_pupil_views", None)
@@ -368,47 +365,34 @@ def pupil_list(
     )
     st.dataframe(rows, hide_index=True, width="stretch", key=f"{key}-table")
     detail = f"pupil-level {kind} ({where}{', ' + academic_year if academic_year else ''}): {len(rows)} rows"
+    browser = pupil_files.browser_token(st.context.cookies)
+    if browser is None:
+        st.caption("A CSV of these records is offered only when the dashboard is served by `seip serve`.")
+        return
     # The file is made only when the button is clicked (a callable, not bytes): bytes would be
-    # stored at a /media URL before any click, which works without signing in and outlives the
-    # session. The click is audited where the file is made; the file is dropped soon after.
+    # stored at a /media URL before any click. The click is audited where the file is made, and
+    # the file reaches only this session's browser, once (pupil_files).
+    file_name = f"{key}-{kind}.csv"
     st.download_button(
         "Download CSV",
-        partial(_pupil_file, viewer, settings, rows, detail, f"{key}-{kind}.csv"),
-        file_name=f"{key}-{kind}.csv",
-        mime="text/csv",
+        partial(_pupil_file, viewer, settings, rows, detail, file_name, browser, get_script_run_ctx().session_id),
+        file_name=file_name,
+        mime=pupil_files.MIME,
         key=f"{key}-download",
         icon=":material/download:",
         on_click="ignore",
     )
 
 
-def _pupil_file(viewer: Viewer, settings: Settings, rows: pd.DataFrame, detail: str, file_name: str) -> bytes:
-    """The pupil-level CSV of one click: audited, and removed from the server's media store
-    PUPIL_FILE_SECONDS later. Runs on Streamlit's download thread, not the script's."""
+def _pupil_file(
+    viewer: Viewer, settings: Settings, rows: pd.DataFrame, detail: str, file_name: str, browser: str, session_id: str
+) -> bytes:
+    """The pupil-level CSV of one click, audited. Runs on Streamlit's download thread."""
     if settings.auth_mode != "none" and auth.account_viewer(settings.db_path, viewer.name) != viewer:
         raise PermissionError("the account was removed or changed since the list was shown")
     data = csv_bytes(rows)
     auth.record(viewer, "download", detail, db_path=settings.db_path)
-    timer = threading.Timer(PUPIL_FILE_SECONDS, _forget_media_file, args=(data, "text/csv", file_name))
-    timer.daemon = True
-    timer.start()
-    return data
-
-
-def _forget_media_file(data: bytes, mimetype: str, file_name: str) -> None:
-    """Delete the stored download made from `data`, so its URL stops working.
-
-    Streamlit keeps a file made by a download callable until two later clean-ups find no session
-    using it, however long that takes; it offers no call to drop one file, so this uses its
-    in-memory store's own id and delete (tests/security/test_pupil_downloads.py checks it works).
-    """
-    manager = runtime.get_instance().media_file_mgr
-    if not manager.can_read_files:
-        return
-    file_id = memory_media_file_storage._calculate_file_id(data, mimetype, file_name)
-    with manager._lock:
-        if file_id in manager._file_metadata:
-            manager._delete_file(file_id)
+    return pupil_files.hand_over(data, file_name, browser, session_id)
 
 
 # ---------------------------------------------------------------- the audit log

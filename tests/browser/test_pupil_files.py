@@ -1,8 +1,9 @@
 """Pupil rows never leave the server through a URL (issue 9, item 5), tried as an attacker would:
 a head signs in and shows the pupil records; every /media/ URL the page was sent or fetched is
 then fetched by a fresh, signed-out browser context. Before the click there is no pupil file at
-all; the file an audited click makes is gone PUPIL_FILE_SECONDS later; the grid offers no CSV
-download or copy of its own."""
+all; the file an audited click makes reaches only the signed-in browser that clicked, once (a
+signed-out browser asking for it first, at the same moment, gets 404; so does a second fetch);
+signing out drops a file not yet fetched; the grid offers no CSV download or copy of its own."""
 
 from __future__ import annotations
 
@@ -13,17 +14,18 @@ import shutil
 import time
 from pathlib import Path
 
+import duckdb
 import pytest
 from harness import TIMEOUT_MS, serve, settle
 
 from dashboard import audit, auth
-from dashboard.components.signin import PUPIL_FILE_SECONDS
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 PASSWORD = "correct horse battery"
 OWN_SCHOOL = 900001
 MEDIA = re.compile(r"/media/[0-9A-Za-z_-]+\.[a-z0-9]+")
+MEDIA_CSV = re.compile(r".*/media/[0-9A-Za-z_-]+\.csv$")
 
 
 @pytest.fixture(scope="module")
@@ -59,11 +61,8 @@ def _fetched_by_a_stranger(browser, base: str, urls: set[str]) -> dict[str, tupl
         stranger.close()
 
 
-def test_no_pupil_file_reaches_anyone_but_the_signed_in_click(browser, base, head_db):
-    context = browser.new_context(accept_downloads=True, viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    seen: set[str] = set()
-    _watch_media(page, seen)
+def _sign_in_and_show_pupils(page, base: str):
+    """Sign in as the head, show their school's pupil referrals; return the grid."""
     page.goto(f"{base}/school-view?school={OWN_SCHOOL}", timeout=TIMEOUT_MS)
     settle(page)
     page.get_by_label("Username", exact=True).fill("hana")
@@ -75,6 +74,15 @@ def test_no_pupil_file_reaches_anyone_but_the_signed_in_click(browser, base, hea
     settle(page)
     grid = page.locator("[data-testid=stDataFrame]").filter(has_text="pupil_ref").first
     grid.wait_for(timeout=TIMEOUT_MS)
+    return grid
+
+
+def test_no_pupil_file_reaches_anyone_but_the_signed_in_click(browser, base, head_db):
+    context = browser.new_context(accept_downloads=True, viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    seen: set[str] = set()
+    _watch_media(page, seen)
+    grid = _sign_in_and_show_pupils(page, base)
 
     # 1. Before any click, no URL the page got serves pupil rows to someone signed out.
     for url, (status, body) in _fetched_by_a_stranger(browser, base, seen).items():
@@ -87,22 +95,74 @@ def test_no_pupil_file_reaches_anyone_but_the_signed_in_click(browser, base, hea
     assert page.locator("[aria-label='Download as CSV'], [title='Download as CSV']").count() == 0
     assert page.get_by_text("Download as CSV").count() == 0
 
-    # 3. The explicit click makes the file, once, and audits it.
+    # 3. The explicit click makes the file and audits it. As the browser fetches it, a signed-out
+    # browser tries the same URL first, well within the file's life: it gets nothing.
     before = set(seen)
+    stranger = browser.new_context()
+    tried: dict[str, tuple[int, str]] = {}
+
+    def stranger_first(route):
+        answer = stranger.request.get(route.request.url)
+        tried[route.request.url] = (answer.status, answer.text())
+        route.continue_()
+
+    page.route(MEDIA_CSV, stranger_first)
     with page.expect_download(timeout=TIMEOUT_MS) as download:
         page.get_by_role("button", name="Download CSV").click()
-    clicked = time.monotonic()
     rows = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text(encoding="utf-8-sig"))))
+    page.unroute_all(behavior="wait")
+    stranger.close()
     assert rows and {r["urn"] for r in rows} == {str(OWN_SCHOOL)} and "pupil_ref" in rows[0]
+    assert len(rows) == _own_pupil_rows(head_db, rows[0]["academic_year"])
+    assert list(tried) == [download.value.url]
+    assert [(status, "pupil_ref" in body) for status, body in tried.values()] == [(404, False)]
     made = seen - before
     assert made, "the download's URL was not seen"
     downloads = audit.entries(head_db, user="hana", action="download")
     assert len(downloads) == 1 and downloads["detail"].item().startswith(f"pupil-level referrals (school {OWN_SCHOOL}")
 
-    # 4. Sign out and close the tab; once the file's short life is over, its URL gives nothing.
+    # 4. Once: the same signed-in browser fetching the URL again gets nothing.
+    again = context.request.get(download.value.url)
+    assert again.status == 404 and "pupil_ref" not in again.text()
+
+    # 5. Sign out and close the tab: no URL the page ever got serves pupil rows.
     page.get_by_role("button", name="Sign out").click()
     page.get_by_role("button", name="Sign in").wait_for(timeout=TIMEOUT_MS)
     context.close()
-    time.sleep(max(0.0, PUPIL_FILE_SECONDS + 1 - (time.monotonic() - clicked)))
     for url, (status, body) in _fetched_by_a_stranger(browser, base, seen).items():
         assert "pupil_ref" not in body and (url not in made or status == 404), (url, status)
+
+
+def test_signing_out_drops_a_pupil_file_not_yet_fetched(browser, base, head_db):
+    context = browser.new_context(accept_downloads=True)
+    page = context.new_page()
+    _sign_in_and_show_pupils(page, base)
+    asked: list[str] = []
+
+    def hold_back(route):
+        asked.append(route.request.url)
+        route.abort()
+
+    page.route(MEDIA_CSV, hold_back)
+    page.get_by_role("button", name="Download CSV").click()
+    deadline = time.monotonic() + 30
+    while not asked and time.monotonic() < deadline:
+        page.wait_for_timeout(200)
+    assert len(asked) == 1, "the browser never asked for the file"
+    page.unroute(MEDIA_CSV)
+    page.get_by_role("button", name="Sign out").click()
+    page.get_by_role("button", name="Sign in").wait_for(timeout=TIMEOUT_MS)
+    fetched = context.request.get(asked[0])
+    assert fetched.status == 404 and "pupil_ref" not in fetched.text()
+    context.close()
+
+
+def _own_pupil_rows(db: Path, year: str) -> int:
+    """The referrals of OWN_SCHOOL in `year` in the warehouse, counted apart from the app."""
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(
+            "select count(*) from stg_seip__referrals where urn = ? and academic_year = ?", [OWN_SCHOOL, year]
+        ).fetchone()[0]
+    finally:
+        con.close()
