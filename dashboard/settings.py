@@ -11,6 +11,7 @@
 | SEIP_AUTH | sign-in mode: none, local or oidc | none |
 | SEIP_IDLE_MINUTES | a signed-in session ends after this long idle | 30 |
 | SEIP_SUPPORT_EMAIL | where people send feedback and accessibility problems | none (the support page says so) |
+| SEIP_CHAIRS_UPLOAD | partnership chairs may upload their own partnership's tables (yes or no) | no |
 | SEIP_STORE_URL | a PostgreSQL URL for the store (accounts, audit, notes): dashboard/store.py | SQLite beside the warehouse |
 """
 
@@ -53,6 +54,15 @@ def _float(name: str, default: float, lo: float, hi: float) -> float:
     return value
 
 
+def _yes_no(name: str, default: bool) -> bool:
+    raw = os.environ.get(name, "").strip().lower()
+    if not raw:
+        return default
+    if raw not in {"yes", "no", "true", "false", "1", "0"}:
+        raise SettingError(f"{name}={raw!r} must be yes or no")
+    return raw in {"yes", "true", "1"}
+
+
 def _looks_like_email(text: str) -> bool:
     name, at, domain = text.partition("@")
     return bool(name and at and "." in domain.strip(".")) and not any(c.isspace() for c in text)
@@ -71,6 +81,7 @@ class Settings:
     auth_mode: str = "none"
     idle_minutes: float = 30.0
     support_email: str = ""
+    chairs_upload: bool = False
 
     @classmethod
     def from_env(cls, db_path: str | Path | None = None) -> Settings:
@@ -104,4 +115,5 @@ class Settings:
             auth_mode=auth,
             idle_minutes=_float("SEIP_IDLE_MINUTES", 30.0, 1.0, 24 * 60.0),
             support_email=support,
+            chairs_upload=_yes_no("SEIP_CHAIRS_UPLOAD", False),
         )

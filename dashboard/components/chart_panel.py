@@ -233,6 +233,7 @@ def chart_panel(
         st.plotly_chart(
             _drawn(fig), key=f"chart-{key}", width="stretch", config={"displayModeBar": False, "responsive": True}
         )
+        notes.add_beside_chart(fig, key)
     with table_tab:
         st.dataframe(
             shown, hide_index=True, width="stretch", key=f"table-{key}", column_config=copy.deepcopy(columns)

@@ -1,5 +1,6 @@
 """Notes beside the charts: markers on every trend chart (through the chart panel), the list
-under a chart's table, and the Data page's section to read, add and remove them."""
+under a chart's table, a control beside a trend chart to add one about that chart, and the
+Data page's section to read, add and remove them."""
 
 from __future__ import annotations
 
@@ -73,6 +74,54 @@ def listed(found: list[notes.Note], key: str) -> None:
         width="stretch",
         key=f"notes-{key}",
     )
+
+
+def add_beside_chart(fig: go.Figure, key: str) -> None:
+    """Beside a trend chart, for a viewer who may write notes about the chart's scope (the page's
+    school, else its partnership, else the LA: `notes.may_write`), a control to add one, its
+    scope set to the chart's and its year chosen from the chart's. Nothing for anyone else."""
+    years = note_marks.trend_years(fig)
+    viewer = data.viewer()
+    if not years or viewer.role not in ("commissioner", "chair"):
+        return
+    partnership, school = _context()
+    kind, code = ("school", school) if school else ("partnership", partnership) if partnership else ("la", None)
+    scopes = _scopes()
+    school_partnership = _school_partnership(scopes, kind, code)
+    if not notes.may_write(viewer, kind, code, school_partnership):
+        return
+    about = scopes[(scopes["scope_kind"] == kind) & (scopes["scope_code"].fillna("") == (code or ""))]
+    label = about["scope_label"].iloc[0] if not about.empty else code
+    saved = f"chart-note-{key}-saved"
+    if st.session_state.pop(saved, False):
+        st.success("The note is saved: its marker is on the chart.", icon=":material/check:")
+    with st.popover("Add a note to this chart", icon=":material/edit_note:"):
+        with st.form(f"chart-note-{key}", clear_on_submit=True, border=False):
+            st.markdown(f"**About:** {label} (every chart of it that covers the note's year shows the note)")
+            year = st.selectbox("Academic year", years[::-1], key=f"chart-note-{key}-year")
+            day = st.text_input("Date (optional, like 07/03/2024; it sets the year)", key=f"chart-note-{key}-date")
+            title = st.text_input("Title", max_chars=notes.MAX_TITLE, key=f"chart-note-{key}-title")
+            body = st.text_area(
+                "What happened (one or two sentences)", max_chars=notes.MAX_BODY, key=f"chart-note-{key}-body"
+            )
+            if st.form_submit_button("Add the note") and forms.saved(
+                "note",
+                lambda: notes.add_note(
+                    data.settings().db_path,
+                    viewer,
+                    title=title,
+                    body=body,
+                    scope_kind=kind,
+                    scope_code=code,
+                    academic_year=year,
+                    on_date=day or None,
+                    school_partnership=school_partnership,
+                ),
+                (notes.NoteError, notes.NotPermitted),
+            ):
+                _all.clear()
+                st.session_state[saved] = True
+                st.rerun()
 
 
 def _scopes() -> pd.DataFrame:

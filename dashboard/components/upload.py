@@ -1,4 +1,5 @@
-"""The Data page's upload: choose files, see the screener, then import (commissioners only)."""
+"""The Data page's upload: choose files, see the screener, then import (commissioners; chairs
+for their own partnership's tables where the setting SEIP_CHAIRS_UPLOAD allows)."""
 
 from __future__ import annotations
 
@@ -24,10 +25,18 @@ def _fingerprint(files: list[upload.Upload]) -> str:
 def section() -> None:
     """Upload new exports: the screener first, then the import as a second step (no FAIL allowed)."""
     viewer = data.viewer()
-    if not upload.may_upload(viewer):
+    chairs_upload = data.settings().chairs_upload
+    if not upload.may_upload(viewer, chairs_upload):
         return
     db_path = data.settings().db_path
     st.header("Bring in new data", anchor=False)
+    if viewer.role == "chair":
+        st.info(
+            f"As chair of {viewer.scope} you may upload your own partnership's tables only: a row of "
+            "another partnership's school, referral or funding fails the check, and DfE files are "
+            "brought in by the local authority.",
+            icon=":material/info:",
+        )
     st.markdown(
         "Upload a partnership export (its tables' CSV files, or one Excel workbook with a sheet per "
         "table) or DfE files. First the files are checked, exactly as `seip validate` checks them; "
@@ -43,7 +52,10 @@ def section() -> None:
     fingerprint = _fingerprint(files)
     if st.button("Check these files", key="upload-check", type="primary"):
         try:
-            st.session_state["upload-checked"] = (fingerprint, upload.check(db_path, viewer, files))
+            st.session_state["upload-checked"] = (
+                fingerprint,
+                upload.check(db_path, viewer, files, chairs_upload=chairs_upload),
+            )
         except upload.UploadRefused as exc:
             st.error(f"These files were not taken: {exc}", icon=":material/block:")
             return
@@ -61,7 +73,7 @@ def section() -> None:
         return
     if st.button("Import these files", key="upload-import", type="primary"):
         with st.spinner("Importing: everyone keeps seeing the current data until the new data is ready"):
-            done = upload.import_files(db_path, viewer, files)
+            done = upload.import_files(db_path, viewer, files, chairs_upload=chairs_upload)
         st.session_state.pop("upload-checked", None)
         if done.changed:
             st.success(f"Imported. {done.summary()}", icon=":material/check_circle:")

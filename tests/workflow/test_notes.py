@@ -171,3 +171,92 @@ def test_a_commissioner_adds_a_note_on_the_data_page(demo_copy, monkeypatch):
     assert not at.exception
     assert "The note is saved" in words(at)
     assert "Outreach team starts" in [n.title for n in notes.all_notes(demo_copy)]
+
+
+def _chart_note_form(at, chart: str) -> tuple[list, object]:
+    """The note control beside chart `chart`: its widgets by field, and its "Add the note" button."""
+    fields = {
+        w.key.removeprefix(f"chart-note-{chart}-"): w
+        for w in [*at.text_input, *at.text_area, *at.selectbox]
+        if w.key and w.key.startswith(f"chart-note-{chart}-")
+    }
+    charts = [
+        w.key.removeprefix("chart-note-").removesuffix("-title")
+        for w in at.text_input
+        if w.key and w.key.startswith("chart-note-") and w.key.endswith("-title")
+    ]
+    buttons = [b for b in at.button if b.label == "Add the note"]
+    return fields, buttons[charts.index(chart)]
+
+
+def _add_beside(at, db, chart: str, title: str, **typed: str) -> list[notes.Note]:
+    """Fill in the note control beside `chart` (field -> text), add the note, and return the
+    stored notes titled `title`."""
+    fields, add = _chart_note_form(at, chart)
+    for field, text in {"title": title, **typed}.items():
+        if field == "year":
+            fields[field].set_value(text)
+        else:
+            fields[field].input(text)
+    add.click()
+    at.run()
+    assert not at.exception
+    return [n for n in notes.all_notes(db) if n.title == title]
+
+
+def test_a_commissioner_adds_a_note_beside_a_trend_chart(demo_copy, monkeypatch):
+    at = open_page(demo_copy, monkeypatch, "exclusions")
+    years = _chart_note_form(at, "pex-rate-over-time")[0]["year"].options
+    assert (
+        years == sorted(years, reverse=True)
+        and at.selectbox(key="chart-note-pex-rate-over-time-year").value == years[0]
+    )
+    assert "**About:** The whole LA" in words(at)
+    saved = _add_beside(
+        at,
+        demo_copy,
+        "pex-rate-over-time",
+        "New panel chair",
+        year="2019/20",
+        body="The panel meets weekly from January.",
+    )
+    assert "The note is saved: its marker is on the chart." in words(at)
+    assert [(n.academic_year, n.scope_kind, n.scope_code, n.author) for n in saved] == [
+        ("2019/20", "la", None, "demo visitor")
+    ]
+    hover = " ".join(
+        " ".join(t.get("hovertext") or []) for f in specs(at) for t in f["data"] if t.get("name") == "Note"
+    )
+    assert "New panel chair" in hover
+
+
+def test_a_chair_adds_a_note_beside_their_partnerships_chart_only(demo_copy, monkeypatch):
+    # all partnerships chosen: the chart is the LA's, which a chair may not write about
+    at = open_page(demo_copy, monkeypatch, "exclusions", role="chair", view_as_chair_scope="NWL")
+    assert not [w for w in at.text_input if w.key and w.key.startswith("chart-note-")]
+    at.selectbox(key="partnership").set_value("Charnwood Inclusion Partnership").run()
+    assert not [w for w in at.text_input if w.key and w.key.startswith("chart-note-")]
+    at.selectbox(key="partnership").set_value("North West Leicestershire Partnership").run()
+    assert "**About:** North West Leicestershire Partnership" in words(at)
+    saved = _add_beside(
+        at,
+        demo_copy,
+        "pex-rate-over-time",
+        "School joins",
+        body="Ashby School joins the partnership.",
+        date="03/09/2022",
+    )
+    assert [(n.academic_year, n.on_date, n.scope_kind, n.scope_code) for n in saved] == [
+        ("2022/23", "2022-09-03", "partnership", "NWL")
+    ]
+
+
+def test_a_governor_has_no_note_control_beside_a_chart_and_the_data_layer_refuses(demo_copy, monkeypatch):
+    at = open_page(demo_copy, monkeypatch, "exclusions", role="governor")
+    assert not at.exception and specs(at)
+    assert not [w for w in at.text_input if w.key and w.key.startswith("chart-note-")]
+    assert "Add a note to this chart" not in str(at.get("popover"))
+    with pytest.raises(NotPermitted):
+        notes.add_note(
+            demo_copy, GWEN, title="t", body="b", scope_kind="partnership", scope_code="NTH", academic_year="2022/23"
+        )
