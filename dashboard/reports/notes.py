@@ -1,8 +1,12 @@
 """The words every pack carries: symbols, sources and licences, the synthetic-data label and the
 metric definitions, taken from where the dashboard keeps them (the Data and definitions page,
-the chart panel, the metric dictionary) rather than written a second time."""
+the chart panel, the metric dictionary) rather than written a second time; the notes on the
+charts and the partnership's commentary as plain text."""
 
 from __future__ import annotations
+
+import re
+from collections.abc import Sequence
 
 import pandas as pd
 
@@ -64,3 +68,47 @@ def symbols_in(table: pd.DataFrame) -> set[str]:
         explained = table["value"].isna() & table["value_symbol"].notna()
         found |= set(table.loc[explained, "value_symbol"].astype(str))
     return found
+
+
+def notes_table(found: Sequence) -> pd.DataFrame:
+    """Notes on the charts as the list under a chart's table shows them: year, title, note, scope, by."""
+    return pd.DataFrame(
+        [
+            {"year": n.academic_year, "title": n.title, "note": n.body, "scope": n.scope_label, "by": n.author}
+            for n in found
+        ],
+        columns=["year", "title", "note", "scope", "by"],
+    )
+
+
+_HEADING = re.compile(r"^#{1,6}\s+")
+_ITEM = re.compile(r"^(?:[-*+]|\d+[.)])\s+")
+_LINK = re.compile(r"\[([^\]]*)\]\(\s*([^)\s]*)[^)]*\)")
+_EMPHASIS = re.compile(r"(\*\*|\*|`)(?=\S)(.+?)(?<=\S)\1|(?<!\w)(__|_)(?=\S)(.+?)(?<=\S)\3(?!\w)")
+_ESCAPED = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>])")
+
+
+def _plain(line: str) -> str:
+    line = _LINK.sub(lambda m: m.group(1) if m.group(1) == m.group(2) else f"{m.group(1)} ({m.group(2)})", line)
+    line = _EMPHASIS.sub(lambda m: m.group(2) or m.group(4), line)
+    # commentary.sanitise wrote & and < as entities for a Markdown renderer; here they are text again
+    return _ESCAPED.sub(r"\1", line).replace("&lt;", "<").replace("&amp;", "&")
+
+
+def commentary_blocks(markdown: str) -> list[tuple[str, str]]:
+    """The sanitised commentary as plain text blocks, ('heading' | 'paragraph' | 'item', text), never markup:
+    Markdown's headings, emphasis and links become their words (a link's address in brackets)."""
+    blocks: list[tuple[str, str]] = []
+    for line in markdown.splitlines():
+        line = line.strip()
+        if not line:
+            blocks.append(("break", ""))
+        elif _ITEM.match(line):
+            blocks.append(("item", _plain(_ITEM.sub("", line))))
+        elif blocks and blocks[-1][0] == "paragraph" and not _HEADING.match(line):
+            blocks[-1] = ("paragraph", f"{blocks[-1][1]} {_plain(line)}")
+        elif _HEADING.match(line):
+            blocks.append(("heading", _plain(_HEADING.sub("", line))))
+        else:
+            blocks.append(("paragraph", _plain(line)))
+    return [b for b in blocks if b[0] != "break"]

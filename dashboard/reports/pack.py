@@ -10,22 +10,29 @@ are never part of a pack, whoever asks.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import os
+import threading
+from dataclasses import dataclass, field, replace
 
 import duckdb
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard import access
+from dashboard import access, commentary, impact
 from dashboard import metrics as metrics_module
+from dashboard import notes as chart_notes
 from dashboard.access import Viewer
-from dashboard.assumptions import ASSUMPTIONS
+from dashboard.assumptions import ASSUMPTIONS, scenario_costs
 from dashboard.charts import benchmarks, exclusions, funding, overview, placements, suppression, theme
+from dashboard.charts import notes as note_marks
+from dashboard.charts import policy_impact as impact_charts
 from dashboard.charts import value_for_money as vfm
+from dashboard.components.policy import MILESTONES_FILE
 from dashboard.pages import benchmarks as benchmarks_page
 from dashboard.pages import exclusions as exclusions_page
 from dashboard.pages import funding as funding_page
 from dashboard.pages import placements as placements_page
+from dashboard.pages import policy_impact as impact_page
 from dashboard.pages import value_for_money as vfm_page
 from dashboard.settings import Settings
 
@@ -41,7 +48,8 @@ class ReportError(ValueError):
 
 @dataclass(frozen=True)
 class Panel:
-    """One chart as a page shows it: title, figure, the exact table behind it, caption and source.
+    """One chart as a page shows it: title, figure, the exact table behind it, caption and source,
+    and the notes on the charts that fall in its years (drawn on the figure as on the page).
 
     `sheet` is the workbook sheet name (at most 31 characters, saying what the table holds).
     """
@@ -53,6 +61,7 @@ class Panel:
     table: pd.DataFrame
     caption: str
     source: str
+    notes: tuple[chart_notes.Note, ...] = ()
 
     @property
     def alt(self) -> str:
@@ -85,6 +94,8 @@ class Pack:
     headlines: tuple[overview.Headline, ...]
     sections: tuple[Section, ...]
     metrics_used: tuple[str, ...] = field(default=())
+    notes: tuple[chart_notes.Note, ...] = ()
+    commentary: dict | None = None
 
     @property
     def area_code(self) -> str:
@@ -579,8 +590,125 @@ def _benchmarks(r: _Reader) -> Section | None:
     )
 
 
+IMPACT_MEASURE = "pex_rate"
+IMPACT_DONORS = "all"
+# The Policy impact section is the LA's, the same in every partnership's pack: worked out once per
+# warehouse file, settings, milestones file and viewer (the placebo fits take a second or more).
+_impact_lock = threading.Lock()
+_impact_kept: dict[tuple, Section] = {}
+
+
+def _policy_impact(r: _Reader) -> Section:
+    s = r.settings
+    held = os.stat(s.db_path)
+    milestones = MILESTONES_FILE.stat().st_mtime_ns if MILESTONES_FILE.exists() else 0
+    key = (str(s.db_path), held.st_mtime_ns, held.st_size, s.la_code, s.sn_model, s.policy_start, milestones, r.viewer)
+    with _impact_lock:
+        if key not in _impact_kept:
+            _impact_kept.clear()
+            _impact_kept[key] = _impact_section(r)
+        return _impact_kept[key]
+
+
+def _impact_section(r: _Reader) -> Section:
+    page, title = "policy_impact", "Policy impact"
+    question = (
+        "Since the partnerships began, how many fewer pupils were permanently excluded than would have been "
+        "otherwise, and how sure can we be?"
+    )
+    s, measure = r.settings, IMPACT_MEASURE
+    real = impact_page.REAL_DATA.replace("**", "")
+    panel = r.fetch("impact_panel", la_code=s.la_code, measure=measure, sn_model=s.sn_model)
+    try:
+        result = impact.estimate(panel, s.la_code, measure, s.policy_start, IMPACT_DONORS)
+    except impact.TooLittleData as exc:
+        return Section(page, title, question, (), notes=(real, str(exc)))
+    try:
+        periods, problem = impact.read_milestones(MILESTONES_FILE, s.la_code), None
+    except impact.MilestoneError as exc:
+        periods, problem = None, f"The milestones file cannot be read, so no period is shaded: {exc}"
+    words, label = impact_charts.MEASURE_WORDS[measure]
+    la, start, source = result.la_name, result.start, impact_page.SOURCE
+    below = result.synthetic_control["mean_post_gap"] < 0
+    larger, donors = impact_charts.placebo_standing(result)
+    weights = result.synthetic_control["weights"]
+    costs = scenario_costs()
+    avoided = impact_charts.avoided_table(result, costs["low"], costs["central"], costs["high"])
+    panels = [
+        _panel(
+            "impact-rates",
+            "Impact rates",
+            f"{label}: {la} {'below' if below else 'above'} its synthetic control from {start}",
+            impact_charts.rates_chart(result, periods),
+            f"{la}'s {label.lower()} (blue) each year against its synthetic control (orange, dashed), England "
+            f"(grey) and the median of its statistical neighbours (grey, dotted). The dashed line marks the "
+            f"start, {start}; shaded periods are the authority's arrangements.",
+            source,
+        ),
+        _panel(
+            "impact-gaps",
+            "Impact gap and placebos",
+            f"{la}'s gap to its synthetic control, against {donors} placebo LAs",
+            impact_charts.gap_chart(result),
+            f"The blue line is {la} minus its synthetic control; each grey line is another LA minus its own "
+            f"synthetic control, fitted as if it had started the policy in {start}. Near 0 before the start "
+            f"means a close fit. After it, {larger} of {donors} placebo LAs moved at least as far from their "
+            "comparison. The table gives the middle 90% of the placebo gaps each year.",
+            source,
+        ),
+        _panel(
+            "impact-weights",
+            "Synthetic control weights",
+            f"The synthetic control is {len(weights)} LAs, led by " + (weights[0]["la_name"] if weights else "none"),
+            impact_charts.weights_chart(result),
+            "The weight of each LA in the synthetic control (weights above 0.1%, adding up to 100%), chosen "
+            f"from {result.synthetic_control['donors']} LAs whose rate DfE published in every year.",
+            source,
+        ),
+        _panel(
+            "impact-avoided",
+            "Exclusions avoided",
+            f"{words.capitalize()} avoided since {start}, and what they are worth",
+            (impact_charts.avoided_chart(avoided, measure), avoided),
+            f"Fewer {words} than each comparator would have meant, added over the years from {start}, and "
+            "(in brackets) their worth at the central unit costs of the Value for money section: an AP place "
+            "for the years an excluded pupil spends there. The table gives the low and high values too. "
+            "A model, not a fact.",
+            source + "; unit costs as in the Value for money section",
+        ),
+    ]
+    by_start = impact.by_start(panel, s.la_code, measure, IMPACT_DONORS)
+    if not by_start.empty:
+        low, high = by_start["exclusions_avoided"].min(), by_start["exclusions_avoided"].max()
+        panels.append(
+            _panel(
+                "impact-by-start",
+                "Estimate by start year",
+                f"How the estimate moves with the start year: {impact_charts.about(low)} to {impact_charts.about(high)}"
+                if low >= 0
+                else "How the estimate moves with the start year",
+                (impact_charts.by_start_chart(by_start, start, measure), by_start),
+                f"Fewer {words} than the synthetic control for each start year the data allows (at least "
+                f"{impact.MIN_PRE_YEARS} years before it); {start}, the one chosen, in blue. A later start has "
+                "fewer years to count and a longer pre-period to fit; an estimate that changes sign with the "
+                "start year is fragile.",
+                source,
+            )
+        )
+    notes = [
+        real,
+        f"As the page shows it by default: {words}, from {start} (SEIP_POLICY_START), compared with all LAs "
+        "in England.",
+        *impact_charts.verdict(result),
+    ]
+    if problem:
+        notes.append(problem)
+    return Section(page, title, question, tuple(panels), notes=tuple(notes))
+
+
 # page (its file under pages/) -> the section standing for it, in the order of the dashboard
 SECTIONS = {
+    "policy_impact": _policy_impact,
     "exclusions": _exclusions,
     "placements": _placements,
     "funding": _funding,
@@ -618,6 +746,7 @@ def build(
     for section in sections:
         used += [h.metric for h in section.key_figures if h.metric not in used]
     used += [m for m in ("exclusions_avoided_vs_england", "fsm_pct") if m not in used]
+    in_scope = notes_in_scope(con, viewer, settings, code)
     return Pack(
         partnership=code,
         partnership_name=name,
@@ -626,6 +755,36 @@ def build(
         data_as_of=as_of or metrics_module.data_as_of(con) or "not known",
         synthetic=synthetic(con),
         headlines=headlines,
-        sections=sections,
+        sections=tuple(_with_notes(section, in_scope) for section in sections),
         metrics_used=tuple(used),
+        notes=tuple(in_scope),
+        commentary=None if code is None else commentary.commentary(settings.db_path, code, year),
     )
+
+
+def notes_in_scope(
+    con: duckdb.DuckDBPyConnection, viewer: Viewer, settings: Settings, partnership: str | None
+) -> list[chart_notes.Note]:
+    """The notes on the charts that belong in a pack of `partnership` (None: all partnerships): the
+    LA's, the partnership's, and a head's or governor's own school's when it is in that partnership,
+    as the pages show them for those filters."""
+    school = None
+    if viewer.role in ("head", "governor") and viewer.scope and partnership is not None:
+        scopes = access.scope_options(con)
+        own = scopes[(scopes["scope_kind"] == "school") & (scopes["scope_code"].astype(str) == viewer.scope)]
+        if not own.empty and own["partnership_code"].iloc[0] == partnership:
+            school = viewer.scope
+    everything = chart_notes.all_notes(settings.db_path, settings.la_code)
+    return [n for n in everything if n.applies_to(partnership, school)]
+
+
+def _with_notes(section: Section, notes: list[chart_notes.Note]) -> Section:
+    """`section` with each trend chart carrying the notes that fall in its years, drawn as on the page."""
+    panels = []
+    for panel in section.panels:
+        years = set(note_marks.trend_years(panel.fig)) if panel.fig is not None else set()
+        found = [n for n in notes if n.academic_year in years]
+        if found:
+            panel = replace(panel, fig=note_marks.with_notes(panel.fig, found), notes=tuple(found))
+        panels.append(panel)
+    return replace(section, panels=tuple(panels))

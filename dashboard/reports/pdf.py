@@ -29,6 +29,9 @@ CONTENT_MM = 170
 MAX_IMAGE_MM = 215
 # a table of one figure by year and one other column reads better with the years across, up to this many
 WIDE_YEARS = 10
+# a longer history (DfE's from 2006/07) is cut to its latest years in print: the chart above shows
+# every year, and the workbook's table holds them all
+PRINTED_YEARS = 5
 
 CSS = f"""
 @page {{
@@ -71,6 +74,11 @@ td.number, th.number {{ text-align: right; }}
 thead {{ display: table-header-group; }}
 tr {{ break-inside: avoid; }}
 .note {{ font-size: 9pt; }}
+.commentary {{ border-left: 3pt solid {theme.PALETTE[1]}; padding: 1mm 0 1mm 4mm; margin: 5mm 0 0;
+               break-inside: avoid; }}
+.commentary h3 {{ margin: 0 0 1.5mm; }}
+.commentary p, .commentary li {{ margin: 0 0 1.5mm; }}
+.commentary .by {{ font-size: 8.5pt; color: #333; }}
 dl.definitions dt {{ font-weight: bold; margin-top: 3mm; break-after: avoid; }}
 dl.definitions dd {{ margin: 0.5mm 0 0 0; }}
 """
@@ -97,6 +105,38 @@ def _as_text(value: object) -> str:
     return str(value)
 
 
+def _latest_years(shown: pd.DataFrame) -> tuple[pd.DataFrame, str]:
+    """The rows of the latest PRINTED_YEARS years of a table over more than WIDE_YEARS years, and a
+    sentence saying so ('' when the table is kept whole)."""
+    if "academic_year" not in shown.columns:
+        return shown, ""
+    years = sorted(shown["academic_year"].astype(str).unique())
+    if len(years) <= WIDE_YEARS:
+        return shown, ""
+    kept = years[-PRINTED_YEARS:]
+    return (
+        shown[shown["academic_year"].astype(str).isin(kept)],
+        f"The latest {PRINTED_YEARS} years, {kept[0]} to {kept[-1]}; the chart shows every year from "
+        f"{years[0]}, and the workbook's table holds them all.",
+    )
+
+
+def _year_notes(shown: pd.DataFrame) -> tuple[pd.DataFrame, str]:
+    """A `note` column that says something about a year (the COVID years) taken out of the table
+    and said once under it, so the table can have its years across."""
+    if "note" not in shown.columns or "academic_year" not in shown.columns:
+        return shown, ""
+    said = shown[["academic_year", "note"]].drop_duplicates()
+    if said["academic_year"].duplicated().any():
+        return shown, ""  # the note is about a row, not a year
+    by_note: dict[str, list[str]] = {}
+    for year, note in zip(said["academic_year"], said["note"], strict=True):
+        if note not in ("–", "") and note == note:
+            by_note.setdefault(str(note), []).append(str(year))
+    text = " ".join(f"{' and '.join(years)}: {note}." for note, years in by_note.items())
+    return shown.drop(columns="note"), text
+
+
 def _years_across(shown: pd.DataFrame, labels: dict[str, str]) -> tuple[list[str], list[list[str]]] | None:
     """(area, academic_year, value)-shaped tables with the years as columns; None for any other shape."""
     if len(shown.columns) != 3 or "academic_year" not in shown.columns:
@@ -113,14 +153,18 @@ def _years_across(shown: pd.DataFrame, labels: dict[str, str]) -> tuple[list[str
 
 def html_table(table: pd.DataFrame, caption: str) -> str:
     """A chart table as the page's Table view shows it (`c` for suppressed, labelled columns), in HTML;
-    a figure by year and area has the years across."""
+    a figure by year and area has the years across; a long history keeps its latest years, said
+    in a line under the table."""
     shown, _, _ = display_table(table)
     labels = {m.id: m.label for m in metrics_module.catalogue().values()}
     shown = shown.astype(object).where(shown.notna(), "–")
-    wide = _years_across(shown, labels)
+    shown, cut = _latest_years(shown)
+    narrow, year_notes = _year_notes(shown)
+    wide = _years_across(narrow, labels)
     if wide is None:
         header = [column_label(c, labels) for c in shown.columns]
         text = [[_as_text(v) for v in row] for row in shown.itertuples(index=False)]
+        year_notes = ""
     else:
         header, text = wide
     numeric = [bool(text) and all(_number_like(row[i]) for row in text) for i in range(len(header))]
@@ -133,7 +177,10 @@ def html_table(table: pd.DataFrame, caption: str) -> str:
         + "</tr>"
         for row in text
     )
-    return f"<table><caption>{_e(caption)}</caption><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    said = " ".join(t for t in (cut, year_notes) if t)
+    return f"<table><caption>{_e(caption)}</caption><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>" + (
+        f'<p class="symbols">{_e(said)}</p>' if said else ""
+    )
 
 
 def _symbols_line(found: set[str]) -> str:
@@ -161,6 +208,12 @@ def _panel(panel: Panel, image: bytes | None, as_of: str) -> str:
     else:
         parts.append(html_table(panel.table, f"Table: {panel.title}"))
     parts.append(_symbols_line(notes.symbols_in(panel.table)))
+    if panel.notes:
+        parts.append(
+            html_table(
+                notes.notes_table(panel.notes), "Notes on this chart (each a triangle and a dotted line at its year)"
+            )
+        )
     parts.append(f'<p class="source">Source: {_e(panel.source)}. Data as at {_e(as_of)}.</p></div>')
     return "".join(parts)
 
@@ -200,6 +253,28 @@ def _key_figures(section: Section) -> str:
     )
 
 
+def _commentary(pack: Pack) -> str:
+    """The partnership's commentary for the year, as text (never as markup), with who wrote it."""
+    if not pack.commentary:
+        return ""
+    parts, items = [], []
+    for kind, text in notes.commentary_blocks(pack.commentary["markdown"]):
+        if kind == "item":
+            items.append(f"<li>{_e(text)}</li>")
+            continue
+        if items:
+            parts.append(f"<ul>{''.join(items)}</ul>")
+            items = []
+        parts.append(f"<p><strong>{_e(text)}</strong></p>" if kind == "heading" else f"<p>{_e(text)}</p>")
+    if items:
+        parts.append(f"<ul>{''.join(items)}</ul>")
+    return (
+        f'<div class="commentary"><h3>Commentary from the partnership, {_e(pack.year)}</h3>{"".join(parts)}'
+        f'<p class="by">Written by {_e(pack.commentary["author"])}, {_e(pack.commentary["updated_at"])} UTC.</p>'
+        "</div>"
+    )
+
+
 def html(pack: Pack) -> str:
     """The pack as one HTML document (what weasyprint lays out)."""
     panels = [p for s in pack.sections for p in s.panels]
@@ -234,6 +309,8 @@ def html(pack: Pack) -> str:
         )
     contents = [("summary", "Summary: the headline figures")]
     contents += [(f"section-{i}", s.title) for i, s in enumerate(pack.sections)]
+    if pack.notes:
+        contents.append(("notes", "Notes on the charts"))
     contents += [("definitions", "Definitions of the figures"), ("sources", "Sources, licences and symbols")]
     out.append(
         '<nav class="contents"><h2>Contents</h2><ol>'
@@ -249,6 +326,7 @@ def html(pack: Pack) -> str:
     )
     if any(h.suppressed for h in pack.headlines):
         out.append(f'<p class="symbols">{_e(notes.suppressed_note())}</p>')
+    out.append(_commentary(pack))
     out.append("</section>")
 
     for i, section in enumerate(pack.sections):
@@ -260,6 +338,14 @@ def html(pack: Pack) -> str:
         out += [_panel(p, image_of.get(p.key), pack.data_as_of) for p in section.panels]
         out.append("</section>")
 
+    if pack.notes:
+        out.append(
+            '<section class="page"><h2 id="notes">Notes on the charts</h2>'
+            '<p class="question">What happened when, as written by the authority and the partnership: each is '
+            "marked on the trend charts of its year and listed under their tables.</p>"
+            + html_table(notes.notes_table(pack.notes), f"Notes for {pack.partnership_name}")
+            + "</section>"
+        )
     out.append(
         '<section class="page"><h2 id="definitions">Definitions of the figures</h2>'
         '<p class="question">From the metric dictionary, as on the Data and definitions page.</p>'

@@ -209,6 +209,15 @@ def write(pack: Pack, target: Path | io.BytesIO) -> list[str]:
     ]
     if pack.synthetic:
         cover_lines.insert(0, notes.SYNTHETIC_LABEL)
+    if pack.commentary:
+        cover_lines.append(
+            f"Commentary from the partnership, {pack.year} (written by {pack.commentary['author']}, "
+            f"{pack.commentary['updated_at']} UTC):"
+        )
+        cover_lines += [
+            f"• {text}" if kind == "item" else text
+            for kind, text in notes.commentary_blocks(pack.commentary["markdown"])
+        ]
     book.sheet("Cover", f"SEIP Insight report pack: {pack.partnership_name}, {pack.year}", cover_lines)
     contents_ws, contents_row = book.sheet("Contents", "Contents", ["This worksheet contains one table."])
     notes_ws, notes_row = book.sheet("Notes", "Notes", ["This worksheet contains one table."])
@@ -266,6 +275,25 @@ def write(pack: Pack, target: Path | io.BytesIO) -> list[str]:
                 book.table(ws, row, headers, rows, formats, _table_name(panel.sheet, tables))
             else:
                 ws.write_string(row, 0, "There is no data for this selection.")
+
+    if pack.notes:
+        charts: dict[int, list[str]] = {}
+        for panel in (p for section in pack.sections for p in section.panels):
+            for note in panel.notes:
+                charts.setdefault(note.id, []).append(panel.sheet)
+        found = notes.notes_table(pack.notes)
+        found["charts"] = [", ".join(charts.get(n.id, [])) or "none in this pack" for n in pack.notes]
+        ws, row = book.sheet(
+            "Notes on the charts",
+            f"Notes on the charts, {pack.partnership_name}",
+            [
+                "This worksheet contains one table: what happened when, as written by the authority and the "
+                "partnership, and the sheets of the charts each falls on."
+            ],
+            description="Dated notes on the charts: what happened when",
+        )
+        headers, rows, formats = table_cells(found)
+        book.table(ws, row, headers, rows, formats, _table_name("Chart notes", tables), widths=[10, 30, 70, 18, 30, 50])
 
     definitions = notes.definitions(pack.metrics_used)
     ws, row = book.sheet(
