@@ -298,6 +298,45 @@ def _school_comparison(
     return school_groups_by_rules(summary, controlled, int(urn), year, settings, hidden)
 
 
+def metric_rows(
+    con: duckdb.DuckDBPyConnection,
+    viewer: Viewer,
+    settings: Settings,
+    *,
+    year: str | None = None,
+    partnership: str | None = None,
+) -> list[dict]:
+    """Every metric (`dashboard.metrics.compute_rows`, one dict each) as `viewer` may see it.
+
+    For a governor: every partnership is read, whatever `partnership` asks for, so that a filter
+    cannot undo secondary suppression; then the header rules (`governed_metric_rows`) and the
+    counts the disclosure audit hides (`disclosure_audit`), with the figures built on them; then
+    the filter. Raises metrics.UsageError for an unknown partnership or a malformed year.
+    """
+    from dashboard import metrics as metrics_module
+
+    if viewer.role != "governor":
+        return metrics_module.compute_rows(con, settings, year=year, partnership=partnership)
+    if partnership is not None:
+        metrics_module.compute_rows(con, settings, year=year, partnership=partnership)  # its checks only
+    rows = governed_metric_rows(metrics_module.compute_rows(con, settings, year=year), settings)
+    years = sorted({r["academic_year"] for r in rows if r["academic_year"] is not None})
+    hidden = {(k[0], k[1], k[2]) for k in _audited(con, settings, years) if not k[3]}
+    rows = disclosure.hide_metric_rows(rows, hidden, metrics_module.catalogue())
+    if partnership is not None:
+        rows = [r for r in rows if r["area_type"] != "partnership" or r["area_code"] == partnership]
+    return rows
+
+
+def governed_metric_rows(rows: list[dict], settings: Settings) -> list[dict]:
+    """A governor's metric rows under the dictionary's rules alone (`disclosure.suppress_rows`:
+    primary and secondary control over every partnership, derived figures, rates rounded), before
+    the audit: what the disclosure audit starts from."""
+    from dashboard.metrics import catalogue
+
+    return disclosure.suppress_rows(rows, settings.suppress_max, catalogue())
+
+
 def metrics(
     con: duckdb.DuckDBPyConnection,
     viewer: Viewer,
@@ -306,19 +345,10 @@ def metrics(
     year: str | None = None,
     partnership: str | None = None,
 ) -> pd.DataFrame:
-    """Every metric (long frame, `dashboard.metrics.compute`) as `viewer` may see it: for a
-    governor under disclosure control over every partnership before any filter, each value
-    rounded to its display decimals (`disclosure.suppress_rows`), and the counts the audit
-    hides (`disclosure_audit`) hidden with the figures built on them."""
+    """`metric_rows` as the long DataFrame pages read (`dashboard.metrics.frame`)."""
     from dashboard import metrics as metrics_module
 
-    frame = metrics_module.compute(con, settings, year=year, partnership=partnership, role=viewer.role)
-    if viewer.role != "governor" or frame.empty:
-        return frame
-    hidden = _audited(con, settings, sorted(frame["academic_year"].dropna().unique()))
-    return disclosure.hide_metric_cells(
-        frame, {(k[0], k[1], k[2]) for k in hidden if not k[3]}, metrics_module.catalogue()
-    )
+    return metrics_module.frame(metric_rows(con, viewer, settings, year=year, partnership=partnership))
 
 
 # ---------------------------------------------------------------- the audit's secondary suppression

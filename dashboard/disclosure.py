@@ -1,13 +1,12 @@
 """Disclosure control (metrics.md): small pupil counts, and what would reveal them, become `c`.
 
-Called only by the gate (`dashboard.access.fetch` and `access.metrics`, which reaches
-`suppress_rows` through `dashboard.metrics.compute`), so no page, download, report or CLI
-command can show a value a governor must not see. Only the partnership and la_total areas are
-controlled: DfE figures are already published.
+Called only by the gate (`dashboard.access.fetch`, and `access.metric_rows` for the metrics),
+so no page, download, report or CLI command can show a value a governor must not see. Only the
+partnership and la_total areas are controlled: DfE figures are already published.
 
-The rule runs on plain rows (`suppress_rows`) so that `seip metrics` answers without
-importing pandas; `suppress` applies the same rule to a DataFrame. Chart queries are
-controlled as their SQL header declares (`control_query`).
+The metrics' rule runs on plain rows (`suppress_rows`, `hide_metric_rows`) so that `seip
+metrics` answers without importing pandas. Chart queries are controlled as their SQL header
+declares (`control_query`).
 """
 
 from __future__ import annotations
@@ -138,24 +137,23 @@ def _rounded(value, decimals: int):
     return None if number is None else round(number, decimals)
 
 
-def hide_metric_cells(frame: pd.DataFrame, cells: set[tuple[str, str, str]], catalogue: Mapping) -> pd.DataFrame:
-    """A long metric frame with each (metric, academic_year, area_code) in `cells` suppressed, and
+def hide_metric_rows(rows: list[dict], cells: set[tuple[str, str, str]], catalogue: Mapping) -> list[dict]:
+    """Long metric rows with each (metric, academic_year, area_code) in `cells` suppressed, and
     every metric built on one of them in the same area and year (the disclosure audit's cells)."""
     if not cells:
-        return frame
-    out = frame.copy()
+        return rows
     hidden_at: dict[tuple, set[str]] = defaultdict(set)
     for metric, year, area in cells:
         hidden_at[(year, area)].add(metric)
     bases = {m: base_counts(m, catalogue) for m in catalogue}
-    rows = [
-        r.area_type in CONTROLLED_AREAS
-        and bool(({r.metric} | bases.get(r.metric, frozenset())) & hidden_at.get((r.academic_year, r.area_code), set()))
-        for r in out.itertuples()
-    ]
-    out.loc[rows, "value"] = float("nan")
-    out.loc[rows, "suppressed"] = True
-    return out
+
+    def hidden(row: dict) -> bool:
+        built_on = {row["metric"]} | bases.get(row["metric"], frozenset())
+        return row["area_type"] in CONTROLLED_AREAS and bool(
+            built_on & hidden_at.get((row["academic_year"], row["area_code"]), set())
+        )
+
+    return [dict(row, value=None, suppressed=True) if hidden(row) else row for row in rows]
 
 
 def suppress(frame: pd.DataFrame, threshold: int, catalogue: Mapping) -> pd.DataFrame:

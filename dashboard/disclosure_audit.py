@@ -424,10 +424,10 @@ def gather(con, settings, year: str, *, final: bool = False) -> Publication:
     catalogue = metrics.catalogue()
     add_metrics(
         pub,
-        metrics.compute(con, settings, year=year, role="commissioner"),
+        metrics.compute(con, settings, year=year),
         access.metrics(con, governor, settings, year=year)
         if final
-        else metrics.compute(con, settings, year=year, role="governor"),
+        else metrics.frame(access.governed_metric_rows(metrics.compute_rows(con, settings, year=year), settings)),
         year,
         catalogue,
     )

@@ -1,8 +1,9 @@
 """Every figure of metrics.md, from the SQL under queries/, described by queries/metrics.yml.
 
-`compute` is the one way pages, downloads, reports and `seip metrics` get metric values:
-it runs the metric queries with the settings (pupil weight, LA code) and applies disclosure
-control for the governor role before anything leaves the data layer.
+`compute_rows` runs the metric queries with the settings (pupil weight, LA code) and the filters
+bound in SQL; it applies no viewer's control. Pages, downloads, reports and `seip metrics` get
+metric values only through the gate (`dashboard.access.metrics` / `metric_rows`), which applies a
+governor's disclosure control.
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ import duckdb
 import yaml
 
 from dashboard import warehouse
-from dashboard.disclosure import suppress_rows
 from dashboard.ingest import parse
 from dashboard.settings import QUERIES_DIR, Settings
 
@@ -156,17 +156,27 @@ def normalise_year(year: str) -> str:
         raise UsageError(f"--year {year!r}: {exc.message}") from None
 
 
+def check_role(role: str) -> str:
+    """`role` when `seip metrics` can answer for it; UsageError naming the roles if not."""
+    if role != "governor" and role not in UNRESTRICTED_ROLES:
+        raise UsageError(f"unknown role {role!r}: use one of {', '.join((*UNRESTRICTED_ROLES, 'governor'))}")
+    return role
+
+
 def compute_rows(
     con: duckdb.DuckDBPyConnection,
     settings: Settings,
     *,
     year: str | None = None,
     partnership: str | None = None,
-    role: str = "commissioner",
 ) -> list[dict]:
-    """`compute` as plain rows (dicts; value None = null), for callers that do without pandas."""
-    if role != "governor" and role not in UNRESTRICTED_ROLES:
-        raise UsageError(f"unknown role {role!r}: use one of {', '.join((*UNRESTRICTED_ROLES, 'governor'))}")
+    """Every metric for every area and academic year, one dict each (value None = null), with
+    the year and partnership bound in SQL, before any viewer's control (the gate applies it).
+
+    Keys: FRAME_COLUMNS. Areas: every partnership (or only `partnership`), the la_total `ALL`,
+    and the DfE areas of `settings.la_code`; `suppressed` is True only where DfE published `c`.
+    Raises UsageError for an unknown partnership code or a malformed year.
+    """
     if year is not None:
         year = normalise_year(year)
     if partnership is not None:
@@ -174,10 +184,8 @@ def compute_rows(
         if partnership not in known:
             listed = ", ".join(known) if known else "none: the warehouse holds no partnerships"
             raise UsageError(f"unknown partnership {partnership!r}; the known codes are {listed}")
-
-    # every partnership is fetched even when one is asked for: secondary suppression looks at all
     rows = warehouse.run_records(
-        con, "metrics_area_year", pupil_weight=settings.pupil_weight, year=year, partnership=None
+        con, "metrics_area_year", pupil_weight=settings.pupil_weight, year=year, partnership=partnership
     )
     rows += warehouse.run_records(
         con, "metrics_dfe_area_year", la_code=settings.la_code, year=year, sn_model=settings.sn_model
@@ -187,10 +195,6 @@ def compute_rows(
         row.setdefault("value_symbol", None)
         # DfE's own `c` is a suppressed value too, whoever is looking
         row["suppressed"] = row["value_symbol"] == "c"
-    if role == "governor":
-        rows = suppress_rows(rows, settings.suppress_max, catalogue())
-    if partnership is not None:
-        rows = [r for r in rows if r["area_type"] != "partnership" or r["area_code"] == partnership]
     metric_order = {m: i for i, m in enumerate(catalogue())}
     area_order = {a: i for i, a in enumerate(AREA_TYPES)}
     rows.sort(
@@ -204,60 +208,44 @@ def compute_rows(
     return [{c: r[c] for c in FRAME_COLUMNS} for r in rows]
 
 
+def frame(rows: list[dict]) -> pd.DataFrame:
+    """Metric rows (`compute_rows`) as the long DataFrame pages read: value float64 (NaN = null),
+    suppressed bool."""
+    # imported here, not at the top, so that `seip metrics` answers without pandas
+    import pandas as pd
+
+    out = pd.DataFrame(rows, columns=list(FRAME_COLUMNS))
+    out["value"] = out["value"].astype("float64")
+    out["suppressed"] = out["suppressed"].astype(bool)
+    return out
+
+
 def compute(
     con: duckdb.DuckDBPyConnection,
     settings: Settings,
     *,
     year: str | None = None,
     partnership: str | None = None,
-    role: str = "commissioner",
 ) -> pd.DataFrame:
-    """Every metric for every area and academic year, one row each (long).
-
-    Columns: metric, academic_year, area_type, area_code, area_name, value (float, NaN =
-    null), suppressed (bool), value_symbol (the DfE symbol where DfE published one). Areas:
-    every partnership (or only `partnership`), the la_total `ALL`, and the DfE areas of
-    `settings.la_code`. For `role="governor"` disclosure control is applied over all
-    partnerships before any filtering, so a filter cannot undo secondary suppression.
-
-    Raises UsageError for an unknown role or partnership code, or a malformed year.
-    """
-    # imported here, not at the top, so that `seip metrics` answers without pandas
-    import pandas as pd
-
-    frame = pd.DataFrame(
-        compute_rows(con, settings, year=year, partnership=partnership, role=role), columns=list(FRAME_COLUMNS)
-    )
-    frame["value"] = frame["value"].astype("float64")
-    frame["suppressed"] = frame["suppressed"].astype(bool)
-    return frame
+    """`compute_rows` as a long DataFrame (`frame`), before any viewer's control."""
+    return frame(compute_rows(con, settings, year=year, partnership=partnership))
 
 
 def metrics_payload(
     settings: Settings, *, year: str | None = None, partnership: str | None = None, role: str = "commissioner"
 ) -> dict:
-    """The `seip metrics --format json` document of cli.md, from the warehouse opened read-only.
+    """The `seip metrics --format json` document of cli.md, from the warehouse opened read-only,
+    through the gate as `role` sees it.
 
-    Raises FileNotFoundError when there is no warehouse, UsageError as `compute` does.
+    Raises FileNotFoundError when there is no warehouse, UsageError as `compute_rows` does or
+    for an unknown role.
     """
+    from dashboard import access
+
+    viewer = access.Viewer("seip metrics", check_role(role))
     con = warehouse.open_read_only(settings.db_path)
     try:
-        if role == "governor":  # through the gate, which adds the disclosure audit's suppression
-            from dashboard import access
-
-            frame = access.metrics(
-                con, access.Viewer("seip metrics", "governor"), settings, year=year, partnership=partnership
-            )
-            rows = [
-                {
-                    **r,
-                    "value": None if r["value"] != r["value"] else float(r["value"]),
-                    "suppressed": bool(r["suppressed"]),
-                }
-                for r in frame.to_dict("records")
-            ]
-        else:
-            rows = compute_rows(con, settings, year=year, partnership=partnership, role=role)
+        rows = access.metric_rows(con, viewer, settings, year=year, partnership=partnership)
         as_of = data_as_of(con)
     finally:
         con.close()

@@ -1,6 +1,6 @@
 """Builders for the Overview page: headline figures and the partnerships side by side.
 
-Input is the long metrics frame of `dashboard.metrics.compute` (metric, academic_year,
+Input is the long metrics frame of the gate (`dashboard.access.metrics`) (metric, academic_year,
 area_type, area_code, area_name, value, suppressed).
 """
 

@@ -2,9 +2,9 @@
 
 Inputs are the rows of `queries/charts/placements_*.sql` through the gate. Counts a governor
 may not see arrive as null with a `<column>_suppressed` flag, and so do the costs and rates
-built on them and the parts of hidden totals across the page's tables (`dashboard.disclosure`,
-BREAKDOWNS); `DERIVED` is the builders' guard for the same rule, and nothing hidden is drawn as
-a number.
+built on them (each query's `-- built on counts:` header) and the parts of hidden totals across
+the page's tables (`dashboard.disclosure`, BREAKDOWNS). Builders only read the flags: nothing
+hidden is drawn as a number.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from dashboard.charts import theme
-from dashboard.charts.suppression import flags, hide_derived, keep, mark_hidden, shown
+from dashboard.charts.suppression import flags, keep, mark_hidden, shown
 
 PROVIDER_TYPES = (
     "partnership_ap",
@@ -40,16 +40,6 @@ OUTCOME_COLOURS = {
 }
 DURATIONS = ("Under 6 weeks", "6 to 12 weeks", "13 to 25 weeks", "26 to 38 weeks", "39 weeks or more")
 
-# Figures that would give away a suppressed count, by the counts they rest on.
-DERIVED = {
-    "placement_cost_gbp": ("placements_started",),
-    "cost_per_placement": ("placements_started",),
-    "cost_per_pupil_week": ("placements_started",),
-    "median_weeks": ("placements_started",),
-    "placements_reintegrated": ("placements_ended",),
-    "reintegration_rate": ("placements_ended", "placements_reintegrated"),
-}
-
 
 def _provider_order(codes: pd.Series) -> list[str]:
     known = [c for c in PROVIDER_TYPES if c in set(codes)]
@@ -65,7 +55,7 @@ def _texts(values: pd.Series, hidden: pd.Series, unit: str, decimals: int) -> li
 
 def provider_type_table(frame: pd.DataFrame) -> pd.DataFrame:
     """The provider-type rows in the standard order, labelled, with derived figures hidden where needed."""
-    table = hide_derived(frame, DERIVED)
+    table = frame.copy()
     order = {code: i for i, code in enumerate(_provider_order(table["provider_type"]))}
     table = table.sort_values("provider_type", key=lambda s: s.map(order)).reset_index(drop=True)
     table.insert(0, "provider", table["provider_type"].map(theme.label))
@@ -251,9 +241,7 @@ def cost_against_reintegration(frame: pd.DataFrame) -> tuple[go.Figure, pd.DataF
     Placements are those that ended in the year. A provider whose count is hidden is left out
     of the drawing and shown as `c` in the table.
     """
-    table = hide_derived(
-        frame, {**DERIVED, "placement_cost_gbp": ("placements_ended",), "cost_per_placement": ("placements_ended",)}
-    )
+    table = frame.copy()
     table["provider_type"] = table["provider_type"].map(theme.label)
     table = keep(
         table, ["provider_name", "provider_type", "placements_ended", "cost_per_placement", "reintegration_rate"]
@@ -299,7 +287,7 @@ def cost_against_reintegration(frame: pd.DataFrame) -> tuple[go.Figure, pd.DataF
 
 def trend(frame: pd.DataFrame) -> tuple[go.Figure, pd.DataFrame]:
     """Cost of placements started each year, stacked by provider type, with counts in the table."""
-    table = hide_derived(frame, DERIVED)
+    table = frame.copy()
     table.insert(2, "provider", table["provider_type"].map(theme.label))
     table = keep(table, ["academic_year", "provider", "placement_cost_gbp"])
     if table.empty:

@@ -3,8 +3,7 @@
 The gate (`dashboard.access.fetch`, through `dashboard.disclosure`) hides a governor's small
 pupil counts, and the figures that would reveal them, as null with a `<column>_suppressed`
 flag. Builders only read those flags (`flags`, `shown`, `keep`) and write `c` where a hidden
-value would be drawn (`mark_hidden`); `hide_derived` stays as a builder's guard for a figure
-it works out itself from a hidden count.
+value would be drawn (`mark_hidden`); they never hide anything themselves.
 """
 
 from __future__ import annotations
@@ -13,9 +12,9 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.charts import theme
-from dashboard.disclosure import flags, hide_derived, suppressed_meaning
+from dashboard.disclosure import flags, suppressed_meaning
 
-__all__ = ["flags", "hide_derived", "keep", "shown", "mark_hidden"]
+__all__ = ["flags", "keep", "shown", "mark_hidden"]
 
 
 def keep(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:

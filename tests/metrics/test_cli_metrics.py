@@ -175,13 +175,9 @@ def test_bad_setting_is_a_usage_error(capsys, metrics_db, monkeypatch):
     assert code == 2 and "SEIP_PUPIL_WEIGHT" in err
 
 
-def test_compute_refuses_an_unknown_role(metrics_db):
-    from dashboard.metrics import UsageError, compute
+def test_metrics_refuses_an_unknown_role(metrics_db):
+    from dashboard.metrics import UsageError, metrics_payload
     from dashboard.settings import Settings
 
-    con = warehouse.open_read_only(metrics_db)
-    try:
-        with pytest.raises(UsageError, match="unknown role 'Governor'"):
-            compute(con, Settings(db_path=metrics_db), role="Governor")
-    finally:
-        con.close()
+    with pytest.raises(UsageError, match="unknown role 'Governor'"):
+        metrics_payload(Settings(db_path=metrics_db), role="Governor")
