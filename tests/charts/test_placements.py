@@ -102,6 +102,10 @@ def frame() -> pd.DataFrame:
     )
 
 
+# what the gate hides with a hidden count (the query's `-- built on counts:` header)
+BUILT_ON = disclosure.built_on(warehouse.queries()["placements_by_provider_type"].sql)
+
+
 def test_spend_chart_orders_providers_and_draws_costs():
     fig, table = charts.spend_by_provider_type(frame())
     # the contract order puts partnership AP before outreach
@@ -116,7 +120,7 @@ def test_governor_counts_hide_their_costs_and_rates():
     # query's header says are built on them
     f["placements_started_suppressed"] = [False, True]
     f["placements_started"] = f["placements_started"].astype("Float64").mask(f["placements_started_suppressed"])
-    f = disclosure.hide_derived(f, disclosure.built_on(warehouse.queries()["placements_by_provider_type"].sql))
+    f = disclosure.hide_derived(f, BUILT_ON)
     fig, table = charts.spend_by_provider_type(f)
     # the table is exactly what is drawn: provider, count, cost
     assert list(table.columns) == [
@@ -167,6 +171,7 @@ def test_reintegration_sentence_and_empty_frames():
     hidden["placements_ended_suppressed"] = [False, True]
     ended = hidden["placements_ended"].astype("Float64")
     hidden["placements_ended"] = ended.mask(hidden["placements_ended_suppressed"])
+    hidden = disclosure.hide_derived(hidden, BUILT_ON)
     # partnership AP's 3 of 3 (100%) is hidden, so the sentence says it speaks of those shown only
     assert charts.reintegration_sentence(hidden) == (
         "Of the provider types that can be shown, Outreach had the highest reintegration rate: "
@@ -195,6 +200,7 @@ def test_cost_against_reintegration_leaves_out_hidden_providers():
     assert sorted(float(x) for t in fig.data for x in t.x) == [1_000.0, 10_000.0]
     f["placements_ended_suppressed"] = [False, True]
     f["placements_ended"] = f["placements_ended"].astype("Float64").mask(f["placements_ended_suppressed"])
+    f = disclosure.hide_derived(f, disclosure.built_on(warehouse.queries()["placements_providers"].sql))
     fig, table = charts.cost_against_reintegration(f)
     assert [float(x) for t in fig.data for x in t.x] == [1_000.0]
     assert table.loc[1, "cost_per_placement_suppressed"] and table.loc[1, "reintegration_rate_suppressed"]
