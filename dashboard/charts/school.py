@@ -13,7 +13,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from dashboard.charts import theme
-from dashboard.charts.suppression import flags, keep, mark_hidden
+from dashboard.charts.suppression import flags, keep, mark_hidden, suppressed_meaning
 from dashboard.school_groups import COUNTS, GROUPS, MEASURES
 
 GROUP_LABELS = {"school": "This school", "partnership": "Its partnership", "similar_schools": "Similar FSM schools"}
@@ -115,12 +115,18 @@ def comparison_sentence(table: pd.DataFrame, school_name: str) -> str:
     return f"{school_name}'s permanent exclusion rate was {s:.2f} per 100 pupils, {side} its partnership's {p:.2f}."
 
 
+TREND_COUNTS = ("referrals", "placements_started", "permanent_exclusions")
+
+
 def trend(summary: pd.DataFrame, urn: int) -> tuple[go.Figure, pd.DataFrame]:
     """Referrals, placements started and permanent exclusions at the school each year (grouped bars)."""
     rows = summary[summary["urn"] == urn].sort_values("academic_year")
-    table = keep(rows, ["academic_year", "referrals", "placements_started", "permanent_exclusions"])
+    table = keep(rows, ["academic_year", *TREND_COUNTS])
     if table.empty:
         return theme.empty("No figures for this school."), table
+    if all(flags(table, c).all() for c in TREND_COUNTS):
+        # an axis of nothing but c marks says nothing: say it in words (the table still lists the years)
+        return theme.empty(f"Every count here is c in every year: {suppressed_meaning()}."), table
     fig = go.Figure()
     for i, (column, name) in enumerate(
         (

@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 from dashboard.charts import theme
 from dashboard.disclosure import flags, suppressed_meaning
 
-__all__ = ["flags", "keep", "shown", "mark_hidden"]
+__all__ = ["flags", "keep", "shown", "mark_hidden", "suppressed_meaning"]
 
 
 def keep(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:

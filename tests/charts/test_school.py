@@ -168,6 +168,15 @@ def test_school_year_summary_query(metrics_db):
     assert len(rows) == 12  # 4 schools x 3 census years, and no event outside them
 
 
+def test_trend_says_in_words_when_every_count_is_hidden():
+    # U3's 2 referrals, 2 placements and 1 permanent exclusion are each 1 to 4: nothing to draw
+    fig, table = charts.trend(controlled(summary(), 4), 3)
+    assert fig.data == () and fig.layout.annotations[0].text == (
+        "Every count here is c in every year: a count of 1 to 4 pupils, or a figure that would reveal one."
+    )
+    assert list(table["academic_year"]) == [YEAR] and table["referrals_suppressed"].tolist() == [True]
+
+
 def test_trend_marks_hidden_counts():
     fig, table = charts.trend(controlled(summary(), 4), 1)
     assert list(table["academic_year"]) == [YEAR]
