@@ -379,6 +379,20 @@ def _audited(con: duckdb.DuckDBPyConnection, settings: Settings, years: list[str
     return frozenset(hidden)
 
 
+def work_out_audit(settings: Settings) -> None:
+    """Work out the disclosure audit's cells of every year the warehouse at `settings.db_path`
+    holds and keep them beside it (`_audited`), so that no governor's first page waits for them:
+    `seip serve` runs this in a process of its own as it starts."""
+    from dashboard import metrics as metrics_module
+
+    con = warehouse.open_read_only(settings.db_path)
+    try:
+        rows = metrics_module.compute_rows(con, settings)
+        _audited(con, settings, sorted({r["academic_year"] for r in rows if r["academic_year"] is not None}))
+    finally:
+        con.close()
+
+
 def _stored_pattern(
     con: duckdb.DuckDBPyConnection, settings: Settings, year: str, path: str, version: str | None
 ) -> frozenset:

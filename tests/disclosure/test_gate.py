@@ -4,6 +4,8 @@ and with rates rounded; other roles get the rows as they are; the threshold is t
 
 from __future__ import annotations
 
+import shutil
+
 import duckdb
 import pandas as pd
 import pytest
@@ -248,3 +250,24 @@ def test_the_threshold_is_worded_from_the_setting(monkeypatch):
     # nowhere else in the product is the default threshold written out
     for path in (QUERIES_DIR.parent / "dashboard").rglob("*.py"):
         assert "1 to 4" not in path.read_text(encoding="utf-8"), path
+
+
+def test_the_audit_worked_out_ahead_is_kept_and_served_without_working_it_out_again(metrics_db, tmp_path, monkeypatch):
+    from dashboard import disclosure_audit
+
+    db = tmp_path / "seip.duckdb"
+    shutil.copyfile(metrics_db, db)
+    settings = Settings(db_path=db)
+    access.work_out_audit(settings)  # what `seip serve` starts as it starts
+    con = warehouse.open_read_only(db)
+    try:
+        years = {r["academic_year"] for r in metrics.compute_rows(con, settings)}
+        assert len(list(tmp_path.glob("seip.duckdb.disclosure-*.json"))) == len(years)
+        governor = Viewer("g", "governor", "NTH")
+        served = access.metrics(con, governor, settings)
+        # a fresh server process: nothing in memory, and working the audit out again fails the test
+        access._AUDITED.clear()
+        monkeypatch.setattr(disclosure_audit, "pattern", lambda *a: pytest.fail("the audit was worked out again"))
+        pd.testing.assert_frame_equal(access.metrics(con, governor, settings), served)
+    finally:
+        con.close()
