@@ -16,12 +16,15 @@ SYNTHETIC_BANNER = (
 SERVICE = "SEIP Insight"
 
 # What the theme (dashboard/.streamlit/config.toml) cannot say: a visible focus ring of 3 px
-# in the GSS dark blue on every control; footer links that look like links; animations and
+# in the GSS dark blue on every control; a slider's least and greatest values always shown
+# (Streamlit fades them in on hover or focus and out again over half a second, and half-faded
+# they are #ddd on white, 1.4 to 1); footer links that look like links; animations and
 # transitions off for people who ask for less motion; the chart alternatives kept for screen
 # readers but off screen (.seip-alt, taking no gap in the page's column).
 _STYLE = """
 <style>
 :focus-visible { outline: 3px solid #12436D !important; outline-offset: 2px !important; }
+[data-testid=stSliderTickBar] { opacity: 1 !important; transition: none !important; }
 .st-key-seip-footer a p { color: #12436D; text-decoration: underline; }
 [data-testid=stSkipToContent]:focus { outline: 3px solid #12436D; background: #FFFFFF; color: #0B0C0C; }
 .seip-alt, [data-testid=stElementContainer]:has(.seip-alt), .st-key-seip-furniture,
