@@ -4,7 +4,8 @@ Serves a warehouse with `seip serve` (sign-in off: the demo commissioner) and ru
 `lighthouse` (tests/browser/package.json, installed here with `npm ci` when missing) in
 Debian's Chromium on each page at desktop width, waiting for Streamlit to draw the page over
 its websocket before auditing. Prints one row per page: the score and the audits that failed;
-the JSON reports go to bench/out/lighthouse/. Results are recorded in docs/accessibility.md.
+the JSON reports go to bench/out/lighthouse/. Results are recorded in bench/README.md and
+docs/accessibility.md.
 
     .venv/bin/python bench/bench_lighthouse.py --db /tmp/demo.duckdb
     .venv/bin/python bench/bench_lighthouse.py --db /tmp/demo.duckdb --pages overview support
@@ -26,6 +27,7 @@ from harness import CHROMIUM, CHROMIUM_FLAGS, PAGES, serve  # noqa: E402
 
 LIGHTHOUSE = BROWSER_TESTS / "node_modules" / "lighthouse" / "cli" / "index.js"
 OUT = ROOT / "bench" / "out" / "lighthouse"
+ATTEMPTS = 3
 # Streamlit draws after the page has loaded, over a websocket Lighthouse does not wait for
 CONFIG = {
     "extends": "lighthouse:default",
@@ -82,8 +84,18 @@ def main() -> None:
         subprocess.run(["npm", "ci", "--prefix", str(BROWSER_TESTS), "--no-audit", "--no-fund"], check=True)
     with serve(args.db) as base:
         for url_path in args.pages:
-            score, failed = audit(base, url_path)
-            print(f"| {url_path} | {score} | {', '.join(failed) or 'none'} |", flush=True)
+            # On a busy machine Chromium can miss Lighthouse's protocol deadline (PROTOCOL_TIMEOUT):
+            # try a page again rather than lose the pages after it.
+            for attempt in range(1, ATTEMPTS + 1):
+                try:
+                    score, failed = audit(base, url_path)
+                except subprocess.CalledProcessError:
+                    print(f"{url_path}: Lighthouse failed (attempt {attempt} of {ATTEMPTS})", file=sys.stderr)
+                    continue
+                print(f"| {url_path} | {score} | {', '.join(failed) or 'none'} |", flush=True)
+                break
+            else:
+                print(f"| {url_path} | not measured | Lighthouse failed {ATTEMPTS} times |", flush=True)
 
 
 if __name__ == "__main__":
