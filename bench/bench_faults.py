@@ -3,11 +3,12 @@
 Each of `--runs` rounds puts the demo warehouse back (atomically, as an import swaps), starts
 `seip import` of the demo export with one partnership renamed, and sends SIGKILL after a random
 delay between 0 and 1.3 times the time a whole import takes (so some imports finish and swap
-in). Afterwards the warehouse must open and hold exactly the old data or exactly the new data
-(every table's rows compared by hash; the import log and meta are left out, as a finished
-import writes them). Meanwhile `--readers` processes run the Overview and Exclusion avoidance
-pages in Streamlit's AppTest over and over, as sessions do, and count every exception or
-error shown.
+in); every fourth is killed the moment its new file has swapped in (the warehouse's inode
+changes), so that moment is tried whatever the load. Afterwards the warehouse must open and hold
+exactly the old data or exactly the new data (every table's rows compared by hash; the import
+log and meta are left out, as a finished import writes them). Meanwhile `--readers` processes
+run the Overview and Exclusion avoidance pages in Streamlit's AppTest over and over, as sessions
+do, and count every exception or error shown.
 
     .venv/bin/python bench/bench_faults.py --runs 20 --readers 2 --seed 14
 
@@ -113,6 +114,22 @@ def seip_import(db: Path, export: Path) -> subprocess.Popen:
     )
 
 
+def kill_after_swap(proc: subprocess.Popen, db: Path, before: int) -> float | None:
+    """SIGKILL `proc` as soon as `db` is another file than inode `before` (the import's swap);
+    how long that took, or None when the import ended first."""
+    start = time.perf_counter()
+    while proc.poll() is None:
+        try:
+            swapped = db.stat().st_ino != before
+        except FileNotFoundError:
+            swapped = False
+        if swapped:
+            proc.send_signal(signal.SIGKILL)
+            return time.perf_counter() - start
+        time.sleep(0.002)
+    return None
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=20)
@@ -157,11 +174,16 @@ def main() -> int:
         outcomes = {"old": 0, "new": 0, "broken": 0}
         for i in range(args.runs):
             delay = rng.uniform(0, 1.3 * whole)
+            before = db.stat().st_ino
             proc = seip_import(db, export)
-            try:
-                proc.wait(timeout=delay)
-            except subprocess.TimeoutExpired:
-                proc.send_signal(signal.SIGKILL)
+            if i % 4 == 3:
+                # every fourth run is killed the moment the new file has swapped in, whatever the load
+                delay = kill_after_swap(proc, db, before)
+            else:
+                try:
+                    proc.wait(timeout=delay)
+                except subprocess.TimeoutExpired:
+                    proc.send_signal(signal.SIGKILL)
             proc.wait()
             try:
                 now = snapshot(db)
@@ -171,6 +193,8 @@ def main() -> int:
                 print(f"run {i}: {type(exc).__name__}: {exc}")
             outcomes[state] += 1
             killed = "finished" if proc.returncode == 0 else f"killed after {delay:.1f} s"
+            if i % 4 == 3 and proc.returncode != 0:
+                killed = f"killed at the swap ({delay:.1f} s)"
             print(f"run {i + 1:2d}: {killed:22s} -> {state}")
             put_back(pristine, db)
         stop.touch()
