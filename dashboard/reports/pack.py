@@ -590,12 +590,26 @@ def _benchmarks(r: _Reader) -> Section | None:
     )
 
 
+# the estimate by start year's columns in words a governor reads (the workbook's as well)
+BY_START_COLUMNS = {
+    "mean_post_gap": "gap_to_synthetic_control_after_the_start",
+    "did_sn": "difference_in_differences_against_neighbours",
+    "pre_rmspe": "typical_miss_before_the_start",
+}
+# charts whose years are not years of data (the estimate by start year): no notes drawn on them
+NOT_A_TIMELINE = {"impact-by-start"}
 IMPACT_MEASURE = "pex_rate"
 IMPACT_DONORS = "all"
 # The Policy impact section is the LA's, the same in every partnership's pack: worked out once per
 # warehouse file, settings, milestones file and viewer (the placebo fits take a second or more).
 _impact_lock = threading.Lock()
 _impact_kept: dict[tuple, Section] = {}
+
+
+def forget() -> None:
+    """Drop the Policy impact section kept so far (the bench times working it out)."""
+    with _impact_lock:
+        _impact_kept.clear()
 
 
 def _policy_impact(r: _Reader) -> Section:
@@ -677,7 +691,7 @@ def _impact_section(r: _Reader) -> Section:
             source + "; unit costs as in the Value for money section",
         ),
     ]
-    by_start = impact.by_start(panel, s.la_code, measure, IMPACT_DONORS)
+    by_start = impact.by_start(panel, s.la_code, measure, IMPACT_DONORS).rename(columns=BY_START_COLUMNS)
     if not by_start.empty:
         low, high = by_start["exclusions_avoided"].min(), by_start["exclusions_avoided"].max()
         panels.append(
@@ -782,7 +796,8 @@ def _with_notes(section: Section, notes: list[chart_notes.Note]) -> Section:
     """`section` with each trend chart carrying the notes that fall in its years, drawn as on the page."""
     panels = []
     for panel in section.panels:
-        years = set(note_marks.trend_years(panel.fig)) if panel.fig is not None else set()
+        timeline = panel.fig is not None and panel.key not in NOT_A_TIMELINE
+        years = set(note_marks.trend_years(panel.fig)) if timeline else set()
         found = [n for n in notes if n.academic_year in years]
         if found:
             panel = replace(panel, fig=note_marks.with_notes(panel.fig, found), notes=tuple(found))

@@ -105,6 +105,11 @@ def _as_text(value: object) -> str:
     return str(value)
 
 
+def _large(values: pd.Series) -> bool:
+    numbers = [abs(v) for v in values if isinstance(v, (int, float)) and v == v]
+    return bool(numbers) and max(numbers) >= 1000
+
+
 def _latest_years(shown: pd.DataFrame) -> tuple[pd.DataFrame, str]:
     """The rows of the latest PRINTED_YEARS years of a table over more than WIDE_YEARS years, and a
     sentence saying so ('' when the table is kept whole)."""
@@ -163,7 +168,12 @@ def html_table(table: pd.DataFrame, caption: str) -> str:
     wide = _years_across(narrow, labels)
     if wide is None:
         header = [column_label(c, labels) for c in shown.columns]
-        text = [[_as_text(v) for v in row] for row in shown.itertuples(index=False)]
+        # money of a thousand pounds or more is read to the pound: pence on millions only crowd a table
+        pounds = [str(c).endswith("_gbp") and _large(shown[c]) for c in shown.columns]
+        text = [
+            [_as_text(round(v) if whole and isinstance(v, float) else v) for v, whole in zip(row, pounds, strict=True)]
+            for row in shown.itertuples(index=False)
+        ]
         year_notes = ""
     else:
         header, text = wide

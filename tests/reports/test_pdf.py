@@ -192,3 +192,9 @@ def test_the_demo_pack_is_labelled_synthetic_and_holds_no_demo_pupil_reference(d
     assert len(refs) > 100
     words = set(re.findall(r"[A-Za-z0-9-]+", text))
     assert not refs & words
+    said = " ".join(text.split())
+    # the Policy impact section, from DfE's published rates (real even on the demo), as the page shows it
+    assert "Policy impact" in said and "Leicestershire's gap to its synthetic control, against" in said
+    assert "Real DfE data." in said
+    # the benchmarks' history from 2006/07 printed as its latest 5 years
+    assert "The latest 5 years, 2019/20 to 2023/24; the chart shows every year from 2006/07" in said
