@@ -9,8 +9,8 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard import auth
 from dashboard.components import page, signin
+from dashboard.settings import Settings
 
 PAGES = Path(__file__).parent / "pages"
 
@@ -19,7 +19,7 @@ st.set_page_config(
 )
 page.accessibility()
 
-viewer = auth.require_viewer()
+viewer = signin.require_viewer(Settings.from_env())
 st.session_state["viewer"] = viewer
 
 overview = st.Page(PAGES / "overview.py", title="Overview", url_path="overview", icon=":material/dashboard:")

@@ -315,22 +315,6 @@ def _duration(seconds: float) -> str:
 # ---------------------------------------------------------------- what the app calls
 
 
-def require_viewer() -> Viewer:
-    """Return the signed-in viewer, or stop the page behind a sign-in form (or a refusal)."""
-    from dashboard.components import signin
-
-    return signin.require_viewer(Settings.from_env())
-
-
-def current_viewer() -> Viewer:
-    """The viewer this session established, without drawing anything; if there is none (a
-    page run without the router), the sign-in form or refusal is drawn and the page stops."""
-    from dashboard.components import signin
-
-    settings = Settings.from_env()
-    return signin.session_viewer(settings) or signin.require_viewer(settings)
-
-
 def record(viewer: Viewer, action: str, detail: str, *, db_path: Path | None = None, now: float | None = None) -> None:
     """Record in the audit log that `viewer` did `action` (a pupil-level view, a download) on `detail`."""
     path = Settings.from_env().db_path if db_path is None else db_path

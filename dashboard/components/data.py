@@ -25,8 +25,9 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from dashboard import access, auth, warehouse
+from dashboard import access, warehouse
 from dashboard.access import Viewer
+from dashboard.components import signin
 from dashboard.settings import Settings
 
 
@@ -42,7 +43,7 @@ def settings() -> Settings:
 def viewer() -> Viewer:
     """The viewer this session signed in as, asked of the sign-in layer on every call (a page
     run without the router gets the sign-in form, never a default role)."""
-    return auth.current_viewer()
+    return signin.current_viewer(settings())
 
 
 def _current() -> tuple[str, str]:

@@ -57,6 +57,12 @@ def require_viewer(settings: Settings) -> Viewer:
     return viewer
 
 
+def current_viewer(settings: Settings) -> Viewer:
+    """The viewer this session established, without drawing anything; if there is none (a
+    page run without the router), the sign-in form or refusal is drawn and the page stops."""
+    return session_viewer(settings) or require_viewer(settings)
+
+
 @st.cache_data(max_entries=4, show_spinner=False)
 def _synthetic(path: str, version: str) -> bool:
     return auth.is_synthetic(Path(path))

@@ -4,11 +4,11 @@ audit section (`?show=audit`); `?forge=1` hands the list a viewer nobody signed 
 
 import streamlit as st
 
-from dashboard import auth
 from dashboard.access import Viewer
 from dashboard.components import signin
+from dashboard.settings import Settings
 
-viewer = auth.require_viewer()
+viewer = signin.require_viewer(Settings.from_env())
 params = st.query_params
 if params.get("show") == "audit":
     signin.audit_section(viewer)
