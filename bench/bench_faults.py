@@ -29,6 +29,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from dashboard import warehouse
+
 ROOT = Path(__file__).resolve().parents[1]
 APP = ROOT / "tests" / "app_runner.py"
 PAGES = ("overview", "exclusions")
@@ -38,9 +40,7 @@ USER, PASSWORD = "reader", "reader password 1"
 
 def snapshot(db: Path) -> dict[str, tuple]:
     """Every table's row count and a hash of its rows (order does not matter)."""
-    import duckdb
-
-    con = duckdb.connect(str(db), read_only=True)
+    con = warehouse.open_read_only(db)
     try:
         tables = [
             r[0]

@@ -10,11 +10,9 @@ so the CLI stays fast; the Streamlit side is `dashboard/components/signin.py`.
 
 from __future__ import annotations
 
-import contextlib
 import re
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
@@ -88,33 +86,10 @@ def normalise_name(name: str) -> str:
     return cleaned
 
 
-@contextlib.contextmanager
-def _fresh_read(db_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
-    # ATTACH rather than duckdb.connect(path): connect() hands back a cached instance while any
-    # other connection to the same path is open, which still shows the file before the last swap.
-    path = Path(db_path)
-    if not path.exists():
-        raise FileNotFoundError(f"no warehouse at {path}: run `seip demo` or `seip import` first")
-    con = duckdb.connect()
-    try:
-        quoted = str(path.resolve()).replace("'", "''")
-        con.execute(f"attach '{quoted}' as warehouse (read_only)")
-        con.execute("use warehouse")
-        yield con
-    finally:
-        con.close()
-
-
 def _stored(con: duckdb.DuckDBPyConnection, query: str, **params: object) -> pd.DataFrame:
     # warehouse.run takes a cursor, and a cursor forgets `use warehouse`; this connection is
     # private to one call, so running on it directly is safe.
     return con.execute(warehouse.queries()[query].sql, params or None).df()
-
-
-def _require_warehouse(db_path: Path) -> None:
-    # accounts belong to a warehouse (their scopes name its schools): none without one
-    if not Path(db_path).exists():
-        raise FileNotFoundError(f"no warehouse at {db_path}: run `seip demo` or `seip import` first")
 
 
 def add_user(
@@ -163,7 +138,7 @@ def add_user(
 def remove_user(db_path: Path, name: str) -> None:
     """Remove the account `name`. Raises AccountError (refused) when there is no such account."""
     name = normalise_name(name)
-    _require_warehouse(db_path)
+    warehouse.require(db_path)
     if not store.for_warehouse(db_path).execute("delete from accounts where name = ?", (name,)):
         raise AccountError(f"no account named {name!r}")
 
@@ -173,7 +148,7 @@ def list_users(db_path: Path) -> pd.DataFrame:
 
     FileNotFoundError when there is no warehouse (the accounts belong to one).
     """
-    _require_warehouse(db_path)
+    warehouse.require(db_path)
     rows = store.for_warehouse(db_path).rows(
         """select name, role, scope, password_hash is not null as has_password, created_at
            from accounts order by name"""
@@ -203,13 +178,13 @@ def _credentials(db_path: Path, name: str) -> dict | None:
 
 def scope_choices(db_path: Path) -> pd.DataFrame:
     """Every partnership and school a scope may name: scope_kind, scope_code, scope_label, partnership_code."""
-    with _fresh_read(db_path) as con:
+    with warehouse.open_read_only(db_path, fresh=True) as con:
         return _stored(con, "scope_options")
 
 
 def is_synthetic(db_path: Path) -> bool:
     """Whether the warehouse holds only the synthetic demo data (meta `synthetic` = 'true')."""
-    with _fresh_read(db_path) as con:
+    with warehouse.open_read_only(db_path, fresh=True) as con:
         row = con.execute("select value from meta where key = 'synthetic'").fetchone()
     return row is not None and row[0] == "true"
 

@@ -355,11 +355,10 @@ def _adopt_earlier_files(store: Store, db_path: Path) -> None:
 def _warehouse_users(db_path: Path) -> list[tuple]:
     if not db_path.exists():
         return []
-    import duckdb
+    from dashboard import warehouse
 
-    con = duckdb.connect()
+    con = warehouse.open_read_only(db_path, fresh=True)
     try:
-        con.execute(f"attach '{str(db_path.resolve()).replace(chr(39), chr(39) * 2)}' as warehouse (read_only)")
         if not con.execute(
             "select count(*) from duckdb_tables() where database_name = 'warehouse' and table_name = 'users'"
         ).fetchone()[0]:

@@ -175,12 +175,33 @@ def version(path: Path) -> str:
     return f"{st.st_ino}:{st.st_mtime_ns}:{st.st_size}"
 
 
-def open_read_only(path: Path) -> duckdb.DuckDBPyConnection:
-    """Open the warehouse for reading. Raises FileNotFoundError when it does not exist."""
-    path = Path(path)
-    if not path.exists():
+def require(path: Path) -> None:
+    """Raise FileNotFoundError, saying how to make one, when there is no warehouse at `path`."""
+    if not Path(path).exists():
         raise FileNotFoundError(f"no warehouse at {path}: run `seip demo` or `seip import` first")
-    return duckdb.connect(str(path), read_only=True)
+
+
+def open_read_only(path: Path, *, fresh: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open the warehouse for reading (the only way anything reads it). Raises FileNotFoundError
+    when it does not exist.
+
+    `fresh=True` gives a private connection that sees the file as it is now even while another
+    connection in this process still holds the one an import has since replaced:
+    `duckdb.connect(path)` hands back that open database. Run statements on it directly, not
+    on its cursors, which forget which database is in use.
+    """
+    require(path)
+    if not fresh:
+        return duckdb.connect(str(path), read_only=True)
+    con = duckdb.connect()
+    try:
+        quoted = str(Path(path).resolve()).replace("'", "''")
+        con.execute(f"attach '{quoted}' as warehouse (read_only)")
+        con.execute("use warehouse")
+    except BaseException:
+        con.close()
+        raise
+    return con
 
 
 @contextlib.contextmanager

@@ -3,9 +3,10 @@ what-if sliders redraw every partnership's share by the formula, an empty wareho
 
 from __future__ import annotations
 
-import duckdb
 import pytest
 from app_driver import cards, cli_cards, empty_synthetic_warehouse, open_page, words
+
+from dashboard import warehouse
 
 PAGE = "funding"
 CARDS = (
@@ -21,7 +22,7 @@ def what_if_table(at):
 
 
 def census(db, year):
-    con = duckdb.connect(str(db), read_only=True)
+    con = warehouse.open_read_only(db)
     try:
         return (
             con.execute(

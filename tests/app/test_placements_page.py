@@ -3,10 +3,10 @@ view, and an empty warehouse. The cards must equal `seip metrics` for the same f
 
 from __future__ import annotations
 
-import duckdb
 import pytest
 from app_driver import cards, cli_cards, empty_synthetic_warehouse, open_page, specs, words
 
+from dashboard import warehouse
 from dashboard.metrics import metrics_payload
 from dashboard.settings import Settings
 
@@ -78,7 +78,7 @@ def test_a_governor_sees_the_cards_seip_metrics_gives_a_governor(demo_db, monkey
         and r["metric"] in ("placements_started", "cost_per_placement", "reintegration_rate")
     )
     year, code = hidden["academic_year"], hidden["area_code"]
-    con = duckdb.connect(str(demo_db), read_only=True)
+    con = warehouse.open_read_only(demo_db)
     try:
         name = con.execute(
             "select partnership_name from stg_seip__partnerships where partnership_code = ?", [code]

@@ -3,7 +3,6 @@ summary query, the comparison with similar-FSM schools, a governor's c, a head's
 
 from __future__ import annotations
 
-import duckdb
 from app_driver import APP, PAGES_DIR, empty_synthetic_warehouse, open_page, words
 from streamlit.testing.v1 import AppTest
 
@@ -13,7 +12,7 @@ PAGE = "school"
 
 
 def summary(db):
-    con = duckdb.connect(str(db), read_only=True)
+    con = warehouse.open_read_only(db)
     try:
         return warehouse.run(con, "school_year_summary")
     finally:

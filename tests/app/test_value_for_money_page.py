@@ -3,10 +3,10 @@ with its source and editable, the numbers follow the inputs, and bad inputs are 
 
 from __future__ import annotations
 
-import duckdb
 import pytest
 from app_driver import empty_synthetic_warehouse, open_page, words
 
+from dashboard import warehouse
 from dashboard.assumptions import ASSUMPTIONS
 from dashboard.metrics import metrics_payload
 from dashboard.settings import Settings
@@ -77,7 +77,7 @@ def test_a_partnership_worse_than_england_gets_no_cost_per_exclusion_avoided(dem
     if not worse:
         pytest.skip("every demo partnership beats England's rate in every year")
     row = worse[0]
-    con = duckdb.connect(str(demo_db), read_only=True)
+    con = warehouse.open_read_only(demo_db)
     try:
         name = con.execute(
             "select partnership_name from stg_seip__partnerships where partnership_code = ?", [row["area_code"]]

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import contextlib
 
-import duckdb
 import pytest
 from harness import settle, visit
 from playwright.sync_api import expect
@@ -17,7 +16,7 @@ pytestmark = pytest.mark.browser
 
 
 def schools(db) -> list[tuple[int, str]]:
-    con = duckdb.connect(str(db), read_only=True)
+    con = warehouse.open_read_only(db)
     try:
         rows = warehouse.run(con, "school_year_summary").drop_duplicates("urn")
     finally:

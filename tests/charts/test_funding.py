@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import math
 
-import duckdb
 import numpy as np
 import pandas as pd
 import pytest
@@ -44,7 +43,7 @@ def test_formula_shares_by_hand(weight, expected):
 
 def test_formula_shares_match_the_metric_on_the_fixture(metrics_db):
     # 2023/24: NTH 1,800 pupils / 340 FSM, STH 1,200 / 310, MAT1 520 / 60; pot 620k + 510k + 160k
-    con = duckdb.connect(str(metrics_db), read_only=True)
+    con = warehouse.open_read_only(metrics_db)
     try:
         inputs = warehouse.run(con, "funding_formula_inputs", year="2023/24")
         allocated = con.execute(
@@ -167,7 +166,7 @@ def test_what_if_table_gives_the_change_against_what_was_paid():
 
 
 def test_funding_streams_query_and_chart(metrics_db):
-    con = duckdb.connect(str(metrics_db), read_only=True)
+    con = warehouse.open_read_only(metrics_db)
     try:
         streams = warehouse.run(con, "funding_by_stream", year="2022/23", partnership=None)
         south = warehouse.run(con, "funding_by_stream", year="2022/23", partnership="STH")

@@ -3,7 +3,6 @@ frames built by hand (values worked out in the comments)."""
 
 from __future__ import annotations
 
-import duckdb
 import numpy as np
 import pandas as pd
 import pytest
@@ -14,7 +13,7 @@ from dashboard.charts import placements as charts
 
 @pytest.fixture(scope="module")
 def con(metrics_db):
-    c = duckdb.connect(str(metrics_db), read_only=True)
+    c = warehouse.open_read_only(metrics_db)
     yield c
     c.close()
 

@@ -3,7 +3,6 @@ governor disclosure control; the summary query on the hand-checkable fixture."""
 
 from __future__ import annotations
 
-import duckdb
 import numpy as np
 import pandas as pd
 import pytest
@@ -151,7 +150,7 @@ def test_unknown_school_and_empty_year():
 
 
 def test_school_year_summary_query(metrics_db):
-    con = duckdb.connect(str(metrics_db), read_only=True)
+    con = warehouse.open_read_only(metrics_db)
     try:
         rows = warehouse.run(con, "school_year_summary")
     finally:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import duckdb
 import pandas as pd
 import pytest
 
@@ -133,7 +132,7 @@ def test_comparison_chart_with_nothing_to_draw():
     ],
 )
 def test_successful_outcomes_query(metrics_db, year, partnership, expected):
-    con = duckdb.connect(str(metrics_db), read_only=True)
+    con = warehouse.open_read_only(metrics_db)
     try:
         row = warehouse.run(con, "value_for_money_outcomes", year=year, partnership=partnership).iloc[0]
     finally:

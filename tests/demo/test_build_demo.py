@@ -19,7 +19,7 @@ def sha256(path) -> str:
 
 def contents(path) -> dict[str, list[tuple]]:
     """Every contract table's rows, sorted, so two warehouses can be compared."""
-    con = duckdb.connect(str(path), read_only=True)
+    con = warehouse.open_read_only(path)
     try:
         return {t: sorted(con.execute(f"select * from {t}").fetchall(), key=repr) for t in LOAD_ORDER}
     finally:

@@ -6,8 +6,9 @@ from the stored contract tables, so they are what the dashboard's marts start fr
 
 from __future__ import annotations
 
-import duckdb
 import pytest
+
+from dashboard import warehouse
 
 YEARS = ("2019/20", "2020/21", "2021/22", "2022/23", "2023/24", "2024/25")
 
@@ -28,7 +29,7 @@ ENGLAND_PEX_RATE = dict(zip(YEARS, (0.12522, 0.09997, 0.1586, 0.22186, 0.25336, 
 
 @pytest.fixture(scope="module")
 def con(demo_db):
-    con = duckdb.connect(str(demo_db), read_only=True)
+    con = warehouse.open_read_only(demo_db)
     yield con
     con.close()
 

@@ -12,9 +12,9 @@ import hashlib
 import io
 from pathlib import Path
 
-import duckdb
 import xlsxwriter
 
+from dashboard import warehouse
 from dashboard.ingest.contract import LOAD_ORDER, TABLES
 
 CLEAN: dict[str, list[list[str]]] = {
@@ -145,7 +145,7 @@ def sha(path: Path) -> str:
 
 def contents(db: Path) -> dict[str, list[tuple]]:
     """Every export table's rows, sorted, for comparing warehouses."""
-    con = duckdb.connect(str(db), read_only=True)
+    con = warehouse.open_read_only(db)
     try:
         return {t: sorted(con.execute(f"select * from {t}").fetchall(), key=repr) for t in LOAD_ORDER}
     finally:
@@ -153,7 +153,7 @@ def contents(db: Path) -> dict[str, list[tuple]]:
 
 
 def query(db: Path, sql: str, params: list | None = None) -> list[tuple]:
-    con = duckdb.connect(str(db), read_only=True)
+    con = warehouse.open_read_only(db)
     try:
         return con.execute(sql, params or []).fetchall()
     finally:

@@ -6,6 +6,7 @@ import duckdb
 import pandas as pd
 from reference_helpers import FIXTURE_2023_24, LA_CODES, LAIT, SHIPPED, write_csv
 
+from dashboard import warehouse
 from dashboard.cli import main
 from dashboard.ingest.importer import import_paths
 
@@ -20,7 +21,7 @@ REF_TABLES = (
 
 
 def counts(db):
-    con = duckdb.connect(str(db), read_only=True)
+    con = warehouse.open_read_only(db)
     try:
         return {t: con.execute(f"select count(*) from {t}").fetchone()[0] for t in (*REF_TABLES, "fct_dfe_area_year")}
     finally:
@@ -106,7 +107,7 @@ def test_seip_import_reads_the_national_files_by_content(tmp_path, capsys):
     assert "lait 25,160" in capsys.readouterr().out
     assert counts(db)["ref_lait"] == 25160 and counts(db)["ref_la_codes"] == 158
     log = (
-        duckdb.connect(str(db), read_only=True)
+        warehouse.open_read_only(db)
         .execute("select rows_read, rows_stored from import_log where file_name = 'lait download.parquet'")
         .fetchall()
     )

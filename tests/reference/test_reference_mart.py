@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-import duckdb
 import pytest
 from reference_helpers import FIXTURE_2023_24, SHIPPED, read
 
@@ -25,7 +24,7 @@ def build(path, files):
     with warehouse.rewrite(path) as con:
         for f in files:
             reference.store(con, read(f))
-    return duckdb.connect(str(path), read_only=True)
+    return warehouse.open_read_only(path)
 
 
 @pytest.fixture(scope="module")
@@ -58,7 +57,7 @@ def fact(con, year, area_code, metric):
 def test_marts_are_empty_not_failing_on_an_empty_warehouse(tmp_path):
     with warehouse.rewrite(tmp_path / "w.duckdb"):
         pass
-    con = duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True)
+    con = warehouse.open_read_only(tmp_path / "w.duckdb")
     assert con.execute("select count(*) from fct_dfe_area_year").fetchone() == (0,)
     assert con.execute("select count(*) from dim_statistical_neighbours").fetchone() == (0,)
     columns = [c[0] for c in con.execute("describe fct_dfe_area_year").fetchall()]

@@ -11,7 +11,6 @@ import os
 import subprocess
 import sys
 
-import duckdb
 import pytest
 from reference_helpers import SHIPPED, read
 
@@ -33,7 +32,7 @@ def national_db(tmp_path_factory):
 
 def dfe_rows(db, la_code, sn_model=None, metric="pex_rate"):
     """{(academic_year, area_type): (area_code, value, value_symbol)} of one metric for one LA."""
-    con = duckdb.connect(str(db), read_only=True)
+    con = warehouse.open_read_only(db)
     try:
         rows = compute_rows(con, Settings(db_path=db, la_code=la_code, sn_model=sn_model))
     finally:

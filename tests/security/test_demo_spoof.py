@@ -8,9 +8,7 @@ from __future__ import annotations
 import hashlib
 import shutil
 
-import duckdb
-
-from dashboard import auth, demo, settings
+from dashboard import auth, demo, settings, warehouse
 
 # A "real" partnership table an attacker (or a mistaken copy) drops beside the DfE files.
 PLANTED = "partnership_code,partnership_name,kind\r\nREAL1,Real Partnership,partnership\r\n"
@@ -43,7 +41,7 @@ def test_a_planted_table_is_ignored_with_a_warning_and_never_stored(tmp_path, mo
     ]
     assert "content differs" in result.problems[0].message
     assert result.ok and result.changed, result.summary()
-    con = duckdb.connect(str(db), read_only=True)
+    con = warehouse.open_read_only(db)
     try:
         codes = {r[0] for r in con.execute("select partnership_code from partnerships").fetchall()}
     finally:

@@ -97,9 +97,28 @@ def test_rewrite_that_fails_leaves_the_file_exactly_as_it_was(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["w.duckdb"]
 
 
-def test_open_read_only_names_the_missing_file(tmp_path):
-    with pytest.raises(FileNotFoundError, match="seip demo"):
-        warehouse.open_read_only(tmp_path / "absent.duckdb")
+@pytest.mark.parametrize("fresh", [False, True])
+def test_open_read_only_names_the_missing_file(tmp_path, fresh):
+    with pytest.raises(FileNotFoundError, match="absent.duckdb: run `seip demo`"):
+        warehouse.open_read_only(tmp_path / "absent.duckdb", fresh=fresh)
+
+
+def test_a_fresh_connection_sees_the_file_an_import_swapped_in(tmp_path):
+    db = tmp_path / "w.duckdb"
+    warehouse.ensure(db)
+    held = warehouse.open_read_only(db)  # as the dashboard holds one open between reruns
+    try:
+        with warehouse.rewrite(db) as con:
+            con.execute("insert into partnerships values ('HB', 'Hinckley', 'partnership')")
+        # a second plain connection is handed the database already open: the file before the swap
+        with warehouse.open_read_only(db) as stale:
+            assert stale.execute("select count(*) from partnerships").fetchone() == (0,)
+        with warehouse.open_read_only(db, fresh=True) as con:
+            assert con.execute("select count(*) from partnerships").fetchone() == (1,)
+            with pytest.raises(duckdb.Error, match="read-only"):
+                con.execute("insert into partnerships values ('LE', 'Leicester', 'partnership')")
+    finally:
+        held.close()
 
 
 def test_query_headers_declare_pupil_counts_and_the_groups_they_add_up_within():
