@@ -9,6 +9,7 @@ from datetime import date
 import pytest
 
 from dashboard import demo
+from dashboard.demo import simulate, write
 from dashboard.ingest.contract import LOAD_ORDER, TABLES
 from dashboard.ingest.importer import check_paths
 
@@ -21,26 +22,26 @@ def exports(tmp_path_factory):
 
 def test_apportion_splits_by_largest_remainder():
     # 10 over three equal weights: 3.33 each -> floors 3,3,3 leave 1, which goes to the first tie.
-    assert demo.apportion(10, [1, 1, 1]) == [4, 3, 3]
+    assert simulate.apportion(10, [1, 1, 1]) == [4, 3, 3]
     # 7 over 0.5/0.25/0.25: 3.5, 1.75, 1.75 -> floors 3,1,1 leave 2, for the two .75 remainders.
-    assert demo.apportion(7, [0.5, 0.25, 0.25]) == [3, 2, 2]
-    assert demo.apportion(0, [2, 5]) == [0, 0]
+    assert simulate.apportion(7, [0.5, 0.25, 0.25]) == [3, 2, 2]
+    assert simulate.apportion(0, [2, 5]) == [0, 0]
 
 
 def test_money_is_plain_pounds_and_pence():
-    assert demo.money(123450) == "1234.50"
-    assert demo.money(5) == "0.05"
-    assert demo.money(-500050) == "-5000.50"
+    assert simulate.money(123450) == "1234.50"
+    assert simulate.money(5) == "0.05"
+    assert simulate.money(-500050) == "-5000.50"
 
 
 def test_year_of_follows_the_academic_year():
-    assert demo.year_of(date(2023, 8, 31)) == "2022/23"
-    assert demo.year_of(date(2023, 9, 1)) == "2023/24"
-    assert demo.year_of(date(2025, 7, 18)) == "2024/25"
+    assert simulate.year_of(date(2023, 8, 31)) == "2022/23"
+    assert simulate.year_of(date(2023, 9, 1)) == "2023/24"
+    assert simulate.year_of(date(2025, 7, 18)) == "2024/25"
 
 
 def test_school_days_are_term_weekdays_without_covid_closures():
-    days = demo.school_days("2019/20")
+    days = simulate.school_days("2019/20")
     assert days[0] == date(2019, 9, 4)
     assert all(d.weekday() < 5 for d in days)
     # Schools closed to most pupils from 23 March 2020 to the end of that summer term.
@@ -48,7 +49,7 @@ def test_school_days_are_term_weekdays_without_covid_closures():
     assert date(2020, 3, 20) in days
     # October half term 2019 is the week of Monday 28 October.
     assert date(2019, 10, 28) not in days and date(2019, 10, 25) in days
-    assert demo.school_days("2024/25")[-1] == demo.DATA_AS_AT
+    assert simulate.school_days("2024/25")[-1] == simulate.DATA_AS_AT
 
 
 def test_two_runs_write_byte_identical_files(tmp_path, exports):
@@ -67,7 +68,7 @@ def test_rewriting_an_unchanged_folder_leaves_the_files_alone(tmp_path):
     assert [p.stat().st_mtime_ns for p in paths if p.name != "schools.csv"] == [
         s for p, s in zip(paths, stamps) if p.name != "schools.csv"
     ]
-    assert (tmp_path / "schools.csv").read_bytes() == demo.render()["schools.csv"]
+    assert (tmp_path / "schools.csv").read_bytes() == write.render()["schools.csv"]
 
 
 def test_a_file_where_the_folder_should_be_is_refused(tmp_path):

@@ -1,63 +1,30 @@
-"""`seip demo`: synthetic partnership exports, calibrated to the real county, and their import.
+"""The demo's simulator: invented schools, partnerships, pupils and their year-by-year events,
+apportioned so that the county adds up to the real one (`calibration.COUNTY`).
 
-Nothing here describes a real pupil or school. The county-level totals (pupils, FSM, SEN,
-permanent exclusions, suspensions) are Leicestershire's published DfE figures, so charts sit
-where the real county sits beside its DfE benchmarks; everything below county level
-(schools, partnerships, pupils, referrals, placements, money) is invented from a fixed seed.
-docs/demo-data.md gives every target, its source file and row, and each assumption.
+Nothing here describes a real pupil or school. Everything below county level (schools,
+partnerships, pupils, referrals, placements, money) is invented from a fixed seed; the
+stories each partnership tells and every assumption are in docs/demo-data.md.
 """
 
 from __future__ import annotations
 
 import bisect
-import csv
-import hashlib
-import io
 import math
-import os
 import random
-import tempfile
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cache
-from pathlib import Path
 
-import duckdb
-
-from dashboard import settings, warehouse
-from dashboard.ingest.contract import LOAD_ORDER, TABLES
-from dashboard.ingest.importer import ImportResult, import_paths
-from dashboard.ingest.problems import Problem, warning
+from dashboard.demo.calibration import COUNTY
+from dashboard.ingest.contract import LOAD_ORDER
 
 SEED = "seip-demo-v1"
-FIRST_YEAR = 2019
-YEARS = ("2019/20", "2020/21", "2021/22", "2022/23", "2023/24", "2024/25")
+YEARS = tuple(COUNTY)
+FIRST_YEAR = int(YEARS[0][:4])
 DATA_AS_AT = date(2025, 7, 18)  # the last day of the 2024/25 summer term
-FINGERPRINT_KEY = "demo_fingerprint"
 
-
-@dataclass(frozen=True)
-class CountyYear:
-    """Leicestershire, state-funded secondary, one academic year (sources in docs/demo-data.md)."""
-
-    pupils: int
-    fsm: int
-    sen_support: int
-    ehcp: int
-    permanent_exclusions: int
-    suspensions: int
-    suspended_pupils: int
-    referrals: int  # assumed: panel volumes are not published
-
-
-COUNTY = {
-    "2019/20": CountyYear(42593, 4239, 4290, 799, 13, 2034, 1197, 330),
-    "2020/21": CountyYear(43272, 5143, 4780, 888, 6, 2560, 1403, 300),
-    "2021/22": CountyYear(44009, 5799, 5169, 1006, 22, 4682, 2181, 360),
-    "2022/23": CountyYear(44237, 6602, 5621, 1089, 56, 7672, 2837, 410),
-    "2023/24": CountyYear(44449, 7219, 5872, 1172, 59, 9444, 3183, 440),
-    "2024/25": CountyYear(44590, 7690, 6156, 1294, 53, 8897, 2996, 450),
-}
+# Referrals to the panels each year, county-wide: assumed, as panel volumes are not published.
+PANEL_REFERRALS = {"2019/20": 330, "2020/21": 300, "2021/22": 360, "2022/23": 410, "2023/24": 440, "2024/25": 450}
 
 
 @dataclass(frozen=True)
@@ -309,17 +276,6 @@ PROVIDERS = {
     "fe_college": ("Riverbend College", "North Shire College"),
     "special_school": ("Larchfield School (SEMH)", "Ashgrove Special School"),
 }
-
-README_TEXT = """SYNTHETIC DEMO DATA - NOT REAL PUPILS, SCHOOLS OR PARTNERSHIPS.
-
-Written by `seip demo` (dashboard/demo.py, seed {seed!r}); the same bytes on every run.
-Every school, URN (9xxxxx, far above any URN DfE has issued), pupil reference,
-referral, placement, exclusion and payment here is invented. Only the county totals are
-real: they are Leicestershire's published DfE figures for state-funded secondary schools,
-2019/20 to 2024/25 (2024/25 exclusions estimated from England's change, as DfE has not yet
-published them by LA). See docs/demo-data.md for every calibration target and assumption.
-Data as at {as_at}.
-"""
 
 
 # ---------------------------------------------------------------- calendar
@@ -579,11 +535,10 @@ class _Demo:
 
     def referrals_for(self, yi: int, rng: random.Random) -> None:
         year = YEARS[yi]
-        c = COUNTY[year]
         days = [d for d in school_days(year) if d <= date(int(year[:4]) + 1, 6, 20)]
         # Panels kept meeting (online) while schools were closed to most pupils.
         panel_days = school_days(year, covid_closures=False)
-        schools = rng.choices(self.urns, self._risk_weights(year), k=c.referrals)
+        schools = rng.choices(self.urns, self._risk_weights(year), k=PANEL_REFERRALS[year])
         dates = sorted(rng.choice(days) for _ in schools)
         for u, d in zip(schools, dates):
             pupil = self._referred_pupil(rng, yi, u, d)
@@ -891,181 +846,6 @@ class _Demo:
         return self.rows
 
 
-# ---------------------------------------------------------------- files
-
-
-def _cell(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "Y" if value else "N"
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, float):
-        return f"{value:g}"
-    return str(value)
-
-
-def render() -> dict[str, bytes]:
-    """Every demo file's name and bytes: one CSV per contract table, plus README.txt."""
-    return dict(_rendered())
-
-
-@cache
-def _rendered() -> tuple[tuple[str, bytes], ...]:
-    rows = _Demo().build()
-    files: dict[str, bytes] = {}
-    for name in LOAD_ORDER:
-        buf = io.StringIO()
-        writer = csv.writer(buf, lineterminator="\n")
-        columns = TABLES[name].column_names
-        writer.writerow(columns)
-        for row in rows[name]:
-            writer.writerow([_cell(row[c]) for c in columns])
-        files[f"{name}.csv"] = buf.getvalue().encode("utf-8")
-    files["README.txt"] = README_TEXT.format(seed=SEED, as_at=DATA_AS_AT.isoformat()).encode("utf-8")
-    return tuple(files.items())
-
-
-def _write_if_changed(path: Path, data: bytes) -> None:
-    # Unchanged files are left alone (same mtime), and a changed one is swapped in whole,
-    # so two processes writing the demo at once never leave a half-written file.
-    if path.is_file() and path.read_bytes() == data:
-        return
-    fd, tmp = tempfile.mkstemp(prefix=path.name + ".", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def write_exports(folder: Path) -> list[Path]:
-    """Write the synthetic export CSVs and README.txt into `folder`; return their paths.
-
-    Deterministic: the same bytes on every run. The CSVs come first, in load order.
-    """
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for name, data in render().items():
-        path = folder / name
-        _write_if_changed(path, data)
-        paths.append(path)
-    return paths
-
-
-def fingerprint(paths: list[Path]) -> str:
-    """sha256 over the names and bytes of `paths`, in the order given."""
-    h = hashlib.sha256()
-    for p in paths:
-        h.update(p.name.encode("utf-8") + b"\0")
-        h.update(p.read_bytes())
-        h.update(b"\0")
-    return h.hexdigest()
-
-
-# ---------------------------------------------------------------- import
-
-
-class DemoAlreadyLoaded(ImportResult):
-    """The warehouse already holds this exact demo: nothing was read or changed."""
-
-    def summary(self) -> str:
-        return (
-            "The synthetic demo is already loaded in this warehouse (same demo files and "
-            "reference data): nothing was changed."
-        )
-
-
-def loaded_fingerprint(db_path: Path) -> str | None:
-    """The demo fingerprint recorded in the warehouse's meta table, if any."""
-    if not Path(db_path).exists():
-        return None
-    con = warehouse.open_read_only(db_path)
-    try:
-        row = con.execute("select value from meta where key = ?", [FINGERPRINT_KEY]).fetchone()
-    except duckdb.CatalogException:
-        return None
-    finally:
-        con.close()
-    return row[0] if row else None
-
-
-# The DfE files under data/reference/ that the demo imports, by name and SHA-256 (their
-# provenance: data/reference/README.md). Nothing else there is imported: the demo's data is
-# marked synthetic and may be served without sign-in, so a real partnership table dropped into
-# data/reference/ must never ride along (issue 9, item 9). Change a file, change its hash here.
-REFERENCE_FILES = {
-    "exc_nat_region_la_2006-07_to_2022-23.csv": "aaf64d45cd286af508e845586509cc8abfcd3b0ddb383ce498fbcd86c131a45a",
-    "exclusions_national_england_2006-07_to_2024-25.csv": (
-        "957435d70f6d919e8e9e8f2d6ceb3d22dc04ee1a8ea6bec803f16c368f2c008a"
-    ),
-    "lait_bds_long.parquet": "8277a891ae7318be2d77019fd193f91c0f553ccd430890f04fd84fb4f849a4be",
-    "lait_data_dictionary.csv": "6605c2d3354fdec659b20d1e5ce4669c084d0ba8cc29a9650519b7052a62a3b0",
-    "sn_may_2025.xlsx": "8741494be7bbced69706589b7064b57d33737fc42ebbb3e778770f6bb78b1739",
-    "sn_april_2021.xlsx": "e9594202bbf624f3328bd042ae0cf18d0df747d4320146449804dfe3133aa219",
-    "la_code_list.xlsx": "514bbb15a0e3bca4c740258e5b1598aaa1a2b0bcad6dc00aeeccd4cce136ea30",
-}
-
-# Shipped beside them but not imported: the provenance README and the policy milestones that
-# the Policy impact page reads (dashboard/components/policy.py).
-NOT_IMPORTED = frozenset({"README.md", "policy_milestones.csv"})
-
-
-def reference_files(folder: Path) -> tuple[list[Path], list[Problem]]:
-    """The known reference files in `folder` whose bytes match their hash, and a warning for
-    every other file there (an unknown name, changed content, a link), which is not imported."""
-    known, ignored = [], []
-    for path in sorted(folder.iterdir()):
-        if path.name in NOT_IMPORTED or path.name.startswith("."):
-            continue
-        expected = REFERENCE_FILES.get(path.name)
-        if expected is not None and path.is_file() and not path.is_symlink() and _sha256(path) == expected:
-            known.append(path)
-            continue
-        why = (
-            "its content differs from the copy SEIP Insight ships"
-            if expected is not None
-            else "it is not one of the DfE reference files the demo knows"
-        )
-        ignored.append(
-            warning(
-                None,
-                path.name,
-                None,
-                None,
-                None,
-                "demo_file_ignored",
-                f"{why}, so the synthetic demo did not import it (the demo is served without "
-                "sign-in); import real data with `seip import` instead",
-            )
-        )
-    return sorted(known, key=lambda p: list(REFERENCE_FILES).index(p.name)), ignored
-
-
-def _sha256(path: Path) -> str:
-    with path.open("rb") as f:
-        return hashlib.file_digest(f, "sha256").hexdigest()
-
-
-def build_demo(db_path: Path, export_dir: Path = settings.DEMO_DIR) -> ImportResult:
-    """Write the demo exports to `export_dir` and import them with the known DfE reference files.
-
-    Skips the import, changing nothing, when the warehouse already holds this exact demo: the
-    same generated files, reference files and staging/mart SQL (meta key `demo_fingerprint`).
-    Any other file in the reference folder is left out with a `demo_file_ignored` warning.
-    """
-    generated = write_exports(export_dir)
-    references, ignored = reference_files(settings.REFERENCE_DIR)
-    paths = [p for p in generated if p.suffix == ".csv"] + references
-    # The marts are materialised at import, so a changed model must not be skipped over.
-    models = [p for layer in warehouse.BUILT_LAYERS for p in sorted((settings.QUERIES_DIR / layer).glob("*.sql"))]
-    stamp = fingerprint(generated + references + models)
-    if loaded_fingerprint(db_path) == stamp:
-        return DemoAlreadyLoaded(problems=ignored, rows={}, files=[p.name for p in paths])
-    result = import_paths(paths, db_path, synthetic=True, meta={FINGERPRINT_KEY: stamp})
-    result.problems[:0] = ignored
-    return result
+def simulate() -> dict[str, list[dict]]:
+    """Every contract table's rows, by table name, from the fixed seed (the same on every call)."""
+    return _Demo().build()
