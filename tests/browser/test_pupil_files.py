@@ -14,11 +14,10 @@ import shutil
 import time
 from pathlib import Path
 
-import duckdb
 import pytest
 from harness import TIMEOUT_MS, serve, settle
 
-from dashboard import audit, auth
+from dashboard import audit, auth, warehouse
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -159,7 +158,7 @@ def test_signing_out_drops_a_pupil_file_not_yet_fetched(browser, base, head_db):
 
 def _own_pupil_rows(db: Path, year: str) -> int:
     """The referrals of OWN_SCHOOL in `year` in the warehouse, counted apart from the app."""
-    con = duckdb.connect(str(db), read_only=True)
+    con = warehouse.open_read_only(db)
     try:
         return con.execute(
             "select count(*) from stg_seip__referrals where urn = ? and academic_year = ?", [OWN_SCHOOL, year]
