@@ -130,6 +130,22 @@ def _claim(file_id: str, browser: str | None) -> Response:
     )
 
 
+def _answer(file_id: str, browser: str | None, method: str, headers) -> Response:
+    """What a request for a pupil file gets. Streamlit's page fetches a download's URL to check
+    it (`fetch`: Sec-Fetch-Mode cors) at the same moment as it follows it to save the file (a
+    navigation): the check, from the right browser, gets an empty 200 and leaves the one fetch
+    for the navigation (or a client that sends no Sec-Fetch-Mode). HEAD and anyone else: 404."""
+    mode = headers.get("sec-fetch-mode")
+    if method != "GET":
+        return Response(status_code=404)
+    if mode not in (None, "navigate"):
+        with _lock:
+            pending = _pending.get(file_id)
+            ours = pending is not None and browser is not None and secrets.compare_digest(pending.browser, browser)
+        return Response(status_code=200 if ours else 404, headers={"Cache-Control": "no-store"})
+    return _claim(file_id, browser)
+
+
 class PupilFileGate:
     """ASGI middleware: the browser cookie on pages, and pupil files only to their own session."""
 
@@ -144,9 +160,7 @@ class PupilFileGate:
         browser = request.cookies.get(COOKIE)
         found = _MEDIA_PATH.search(scope["path"])
         if found and found.group(1) in _pending:
-            # GET only: a HEAD probe must not use up the one fetch
-            response = _claim(found.group(1), browser) if scope["method"] == "GET" else Response(status_code=404)
-            await response(scope, receive, send)
+            await _answer(found.group(1), browser, scope["method"], request.headers)(scope, receive, send)
             return
         if browser:
             await self.app(scope, receive, send)
