@@ -19,8 +19,10 @@ SERVICE = "SEIP Insight"
 # in the GSS dark blue on every control; a slider's least and greatest values always shown
 # (Streamlit fades them in on hover or focus and out again over half a second, and half-faded
 # they are #ddd on white, 1.4 to 1); footer links that look like links; animations and
-# transitions off for people who ask for less motion; the chart alternatives kept for screen
-# readers but off screen (.seip-alt, taking no gap in the page's column).
+# transitions off for people who ask for less motion; in forced colours (Windows High Contrast),
+# where the browser drops background colours, a slider's track and thumb and the chosen tab drawn
+# with borders, as Streamlit draws all three with backgrounds only; the chart alternatives kept
+# for screen readers but off screen (.seip-alt, taking no gap in the page's column).
 _STYLE = """
 <style>
 :focus-visible { outline: 3px solid #12436D !important; outline-offset: 2px !important; }
@@ -31,6 +33,12 @@ _STYLE = """
 [data-testid=stLayoutWrapper]:has(> .st-key-seip-furniture) {
   position: absolute !important; width: 1px !important; height: 1px !important; overflow: hidden !important;
   clip-path: inset(50%); white-space: nowrap; }
+@media (forced-colors: active) {
+  [data-testid=stSlider] [role=group] > div > div:first-child { border: 1px solid CanvasText; }
+  [data-testid=stSlider] [role=group] > div > div:has(input[type=range]) {
+    forced-color-adjust: none; background: Highlight; border: 2px solid CanvasText; }
+  [data-testid=stTab][aria-selected=true] { border-bottom: 3px solid Highlight; }
+}
 @media (prefers-reduced-motion: reduce) {
   *, *::before, *::after { animation-duration: 0.01ms !important; animation-iteration-count: 1 !important;
                            transition-duration: 0.01ms !important; scroll-behavior: auto !important; }

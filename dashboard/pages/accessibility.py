@@ -28,8 +28,10 @@ KNOWN_PROBLEMS = (
     (
         "Tables are drawn on a canvas by Streamlit. They can be moved through with the arrow "
         "keys and are read by screen readers as a grid, but some screen readers announce cells "
-        "without their column heading. The CSV and Excel downloads hold the same figures.",
-        "1.3.1 Info and relationships",
+        "without their column heading, the focus inside a table is not shown with the "
+        "dashboard's focus ring, and Tab passes through a few cells before leaving a table. The "
+        "CSV and Excel downloads hold the same figures.",
+        "1.3.1 Info and relationships, 2.4.7 Focus visible",
     ),
     (
         "The small trend lines in the headline cards are pictures without a text alternative of "
@@ -132,10 +134,16 @@ def render() -> None:
     st.markdown(
         f"This statement was prepared on {TESTED_ON}. It was last reviewed on {TESTED_ON}.\n\n"
         f"The dashboard was last tested on {TESTED_ON} against the WCAG 2.2 AA standard, by the "
-        f"team that builds it: automatically with axe-core {AXE_VERSION} and Lighthouse on every "
-        "page in Chromium at 1280 and 390 pixels wide, and by hand with the manual check list "
-        "(keyboard only, 400% zoom, screen reader, reduced motion) kept with the code in "
-        "`docs/accessibility-checklist.md`."
+        f"team that builds it, on every page including Policy impact, this statement and Support:\n\n"
+        f"- automatically with axe-core {AXE_VERSION} in Chromium, as each kind of user at 1280 and "
+        "390 pixels wide, with every tab, expander, toggle, slider and drop-down open (no serious "
+        "or critical problem), and with Lighthouse (every page scored 100 of 100);\n"
+        "- by hand in Chromium with the manual check list kept with the code in "
+        "`docs/accessibility-checklist.md`: keyboard only (including the upload, notes, alert "
+        "rules and commentary forms), the visible focus, 320 pixels wide (400% zoom), text "
+        "spacing, forced colours and reduced motion.\n\n"
+        "It has not yet been tested with a screen reader (NVDA, JAWS or VoiceOver) or by "
+        "disabled users; that is planned before the service goes live."
     )
 
 

@@ -245,3 +245,12 @@ def test_skip_link_keyboard_focus_reflow_and_reduced_motion(page, served):
     assert page.evaluate(LONGEST_MOTION) > 0.05
     page.emulate_media(reduced_motion="reduce")
     assert page.evaluate(LONGEST_MOTION) <= 0.001
+
+    # forced colours (Windows High Contrast) drop background colours, which is all Streamlit marks
+    # the chosen tab with: it keeps a border there
+    chosen_tab_border = (
+        "parseFloat(getComputedStyle(document.querySelector('[role=tab][aria-selected=true]')).borderBottomWidth)"
+    )
+    assert page.evaluate(chosen_tab_border) == 0
+    page.emulate_media(forced_colors="active")
+    assert page.evaluate(chosen_tab_border) >= 2
