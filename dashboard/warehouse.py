@@ -39,8 +39,8 @@ if TYPE_CHECKING:
     # pandas costs more than a second to import here: `seip metrics` answers without it
     import pandas as pd
 
-# Layers materialised as tables on every rewrite, in this order.
-BUILT_LAYERS = ("staging", "marts")
+# Layers materialised as tables on every rewrite, in this order (each reads only the ones before it and itself).
+BUILT_LAYERS = ("staging", "intermediate", "marts")
 
 
 class QueryError(ValueError):
@@ -159,7 +159,14 @@ def _build_order(layer_queries: list[Query]) -> list[Query]:
 
 
 def build_marts(con: duckdb.DuckDBPyConnection) -> None:
-    """(Re)materialise the staging and mart queries as tables."""
+    """(Re)materialise the staging, intermediate and mart queries as tables, dropping the tables
+    of models that no longer exist (a warehouse built before a model was renamed keeps no stale copy)."""
+    built = {q.name for q in queries().values() if q.layer in BUILT_LAYERS}
+    for (stale,) in con.execute(
+        "select table_name from information_schema.tables where regexp_matches(table_name, '^(stg|int|fct|dim)_')"
+    ).fetchall():
+        if stale not in built:
+            con.execute(f'drop table "{stale}"')
     for layer in BUILT_LAYERS:
         layer_queries = [q for q in queries().values() if q.layer == layer]
         for q in _build_order(layer_queries):

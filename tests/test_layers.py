@@ -1,5 +1,6 @@
 """Layer rules (conventions.md): builders, ingest, the query runner and metrics never import
-streamlit; chart queries read only staging and mart tables; pages hold no SQL."""
+streamlit; staging models read one source each, intermediate models join staging, and every
+query a consumer runs (charts, metrics, pupil rows, scopes) reads marts only; pages hold no SQL."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import ast
 import re
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from dashboard import warehouse
@@ -20,9 +22,6 @@ PLAIN = sorted(
         ROOT / "dashboard" / "metrics.py",
     ]
 )
-# Tables a chart query may read besides staging (stg_*) and marts (fct_*, dim_*): the import log,
-# which the Data and definitions page shows as it is.
-CHART_QUERY_EXTRA = {"import_log"}
 
 
 def imported_modules(path: Path) -> set[str]:
@@ -49,37 +48,92 @@ def test_imported_modules_sees_streamlit(tmp_path):
 
 
 def tables_read(sql: str) -> set[str]:
-    """Names after `from` or `join`, minus the query's own CTE names."""
+    """Names after `from` or `join`, minus the query's own CTE names and table functions (`range(...)`)."""
     body = re.sub(r"--[^\n]*", "", sql.lower())
     ctes = set(re.findall(r"(\w+)\s+as\s*\(", body))
-    names = set(re.findall(r"\b(?:from|join)\s+([a-z_][a-z0-9_]*)", body))
+    names = set(re.findall(r"\b(?:from|join)\s+([a-z_][a-z0-9_]*)\b(?!\s*\()", body))
     return names - ctes - {"select"}
 
 
 def test_tables_read_finds_real_tables_not_ctes():
     sql = """-- reads: referrals
     with referrals as (select * from stg_seip__referrals),
-    final as (select * from referrals join fct_area_year using (x))
+    years as (select range as y from range(1990, 2100)),
+    final as (select * from referrals join fct_area_year using (x) cross join years)
     select * from final"""
     assert tables_read(sql) == {"stg_seip__referrals", "fct_area_year"}
 
 
-CHART_QUERIES = sorted((q for q in warehouse.queries().values() if q.layer == "charts"), key=lambda q: q.name)
+# What each layer of queries/ may read (conventions.md: data flows one way). A staging model renames
+# and casts one source table; intermediate models join staging; marts are the facts and dimensions
+# every consumer reads. A layer reads only layers built before it (warehouse.BUILT_LAYERS) or itself,
+# which is what keeps the build order right.
+MARTS_ONLY = {"marts"}
+MAY_READ = {
+    "intermediate": {"staging", "intermediate"},
+    "marts": {"staging", "intermediate", "marts"},
+    "charts": MARTS_ONLY,
+    "metrics": MARTS_ONLY,
+    "pupil": MARTS_ONLY,
+    "access": MARTS_ONLY,
+    "tests": {"staging", "intermediate", "marts"},
+}
+PREFIX = {"staging": r"stg_(seip|dfe)__[a-z0-9_]+", "intermediate": r"int_[a-z0-9_]+", "marts": r"(fct|dim)_[a-z0-9_]+"}
+QUERIES = sorted(warehouse.queries().values(), key=lambda q: (q.layer, q.name))
+LAYER_OF = {q.name: q.layer for q in QUERIES}
 
 
-@pytest.mark.parametrize("query", CHART_QUERIES, ids=lambda q: q.name)
-def test_chart_queries_read_only_staging_and_marts(query):
-    allowed = re.compile(r"^(stg_|fct_|dim_)")
-    bad = {t for t in tables_read(query.sql) if not allowed.match(t) and t not in CHART_QUERY_EXTRA}
-    assert not bad, f"{query.name} reads {sorted(bad)}"
+def source_tables() -> set[str]:
+    """The tables the warehouse holds before any model is built: the exports, reference data, meta."""
+    con = duckdb.connect()
+    try:
+        warehouse.create_schema(con)
+        return {name for (name,) in con.execute("select table_name from information_schema.tables").fetchall()}
+    finally:
+        con.close()
 
 
-@pytest.mark.parametrize("query", CHART_QUERIES, ids=lambda q: q.name)
-def test_chart_queries_have_the_header(query):
+def test_every_layer_is_known_and_built_in_order():
+    assert {q.layer for q in QUERIES} == {"staging", *MAY_READ}
+    assert warehouse.BUILT_LAYERS == ("staging", "intermediate", "marts")
+
+
+@pytest.mark.parametrize("query", [q for q in QUERIES if q.layer in PREFIX], ids=lambda q: q.name)
+def test_models_are_named_by_their_layer(query):
+    assert re.fullmatch(PREFIX[query.layer], query.name), f"{query.layer} model {query.name} is misnamed"
+
+
+@pytest.mark.parametrize("query", [q for q in QUERIES if q.layer == "staging"], ids=lambda q: q.name)
+def test_staging_models_read_one_source_table_each(query):
+    read = tables_read(query.sql)
+    assert len(read) == 1 and read <= source_tables(), f"{query.name} reads {sorted(read)}"
+
+
+@pytest.mark.parametrize("query", [q for q in QUERIES if q.layer != "staging"], ids=lambda q: q.name)
+def test_queries_read_only_the_layers_they_may(query):
+    bad = {t for t in tables_read(query.sql) if LAYER_OF.get(t) not in MAY_READ[query.layer]}
+    assert not bad, (
+        f"{query.layer} query {query.name} reads {sorted(bad)}; it may read {sorted(MAY_READ[query.layer])} only"
+    )
+
+
+def test_the_layer_check_fails_on_a_chart_reading_staging():
+    sql = "with referrals as (select * from stg_seip__referrals) select * from referrals join import_log using (x)"
+    assert {t for t in tables_read(sql) if LAYER_OF.get(t) not in MAY_READ["charts"]} == {
+        "stg_seip__referrals",
+        "import_log",
+    }
+
+
+@pytest.mark.parametrize("query", QUERIES, ids=lambda q: q.name)
+def test_queries_have_the_header_and_say_what_they_read(query):
     head = query.sql.lstrip().lower()
-    for field in ("-- purpose:", "-- params:", "-- grain:", "-- reads:"):
+    for field in ("-- purpose:", "-- params:", "-- pupil counts:", "-- grain:", "-- reads:"):
         assert field in head, f"{query.name} lacks {field}"
     assert re.search(r"select \* from final\s*$", query.sql.strip().lower())
+    said = warehouse.header(query.sql, "reads")
+    said = set() if said.startswith("nothing") else {name.strip() for name in said.split(",")}
+    assert said == tables_read(query.sql), f"{query.name}: `-- reads:` says {sorted(said)}"
 
 
 PAGE_FILES = sorted((ROOT / "dashboard" / "pages").glob("*.py"))

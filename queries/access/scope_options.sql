@@ -1,16 +1,16 @@
--- Every partnership and school that a viewer's scope can name (sign-in accounts, "view as").
+-- purpose: every partnership and school that a viewer's scope can name (sign-in accounts, "view as")
 -- params: none
 -- pupil counts: none
 -- grain: one row per partnership and one per school
--- reads: partnerships, schools
+-- reads: dim_partnerships, dim_schools
 with
 
 partnership_rows as (
-    select * from partnerships
+    select * from dim_partnerships
 ),
 
 school_rows as (
-    select * from schools
+    select * from dim_schools
 ),
 
 partnership_scopes as (

@@ -2,13 +2,13 @@
 -- params: none
 -- pupil counts: none
 -- grain: one row
--- reads: stg_seip__data_as_of
+-- reads: dim_data_as_of
 
 with
 
 data_as_of as (
 
-    select * from stg_seip__data_as_of
+    select * from dim_data_as_of
 
 ),
 

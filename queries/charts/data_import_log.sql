@@ -2,13 +2,13 @@
 -- params: none
 -- pupil counts: none
 -- grain: one row per file of an import run
--- reads: import_log
+-- reads: fct_imports
 
 with
 
 import_log as (
 
-    select * from import_log
+    select * from fct_imports
 
 ),
 

@@ -3,20 +3,20 @@
 -- pupil counts: referrals, suspensions, permanent_exclusions
 -- counts add up within: all rows
 -- grain: one row per reason (DfE category; 'not_recorded' when blank)
--- reads: stg_seip__referrals, stg_seip__exclusions
+-- reads: fct_referrals, fct_exclusions
 -- $partnership null means every partnership
 
 with
 
 referrals as (
 
-    select * from stg_seip__referrals
+    select * from fct_referrals
 
 ),
 
 exclusions as (
 
-    select * from stg_seip__exclusions
+    select * from fct_exclusions
 
 ),
 

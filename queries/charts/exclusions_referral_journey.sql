@@ -3,20 +3,20 @@
 -- pupil counts: referrals
 -- counts add up within: step, source
 -- grain: one row per link (step, source, target); referrals = distinct referrals that followed it
--- reads: stg_seip__referrals, stg_seip__placements
+-- reads: fct_referrals, fct_placements
 -- $partnership null means every partnership; a referral with several placements follows its latest
 
 with
 
 referrals as (
 
-    select * from stg_seip__referrals
+    select * from fct_referrals
 
 ),
 
 placements as (
 
-    select * from stg_seip__placements
+    select * from fct_placements
 
 ),
 

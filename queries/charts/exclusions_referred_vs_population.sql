@@ -5,7 +5,7 @@
 -- built on counts: referred_pct <- referred_pupils + all_referred_pupils
 -- decimals: referred_pct 1
 -- grain: one row per pupil group (characteristic, group_name)
--- reads: stg_seip__referrals, stg_seip__school_census
+-- reads: fct_referrals, fct_school_census
 -- a pupil referred more than once in the year counts once, with their first referral's details;
 -- population shares exist only where the January census has them (FSM, SEN support, EHC plan)
 
@@ -13,13 +13,13 @@ with
 
 referrals as (
 
-    select * from stg_seip__referrals
+    select * from fct_referrals
 
 ),
 
 census as (
 
-    select * from stg_seip__school_census
+    select * from fct_school_census
 
 ),
 

@@ -2,7 +2,7 @@
 -- params: $year, $partnership
 -- pupil counts: none
 -- grain: one row per partnership and stream with any funding row in the year
--- reads: stg_seip__funding, stg_seip__partnerships
+-- reads: fct_funding, dim_partnerships
 -- $partnership null means every partnership. Termly payments of a stream add up; an
 -- adjustment may be negative.
 
@@ -10,13 +10,13 @@ with
 
 funding as (
 
-    select * from stg_seip__funding
+    select * from fct_funding
 
 ),
 
 partnerships as (
 
-    select * from stg_seip__partnerships
+    select * from dim_partnerships
 
 ),
 

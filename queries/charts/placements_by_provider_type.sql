@@ -7,7 +7,7 @@
 --   placements_reintegrated <- placements_ended; reintegration_rate <- placements_ended + placements_reintegrated
 -- decimals: cost_per_pupil_week 0, median_weeks 1
 -- grain: one row per provider_type with any placement started or ended in the year
--- reads: stg_seip__placements
+-- reads: fct_placements
 -- $partnership null means every partnership. Weeks of an ongoing placement run to the date the
 -- data runs to, so its cost per pupil-week falls as it goes on.
 
@@ -15,7 +15,7 @@ with
 
 placements as (
 
-    select * from stg_seip__placements
+    select * from fct_placements
     where $partnership is null or partnership_code = $partnership
 
 ),
@@ -41,8 +41,7 @@ ended as (
         count(*) as placements_ended,
         count(*) filter (where outcome = 'reintegrated') as placements_reintegrated,
     from placements
-    where end_year = $year
-        and outcome <> 'ongoing'
+    where ended_year = $year
     group by provider_type
 
 ),

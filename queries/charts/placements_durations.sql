@@ -3,7 +3,7 @@
 -- pupil counts: placements_ended
 -- counts add up within: provider_type
 -- grain: one row per provider_type and length band with at least one placement ended in the year
--- reads: stg_seip__placements
+-- reads: fct_placements
 -- $partnership null means every partnership. Bands follow school terms: a half term is about
 -- 6 weeks, a term 12-13, a school year 39.
 
@@ -11,7 +11,7 @@ with
 
 placements as (
 
-    select * from stg_seip__placements
+    select * from fct_placements
 
 ),
 
@@ -21,8 +21,7 @@ ended as (
         provider_type,
         weeks,
     from placements
-    where end_year = $year
-        and outcome <> 'ongoing'
+    where ended_year = $year
         and ($partnership is null or partnership_code = $partnership)
 
 ),

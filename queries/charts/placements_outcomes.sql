@@ -3,14 +3,14 @@
 -- pupil counts: placements_ended
 -- counts add up within: provider_type
 -- grain: one row per provider_type and outcome with at least one placement ended in the year
--- reads: stg_seip__placements
+-- reads: fct_placements
 -- $partnership null means every partnership; ongoing placements have not ended, so are left out
 
 with
 
 placements as (
 
-    select * from stg_seip__placements
+    select * from fct_placements
 
 ),
 
@@ -21,8 +21,7 @@ final as (
         outcome,
         count(*) as placements_ended,
     from placements
-    where end_year = $year
-        and outcome <> 'ongoing'
+    where ended_year = $year
         and ($partnership is null or partnership_code = $partnership)
     group by provider_type, outcome
     order by provider_type, outcome

@@ -6,22 +6,21 @@
 -- built on counts: placement_cost_gbp, cost_per_placement, placements_reintegrated <- placements_ended;
 --   reintegration_rate <- placements_ended + placements_reintegrated
 -- grain: one row per provider (provider_name and provider_type) with a placement ended in the year
--- reads: stg_seip__placements
+-- reads: fct_placements
 -- $partnership null means every partnership. Providers are organisations, not people.
 
 with
 
 placements as (
 
-    select * from stg_seip__placements
+    select * from fct_placements
 
 ),
 
 ended as (
 
     select * from placements
-    where end_year = $year
-        and outcome <> 'ongoing'
+    where ended_year = $year
         and ($partnership is null or partnership_code = $partnership)
 
 ),

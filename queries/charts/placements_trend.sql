@@ -4,14 +4,14 @@
 -- counts add up within: academic_year
 -- built on counts: placement_cost_gbp <- placements_started
 -- grain: one row per academic year (of the start date) and provider_type
--- reads: stg_seip__placements
+-- reads: fct_placements
 -- $partnership null means every partnership
 
 with
 
 placements as (
 
-    select * from stg_seip__placements
+    select * from fct_placements
 
 ),
 

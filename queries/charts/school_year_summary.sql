@@ -4,8 +4,8 @@
 -- pupil counts: referrals, referred_pupils, placements_started, permanent_exclusions, suspensions
 -- counts add up within: partnership_code, academic_year
 -- grain: one row per school (urn) and academic year with a census return or any event
--- reads: stg_seip__schools, stg_seip__school_census, stg_seip__referrals, stg_seip__placements,
---        stg_seip__exclusions
+-- reads: dim_schools, fct_school_census, fct_referrals, fct_placements,
+--        fct_exclusions
 -- Placements belong to the school on their referral (metrics.md). Rates are left to the page's
 -- builder, which adds up these counts for each group before dividing.
 
@@ -13,31 +13,31 @@ with
 
 schools as (
 
-    select * from stg_seip__schools
+    select * from dim_schools
 
 ),
 
 census as (
 
-    select * from stg_seip__school_census
+    select * from fct_school_census
 
 ),
 
 referrals as (
 
-    select * from stg_seip__referrals
+    select * from fct_referrals
 
 ),
 
 placements as (
 
-    select * from stg_seip__placements
+    select * from fct_placements
 
 ),
 
 exclusions as (
 
-    select * from stg_seip__exclusions
+    select * from fct_exclusions
 
 ),
 

@@ -4,22 +4,21 @@
 -- pupil counts: placements_ended, successful_outcomes
 -- counts add up within: none
 -- grain: one row
--- reads: stg_seip__placements
+-- reads: fct_placements
 -- $partnership null means every partnership
 
 with
 
 placements as (
 
-    select * from stg_seip__placements
+    select * from fct_placements
 
 ),
 
 ended as (
 
     select * from placements
-    where end_year = $year
-        and outcome <> 'ongoing'
+    where ended_year = $year
         and ($partnership is null or partnership_code = $partnership)
 
 ),

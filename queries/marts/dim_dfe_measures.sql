@@ -2,7 +2,7 @@
 -- params: none
 -- pupil counts: none
 -- grain: one row per metric (pex_rate, suspension_rate, fsm_pct)
--- reads: ref_lait_dictionary
+-- reads: stg_dfe__lait_dictionary
 -- polarity: LAIT's `Low` is lower_is_better, `High` higher_is_better, anything else (`-`, none) neutral.
 -- Ranks and LAIT's quartile bands on the Benchmarks page follow it. A metric LAIT's dictionary
 -- does not describe (none loaded) has no row.
@@ -22,7 +22,7 @@ metrics as (
 
 dictionary as (
 
-    select * from ref_lait_dictionary
+    select * from stg_dfe__lait_dictionary
 
 ),
 

@@ -2,7 +2,7 @@
 -- params: none
 -- pupil counts: none
 -- grain: one row per focus_old_la_code, sn_model, rank
--- reads: ref_statistical_neighbours, stg_dfe__la_codes
+-- reads: stg_dfe__statistical_neighbours, int_dfe__la_codes
 -- sn_model_year is the year the model was published (2025 for CSSNBT May 2025): the setting
 -- SEIP_SN_MODEL chooses a model by it, and is_latest_model marks each LA's newest model.
 -- sn_new_la_code is the neighbour's current code (as in fct_dfe_area_year.area_code), so
@@ -13,13 +13,13 @@ with
 
 neighbours as (
 
-    select * from ref_statistical_neighbours
+    select * from stg_dfe__statistical_neighbours
 
 ),
 
 la_codes as (
 
-    select * from stg_dfe__la_codes
+    select * from int_dfe__la_codes
 
 ),
 

@@ -7,44 +7,44 @@
 -- counts add up within: academic_year, area_type
 -- grain: one row per area (each partnership or MAT group, and the la_total 'ALL') and academic year
 --        in which the warehouse has any partnership data
--- reads: stg_seip__partnerships, stg_seip__school_census, stg_seip__funding, stg_seip__referrals,
---        stg_seip__placements, stg_seip__exclusions, fct_dfe_area_year
+-- reads: dim_partnerships, fct_school_census, fct_funding, fct_referrals, fct_placements, fct_exclusions,
+--        fct_dfe_area_year
 
 with
 
 partnerships as (
 
-    select * from stg_seip__partnerships
+    select * from dim_partnerships
 
 ),
 
 census as (
 
-    select * from stg_seip__school_census
+    select * from fct_school_census
 
 ),
 
 funding as (
 
-    select * from stg_seip__funding
+    select * from fct_funding
 
 ),
 
 referrals as (
 
-    select * from stg_seip__referrals
+    select * from fct_referrals
 
 ),
 
 placements as (
 
-    select * from stg_seip__placements
+    select * from fct_placements
 
 ),
 
 exclusions as (
 
-    select * from stg_seip__exclusions
+    select * from fct_exclusions
 
 ),
 
@@ -202,15 +202,14 @@ placements_started_by_area as (
 placements_ended_by_area as (
 
     select
-        end_year as academic_year,
+        ended_year as academic_year,
         area_type,
         area_code,
         count(*) as placements_ended,
         count(*) filter (where outcome = 'reintegrated') as placements_reintegrated,
     from placements
     inner join area_members using (partnership_code)
-    where end_year is not null
-      and outcome <> 'ongoing'
+    where ended_year is not null
     group by all
 
 ),

@@ -2,7 +2,7 @@
 -- params: none
 -- pupil counts: none
 -- grain: one row per academic_year, area_type, area_code, metric
--- reads: stg_dfe__exclusions_secondary, stg_dfe__la_codes, ref_lait
+-- reads: int_dfe__exclusions_secondary, int_dfe__la_codes, stg_dfe__lait
 -- metric: pupils_on_roll, permanent_exclusions, pex_rate, suspensions, suspension_rate from
 -- the exclusions files; pex_rate and suspension_rate from LAIT SecPermEx / SecFixedEx for
 -- (area, year) pairs no exclusions file covers; fsm_pct from LAIT SecFSM. value is null
@@ -13,13 +13,13 @@ with
 
 exclusions as (
 
-    select * from stg_dfe__exclusions_secondary
+    select * from int_dfe__exclusions_secondary
 
 ),
 
 la_codes as (
 
-    select * from stg_dfe__la_codes
+    select * from int_dfe__la_codes
 
 ),
 
@@ -28,7 +28,7 @@ lait as (
     select
         *,
         coalesce(old_la_code, area_code) as area_key,
-    from ref_lait
+    from stg_dfe__lait
 
 ),
 

@@ -4,7 +4,7 @@
 -- params: none
 -- pupil counts: none
 -- grain: one row per focus LA (old code), metric, academic year, area and (for sn_median) model
--- reads: fct_dfe_area_year, dim_statistical_neighbours, stg_dfe__la_codes
+-- reads: fct_dfe_area_year, dim_statistical_neighbours, int_dfe__la_codes
 -- LAs are matched on the old (3-digit) code, because new codes change (Somerset). sn_model_year
 -- is null except on sn_median rows, which exist once per neighbour model (SEIP_SN_MODEL picks one).
 
@@ -29,7 +29,7 @@ la_regions as (
     select
         old_la_code as focus_old_la_code,
         region_code,
-    from stg_dfe__la_codes
+    from int_dfe__la_codes
     where region_code is not null
 
 ),

@@ -3,7 +3,7 @@
 -- params: none
 -- pupil counts: none
 -- grain: one row per area_type, area_code, academic_year
--- reads: fct_dfe_area_year, stg_dfe__la_codes
+-- reads: fct_dfe_area_year, int_dfe__la_codes
 -- The same figures as fct_dfe_area_year (which chose, per area and year, the geography file, then
 -- DfE's national file, then LAIT), one wide row per area and year. area_type is 'england',
 -- 'region' or 'la'; an LA's area_code is its old (3-digit) DfE code, which stays when its new
@@ -30,7 +30,7 @@ benchmarks as (
 
 la_codes as (
 
-    select * from stg_dfe__la_codes
+    select * from int_dfe__la_codes
 
 ),
 

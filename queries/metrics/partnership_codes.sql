@@ -2,13 +2,13 @@
 -- params: none
 -- pupil counts: none
 -- grain: one row per partnership_code
--- reads: stg_seip__partnerships
+-- reads: dim_partnerships
 
 with
 
 partnerships as (
 
-    select * from stg_seip__partnerships
+    select * from dim_partnerships
 
 ),
 

@@ -1,8 +1,8 @@
--- Pupil-level suspensions and permanent exclusions, limited to what the viewer may see.
+-- purpose: pupil-level suspensions and permanent exclusions, limited to what the viewer may see
 -- params: $scope_partnership, $scope_urn, $partnership, $urn, $academic_year
 -- pupil counts: none (pupil rows, served only by access.pupil_rows with the viewer's scope bound)
 -- grain: one row per exclusion
--- reads: stg_seip__exclusions, stg_seip__schools
+-- reads: fct_exclusions, dim_schools
 -- The $scope_ values come from the signed-in viewer (dashboard/access.py), never from a page;
 -- the page's filters ($partnership, $urn, $academic_year of start_date) can only narrow them.
 -- Null = no limit.
@@ -10,13 +10,13 @@ with
 
 exclusions as (
 
-    select * from stg_seip__exclusions
+    select * from fct_exclusions
 
 ),
 
 schools as (
 
-    select * from stg_seip__schools
+    select * from dim_schools
 
 ),
 

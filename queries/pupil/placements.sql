@@ -1,8 +1,8 @@
--- Pupil-level placements (support or provision after a panel), limited to what the viewer may see.
+-- purpose: pupil-level placements (support or provision after a panel), limited to what the viewer may see
 -- params: $scope_partnership, $scope_urn, $partnership, $urn, $academic_year
 -- pupil counts: none (pupil rows, served only by access.pupil_rows with the viewer's scope bound)
 -- grain: one row per placement
--- reads: stg_seip__placements, stg_seip__referrals, stg_seip__schools
+-- reads: fct_placements, fct_referrals, dim_schools
 -- A placement belongs to the school (and so the partnership) on its referral. The $scope_ values
 -- come from the signed-in viewer (dashboard/access.py), never from a page; the page's filters
 -- ($partnership, $urn, $academic_year of start_date) can only narrow them. Null = no limit.
@@ -10,19 +10,19 @@ with
 
 placements as (
 
-    select * from stg_seip__placements
+    select * from fct_placements
 
 ),
 
 referrals as (
 
-    select * from stg_seip__referrals
+    select * from fct_referrals
 
 ),
 
 schools as (
 
-    select * from stg_seip__schools
+    select * from dim_schools
 
 ),
 

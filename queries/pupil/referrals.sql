@@ -1,21 +1,21 @@
--- Pupil-level referrals to partnership panels, limited to what the viewer may see.
+-- purpose: pupil-level referrals to partnership panels, limited to what the viewer may see
 -- params: $scope_partnership, $scope_urn, $partnership, $urn, $academic_year
 -- pupil counts: none (pupil rows, served only by access.pupil_rows with the viewer's scope bound)
 -- grain: one row per referral
--- reads: stg_seip__referrals, stg_seip__schools
+-- reads: fct_referrals, dim_schools
 -- The $scope_ values come from the signed-in viewer (dashboard/access.py), never from a page;
 -- the page's filters ($partnership, $urn, $academic_year) can only narrow them. Null = no limit.
 with
 
 referrals as (
 
-    select * from stg_seip__referrals
+    select * from fct_referrals
 
 ),
 
 schools as (
 
-    select * from stg_seip__schools
+    select * from dim_schools
 
 ),
 

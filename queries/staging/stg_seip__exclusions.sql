@@ -1,45 +1,28 @@
--- purpose: suspensions and permanent exclusions with their academic year and the school's partnership
+-- purpose: suspensions and permanent exclusions as exported
 -- params: none
 -- pupil counts: none
 -- grain: one row per exclusion_id (pupil-level, pseudonymised)
--- reads: exclusions, stg_seip__schools, stg_seip__academic_years
+-- reads: exclusions
 
 with
 
-exclusions as (
+source as (
 
     select * from exclusions
-
-),
-
-schools as (
-
-    select * from stg_seip__schools
-
-),
-
-academic_years as (
-
-    select * from stg_seip__academic_years
 
 ),
 
 final as (
 
     select
-        exclusions.exclusion_id,
-        exclusions.pupil_ref,
-        exclusions.urn,
-        schools.partnership_code,
-        exclusions.start_date,
-        academic_years.academic_year,
-        exclusions.type,
-        exclusions.days,
-        exclusions.reason,
-    from exclusions
-    left join schools using (urn)
-    left join academic_years
-        on exclusions.start_date between academic_years.starts_on and academic_years.ends_on
+        exclusion_id,
+        pupil_ref,
+        urn,
+        start_date,
+        type,
+        days,
+        reason,
+    from source
 
 )
 

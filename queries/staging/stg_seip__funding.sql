@@ -6,7 +6,7 @@
 
 with
 
-funding as (
+source as (
 
     select * from funding
 
@@ -21,7 +21,7 @@ final as (
         amount_gbp,
         paid_date,
         note,
-    from funding
+    from source
 
 )
 

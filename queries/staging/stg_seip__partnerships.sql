@@ -6,7 +6,7 @@
 
 with
 
-partnerships as (
+source as (
 
     select * from partnerships
 
@@ -18,7 +18,7 @@ final as (
         partnership_code,
         partnership_name,
         kind,
-    from partnerships
+    from source
 
 )
 

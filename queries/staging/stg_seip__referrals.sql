@@ -1,50 +1,33 @@
--- purpose: panel referrals with their academic year and the referring school's partnership
+-- purpose: panel referrals as exported
 -- params: none
 -- pupil counts: none
 -- grain: one row per referral_id (pupil-level, pseudonymised)
--- reads: referrals, stg_seip__schools, stg_seip__academic_years
+-- reads: referrals
 
 with
 
-referrals as (
+source as (
 
     select * from referrals
-
-),
-
-schools as (
-
-    select * from stg_seip__schools
-
-),
-
-academic_years as (
-
-    select * from stg_seip__academic_years
 
 ),
 
 final as (
 
     select
-        referrals.referral_id,
-        referrals.pupil_ref,
-        referrals.urn,
-        schools.partnership_code,
-        referrals.referral_date,
-        academic_years.academic_year,
-        referrals.year_group,
-        referrals.sex,
-        referrals.fsm,
-        referrals.sen_status,
-        referrals.looked_after,
-        referrals.reason,
-        referrals.panel_date,
-        referrals.decision,
-    from referrals
-    left join schools using (urn)
-    left join academic_years
-        on referrals.referral_date between academic_years.starts_on and academic_years.ends_on
+        referral_id,
+        pupil_ref,
+        urn,
+        referral_date,
+        year_group,
+        sex,
+        fsm,
+        sen_status,
+        looked_after,
+        reason,
+        panel_date,
+        decision,
+    from source
 
 )
 

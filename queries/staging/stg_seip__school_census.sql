@@ -1,35 +1,27 @@
--- purpose: January census per school and year, with the school's partnership now
+-- purpose: January census per school and year, as exported
 -- params: none
 -- pupil counts: none
 -- grain: one row per academic_year and urn
--- reads: school_census, stg_seip__schools
+-- reads: school_census
 
 with
 
-census as (
+source as (
 
     select * from school_census
-
-),
-
-schools as (
-
-    select * from stg_seip__schools
 
 ),
 
 final as (
 
     select
-        census.academic_year,
-        census.urn,
-        schools.partnership_code,
-        census.pupils_on_roll,
-        census.fsm_eligible,
-        census.sen_support,
-        census.ehcp,
-    from census
-    left join schools using (urn)
+        academic_year,
+        urn,
+        pupils_on_roll,
+        fsm_eligible,
+        sen_support,
+        ehcp,
+    from source
 
 )
 

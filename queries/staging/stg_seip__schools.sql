@@ -1,35 +1,26 @@
--- purpose: secondary schools with the partnership each belongs to now
+-- purpose: secondary schools as exported, each with the partnership it belongs to now
 -- params: none
 -- pupil counts: none
 -- grain: one row per urn
--- reads: schools, stg_seip__partnerships
+-- reads: schools
 
 with
 
-schools as (
+source as (
 
     select * from schools
-
-),
-
-partnerships as (
-
-    select * from stg_seip__partnerships
 
 ),
 
 final as (
 
     select
-        schools.urn,
-        schools.school_name,
-        schools.partnership_code,
-        partnerships.partnership_name,
-        partnerships.kind as partnership_kind,
-        schools.trust_name,
-        schools.district,
-    from schools
-    left join partnerships using (partnership_code)
+        urn,
+        school_name,
+        partnership_code,
+        trust_name,
+        district,
+    from source
 
 )
 

@@ -3,38 +3,38 @@
 -- params: none
 -- pupil counts: none
 -- grain: one row per offending record (zero rows = pass)
--- reads: stg_seip__referrals, stg_seip__exclusions, stg_seip__school_census, stg_seip__placements,
---        stg_seip__partnerships
+-- reads: fct_referrals, fct_exclusions, fct_school_census, fct_placements,
+--        dim_partnerships
 
 with
 
 referrals as (
 
-    select * from stg_seip__referrals
+    select * from fct_referrals
 
 ),
 
 exclusions as (
 
-    select * from stg_seip__exclusions
+    select * from fct_exclusions
 
 ),
 
 census as (
 
-    select * from stg_seip__school_census
+    select * from fct_school_census
 
 ),
 
 placements as (
 
-    select * from stg_seip__placements
+    select * from fct_placements
 
 ),
 
 partnerships as (
 
-    select partnership_code from stg_seip__partnerships
+    select partnership_code from dim_partnerships
 
 ),
 

@@ -3,25 +3,25 @@
 -- params: none
 -- pupil counts: none
 -- grain: one row per offending placement (zero rows = pass)
--- reads: stg_seip__placements, stg_seip__referrals, stg_seip__partnerships
+-- reads: fct_placements, fct_referrals, dim_partnerships
 
 with
 
 placements as (
 
-    select * from stg_seip__placements
+    select * from fct_placements
 
 ),
 
 referrals as (
 
-    select referral_id, pupil_ref as referral_pupil_ref from stg_seip__referrals
+    select referral_id, pupil_ref as referral_pupil_ref from fct_referrals
 
 ),
 
 partnerships as (
 
-    select partnership_code from stg_seip__partnerships
+    select partnership_code from dim_partnerships
 
 ),
 

@@ -47,9 +47,11 @@ def test_the_demo_records_its_fingerprint(demo_db, tmp_path):
         "sn_april_2021.xlsx",
         "la_code_list.xlsx",
     } <= set(demo.REFERENCE_FILES)
-    models = sorted((settings.QUERIES_DIR / "staging").glob("*.sql")) + sorted(
-        (settings.QUERIES_DIR / "marts").glob("*.sql")
-    )
+    models = [
+        p
+        for layer in ("staging", "intermediate", "marts")
+        for p in sorted((settings.QUERIES_DIR / layer).glob("*.sql"))
+    ]
     assert demo.loaded_fingerprint(demo_db) == demo.fingerprint(generated + references + models)
 
 

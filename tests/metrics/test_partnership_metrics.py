@@ -258,7 +258,7 @@ def test_placement_weeks_run_to_data_as_of_when_ongoing(con):
 
     assert metrics.data_as_of(con) == "2024-09-12"  # R09's panel date is the latest date
     cur = con.cursor()
-    weeks = dict(cur.execute("select placement_id, weeks from stg_seip__placements").fetchall())
+    weeks = dict(cur.execute("select placement_id, weeks from fct_placements").fetchall())
     cur.close()
     # PL03 ongoing from 2023-09-01: 366 days to 2024-09-01 (2024 is a leap year) + 11 = 377
     assert weeks["PL03"] == pytest.approx(377 / 7)

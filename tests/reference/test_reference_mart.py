@@ -319,7 +319,7 @@ def test_code_changes_in_the_secondary_history(shipped_db):
 def test_la_codes_for_reorganised_las(shipped_db):
     rows = dict(
         shipped_db.execute("""
-        select old_la_code, area_code from stg_dfe__la_codes
+        select old_la_code, area_code from int_dfe__la_codes
         where old_la_code in ('933', '815', '942', '943', '940', '875')
     """).fetchall()
     )

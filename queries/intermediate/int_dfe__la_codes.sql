@@ -2,7 +2,7 @@
 -- params: none
 -- pupil counts: none
 -- grain: one row per old_la_code
--- reads: ref_exclusions_geography, ref_la_codes, ref_lait, ref_statistical_neighbours
+-- reads: stg_dfe__exclusions_geography, stg_dfe__la_code_list, stg_dfe__lait, stg_dfe__statistical_neighbours
 -- LAs are matched on the old code because the new code can change while the old one stays
 -- (Somerset 933: E10000027 until March 2023, E06000066 since). The code published for the
 -- latest academic year in an exclusions file wins; the statistical-neighbour CSV (whose codes
@@ -24,7 +24,7 @@ geography as (
         region_code,
         2 as priority,
         academic_year as published_for,
-    from ref_exclusions_geography
+    from stg_dfe__exclusions_geography
     where area_type = 'local_authority'
 
 ),
@@ -38,7 +38,7 @@ neighbours as (
         null::varchar as region_code,
         1 as priority,
         strftime(model_date, '%Y-%m-%d') as published_for,
-    from ref_statistical_neighbours
+    from stg_dfe__statistical_neighbours
     where sn_new_la_code is not null
 
 ),
@@ -46,7 +46,7 @@ neighbours as (
 code_list as (
 
     select old_la_code, la_name, region_code,
-    from ref_la_codes
+    from stg_dfe__la_code_list
 
 ),
 
@@ -55,7 +55,7 @@ lait as (
     select
         old_la_code,
         any_value(area_name order by academic_year desc) as la_name,
-    from ref_lait
+    from stg_dfe__lait
     where area_type = 'local_authority'
     group by old_la_code
 

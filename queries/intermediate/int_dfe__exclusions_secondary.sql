@@ -2,7 +2,7 @@
 -- params: none
 -- pupil counts: none
 -- grain: one row per academic_year, area_type, area_key (old LA code for an LA, else the area code)
--- reads: ref_exclusions_geography, ref_exclusions_national
+-- reads: stg_dfe__exclusions_geography, stg_dfe__exclusions_national
 -- The by-geography files come first; the national file adds England only for the years no
 -- geography file covers (from 2010/11 the two agree; before, the geography file is preferred).
 
@@ -21,7 +21,7 @@ geography as (
         suspension, suspension_symbol,
         susp_rate, susp_rate_symbol,
         'exclusions_by_geography: ' || file_name as source,
-    from ref_exclusions_geography
+    from stg_dfe__exclusions_geography
     where school_type = 'state_funded_secondary'
 
 ),
@@ -39,7 +39,7 @@ national as (
         suspension, suspension_symbol,
         susp_rate, susp_rate_symbol,
         'exclusions_national: ' || file_name as source,
-    from ref_exclusions_national
+    from stg_dfe__exclusions_national
     where school_type = 'state_funded_secondary'
 
 ),

@@ -2,21 +2,21 @@
 -- params: none
 -- pupil counts: none
 -- grain: one row (data_as_of is null on an empty warehouse)
--- reads: referrals, placements, exclusions
+-- reads: stg_seip__referrals, stg_seip__placements, stg_seip__exclusions
 
 with
 
 event_dates as (
 
-    select referral_date as event_date from referrals
+    select referral_date as event_date from stg_seip__referrals
     union all
-    select panel_date from referrals
+    select panel_date from stg_seip__referrals
     union all
-    select start_date from placements
+    select start_date from stg_seip__placements
     union all
-    select end_date from placements
+    select end_date from stg_seip__placements
     union all
-    select start_date from exclusions
+    select start_date from stg_seip__exclusions
 
 ),
 
