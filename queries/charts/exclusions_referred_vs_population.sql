@@ -48,7 +48,7 @@ population as (
 
 ),
 
-groups as (
+pupil_groups as (
 
     select 1 as sort_order, 'Free school meals' as characteristic, 'Eligible for FSM' as group_name,
         count(*) filter (where fsm) as referred_pupils, 'fsm_eligible' as census_column
@@ -88,20 +88,20 @@ totals as (
 final as (
 
     select
-        groups.characteristic,
-        groups.group_name,
-        groups.referred_pupils,
+        pupil_groups.characteristic,
+        pupil_groups.group_name,
+        pupil_groups.referred_pupils,
         totals.all_referred_pupils,
-        100.0 * groups.referred_pupils / nullif(totals.all_referred_pupils, 0) as referred_pct,
-        100.0 * case groups.census_column
+        100.0 * pupil_groups.referred_pupils / nullif(totals.all_referred_pupils, 0) as referred_pct,
+        100.0 * case pupil_groups.census_column
             when 'fsm_eligible' then population.fsm_eligible
             when 'sen_support' then population.sen_support
             when 'ehcp' then population.ehcp
         end / nullif(population.pupils_on_roll, 0) as population_pct,
-    from groups
+    from pupil_groups
     cross join totals
     cross join population
-    order by groups.sort_order
+    order by pupil_groups.sort_order
 
 )
 

@@ -113,7 +113,7 @@ final as (
     select
         all_codes.old_la_code,
         case
-            when code_changes.retired_code is not distinct from latest.new_la_code
+            when (code_changes.retired_code is not distinct from latest.new_la_code)
                 then code_changes.successor_code
             else latest.new_la_code
         end as area_code,
