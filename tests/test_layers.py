@@ -11,7 +11,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from dashboard import warehouse
+from dashboard import schema, warehouse
 
 ROOT = Path(__file__).resolve().parents[1]
 PLAIN = sorted(
@@ -87,7 +87,7 @@ def source_tables() -> set[str]:
     """The tables the warehouse holds before any model is built: the exports, reference data, meta."""
     con = duckdb.connect()
     try:
-        warehouse.create_schema(con)
+        schema.create(con)
         return {name for (name,) in con.execute("select table_name from information_schema.tables").fetchall()}
     finally:
         con.close()
