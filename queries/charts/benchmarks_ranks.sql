@@ -54,9 +54,9 @@ scored as (
         group_members.old_la_code is not null as in_group,
     from dfe
     left join measures
-        on measures.metric = dfe.metric
+        on dfe.metric = measures.metric
     left join group_members
-        on group_members.old_la_code = dfe.old_la_code
+        on dfe.old_la_code = group_members.old_la_code
     where dfe.area_type = 'local_authority'
         and dfe.metric in ('pex_rate', 'suspension_rate')
         and dfe.value is not null
@@ -102,9 +102,9 @@ final as (
         substr('ABCD', ceil(4 * among_all.rank_all / among_all.las_all)::integer, 1) as band_all,
     from among_all
     inner join among_neighbours
-        on among_neighbours.academic_year = among_all.academic_year
-        and among_neighbours.metric = among_all.metric
-        and among_neighbours.old_la_code = among_all.old_la_code
+        on among_all.academic_year = among_neighbours.academic_year
+            and among_all.metric = among_neighbours.metric
+            and among_all.old_la_code = among_neighbours.old_la_code
     where among_all.old_la_code = $la_code
 
     order by metric, academic_year

@@ -27,7 +27,7 @@ final as (
         sha256,
         import_id,
     from import_log
-    order by imported_at desc, file_name
+    order by imported_at desc, file_name asc
 
 )
 

@@ -43,7 +43,7 @@ final as (
         count(*) filter (where kind = 'permanent') as permanent_exclusions,
     from events
     group by reason
-    order by referrals desc, reason
+    order by referrals desc, reason asc
 
 )
 

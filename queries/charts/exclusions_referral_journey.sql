@@ -1,4 +1,5 @@
--- purpose: the referral journey of one year's referrals: referred -> panel decision -> provision (its latest placement's provider type) -> outcome
+-- purpose: the referral journey of one year's referrals: referred -> panel decision -> provision (its latest
+--          placement's provider type) -> outcome
 -- params: $year, $partnership
 -- pupil counts: referrals
 -- counts add up within: step, source
@@ -38,8 +39,8 @@ latest_placement as (
     from placements
     where referral_id in (select referral_id from chosen_referrals)
     qualify row_number() over (
-        partition by referral_id order by start_date desc, placement_id desc
-    ) = 1
+            partition by referral_id order by start_date desc, placement_id desc
+        ) = 1
 
 ),
 

@@ -30,8 +30,8 @@ referred_pupils as (
     where academic_year = $year
         and ($partnership is null or partnership_code = $partnership)
     qualify row_number() over (
-        partition by pupil_ref order by referral_date, referral_id
-    ) = 1
+            partition by pupil_ref order by referral_date, referral_id
+        ) = 1
 
 ),
 
@@ -50,19 +50,23 @@ population as (
 
 pupil_groups as (
 
-    select 1 as sort_order, 'Free school meals' as characteristic, 'Eligible for FSM' as group_name,
+    select
+        1 as sort_order, 'Free school meals' as characteristic, 'Eligible for FSM' as group_name,
         count(*) filter (where fsm) as referred_pupils, 'fsm_eligible' as census_column
     from referred_pupils
     union all
-    select 2, 'Special educational needs', 'SEN support',
+    select
+        2, 'Special educational needs', 'SEN support',
         count(*) filter (where sen_status = 'K'), 'sen_support'
     from referred_pupils
     union all
-    select 3, 'Special educational needs', 'EHC plan',
+    select
+        3, 'Special educational needs', 'EHC plan',
         count(*) filter (where sen_status = 'E'), 'ehcp'
     from referred_pupils
     union all
-    select 4, 'Looked after', 'Looked after',
+    select
+        4, 'Looked after', 'Looked after',
         count(*) filter (where looked_after), null
     from referred_pupils
     union all
@@ -70,7 +74,8 @@ pupil_groups as (
     from referred_pupils
     group by year_group
     union all
-    select 30 + case sex when 'F' then 1 when 'M' then 2 else 3 end, 'Sex',
+    select
+        30 + case sex when 'F' then 1 when 'M' then 2 else 3 end, 'Sex',
         case sex when 'F' then 'Female' when 'M' then 'Male' else 'Other or not known' end,
         count(*), null
     from referred_pupils

@@ -42,7 +42,7 @@ final as (
     from history
     left join neighbours
         on history.area_type = 'la'
-        and neighbours.sn_old_la_code = history.area_code
+            and history.area_code = neighbours.sn_old_la_code
     where history.area_type in ('england', 'la')
 
 )

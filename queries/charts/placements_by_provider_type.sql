@@ -60,7 +60,7 @@ final as (
         100.0 * ended.placements_reintegrated / nullif(ended.placements_ended, 0) as reintegration_rate,
     from started
     full outer join ended using (provider_type)
-    order by placements_started desc, provider_type
+    order by placements_started desc, provider_type asc
 
 )
 

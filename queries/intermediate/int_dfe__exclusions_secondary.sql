@@ -49,9 +49,9 @@ national_only as (
     select national.*
     from national
     anti join geography
-        on geography.academic_year = national.academic_year
-        and geography.area_type = national.area_type
-        and geography.area_key = national.area_key
+        on national.academic_year = geography.academic_year
+            and national.area_type = geography.area_type
+            and national.area_key = geography.area_key
 
 ),
 

@@ -1,4 +1,5 @@
--- purpose: the current DfE new code, name and region of every local authority the reference files name by old (3-digit) code
+-- purpose: the current DfE new code, name and region of every local authority the reference files name by
+--          old (3-digit) code
 -- params: none
 -- pupil counts: none
 -- grain: one row per old_la_code
@@ -66,7 +67,8 @@ lait as (
 code_changes as (
 
     select *
-    from (values
+    from (
+        values
         ('933', 'E10000027', 'E06000066'),
         ('815', 'E10000023', 'E06000065'),
         ('942', null, 'E06000063'),
@@ -92,9 +94,9 @@ latest as (
         region_code,
     from candidates
     qualify row_number() over (
-        partition by old_la_code
-        order by priority desc, published_for desc, new_la_code desc
-    ) = 1
+            partition by old_la_code
+            order by priority desc, published_for desc, new_la_code desc
+        ) = 1
 
 ),
 
@@ -121,13 +123,13 @@ final as (
         coalesce(latest.region_code, code_list.region_code) as region_code,
     from all_codes
     left join latest
-        on latest.old_la_code = all_codes.old_la_code
+        on all_codes.old_la_code = latest.old_la_code
     left join code_list
-        on code_list.old_la_code = all_codes.old_la_code
+        on all_codes.old_la_code = code_list.old_la_code
     left join lait
-        on lait.old_la_code = all_codes.old_la_code
+        on all_codes.old_la_code = lait.old_la_code
     left join code_changes
-        on code_changes.old_la_code = all_codes.old_la_code
+        on all_codes.old_la_code = code_changes.old_la_code
 
 )
 

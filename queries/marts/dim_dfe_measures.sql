@@ -12,7 +12,8 @@ with
 metrics as (
 
     select *
-    from (values
+    from (
+        values
         ('pex_rate', 'SecPermEx'),
         ('suspension_rate', 'SecFixedEx'),
         ('fsm_pct', 'SecFSM')
@@ -45,7 +46,7 @@ final as (
         dictionary.next_update_note,
     from metrics
     inner join dictionary
-        on dictionary.measure = metrics.lait_measure
+        on metrics.lait_measure = dictionary.measure
 
 )
 

@@ -49,11 +49,11 @@ final as (
         neighbours.closeness,
     from neighbours
     inner join latest_models
-        on latest_models.focus_old_la_code = neighbours.focus_old_la_code
+        on neighbours.focus_old_la_code = latest_models.focus_old_la_code
     left join la_codes
-        on la_codes.old_la_code = neighbours.sn_old_la_code
+        on neighbours.sn_old_la_code = la_codes.old_la_code
     left join la_codes as focus_codes
-        on focus_codes.old_la_code = neighbours.focus_old_la_code
+        on neighbours.focus_old_la_code = focus_codes.old_la_code
 
 )
 

@@ -55,8 +55,8 @@ england_pex_rates as (
         value as england_pex_rate,
     from fct_dfe_area_year
     where area_type = 'england'
-      and metric = 'pex_rate'
-      and value is not null
+        and metric = 'pex_rate'
+        and value is not null
 
 ),
 
@@ -70,7 +70,8 @@ data_years as (
     union
     select start_year from placements
     union
-    select end_year from placements where end_year is not null
+    select end_year from placements
+    where end_year is not null
     union
     select academic_year from exclusions
 
@@ -294,8 +295,10 @@ final as (
 
     select
         rates.*,
-        if(rates.exclusions_avoided_vs_england > 0,
-           rates.placement_cost_gbp / rates.exclusions_avoided_vs_england, null) as cost_per_exclusion_avoided,
+        if(
+            rates.exclusions_avoided_vs_england > 0,
+            rates.placement_cost_gbp / rates.exclusions_avoided_vs_england, null
+        ) as cost_per_exclusion_avoided,
         -- the sharing formula's parts; the pupil weight is a setting, applied in metrics_area_year
         la_totals.la_core_grant_gbp,
         rates.pupils_on_roll / nullif(la_totals.la_pupils_on_roll, 0) as pupil_share,

@@ -34,23 +34,28 @@ lait as (
 
 exclusion_metrics as (
 
-    select academic_year, area_type, area_key, area_name, 'pupils_on_roll' as metric,
+    select
+        academic_year, area_type, area_key, area_name, 'pupils_on_roll' as metric,
         headcount as value, headcount_symbol as value_symbol, source
     from exclusions
     union all
-    select academic_year, area_type, area_key, area_name, 'permanent_exclusions',
+    select
+        academic_year, area_type, area_key, area_name, 'permanent_exclusions',
         perm_excl, perm_excl_symbol, source
     from exclusions
     union all
-    select academic_year, area_type, area_key, area_name, 'pex_rate',
+    select
+        academic_year, area_type, area_key, area_name, 'pex_rate',
         perm_excl_rate, perm_excl_rate_symbol, source
     from exclusions
     union all
-    select academic_year, area_type, area_key, area_name, 'suspensions',
+    select
+        academic_year, area_type, area_key, area_name, 'suspensions',
         suspension, suspension_symbol, source
     from exclusions
     union all
-    select academic_year, area_type, area_key, area_name, 'suspension_rate',
+    select
+        academic_year, area_type, area_key, area_name, 'suspension_rate',
         susp_rate, susp_rate_symbol, source
     from exclusions
 
@@ -69,9 +74,9 @@ lait_rates as (
         'LAIT ' || lait.measure || ': ' || lait.file_name as source,
     from lait
     anti join exclusions
-        on exclusions.academic_year = lait.academic_year
-        and exclusions.area_type = lait.area_type
-        and exclusions.area_key = lait.area_key
+        on lait.academic_year = exclusions.academic_year
+            and lait.area_type = exclusions.area_type
+            and lait.area_key = exclusions.area_key
     where lait.measure in ('SecPermEx', 'SecFixedEx')
 
 ),
@@ -123,7 +128,7 @@ final as (
     from all_metrics
     left join la_codes
         on all_metrics.area_type = 'local_authority'
-        and la_codes.old_la_code = all_metrics.area_key
+            and all_metrics.area_key = la_codes.old_la_code
     where all_metrics.area_type <> 'local_authority'
         or la_codes.area_code is not null
 

@@ -57,7 +57,7 @@ region as (
     from benchmarks
     inner join la_regions
         on benchmarks.area_type = 'region'
-        and benchmarks.area_code = la_regions.region_code
+            and benchmarks.area_code = la_regions.region_code
 
 ),
 

@@ -72,7 +72,7 @@ final as (
     from by_year
     left join la_codes
         on by_year.area_type = 'local_authority'
-        and la_codes.old_la_code = by_year.area_key
+            and by_year.area_key = la_codes.old_la_code
     where by_year.headcount is not null
         or by_year.pex_rate is not null
         or by_year.suspension_rate is not null

@@ -50,7 +50,7 @@ final as (
     select *
     from all_values
     where ($year is null or academic_year = $year)
-      and ($partnership is null or area_type = 'la_total' or area_code = $partnership)
+        and ($partnership is null or area_type = 'la_total' or area_code = $partnership)
 
 )
 

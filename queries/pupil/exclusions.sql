@@ -26,7 +26,7 @@ in_scope as (
         exclusions.*,
         schools.school_name,
     from exclusions
-    inner join schools on schools.urn = exclusions.urn
+    inner join schools on exclusions.urn = schools.urn
     where ($scope_partnership::varchar is null or exclusions.partnership_code = $scope_partnership::varchar)
         and ($scope_urn::integer is null or exclusions.urn = $scope_urn::integer)
         and ($partnership::varchar is null or exclusions.partnership_code = $partnership::varchar)

@@ -34,8 +34,8 @@ in_scope as (
         referrals.decision,
         schools.school_name,
     from placements
-    inner join referrals on referrals.referral_id = placements.referral_id
-    inner join schools on schools.urn = placements.urn
+    inner join referrals on placements.referral_id = referrals.referral_id
+    inner join schools on placements.urn = schools.urn
     where ($scope_partnership::varchar is null or placements.partnership_code = $scope_partnership::varchar)
         and ($scope_urn::integer is null or placements.urn = $scope_urn::integer)
         and ($partnership::varchar is null or placements.partnership_code = $partnership::varchar)

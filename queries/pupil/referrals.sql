@@ -25,7 +25,7 @@ in_scope as (
         referrals.*,
         schools.school_name,
     from referrals
-    inner join schools on schools.urn = referrals.urn
+    inner join schools on referrals.urn = schools.urn
     where ($scope_partnership::varchar is null or referrals.partnership_code = $scope_partnership::varchar)
         and ($scope_urn::integer is null or referrals.urn = $scope_urn::integer)
         and ($partnership::varchar is null or referrals.partnership_code = $partnership::varchar)

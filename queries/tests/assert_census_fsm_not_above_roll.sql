@@ -21,8 +21,8 @@ final as (
         fsm_eligible,
     from census
     where fsm_eligible > pupils_on_roll
-       or fsm_eligible < 0
-       or pupils_on_roll < 0
+        or fsm_eligible < 0
+        or pupils_on_roll < 0
 
 )
 

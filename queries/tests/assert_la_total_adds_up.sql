@@ -35,7 +35,8 @@ partnership_sums as (
 
 la_totals as (
 
-    select * from area_years where area_type = 'la_total'
+    select * from area_years
+    where area_type = 'la_total'
 
 ),
 
@@ -50,14 +51,14 @@ final as (
     from la_totals
     left join partnership_sums using (academic_year)
     where la_totals.pupils_on_roll is distinct from partnership_sums.pupils_on_roll
-       or la_totals.permanent_exclusions is distinct from partnership_sums.permanent_exclusions
-       or la_totals.suspensions is distinct from partnership_sums.suspensions
-       or la_totals.referrals is distinct from partnership_sums.referrals
-       or la_totals.referred_pupils > partnership_sums.referred_pupils
-       or la_totals.placements_started is distinct from partnership_sums.placements_started
-       or abs(la_totals.placement_cost_gbp - partnership_sums.placement_cost_gbp) > 0.005
-       or la_totals.placements_ended is distinct from partnership_sums.placements_ended
-       or abs(la_totals.funding_gbp - partnership_sums.funding_gbp) > 0.005
+        or la_totals.permanent_exclusions is distinct from partnership_sums.permanent_exclusions
+        or la_totals.suspensions is distinct from partnership_sums.suspensions
+        or la_totals.referrals is distinct from partnership_sums.referrals
+        or la_totals.referred_pupils > partnership_sums.referred_pupils
+        or la_totals.placements_started is distinct from partnership_sums.placements_started
+        or abs(la_totals.placement_cost_gbp - partnership_sums.placement_cost_gbp) > 0.005
+        or la_totals.placements_ended is distinct from partnership_sums.placements_ended
+        or abs(la_totals.funding_gbp - partnership_sums.funding_gbp) > 0.005
 
 )
 

@@ -25,17 +25,19 @@ final as (
         avoidance_rate,
         reintegration_rate,
     from area_years
-    where least(pupils_on_roll, fsm_eligible, permanent_exclusions, suspensions, referrals,
-                referred_pupils, pex_after_referral, placements_started, placements_ended,
-                placements_reintegrated, placement_cost_gbp) < 0
-       or fsm_pct not between 0 and 100
-       or pex_rate not between 0 and 100
-       or suspension_rate < 0
-       or avoidance_rate not between 0 and 100
-       or reintegration_rate not between 0 and 100
-       or pex_after_referral > referred_pupils
-       or referred_pupils > referrals
-       or placements_reintegrated > placements_ended
+    where least(
+            pupils_on_roll, fsm_eligible, permanent_exclusions, suspensions, referrals,
+            referred_pupils, pex_after_referral, placements_started, placements_ended,
+            placements_reintegrated, placement_cost_gbp
+        ) < 0
+        or fsm_pct not between 0 and 100
+        or pex_rate not between 0 and 100
+        or suspension_rate < 0
+        or avoidance_rate not between 0 and 100
+        or reintegration_rate not between 0 and 100
+        or pex_after_referral > referred_pupils
+        or referred_pupils > referrals
+        or placements_reintegrated > placements_ended
 
 )
 

@@ -35,7 +35,7 @@ final as (
     left join referrals using (referral_id)
     left join partnerships using (partnership_code)
     where partnerships.partnership_code is null
-       or referrals.referral_pupil_ref is distinct from placements.pupil_ref
+        or referrals.referral_pupil_ref is distinct from placements.pupil_ref
 
 )
 
