@@ -137,7 +137,7 @@ def _own_pupil_rows(db: Path, year: str) -> int:
     con = warehouse.open_read_only(db)
     try:
         return con.execute(
-            "select count(*) from stg_seip__referrals where urn = ? and academic_year = ?", [OWN_SCHOOL, year]
+            "select count(*) from fct_referrals where urn = ? and academic_year = ?", [OWN_SCHOOL, year]
         ).fetchone()[0]
     finally:
         con.close()
