@@ -102,6 +102,8 @@ def main() -> None:
                 os.getloadavg()[0],
             )
         )
+        w, c, k, la = timings[name][-1]
+        print(f"  {name}: {w:.2f} s wall, {c:.2f} s CPU + {k:.2f} s Chromium at load {la:.1f}", flush=True)
 
     for _ in range(args.runs):
         timed("one PDF", lambda: one(codes[0], "pdf"))
