@@ -32,7 +32,7 @@ from pathlib import Path
 from dashboard import warehouse
 
 ROOT = Path(__file__).resolve().parents[1]
-APP = ROOT / "tests" / "app_runner.py"
+APP = ROOT / "dashboard" / "app.py"
 PAGES = ("overview", "exclusions")
 LEFT_OUT = {"import_log", "meta"}
 USER, PASSWORD = "reader", "reader password 1"
@@ -96,7 +96,7 @@ def reader(db: Path, stop_file: Path) -> None:
         at.text_input(key="signin_password").input(PASSWORD)
         at.button(key="FormSubmitter:sign_in-Sign in").click().run()
         for page in PAGES:
-            at.switch_page(str(ROOT / "dashboard" / "pages" / f"{page}.py")).run()
+            at.switch_page(str(ROOT / "dashboard" / "views" / f"{page}.py")).run()
             runs += 1
             problems = [str(e.value)[:200] for e in at.exception] + [e.value[:200] for e in at.error]
             if problems:

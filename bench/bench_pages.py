@@ -1,6 +1,6 @@
 """How long each dashboard page's script run takes with warm caches (issue 4: < 0.5 s each).
 
-Runs the real app (`dashboard/app.py`, through tests/app_runner.py) in Streamlit's AppTest on a
+Runs the real app (`dashboard/app.py`) in Streamlit's AppTest on a
 copy of a warehouse (the demo or imported data) with sign-in on (SEIP_AUTH=local) and one
 account per role; signs in through the form as each role asked for, opens each page, runs it
 once to warm the caches, then times `--runs` more script runs and prints the median and the
@@ -33,11 +33,8 @@ PAGES = (
     "data",
 )
 ROOT = Path(__file__).resolve().parents[1]
-# The router run from outside dashboard/ (tests/app_runner.py): AppTest started on
-# dashboard/app.py itself would run each page file without the router, its sign-in and banner,
-# because Streamlit treats the pages/ folder beside it as an old-style multipage app.
-APP = ROOT / "tests" / "app_runner.py"
-PAGES_DIR = ROOT / "dashboard" / "pages"
+APP = ROOT / "dashboard" / "app.py"
+PAGES_DIR = ROOT / "dashboard" / "views"
 ROLES = ("commissioner", "chair", "head", "governor")
 PASSWORD = "bench password 1"
 
@@ -57,7 +54,7 @@ def add_accounts(db: Path) -> None:
 
 
 def time_page(page: str, role: str, runs: int) -> tuple[list[float], list[float]]:
-    """Seconds taken by each of `runs` warm script runs of `pages/<page>.py`, signed in as `role`:
+    """Seconds taken by each of `runs` warm script runs of `views/<page>.py`, signed in as `role`:
     wall-clock and CPU (the CPU time holds steadier when other work shares the machine)."""
     from streamlit.testing.v1 import AppTest
 

@@ -12,7 +12,7 @@ import streamlit as st
 from dashboard.components import page, signin
 from dashboard.settings import Settings
 
-PAGES = Path(__file__).parent / "pages"
+PAGES = Path(__file__).parent / "views"
 
 st.set_page_config(
     page_title="Sign in – SEIP Insight", page_icon=":material/school:", layout="wide", initial_sidebar_state="auto"

@@ -15,10 +15,8 @@ from dashboard.charts import theme
 from dashboard.metrics import catalogue, metrics_payload
 from dashboard.settings import Settings
 
-# the router run from outside dashboard/ (see app_runner.py): from dashboard/app.py itself,
-# AppTest would run each page file without the router, because of the pages/ folder beside it
-APP = str(Path(__file__).resolve().parent / "app_runner.py")
-PAGES_DIR = Path(__file__).resolve().parents[1] / "dashboard" / "pages"
+APP = str(Path(__file__).resolve().parents[1] / "dashboard" / "app.py")
+PAGES_DIR = Path(__file__).resolve().parents[1] / "dashboard" / "views"
 
 # url_path -> page file, in the order of the navigation
 PAGES = {
@@ -49,7 +47,7 @@ def open_page(
     db: Path, monkeypatch, page: str, *, role: str | None = None, query: dict | None = None, **choices: object
 ) -> AppTest:
     """Run the real app on `db` (sign-in off: the demo's "view as" switcher) as `role`, with `query`
-    in the URL, open `pages/<page>.py`, then pick each filter in `choices` (widget key -> option) as
+    in the URL, open `views/<page>.py`, then pick each filter in `choices` (widget key -> option) as
     a user would. Caches are cleared first: AppTest shares them across tests."""
     st.cache_data.clear()
     st.cache_resource.clear()

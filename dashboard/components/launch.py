@@ -1,12 +1,9 @@
 """Start Streamlit on the router, in this process (`seip serve` calls `serve`; `python -m
 dashboard.components.launch run APP ...` does the same by hand).
 
-Streamlit treats a folder named `pages/` beside the main script as an old-style multipage
-app until the first `st.navigation` call of the server process, so the first visitor after a
-start would get the folder's file names as navigation and "Page not found" for a linked
-page. Our pages live in `dashboard/pages/` and the router uses `st.navigation`, so the flag
-is cleared before the server starts. The toolbar is set to the viewer's (no "Deploy"). The
-pupil-file gate goes in front of the web server (`pupil_files`: a pupil file only to the
+The pages live in `dashboard/views/`, not `pages/`: Streamlit would take a folder named
+`pages/` beside the main script for an old-style multipage app. The toolbar is set to the
+viewer's (no "Deploy"). The pupil-file gate goes in front of the web server (`pupil_files`: a pupil file only to the
 session that clicked, once).
 
 Streamlit's file watcher is off: it walked every loaded module at start-up (about a fifth of a
@@ -31,7 +28,6 @@ import sys
 import threading
 from pathlib import Path
 
-from streamlit.runtime.pages_manager import PagesManager
 from streamlit.web import cli
 
 from dashboard.components import pupil_files
@@ -95,8 +91,7 @@ def _import_ahead() -> None:
 
 
 def main() -> None:
-    """Run the Streamlit command line with the old-style pages folder switched off."""
-    PagesManager.uses_pages_directory = False
+    """Run the Streamlit command line with the serving options, unless given."""
     pupil_files.install()
     if sys.argv[1:2] == ["run"]:
         given = {a.split("=", 1)[0] for a in sys.argv if a.startswith("--")}

@@ -14,7 +14,7 @@ from dashboard import metrics as metrics_module
 from dashboard.components import chart_panel
 from dashboard.components.page import SYNTHETIC_BANNER
 from dashboard.disclosure import suppressed_meaning
-from dashboard.pages import data as data_page
+from dashboard.views import data as data_page
 
 SYNTHETIC_LABEL = SYNTHETIC_BANNER.replace("**", "")
 suppressed_note = chart_panel.suppressed_note

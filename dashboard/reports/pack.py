@@ -28,13 +28,13 @@ from dashboard.charts import notes as note_marks
 from dashboard.charts import policy_impact as impact_charts
 from dashboard.charts import value_for_money as vfm
 from dashboard.components.policy import MILESTONES_FILE
-from dashboard.pages import benchmarks as benchmarks_page
-from dashboard.pages import exclusions as exclusions_page
-from dashboard.pages import funding as funding_page
-from dashboard.pages import placements as placements_page
-from dashboard.pages import policy_impact as impact_page
-from dashboard.pages import value_for_money as vfm_page
 from dashboard.settings import Settings
+from dashboard.views import benchmarks as benchmarks_page
+from dashboard.views import exclusions as exclusions_page
+from dashboard.views import funding as funding_page
+from dashboard.views import placements as placements_page
+from dashboard.views import policy_impact as impact_page
+from dashboard.views import value_for_money as vfm_page
 
 ALL = "ALL"
 ALL_NAME = "All partnerships"
@@ -71,7 +71,7 @@ class Panel:
 
 @dataclass(frozen=True)
 class Section:
-    """The part of a pack that stands for one dashboard page (`page`: its file name under pages/)."""
+    """The part of a pack that stands for one dashboard page (`page`: its file name under views/)."""
 
     page: str
     title: str
@@ -720,7 +720,7 @@ def _impact_section(r: _Reader) -> Section:
     return Section(page, title, question, tuple(panels), notes=tuple(notes))
 
 
-# page (its file under pages/) -> the section standing for it, in the order of the dashboard
+# page (its file under views/) -> the section standing for it, in the order of the dashboard
 SECTIONS = {
     "policy_impact": _policy_impact,
     "exclusions": _exclusions,

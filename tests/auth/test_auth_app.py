@@ -322,7 +322,7 @@ def test_a_viewer_the_session_did_not_sign_in_as_sees_nothing(accounts_db, monke
 
 @pytest.mark.parametrize("page", ["school", "placements", "data"])
 def test_a_page_run_without_the_router_gets_the_sign_in_form(accounts_db, monkeypatch, page):
-    script = str(Path(APP).parent / "pages" / f"{page}.py")
+    script = str(Path(APP).parent / "views" / f"{page}.py")
     at = app(accounts_db, monkeypatch, "local", script=script, school="100001")
     assert [t.label for t in at.text_input] == ["Username", "Password"]
     assert not at.get("plotly_chart") and not at.metric

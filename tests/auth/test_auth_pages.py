@@ -14,8 +14,8 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard import audit, auth
 
-ROUTER = str(Path(__file__).resolve().parents[1] / "app_runner.py")
-PAGES_DIR = Path(__file__).resolve().parents[2] / "dashboard" / "pages"
+ROUTER = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
+PAGES_DIR = Path(__file__).resolve().parents[2] / "dashboard" / "views"
 OWN_SCHOOL, SAME_PARTNERSHIP, OTHER_PARTNERSHIP = 900001, 900002, 900009  # NWL, NWL, CHN
 NWL = "North West Leicestershire Partnership"
 CHN = "Charnwood Inclusion Partnership"
@@ -41,7 +41,7 @@ def demo_accounts(_demo_accounts, tmp_path) -> Path:
 
 
 def signed_in_page(db: Path, monkeypatch, name: str, page: str, **query) -> AppTest:
-    """Sign in as `name` through the form, then open `pages/<page>.py` with `query` in the URL."""
+    """Sign in as `name` through the form, then open `views/<page>.py` with `query` in the URL."""
     st.cache_data.clear()
     st.cache_resource.clear()
     monkeypatch.setenv("SEIP_DB", str(db))

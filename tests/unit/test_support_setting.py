@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from dashboard.pages.support import NO_CONTACT, contact_line
 from dashboard.settings import SettingError, Settings
+from dashboard.views.support import NO_CONTACT, contact_line
 
 
 def test_no_setting_means_no_contact_and_the_page_says_so(monkeypatch):

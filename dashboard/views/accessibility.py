@@ -11,7 +11,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard.components import data, page
-from dashboard.pages.support import contact_line
+from dashboard.views.support import contact_line
 
 TESTED_ON = "2 December 2026"
 AXE_VERSION = "4.14.1"
