@@ -23,7 +23,7 @@ from pathlib import Path
 
 from dashboard import demo
 from dashboard.ingest import read
-from dashboard.ingest.importer import import_paths
+from dashboard.load import import_paths
 from dashboard.settings import REFERENCE_DIR
 
 GOAL_SECONDS = 3.0

@@ -202,6 +202,11 @@ def authority(k: int, seed: int = SEED) -> dict[str, dict[str, object]]:
     return tables
 
 
+def _text(values: object) -> pa.Array:
+    text = pa.array(values).cast(pa.string())
+    return pc.if_else(pc.equal(text, ""), pa.scalar(None, pa.string()), text)
+
+
 def _header(name: str, k: int) -> str:
     """Every fifth authority types its headers as people do: `Pupil Ref` for `pupil_ref`."""
     return name.replace("_", " ").title() if k % 5 == 0 else name
@@ -213,7 +218,8 @@ def write_authority(folder: Path, k: int, seed: int = SEED) -> dict[str, int]:
     counts = {}
     for name, columns in authority(k, seed).items():
         order = TABLES[name].column_names
-        table = pa.table({_header(c, k): pa.array(columns[c]).cast(pa.string()) for c in order})
+        # An empty cell is written empty, as Excel writes it, not as `""`.
+        table = pa.table({_header(c, k): _text(columns[c]) for c in order})
         # DuckDB quotes a cell only when it must (`"£1,234.50"`), as Excel does.
         duckdb.from_arrow(table).write_csv(str(folder / f"{name}.csv"))
         counts[name] = table.num_rows

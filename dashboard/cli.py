@@ -22,7 +22,7 @@ def _print_problems(problems, fmt: str) -> None:
 
 
 def cmd_import(args, settings: Settings) -> int:
-    from dashboard.ingest.importer import import_paths
+    from dashboard.load import import_paths
 
     result = import_paths([Path(p) for p in args.paths], settings.db_path)
     _print_problems(result.problems, args.format)
@@ -32,7 +32,7 @@ def cmd_import(args, settings: Settings) -> int:
 
 
 def cmd_validate(args, settings: Settings) -> int:
-    from dashboard.ingest.importer import check_paths
+    from dashboard.load import check_paths
 
     result = check_paths([Path(p) for p in args.paths], settings.db_path)
     _print_problems(result.problems, args.format)

@@ -1,6 +1,6 @@
 """Upload in the browser: the same checks as `seip validate` shown as a screener, then, as a
 second explicit step and only when nothing failed, the same all-or-nothing import as
-`seip import` (`ingest.importer.import_paths`: a new warehouse swapped in atomically, so other
+`seip import` (`load.import_paths`: a new warehouse swapped in atomically, so other
 sessions keep reading the old one until the swap and then see the new data).
 
 Uploaded files are held in the session's memory; they touch the disk only inside a private
@@ -26,11 +26,11 @@ from pathlib import Path
 
 from dashboard import audit, warehouse
 from dashboard.access import NotPermitted, Viewer
-from dashboard.ingest.importer import ImportResult, check_paths, import_paths
+from dashboard.ingest import validate
 from dashboard.ingest.problems import Problem, error
 from dashboard.ingest.read import read_paths
 from dashboard.ingest.validate import Row
-from dashboard.ingest.validate import check as check_rows
+from dashboard.load import ImportResult, check_paths, import_paths, known_keys
 from dashboard.settings import ROOT
 
 ALLOWED_SUFFIXES = (".csv", ".xlsx")
@@ -148,7 +148,8 @@ def outside_own_partnership(folder: Path, db_path: Path, viewer: Viewer) -> list
     export = read_paths([folder])
     con = warehouse.open_read_only(db_path)
     try:
-        rows = check_rows(export, con).rows
+        with validate.check(export, known_keys(con)) as checked:
+            rows = {table: checked.records(table) for table in checked.rows}
         stored = {
             (kind, str(key)): owner
             for kind, key, owner in con.execute(
@@ -233,8 +234,8 @@ def _not_own(row: Row, column: str, owner: str | None, scope: str, *, replacing:
     value = str(row.values[column])
     what = f"replaces a stored row of partnership {owner}" if replacing else f"belongs to partnership {owner}"
     return error(
-        row.sheet.table,
-        row.sheet.file,
+        row.table,
+        row.file,
         row.number,
         column,
         value,

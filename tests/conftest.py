@@ -39,7 +39,7 @@ def metrics_db(tmp_path_factory) -> Path:
 
     Every metric of this fixture is worked out by hand in tests/metrics/; read it, never write it.
     """
-    from dashboard.ingest.importer import import_paths
+    from dashboard.load import import_paths
 
     path = tmp_path_factory.mktemp("metrics_small") / "seip.duckdb"
     result = import_paths([METRICS_SMALL, *sorted((METRICS_SMALL / "reference").glob("*.csv"))], path)

@@ -40,6 +40,12 @@ def test_no_streamlit_outside_the_app(path):
     assert not {m for m in imported_modules(path) if m.split(".")[0] == "streamlit"}
 
 
+@pytest.mark.parametrize("path", sorted((ROOT / "dashboard" / "ingest").glob("*.py")), ids=lambda p: p.name)
+def test_ingest_writes_nothing(path):
+    # ingest reads, types and checks; only dashboard/load.py writes to the warehouse (issue 8, item 4)
+    assert not imported_modules(path) & {"dashboard.warehouse", "dashboard.load", "dashboard.store"}
+
+
 def test_imported_modules_sees_streamlit(tmp_path):
     # the checker itself must catch both spellings
     probe = tmp_path / "probe.py"

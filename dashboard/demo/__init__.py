@@ -17,8 +17,8 @@ import duckdb
 
 from dashboard import settings, warehouse
 from dashboard.demo.write import fingerprint, write_exports
-from dashboard.ingest.importer import ImportResult, import_paths
 from dashboard.ingest.problems import Problem, warning
+from dashboard.load import ImportResult, import_paths
 
 FINGERPRINT_KEY = "demo_fingerprint"
 

@@ -53,14 +53,17 @@ class FileInfo:
 class Sheet:
     """One table's worth of raw cells: a CSV file or a workbook sheet.
 
-    `rows` holds (row number as the user sees it, cells) for every non-blank data row.
+    `rows` holds (row number as the user sees it, cells) for every non-blank data row; or,
+    for a plain CSV (`source`), the validator has DuckDB read the file itself (a region's
+    export is millions of rows).
     """
 
     table: str
     file: str
     info: FileInfo
     header: list[str]
-    rows: list[tuple[int, list[object]]]
+    rows: list[tuple[int, list[object]]] = field(default_factory=list)
+    source: Path | None = None
 
 
 @dataclass
@@ -249,11 +252,46 @@ def _split(records) -> tuple[list[str], list[tuple[int, list[object]]]]:
     return head, rows
 
 
+# A quoted cell on one line, as Excel writes a cell holding a comma: `"£1,234.50"`.
+_QUOTED_CELL = re.compile(rb'(?:(?<=[,\n])|\A)"(?:[^"\r\n]|"")*"(?=[,\r\n]|\Z)')
+
+
+def plain_header(data: bytes) -> list[str] | None:
+    """The header of a CSV that DuckDB reads exactly as the csv module does, else None.
+
+    Plain means UTF-8 in which no cell spans lines and every quote belongs to a quoted cell
+    (`"£1,234.50"`), without NUL bytes, lone carriage returns or empty lines (which DuckDB
+    skips but the row numbers count), and with the header on line 1. Any other CSV is read
+    by the csv module.
+    """
+    body = data.removeprefix(_UTF8_BOM)
+    if (
+        b"\x00" in body
+        or b"\n\n" in body
+        or b"\n\r\n" in body
+        or body.startswith((b"\n", b"\r"))
+        or body.count(b"\r") != body.count(b"\r\n")
+        or (b'"' in body and b'"' in _QUOTED_CELL.sub(b"", body))
+    ):
+        return None
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    line = body.split(b"\n", 1)[0].removesuffix(b"\r").decode("utf-8")
+    head = [parse.text(c) for c in next(csv.reader([line], strict=True))]
+    return head if any(head) else None
+
+
 def _read_csv(path: Path, export: Export) -> None:
     data = path.read_bytes()
     info = _info(path, data)
     export.files.append(info)
     table = table_for(path.name)
+    head = plain_header(data) if table is not None else None
+    if head is not None:
+        export.sheets.append(Sheet(table, path.name, info, head, source=path))
+        return
     mixed = None if data.startswith(_UTF16_BOMS) else mixed_encoding_line(data)
     if mixed is not None:
         export.problems.append(
@@ -340,6 +378,13 @@ def _read_csv(path: Path, export: Export) -> None:
         export.problems.append(error(table, path.name, None, None, None, "empty_file", "the file has no header row"))
         return
     export.sheets.append(Sheet(table, path.name, info, head, rows))
+
+
+def csv_rows(sheet: Sheet) -> list[tuple[int, list[object]]]:
+    """The numbered non-blank data rows of a plain CSV sheet, read by the csv module: for a file
+    DuckDB refuses (a row longer than the header)."""
+    text = sheet.source.read_bytes().removeprefix(_UTF8_BOM).decode("utf-8")
+    return _split(csv.reader(io.StringIO(text, newline=""), strict=True))[1]
 
 
 def _read_workbook(path: Path, export: Export) -> None:

@@ -103,7 +103,7 @@ KEYS: dict[str, tuple[str, ...]] = {
 
 @dataclass
 class RefFile:
-    """One DfE reference file, read and typed, ready for `store`."""
+    """One DfE reference file, read and typed, ready for `load.store_reference`."""
 
     kind: str
     file: str
@@ -113,7 +113,7 @@ class RefFile:
 
     @property
     def stored(self) -> int:
-        """The rows `store` writes: fewer than `rows` read where rows are skipped (LAIT's other measures)."""
+        """The rows `load.store_reference` writes: fewer than `rows` where rows are skipped (LAIT's other measures)."""
         return sum(len(frame) for frame in self.frames.values())
 
 
@@ -885,38 +885,3 @@ def _frame(table: str, rows: list[dict]) -> pd.DataFrame:
         if sql_type in _DTYPES:
             frame[col] = frame[col].astype(_DTYPES[sql_type])
     return frame
-
-
-def store(con: duckdb.DuckDBPyConnection, ref: RefFile) -> int:
-    """Replace the stored rows this file covers with its rows; returns the rows stored.
-
-    Rows are matched on the table's key (LAs on the old LA code), so storing the same file
-    twice, or a newer release covering the same years and areas, leaves no duplicates.
-    """
-    stored = 0
-    for table, frame in ref.frames.items():
-        if frame.empty:
-            continue
-        view = f"_incoming_{table}"
-        con.register(view, frame)
-        try:
-            # area_key stands for an area: the old LA code for an LA, else the area code.
-            key = ", ".join(
-                "coalesce(old_la_code, area_code) as area_key" if k == "area_key" else k for k in KEYS[table]
-            )
-            match = " and ".join(
-                "coalesce(t.old_la_code, t.area_code) is not distinct from k.area_key"
-                if k == "area_key"
-                else f"t.{k} = k.{k}"
-                for k in KEYS[table]
-            )
-            con.execute(f"""
-                delete from {table} t
-                where exists (select 1 from (select distinct {key} from {view}) k where {match})
-            """)
-            columns = ", ".join(frame.columns)
-            con.execute(f"insert into {table} ({columns}) select {columns} from {view}")
-            stored += len(frame)
-        finally:
-            con.unregister(view)
-    return stored

@@ -11,7 +11,7 @@ import pytest
 from dashboard import demo
 from dashboard.demo import simulate, write
 from dashboard.ingest.contract import LOAD_ORDER, TABLES
-from dashboard.ingest.importer import check_paths
+from dashboard.load import check_paths
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from ingest_helpers import write_export
 
-from dashboard.ingest.importer import import_paths
+from dashboard.load import import_paths
 
 
 @pytest.fixture(scope="session")

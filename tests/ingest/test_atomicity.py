@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from ingest_helpers import CLEAN, contents, query, sha, table_rows, write_csv, write_export
 
-from dashboard.ingest import importer
-from dashboard.ingest.importer import import_paths
+from dashboard import load
+from dashboard.load import import_paths
 
 
 def test_a_refused_import_leaves_the_file_byte_identical(clean_db, tmp_path):
@@ -37,7 +37,7 @@ def test_a_refused_first_import_creates_no_warehouse(tmp_path):
 
 def test_an_exception_half_way_leaves_the_file_byte_identical(clean_db, tmp_path, monkeypatch):
     before = sha(clean_db)
-    real = importer.store_table
+    real = load.store_table
     stored = []
 
     def store_then_fail(con, name, rows):
@@ -46,7 +46,7 @@ def test_an_exception_half_way_leaves_the_file_byte_identical(clean_db, tmp_path
         if len(stored) == 3:
             raise RuntimeError("disk full, say")
 
-    monkeypatch.setattr(importer, "store_table", store_then_fail)
+    monkeypatch.setattr(load, "store_table", store_then_fail)
     folder = write_export(tmp_path / "export")
     write_csv(folder / "schools.csv", [table_rows("schools")[0], ["120003", "New School", "HB", "", ""]])
     with pytest.raises(RuntimeError, match="disk full"):

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from ingest_helpers import located, sha, table_rows, write_csv, write_export
 
-from dashboard.ingest.importer import check_paths, import_paths
+from dashboard.load import check_paths, import_paths
 
 HEADER = b"urn,school_name,partnership_code\r\n"
 

@@ -9,8 +9,8 @@ import pytest
 from ingest_helpers import located, query, sha, table_rows, write_csv, write_xlsx
 
 from dashboard.ingest.contract import DIRECT_IDENTIFIERS, TABLES, identifier_meaning
-from dashboard.ingest.importer import import_paths
 from dashboard.ingest.parse import header
+from dashboard.load import import_paths
 from dashboard.settings import ROOT
 
 # Spellings the review found imported with only a warning, and others an MIS writes.

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from ingest_helpers import located, sha, table_rows, write_csv, write_xlsx
 
-from dashboard.ingest.importer import check_paths, import_paths
+from dashboard.load import check_paths, import_paths
 
 
 def changed(table: str, row: int, column: str, value: str) -> list[list[str]]:

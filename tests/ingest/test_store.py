@@ -9,7 +9,7 @@ from pathlib import Path
 
 from ingest_helpers import CLEAN, contents, query, sha, table_rows, write_csv, write_export, write_xlsx
 
-from dashboard.ingest.importer import check_paths, import_paths
+from dashboard.load import check_paths, import_paths
 from dashboard.settings import ROOT
 
 SN_FILE = ROOT / "tests" / "fixtures" / "metrics_small" / "reference" / "statistical_neighbours_leicestershire.csv"

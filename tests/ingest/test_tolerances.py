@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from ingest_helpers import CLEAN, contents, query, table_rows, write_csv, write_export, write_xlsx
 
-from dashboard.ingest.importer import import_paths
+from dashboard.load import import_paths
 
 
 def test_header_spellings_and_column_order_do_not_matter(tmp_path):

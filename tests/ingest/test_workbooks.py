@@ -15,8 +15,8 @@ import xlsxwriter
 from ingest_helpers import located, sha, table_rows, write_csv
 
 from dashboard.ingest import read
-from dashboard.ingest.importer import check_paths, import_paths
 from dashboard.ingest.validate import MAX_CELL_CHARS
+from dashboard.load import check_paths, import_paths
 from dashboard.settings import ROOT
 
 
@@ -103,7 +103,7 @@ def _bomb(path: Path, unpacked_mb: int, *, lie: bool = False) -> Path:
 _MEASURE = """
 import json, resource, sys
 from pathlib import Path
-from dashboard.ingest.importer import check_paths
+from dashboard.load import check_paths
 report = "\\n".join(p.as_text() for p in check_paths([Path(sys.argv[1])], Path(sys.argv[2])).problems)
 print(json.dumps({"report": report, "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 """

@@ -8,7 +8,7 @@ from reference_helpers import FIXTURE_2023_24, LA_CODES, LAIT, SHIPPED, write_cs
 
 from dashboard import warehouse
 from dashboard.cli import main
-from dashboard.ingest.importer import import_paths
+from dashboard.load import import_paths
 
 REF_TABLES = (
     "ref_exclusions_geography",

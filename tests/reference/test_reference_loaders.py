@@ -19,7 +19,7 @@ from reference_helpers import (
     read,
 )
 
-from dashboard import schema
+from dashboard import load, schema
 from dashboard.ingest import reference
 
 SECONDARY = "state_funded_secondary"
@@ -399,7 +399,7 @@ def test_fixture_row_numbers_count_the_blank_line():
 def _store_all(con, refs):
     for stmt in schema.REFERENCE_DDL:
         con.execute(stmt)
-    return [reference.store(con, ref) for ref in refs]
+    return [load.store_reference(con, ref) for ref in refs]
 
 
 def _counts(con):

@@ -10,8 +10,7 @@ import datetime as dt
 import pytest
 from reference_helpers import FIXTURE_2023_24, SHIPPED, read
 
-from dashboard import warehouse
-from dashboard.ingest import reference
+from dashboard import load, warehouse
 
 GEO = "exclusions_by_geography: exc_nat_region_la_2006-07_to_2022-23.csv"
 NAT = "exclusions_national: exclusions_national_england_2006-07_to_2024-25.csv"
@@ -23,7 +22,7 @@ FIX = f"exclusions_by_geography: {FIXTURE_2023_24.name}"
 def build(path, files):
     with warehouse.rewrite(path) as con:
         for f in files:
-            reference.store(con, read(f))
+            load.store_reference(con, read(f))
     return warehouse.open_read_only(path)
 
 

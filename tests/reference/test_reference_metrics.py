@@ -14,8 +14,7 @@ import sys
 import pytest
 from reference_helpers import SHIPPED, read
 
-from dashboard import warehouse
-from dashboard.ingest import reference
+from dashboard import load, warehouse
 from dashboard.metrics import compute_rows
 from dashboard.settings import ROOT, SettingError, Settings
 
@@ -26,7 +25,7 @@ def national_db(tmp_path_factory):
     path = tmp_path_factory.mktemp("national") / "w.duckdb"
     with warehouse.rewrite(path) as con:
         for f in SHIPPED:
-            reference.store(con, read(f))
+            load.store_reference(con, read(f))
     return path
 
 

@@ -17,7 +17,7 @@ def report_db(tmp_path_factory) -> Path:
 
     Reports write audit entries beside it, so it is this package's own, not tests/conftest.py's.
     """
-    from dashboard.ingest.importer import import_paths
+    from dashboard.load import import_paths
 
     folder = tmp_path_factory.mktemp("report_export")
     export = folder / "export"

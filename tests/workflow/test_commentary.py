@@ -7,7 +7,7 @@ from app_driver import open_page, words
 
 from dashboard import audit, commentary
 from dashboard.access import NotPermitted, Viewer
-from dashboard.ingest.importer import import_paths
+from dashboard.load import import_paths
 from tests.conftest import METRICS_SMALL
 
 CHRIS = Viewer("chris", "chair", "NTH")

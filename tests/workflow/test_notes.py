@@ -10,7 +10,7 @@ from app_driver import open_page, specs, words
 from dashboard import audit, notes
 from dashboard.access import NotPermitted, Viewer
 from dashboard.charts import notes as note_marks
-from dashboard.ingest.importer import import_paths
+from dashboard.load import import_paths
 from tests.conftest import METRICS_SMALL
 
 LENA = Viewer("lena", "commissioner")

@@ -1,8 +1,9 @@
-"""`seip import` and `seip validate`: read, check, and store an export all-or-nothing.
+"""`seip import` and `seip validate`: load what `ingest` read and checked into the warehouse, all or nothing.
 
-An import runs inside `warehouse.rewrite`: the checks run against a copy of the warehouse,
-and the copy is swapped in only when there is no error. A refused import is not recorded in
-the warehouse (it cannot change); the user gets the full report instead.
+`ingest` reads, types and checks an export and writes nothing; this module is the one that
+loads. An import runs inside `warehouse.rewrite`: the checks run against a copy of the
+warehouse, and the copy is swapped in only when there is no error. A refused import is not
+recorded in the warehouse (it cannot change); the user gets the full report instead.
 """
 
 from __future__ import annotations
@@ -20,18 +21,7 @@ from dashboard.ingest import reference
 from dashboard.ingest.contract import LOAD_ORDER, TABLES
 from dashboard.ingest.problems import Problem
 from dashboard.ingest.read import Export, read_paths
-from dashboard.ingest.validate import Checked, Row, check
-
-ARROW_TYPES = {
-    "text": pa.string(),
-    "int": pa.int32(),
-    "date": pa.date32(),
-    "money": pa.decimal128(14, 2),
-    "year": pa.string(),
-    "bool": pa.bool_(),
-    "code": pa.string(),
-    "number": pa.float64(),
-}
+from dashboard.ingest.validate import Checked, Known, check
 
 
 @dataclass
@@ -87,13 +77,15 @@ def check_paths(paths: list[Path], db_path: Path) -> ImportResult:
     """Run every import check on `paths` against the warehouse at `db_path`; change nothing."""
     export = read_paths(paths)
     db_path = Path(db_path)
-    con = warehouse.open_read_only(db_path) if db_path.exists() else None
-    try:
-        checked = check(export, con)
-    finally:
-        if con is not None:
+    known = Known()
+    if db_path.exists():
+        con = warehouse.open_read_only(db_path)
+        try:
+            known = known_keys(con)
+        finally:
             con.close()
-    return _result(export, checked, validate_only=True)
+    with check(export, known) as checked:
+        return _result(export, checked, validate_only=True)
 
 
 def import_paths(
@@ -107,8 +99,7 @@ def import_paths(
     """
     export = read_paths(paths)
     try:
-        with warehouse.rewrite(Path(db_path)) as con:
-            checked = check(export, con)
+        with warehouse.rewrite(Path(db_path)) as con, check(export, known_keys(con)) as checked:
             result = _result(export, checked)
             if not result.ok:
                 raise _Refused
@@ -121,8 +112,22 @@ def import_paths(
     return result
 
 
+def known_keys(con: duckdb.DuckDBPyConnection) -> Known:
+    """The keys stored in the warehouse behind `con` that an import may refer to."""
+    cur = con.cursor()
+    try:
+        return Known(
+            partnerships=cur.sql("select partnership_code from partnerships").to_arrow_table(),
+            schools=cur.sql("select urn from schools").to_arrow_table(),
+            referrals=cur.sql("select referral_id, pupil_ref, referral_date from referrals").to_arrow_table(),
+            census=cur.sql("select academic_year, urn from school_census").to_arrow_table(),
+        )
+    finally:
+        cur.close()
+
+
 def _result(export: Export, checked: Checked, validate_only: bool = False) -> ImportResult:
-    rows = {name: len(r) for name, r in checked.rows.items()}
+    rows = dict(checked.rows)
     for source in export.refs:
         rows[source.ref.kind] = rows.get(source.ref.kind, 0) + source.ref.stored
     return ImportResult(checked.problems, rows, [f.name for f in export.files], validate_only=validate_only)
@@ -132,46 +137,85 @@ def store(con: duckdb.DuckDBPyConnection, export: Export, checked: Checked, *, s
     """Write checked rows, reference files, the import log and the synthetic flag through `con`."""
     for name in LOAD_ORDER:
         if checked.rows.get(name):
-            store_table(con, name, checked.rows[name])
+            store_table(con, name, checked.typed(name))
     for source in export.refs:
-        reference.store(con, source.ref)
+        store_reference(con, source.ref)
     _log(con, export, checked)
     if checked.rows:
         _mark_synthetic(con, synthetic)
 
 
-def store_table(con: duckdb.DuckDBPyConnection, name: str, rows: list[Row]) -> None:
+def store_table(con: duckdb.DuckDBPyConnection, name: str, incoming: pa.RecordBatchReader) -> None:
     """Upsert typed rows into one table: a row whose key is stored replaces it.
 
     Funding's key (academic_year, partnership_code) names a group: the group is replaced whole.
+    The rows arrive as a stream from the import's own database: into an empty table they go
+    straight in; otherwise they are copied once into a temporary table that the delete and
+    the insert both read.
     """
     table = TABLES[name]
-    incoming = pa.table(
-        {c.name: pa.array([r.values[c.name] for r in rows], type=ARROW_TYPES[c.type]) for c in table.columns}
-    )
-    con.register("incoming", incoming)
+    con.register("arriving", incoming)
+    try:
+        if con.execute(f"select count(*) from (select 1 from {name} limit 1)").fetchone()[0] == 0:
+            con.execute(f"insert into {name} by name select * from arriving")
+            return
+        con.execute("create or replace temp table incoming as select * from arriving")
+    finally:
+        con.unregister("arriving")
     try:
         same_key = " and ".join(f"stored.{k} = incoming.{k}" for k in table.key)
         con.execute(f"delete from {name} stored where exists (select 1 from incoming where {same_key})")
         con.execute(f"insert into {name} by name select * from incoming")
     finally:
-        con.unregister("incoming")
+        con.execute("drop table if exists incoming")
+
+
+def store_reference(con: duckdb.DuckDBPyConnection, ref: reference.RefFile) -> int:
+    """Replace the stored rows a DfE reference file covers with its rows; returns the rows stored.
+
+    Rows are matched on the table's key (LAs on the old LA code), so storing the same file
+    twice, or a newer release covering the same years and areas, leaves no duplicates.
+    """
+    stored = 0
+    for table, frame in ref.frames.items():
+        if frame.empty:
+            continue
+        view = f"_incoming_{table}"
+        con.register(view, frame)
+        try:
+            # area_key stands for an area: the old LA code for an LA, else the area code.
+            key = ", ".join(
+                "coalesce(old_la_code, area_code) as area_key" if k == "area_key" else k for k in reference.KEYS[table]
+            )
+            match = " and ".join(
+                "coalesce(t.old_la_code, t.area_code) is not distinct from k.area_key"
+                if k == "area_key"
+                else f"t.{k} = k.{k}"
+                for k in reference.KEYS[table]
+            )
+            con.execute(f"""
+                delete from {table} t
+                where exists (select 1 from (select distinct {key} from {view}) k where {match})
+            """)
+            columns = ", ".join(frame.columns)
+            con.execute(f"insert into {table} ({columns}) select {columns} from {view}")
+            stored += len(frame)
+        finally:
+            con.unregister(view)
+    return stored
 
 
 def _log(con: duckdb.DuckDBPyConnection, export: Export, checked: Checked) -> None:
     import_id = uuid.uuid4().hex
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
-    stored: dict[int, int] = {}
-    for table_rows in checked.rows.values():
-        for row in table_rows:
-            stored[id(row.sheet)] = stored.get(id(row.sheet), 0) + 1
+    stored = {id(sheet): checked.sheet_rows.get(i, 0) for i, sheet in enumerate(export.sheets)}
     counts: dict[str, int] = {}
     for p in checked.problems:
         if p.severity == "warning":
             counts[p.file] = counts.get(p.file, 0) + 1
     entries = []
     for info in export.files:
-        parts = [(s.table, s.file, len(s.rows), stored.get(id(s), 0)) for s in export.sheets if s.info is info]
+        parts = [(s.table, s.file, stored[id(s)], stored[id(s)]) for s in export.sheets if s.info is info]
         parts += [(r.ref.kind, info.name, r.ref.rows, r.ref.stored) for r in export.refs if r.info is info]
         outcome = "imported"
         if not parts:
