@@ -156,6 +156,10 @@ def open_everything(page, axe_source: str, url_path: str) -> list[str]:
         if switch.is_visible():
             switch.scroll_into_view_if_needed()
             switch.click()
+            # the rerun starts a moment after the click: wait for it, or settle() returns at once and
+            # axe reads the page's elements faded as stale (#aeafaf) while it redraws
+            with contextlib.suppress(PlaywrightTimeout):
+                page.wait_for_selector("[data-testid=stApp][data-test-script-state=running]", timeout=5_000)
             settle(page)
             findings += axe_findings(page, axe_source, f"{url_path} ({switch.inner_text()[:40]} on)")
     # the what-if sliders, moved by keyboard; their least and greatest values stay fully drawn
