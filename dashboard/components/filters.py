@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+import pandas as pd
 import streamlit as st
 
 from dashboard.components import data
@@ -91,10 +92,19 @@ def school_filter(schools: Mapping[int, str], default: int | None = None) -> int
     return urn
 
 
+def _local(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame[frame["area_type"].isin(["partnership", "la_total"])]
+
+
+def latest_year() -> str | None:
+    """The latest academic year of the partnerships' data; None when there is none."""
+    years = _local(data.metrics())["academic_year"].dropna()
+    return max(years) if len(years) else None
+
+
 def year_and_partnership(*, partnership: bool = True) -> Filters:
     """The standard filter row: academic year and (optionally) partnership, from the metrics' areas."""
-    frame = data.metrics()
-    local = frame[frame["area_type"].isin(["partnership", "la_total"])]
+    local = _local(data.metrics())
     years = [y for y in local["academic_year"].dropna().unique().tolist()]
     parts = local[local["area_type"] == "partnership"][["area_code", "area_name"]].drop_duplicates("area_code")
     columns = st.columns(2 if partnership else 1)

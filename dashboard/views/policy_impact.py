@@ -15,7 +15,7 @@ from dashboard import impact
 from dashboard.assumptions import ASSUMPTIONS
 from dashboard.charts import policy_impact as charts
 from dashboard.charts import theme
-from dashboard.components import data, filters, page, policy
+from dashboard.components import data, filters, page, policy, report_downloads
 from dashboard.components.chart_panel import chart_panel
 
 SOURCE = (
@@ -222,6 +222,9 @@ def render() -> None:
     )
     st.info(REAL_DATA, icon=":material/verified:")
     measure, start, donors = _choices()
+    # the pack's Policy impact section answers for permanent exclusions against all LAs from the
+    # start in the settings, whatever is chosen above; its cover names the latest year of data
+    report_downloads.offer(filters.latest_year(), None, page="policy_impact", key="policy-impact")
     try:
         with st.spinner("Fitting the synthetic control and the placebo LAs..."):
             result = policy.estimate(measure, start, donors)

@@ -21,7 +21,9 @@ def _labels(at) -> list[str]:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("page", ["overview", "exclusions", "placements", "funding", "value_for_money", "benchmarks"])
+@pytest.mark.parametrize(
+    "page", ["overview", "policy_impact", "exclusions", "placements", "funding", "value_for_money", "benchmarks"]
+)
 def test_every_page_offers_its_pdf_and_the_workbook(demo_db, monkeypatch, page):
     at = open_page(demo_db, monkeypatch, page)
     assert not at.exception
