@@ -12,7 +12,13 @@ from dashboard.ingest.contract import LOAD_ORDER
 
 ROOT = Path(__file__).resolve().parents[2]
 # The store (accounts, audit log, notes) is another database with its own migrations.
-OWN_SCHEMA = {ROOT / "dashboard" / "schema.py", ROOT / "dashboard" / "store.py"}
+# schema.py: the warehouse; store.py: the writable store; ingest/validate.py: scratch tables in the
+# validator's own in-memory DuckDB (the bulk checks), never in the warehouse
+OWN_SCHEMA = {
+    ROOT / "dashboard" / "schema.py",
+    ROOT / "dashboard" / "store.py",
+    ROOT / "dashboard" / "ingest" / "validate.py",
+}
 CREATES_TABLE = re.compile(r"\bcreate\s+(?:temp\w*\s+)?table\b", re.IGNORECASE)
 
 
