@@ -130,6 +130,8 @@ def test_markers_sit_on_the_notes_years_with_the_note_as_hover_text():
     assert marker.name == "Note" and list(marker.x) == ["2023/24"]
     assert marker.hovertext[0].startswith("<b>&lt;script&gt;alert(1)&lt;/script&gt;</b> (the LA, 2023/24)<br>A &amp; B")
     assert [s.x0 for s in fig.layout.shapes] == ["2023/24"]
+    # the legend that now names "Note" sits above the plot, clear of the year labels below it
+    assert (fig.layout.legend.y, fig.layout.legend.yanchor) == (1.02, "bottom")
     # the cached figure is never changed; a chart that is not over years gets nothing
     assert len(_trend().data) == 2 and note_marks.with_notes(_trend(), [elsewhere]).data == _trend().data
     bars = go.Figure(go.Bar(x=["NTH", "STH"], y=[1, 2]))
