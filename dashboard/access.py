@@ -317,8 +317,7 @@ def metric_rows(
 
     if viewer.role != "governor":
         return metrics_module.compute_rows(con, settings, year=year, partnership=partnership)
-    if partnership is not None:
-        metrics_module.compute_rows(con, settings, year=year, partnership=partnership)  # its checks only
+    year = metrics_module.checked_request(con, year, partnership)
     rows = governed_metric_rows(metrics_module.compute_rows(con, settings, year=year), settings)
     years = sorted({r["academic_year"] for r in rows if r["academic_year"] is not None})
     hidden = {(k[0], k[1], k[2]) for k in _audited(con, settings, years) if not k[3]}

@@ -163,6 +163,19 @@ def check_role(role: str) -> str:
     return role
 
 
+def checked_request(con: duckdb.DuckDBPyConnection, year: str | None, partnership: str | None) -> str | None:
+    """`year` as `2023/24` (None stays None) once `year` and `partnership` are known to be
+    answerable; UsageError for an unknown partnership code or a malformed year."""
+    if year is not None:
+        year = normalise_year(year)
+    if partnership is not None:
+        known = partnership_codes(con)
+        if partnership not in known:
+            listed = ", ".join(known) if known else "none: the warehouse holds no partnerships"
+            raise UsageError(f"unknown partnership {partnership!r}; the known codes are {listed}")
+    return year
+
+
 def compute_rows(
     con: duckdb.DuckDBPyConnection,
     settings: Settings,
@@ -177,13 +190,7 @@ def compute_rows(
     and the DfE areas of `settings.la_code`; `suppressed` is True only where DfE published `c`.
     Raises UsageError for an unknown partnership code or a malformed year.
     """
-    if year is not None:
-        year = normalise_year(year)
-    if partnership is not None:
-        known = partnership_codes(con)
-        if partnership not in known:
-            listed = ", ".join(known) if known else "none: the warehouse holds no partnerships"
-            raise UsageError(f"unknown partnership {partnership!r}; the known codes are {listed}")
+    year = checked_request(con, year, partnership)
     rows = warehouse.run_records(
         con, "metrics_area_year", pupil_weight=settings.pupil_weight, year=year, partnership=partnership
     )
