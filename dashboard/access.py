@@ -308,10 +308,12 @@ def metric_rows(
 ) -> list[dict]:
     """Every metric (`dashboard.metrics.compute_rows`, one dict each) as `viewer` may see it.
 
-    For a governor: every partnership is read, whatever `partnership` asks for, so that a filter
-    cannot undo secondary suppression; then the header rules (`governed_metric_rows`) and the
-    counts the disclosure audit hides (`disclosure_audit`), with the figures built on them; then
-    the filter. Raises metrics.UsageError for an unknown partnership or a malformed year.
+    `partnership` is a code (that partnership and the la_total), `ALL` (the la_total alone) or
+    None (every partnership); DfE's areas come whatever it is. For a governor: every partnership
+    of the years asked for is read, whatever `partnership` asks for, so that a filter cannot undo
+    secondary suppression; then the header rules (`governed_metric_rows`) and the counts the
+    disclosure audit hides (`disclosure_audit`), with the figures built on them; then the filter.
+    Raises metrics.UsageError for an unknown partnership or a malformed year.
     """
     from dashboard import metrics as metrics_module
 

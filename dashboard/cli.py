@@ -156,7 +156,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("metrics", parents=[common], help="print every metric for every area and year")
     p.add_argument("--year", help="one academic year, e.g. 2023/24")
-    p.add_argument("--partnership", metavar="CODE", help="one partnership (with la_total and DfE areas)")
+    p.add_argument(
+        "--partnership",
+        metavar="CODE|ALL",
+        help="one partnership (with la_total and DfE areas), or ALL for no partnership",
+    )
     p.add_argument(
         "--role", choices=ROLES, default="commissioner", help="whose view: governor applies disclosure control"
     )

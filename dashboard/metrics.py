@@ -31,6 +31,8 @@ UNITS = ("count", "percent", "rate_per_100", "gbp", "gbp_per_pupil")
 POLARITIES = ("lower_is_better", "higher_is_better", "neutral")
 # Area types in the order output lists them.
 AREA_TYPES = ("partnership", "la_total", "local_authority", "region", "england", "sn_median")
+# the la_total's area code: asked for as a partnership, it means all partnerships together alone
+LA_TOTAL = "ALL"
 PAYLOAD_FIELDS = ("metric", "academic_year", "area_type", "area_code", "value", "suppressed")
 FRAME_COLUMNS = (
     "metric",
@@ -165,14 +167,15 @@ def check_role(role: str) -> str:
 
 def checked_request(con: duckdb.DuckDBPyConnection, year: str | None, partnership: str | None) -> str | None:
     """`year` as `2023/24` (None stays None) once `year` and `partnership` are known to be
-    answerable; UsageError for an unknown partnership code or a malformed year."""
+    answerable (a partnership code, or LA_TOTAL for all partnerships together); UsageError for
+    an unknown partnership code or a malformed year."""
     if year is not None:
         year = normalise_year(year)
-    if partnership is not None:
+    if partnership is not None and partnership != LA_TOTAL:
         known = partnership_codes(con)
         if partnership not in known:
             listed = ", ".join(known) if known else "none: the warehouse holds no partnerships"
-            raise UsageError(f"unknown partnership {partnership!r}; the known codes are {listed}")
+            raise UsageError(f"unknown partnership {partnership!r}; the known codes are {listed} (or {LA_TOTAL})")
     return year
 
 
@@ -186,8 +189,9 @@ def compute_rows(
     """Every metric for every area and academic year, one dict each (value None = null), with
     the year and partnership bound in SQL, before any viewer's control (the gate applies it).
 
-    Keys: FRAME_COLUMNS. Areas: every partnership (or only `partnership`), the la_total `ALL`,
-    and the DfE areas of `settings.la_code`; `suppressed` is True only where DfE published `c`.
+    Keys: FRAME_COLUMNS. Areas: every partnership (or only `partnership`, or none when it is
+    LA_TOTAL), the la_total `ALL`, and the DfE areas of `settings.la_code`; `suppressed` is True
+    only where DfE published `c`.
     Raises UsageError for an unknown partnership code or a malformed year.
     """
     year = checked_request(con, year, partnership)

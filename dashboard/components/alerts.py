@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import alerts
+from dashboard.charts.overview import previous_year
 from dashboard.components import data, forms
 
 
@@ -27,9 +28,11 @@ def show(year: str, partnership: str | None) -> None:
         return
     if not rule_list:
         return
+    # a rule compares the year with the year before, England or the other partnerships that year
+    around = pd.concat([data.metrics(year=previous_year(year)), data.metrics(year=year)], ignore_index=True)
     fired = [
         a
-        for a in alerts.evaluate(data.metrics(), rule_list, year)
+        for a in alerts.evaluate(around, rule_list, year)
         if partnership is None or (a.area_type == "partnership" and a.area_code == partnership)
     ]
     if not fired:

@@ -230,7 +230,11 @@ def _metrics(
 
 
 def metrics(year: str | None = None, partnership: str | None = None) -> pd.DataFrame:
-    """Every metric (long frame) for the year and partnership asked for, as the viewer may see it.
+    """Every metric (long frame) for the year and partnership asked for, bound in the gate's SQL,
+    as the viewer may see it: `year` None is every year; `partnership` a code is that partnership
+    and the la_total, `ALL` the la_total alone, None every partnership; DfE's areas always come.
+    Ask for what the page shows: the whole frame (no arguments) only for a chart of every
+    partnership over every year.
 
     Columns: metric, academic_year, area_type, area_code, area_name, value, suppressed.
     """

@@ -14,6 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.components import data
+from dashboard.metrics import LA_TOTAL
 
 ALL_PARTNERSHIPS = "All partnerships"
 
@@ -32,7 +33,7 @@ class Filters:
 
     @property
     def area_code(self) -> str:
-        return "ALL" if self.partnership is None else self.partnership
+        return LA_TOTAL if self.partnership is None else self.partnership
 
 
 def _carried(key: str, options: list[str], default: str) -> None:
@@ -92,27 +93,35 @@ def school_filter(schools: Mapping[int, str], default: int | None = None) -> int
     return urn
 
 
-def _local(frame: pd.DataFrame) -> pd.DataFrame:
-    return frame[frame["area_type"].isin(["partnership", "la_total"])]
+def _options() -> pd.DataFrame:
+    # the areas and years of the partnership data (one small cached query), not the metrics frame
+    return data.fetch("filter_options")
 
 
 def latest_year() -> str | None:
     """The latest academic year of the partnerships' data; None when there is none."""
-    years = _local(data.metrics())["academic_year"].dropna()
+    years = _options()["academic_year"].dropna()
     return max(years) if len(years) else None
 
 
+def partnership_names() -> dict[str, str]:
+    """The partnerships and MAT groups the filter row offers: code -> name."""
+    options = _options()
+    parts = options[options["area_type"] == "partnership"].drop_duplicates("area_code")
+    return dict(zip(parts["area_code"], parts["area_name"], strict=True))
+
+
 def year_and_partnership(*, partnership: bool = True) -> Filters:
-    """The standard filter row: academic year and (optionally) partnership, from the metrics' areas."""
-    local = _local(data.metrics())
-    years = [y for y in local["academic_year"].dropna().unique().tolist()]
-    parts = local[local["area_type"] == "partnership"][["area_code", "area_name"]].drop_duplicates("area_code")
+    """The standard filter row: academic year and (optionally) partnership, from the areas and
+    years of the partnership data."""
+    years = _options()["academic_year"].dropna().unique().tolist()
+    names = partnership_names()
     columns = st.columns(2 if partnership else 1)
     with columns[0]:
         year = year_filter(years)
     code = None
     if partnership:
         with columns[1]:
-            code = partnership_filter(dict(zip(parts["area_code"], parts["area_name"], strict=True)))
-    name = ALL_PARTNERSHIPS if code is None else parts.loc[parts["area_code"] == code, "area_name"].iloc[0]
+            code = partnership_filter(names)
+    name = ALL_PARTNERSHIPS if code is None else names[code]
     return Filters(year=year, partnership=code, partnership_name=name)

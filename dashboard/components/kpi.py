@@ -72,12 +72,20 @@ def kpi_row(headlines: list[Headline], per_row: int = 3) -> None:
                 kpi_card(h)
 
 
+def area_metrics(f: Filters) -> pd.DataFrame:
+    """What a card needs of the metrics, asked for in the gate's SQL: the area the filters chose
+    in every year (its value, last year's, its trend line) with DfE's areas (England and the
+    neighbours), not the other partnerships."""
+    return data.metrics(partnership=f.area_code)
+
+
 def headline_for(frame: pd.DataFrame, metric: str, f: Filters) -> Headline:
-    """The headline figure of `metric` for the area and year the filters chose (worked out once per
-    warehouse version and viewer: filtering the whole metrics frame on every rerun was slow)."""
+    """The headline figure of `metric` for the area and year the filters chose, from `frame`
+    (`area_metrics(f)`), worked out once per warehouse version and viewer."""
     return data.chart(headline, frame, data.metric_info(metric), f.year, f.area_type, f.area_code)
 
 
-def metric_cards(frame: pd.DataFrame, metrics: tuple[str, ...], f: Filters, per_row: int = 2) -> None:
+def metric_cards(metrics: tuple[str, ...], f: Filters, per_row: int = 2) -> None:
     """Cards for `metrics` for the area and year the filters chose."""
+    frame = area_metrics(f)
     kpi_row([headline_for(frame, m, f) for m in metrics], per_row=per_row)

@@ -10,7 +10,7 @@ import streamlit as st
 
 from dashboard import notes
 from dashboard.charts import notes as note_marks
-from dashboard.components import data, forms, signin
+from dashboard.components import data, filters, forms, signin
 
 
 @st.cache_data(ttl=10, show_spinner=False)
@@ -33,9 +33,7 @@ def _context() -> tuple[str | None, str | None]:
     name = st.session_state.get("partnership")
     code = None
     if name:
-        areas = data.metrics()[["area_type", "area_code", "area_name"]].drop_duplicates()
-        found = areas[(areas["area_type"] == "partnership") & (areas["area_name"] == name)]
-        code = found["area_code"].iloc[0] if not found.empty else None
+        code = next((c for c, n in filters.partnership_names().items() if n == name), None)
     return code, None if school is None else str(school)
 
 

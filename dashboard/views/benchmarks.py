@@ -15,6 +15,7 @@ import streamlit as st
 from dashboard.charts import benchmarks as charts
 from dashboard.components import data, filters, page, report_downloads
 from dashboard.components.chart_panel import chart_panel
+from dashboard.metrics import LA_TOTAL
 
 SOURCE = (
     "DfE, Suspensions and permanent exclusions in England; DfE LAIT; DfE statistical "
@@ -77,7 +78,8 @@ def render() -> None:
         "Benchmarks",
         "How has the authority compared with England, its region and its statistical neighbours since 2006/07?",
     )
-    frame = data.metrics()
+    # the authority and its comparators in every year: DfE's areas come with the la_total alone
+    frame = data.metrics(partnership=LA_TOTAL)
     if frame[frame["area_type"] == "local_authority"].empty:
         page.no_data(
             "There is no published DfE data for this authority in the warehouse: "

@@ -19,6 +19,7 @@ DFE_SOURCE = (
 
 
 def _rate_panel(frame, f: filters.Filters, metric: str, key: str) -> None:
+    # `frame`: the chosen partnership's years (and the la_total's), or every partnership's
     info = data.metric_info(metric)
     label, unit, decimals = info["label"], info.get("unit") or "", int(info.get("decimals") or 2)
     fig, table = data.chart(
@@ -52,10 +53,9 @@ def render() -> None:
     if f.year is None:
         page.no_data("There is no partnership data in the warehouse yet: import an export first.")
         return
-    frame = data.metrics()
-
-    _rate_panel(frame, f, "pex_rate", "pex-rate-over-time")
-    _rate_panel(frame, f, "suspension_rate", "suspension-rate-over-time")
+    over_time = data.metrics(partnership=f.partnership)
+    _rate_panel(over_time, f, "pex_rate", "pex-rate-over-time")
+    _rate_panel(over_time, f, "suspension_rate", "suspension-rate-over-time")
 
     params = {"year": f.year, "partnership": f.partnership}
     links = data.fetch("exclusions_referral_journey", **params)
@@ -64,7 +64,7 @@ def render() -> None:
     else:
         fig, table = data.chart(charts.referral_journey, links)
         # the total comes from the metrics, which are under disclosure control as a whole
-        referred = kpi.headline_for(frame, "referrals", f)
+        referred = kpi.headline_for(kpi.area_metrics(f), "referrals", f)
         chart_panel(
             fig,
             table,
@@ -79,7 +79,7 @@ def render() -> None:
             key="referral-journey",
         )
 
-    fig, table = data.chart(charts.avoidance_by_partnership, frame, f.year)
+    fig, table = data.chart(charts.avoidance_by_partnership, data.metrics(year=f.year), f.year)
     chart_panel(
         fig,
         table,

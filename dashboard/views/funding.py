@@ -90,10 +90,10 @@ def render() -> None:
     if f.year is None:
         page.no_data("There is no partnership data in the warehouse yet: import an export first.")
         return
-    frame = data.metrics()
-    kpi.metric_cards(frame, HEADLINES, f)
+    kpi.metric_cards(HEADLINES, f)
+    partnerships = data.metrics(year=f.year)
 
-    fig, table = data.chart(charts.funding_vs_fsm, frame, f.year, f.partnership)
+    fig, table = data.chart(charts.funding_vs_fsm, partnerships, f.year, f.partnership)
     sentence = charts.fsm_sentence(table)
     slope = charts.fitted_line(table["fsm_pct"], table["funding_per_pupil"])
     title = (
@@ -124,7 +124,7 @@ def render() -> None:
         key="funding-streams",
     )
 
-    fig, table = data.chart(charts.formula_vs_paid, frame, f.year)
+    fig, table = data.chart(charts.formula_vs_paid, partnerships, f.year)
     gap = charts.formula_gap_sentence(table)
     title = (
         f"Every partnership was paid its formula allocation, {f.year}"

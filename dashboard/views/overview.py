@@ -28,9 +28,8 @@ def render() -> None:
     if f.year is None:
         page.no_data("There is no partnership data in the warehouse yet: import an export first.")
         return
-    frame = data.metrics()
     infos = [data.metric_info(metric) for metric in charts.HEADLINE_METRICS]
-    headlines = data.chart(charts.headlines, frame, infos, f.year, f.area_type, f.area_code)
+    headlines = data.chart(charts.headlines, kpi.area_metrics(f), infos, f.year, f.area_type, f.area_code)
     if all(h.value is None and not h.suppressed for h in headlines):
         page.no_data(f"There are no figures for {f.partnership_name.lower()} in {f.year}.")
         return
@@ -48,7 +47,13 @@ def render() -> None:
     info = data.metric_info("pex_rate")
     unit, decimals = info["unit"], int(info["decimals"])
     fig, table = data.chart(
-        charts.partnerships_compared, frame, "pex_rate", f.year, label=info["label"], unit=unit, decimals=decimals
+        charts.partnerships_compared,
+        data.metrics(year=f.year),
+        "pex_rate",
+        f.year,
+        label=info["label"],
+        unit=unit,
+        decimals=decimals,
     )
     finding = charts.highest_sentence(table, label=info["label"], unit=unit, decimals=decimals)
     chart_panel(

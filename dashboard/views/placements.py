@@ -23,8 +23,7 @@ def render() -> None:
     if f.year is None:
         page.no_data("There is no partnership data in the warehouse yet: import an export first.")
         return
-    frame = data.metrics()
-    kpi.metric_cards(frame, HEADLINES, f)
+    kpi.metric_cards(HEADLINES, f)
 
     params = {"year": f.year, "partnership": f.partnership}
     by_type = data.fetch("placements_by_provider_type", **params)

@@ -77,7 +77,7 @@ class _Figures:
 
 
 def _figures(f: filters.Filters) -> _Figures:
-    frame = data.metrics()
+    frame = kpi.area_metrics(f)
     spend = kpi.headline_for(frame, "placement_cost_gbp", f)
     avoided = kpi.headline_for(frame, "exclusions_avoided_vs_england", f)
     outcomes = data.fetch("value_for_money_outcomes", year=f.year, partnership=f.partnership)

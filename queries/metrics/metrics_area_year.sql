@@ -5,7 +5,8 @@
 -- pupil_count; access.metrics controls those rows with disclosure.suppress_rows)
 -- grain: one row per metric, academic year and area (each partnership, and the la_total 'ALL')
 -- reads: fct_area_year_metrics, fct_area_year
--- $year null means every year; $partnership null means every partnership (the la_total is always kept)
+-- $year null means every year; $partnership null means every partnership, 'ALL' none (the la_total is
+-- always kept)
 
 with
 
