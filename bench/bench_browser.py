@@ -5,11 +5,12 @@ to healthy, from healthy to the sign-in form shown, and from pressing "Sign in" 
 Overview drawn.
 
 Pages (`--rounds N`): one signed-in session on a fresh server goes through every page in the
-sidebar N times; the first round is each page's first visit (cold caches), the later rounds are
-revisits. "Drawn" means the script has finished, nothing is stale and the page's plotly charts
-have drawn (the least number of charts each page draws, from tests/browser/harness.py). Beside
-the wall time it reports the CPU seconds the server and the browser spent on each visit (psutil:
-they share the machine's cores, so each side's own cost is kept apart).
+sidebar (and the footer's two statement pages) N times; the first round is each page's first
+visit (cold caches), the later rounds are revisits. "Drawn" means the script has finished,
+nothing is stale and the page's plotly charts have drawn (the least number of charts each page
+draws, from tests/browser/harness.py). Beside the wall time it reports the CPU seconds the
+server and the browser spent on each visit (psutil: they share the machine's cores, so each
+side's own cost is kept apart).
 
 Concurrency (`--sessions 1 5 10 20`): K sessions at once, each in its own browser context, sign
 in and open every page once; p50 and p95 per page over the sessions, and the server's CPU
@@ -58,6 +59,9 @@ TITLES = {  # url_path -> the page's title (and its link's text)
     "benchmarks": "Benchmarks",
     "school-view": "School view",
     "data-and-definitions": "Data and definitions",
+    # linked from every page's footer, not the sidebar
+    "accessibility": "Accessibility statement",
+    "support": "Support and feedback",
 }
 TIMEOUT_MS = 120_000
 
@@ -211,8 +215,9 @@ async def sign_in(page) -> float:
 
 
 async def switch(page, url_path: str) -> float:
-    """Press the page's link in the sidebar; seconds until it is drawn."""
-    link = page.locator(f'[data-testid=stSidebarNav] a[href$="/{url_path}"]')
+    """Press the page's link (in the sidebar, or the footer's for the statement pages); seconds until it is drawn."""
+    # the sidebar's links are absolute, the footer's (st.page_link) relative
+    link = page.locator(f'a[href$="/{url_path}"], a[href="{url_path}"]').first
     t0 = time.perf_counter()
     await link.click()
     await page.wait_for_url(f"**/{url_path}*", timeout=TIMEOUT_MS)
