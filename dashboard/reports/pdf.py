@@ -10,12 +10,13 @@ structure tree, so a screen reader can read it; the fonts are embedded.
 
 from __future__ import annotations
 
-import base64
+from concurrent.futures import Future
 from datetime import date
 from html import escape
 
 import pandas as pd
 import weasyprint
+from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from dashboard import metrics as metrics_module
 from dashboard.charts import theme
@@ -32,6 +33,8 @@ WIDE_YEARS = 10
 # a longer history (DfE's from 2006/07) is cut to its latest years in print: the chart above shows
 # every year, and the workbook's table holds them all
 PRINTED_YEARS = 5
+# where the HTML places a panel's chart: fetched from its drawing by `_Charts`, never from a file or the network
+CHART_URL = "seip-chart:"
 
 CSS = f"""
 @page {{
@@ -201,14 +204,13 @@ def _symbols_line(found: set[str]) -> str:
     return f'<p class="symbols">Symbols in this table: {_e(said)}.</p>'
 
 
-def _panel(panel: Panel, image: bytes | None, as_of: str) -> str:
+def _panel(panel: Panel, as_of: str) -> str:
     parts = [f'<div class="panel"><h3 id="{_e(panel.key)}">{_e(panel.title)}</h3>']
-    if image is not None:
+    if panel.fig is not None:
         pixels_high = images.height(panel.fig)
         width_mm = min(CONTENT_MM, MAX_IMAGE_MM * images.WIDTH / pixels_high)
-        src = "data:image/png;base64," + base64.b64encode(image).decode()
         parts.append(
-            f'<figure><img src="{src}" alt="{_e(panel.alt)}" style="width:{width_mm:.0f}mm">'
+            f'<figure><img src="{CHART_URL}{_e(panel.key)}" alt="{_e(panel.alt)}" style="width:{width_mm:.0f}mm">'
             f"<figcaption>{_e(panel.caption)}</figcaption></figure>"
         )
     else:
@@ -286,10 +288,8 @@ def _commentary(pack: Pack) -> str:
 
 
 def html(pack: Pack) -> str:
-    """The pack as one HTML document (what weasyprint lays out)."""
-    panels = [p for s in pack.sections for p in s.panels]
-    drawn = images.pngs([p.fig for p in panels if p.fig is not None])
-    image_of = dict(zip([p.key for p in panels if p.fig is not None], drawn, strict=True))
+    """The pack as one HTML document (what weasyprint lays out); each chart's image is at
+    CHART_URL + its panel's key."""
     who = pack.viewer.role.capitalize() + (f" (scope {pack.viewer.scope})" if pack.viewer.scope else "")
     title = f"SEIP Insight report: {pack.partnership_name}, {pack.year}"
     running = f"SEIP Insight · {pack.partnership_name} · {pack.year} · for a {pack.viewer.role}" + (
@@ -345,7 +345,7 @@ def html(pack: Pack) -> str:
             f'<p class="question">{_e(section.question)}</p>{_key_figures(section)}'
         )
         out += [f"<p class=note>{_e(text)}</p>" for text in section.notes]
-        out += [_panel(p, image_of.get(p.key), pack.data_as_of) for p in section.panels]
+        out += [_panel(p, pack.data_as_of) for p in section.panels]
         out.append("</section>")
 
     if pack.notes:
@@ -377,6 +377,30 @@ def html(pack: Pack) -> str:
     return "".join(out)
 
 
-def render(pack: Pack) -> bytes:
-    """The pack as the bytes of a tagged (PDF/UA-1) A4 PDF."""
-    return weasyprint.HTML(string=html(pack)).write_pdf(pdf_variant="pdf/ua-1")
+class _Charts(URLFetcher):
+    """All weasyprint may fetch while it lays out a pack: the pack's own charts, each waited for
+    where it is placed. Anything else (a file, the network) stops the report with an error."""
+
+    def __init__(self, drawings: dict[str, Future[bytes]]) -> None:
+        super().__init__(fail_on_errors=True)
+        self._drawings = drawings
+
+    def fetch(self, url: str, headers=None) -> URLFetcherResponse:
+        drawing = self._drawings.get(url.removeprefix(CHART_URL)) if url.startswith(CHART_URL) else None
+        if drawing is None:
+            raise ValueError(f"a report fetches nothing but its own charts, not {url[:80]!r}")
+        return URLFetcherResponse(url, drawing.result(), {"Content-Type": images.MIME_TYPE})
+
+
+def draw(pack: Pack) -> dict[str, Future[bytes]]:
+    """Start drawing the pack's charts (kaleido, on the other core) and return at once: panel key ->
+    its image to come. `render` waits for each where the layout places it."""
+    charted = [p for s in pack.sections for p in s.panels if p.fig is not None]
+    return dict(zip([p.key for p in charted], images.draw([p.fig for p in charted]), strict=True))
+
+
+def render(pack: Pack, drawings: dict[str, Future[bytes]] | None = None) -> bytes:
+    """The pack as the bytes of a tagged (PDF/UA-1) A4 PDF; `drawings` as `draw(pack)` gives them
+    (started now when not given)."""
+    document = weasyprint.HTML(string=html(pack), url_fetcher=_Charts(drawings or draw(pack)))
+    return document.write_pdf(pdf_variant="pdf/ua-1")

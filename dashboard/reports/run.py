@@ -8,6 +8,7 @@ import io
 import os
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
@@ -24,15 +25,26 @@ FORMATS = ("pdf", "xlsx")
 
 def render(pack: packs.Pack, fmt: str) -> bytes:
     """The pack as the bytes of a `fmt` ('pdf' | 'xlsx') file. Raises ValueError for another format."""
+    return next(rendered([pack], fmt))
+
+
+def rendered(built: list[packs.Pack], fmt: str) -> Iterator[bytes]:
+    """Each pack as the bytes of a `fmt` file, in order. For PDFs the charts of every pack are
+    handed to the browser first, so it draws the next packs' while this process lays out the first.
+    Raises ValueError for an unknown format."""
     if fmt == "xlsx":
-        buffer = io.BytesIO()
-        workbook.write(pack, buffer)
-        return buffer.getvalue()
-    if fmt == "pdf":
+        for pack in built:
+            buffer = io.BytesIO()
+            workbook.write(pack, buffer)
+            yield buffer.getvalue()
+    elif fmt == "pdf":
         from dashboard.reports import pdf  # weasyprint and kaleido load only when a PDF is asked for
 
-        return pdf.render(pack)
-    raise ValueError(f"unknown report format {fmt!r}; expected one of {', '.join(FORMATS)}")
+        drawings = [pdf.draw(pack) for pack in built]
+        for pack, drawn in zip(built, drawings, strict=True):
+            yield pdf.render(pack, drawn)
+    else:
+        raise ValueError(f"unknown report format {fmt!r}; expected one of {', '.join(FORMATS)}")
 
 
 def report(
@@ -127,19 +139,26 @@ def command(args, settings: Settings) -> int:
             jobs = [(code, Path(args.out_dir)) for code in codes]
         else:
             jobs = [(args.partnership, None)]
-        for done, (code, folder) in enumerate(jobs):
-            _progress(done, len(jobs), code)
+        steps = 2 * len(jobs)
+        built = []
+        for done, (code, _) in enumerate(jobs):  # every pack first: a wrong partnership or year writes nothing
+            _progress(done, steps, f"reading {code}")
             try:
-                pack = packs.build(con, viewer, settings, partnership=code, year=args.year, frame=frame, as_of=as_of)
+                built.append(
+                    packs.build(con, viewer, settings, partnership=code, year=args.year, frame=frame, as_of=as_of)
+                )
             except packs.ReportError as exc:
                 return usage(str(exc))
-            as_of = pack.data_as_of
+            as_of = built[-1].data_as_of
+        contents = rendered(built, args.format)
+        for done, ((_, folder), pack) in enumerate(zip(jobs, built, strict=True), start=len(jobs)):
+            _progress(done, steps, f"writing {pack.file_stem}.{args.format}")
+            content = next(contents)
             path = Path(args.out) if folder is None else folder / f"{pack.file_stem}.{args.format}"
-            content = render(pack, args.format)
             write_file(path, content)
             record(settings, pack, args.format, str(path), len(content))
             print(path)
-        _progress(len(jobs), len(jobs), "done")
+        _progress(steps, steps, "done")
     finally:
         con.close()
     return 0

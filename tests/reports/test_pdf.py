@@ -8,6 +8,7 @@ import csv
 import json
 import re
 import subprocess
+from concurrent.futures import Future
 
 import pytest
 from report_helpers import METRICS_SMALL, pdf_objects, pdf_text, run_report
@@ -15,6 +16,7 @@ from report_helpers import METRICS_SMALL, pdf_objects, pdf_text, run_report
 from dashboard import cli
 from dashboard.charts import theme
 from dashboard.charts.overview import HEADLINE_METRICS
+from dashboard.reports import images, pdf
 from dashboard.reports.pack import metric_info
 
 
@@ -198,3 +200,27 @@ def test_the_demo_pack_is_labelled_synthetic_and_holds_no_demo_pupil_reference(d
     assert "Real DfE data." in said
     # the benchmarks' history from 2006/07 printed as its latest 5 years
     assert "The latest 5 years, 2019/20 to 2023/24; the chart shows every year from 2006/07" in said
+
+
+def test_every_chart_is_embedded_as_the_jpeg_kaleido_drew(governor_pdf):
+    # JPEG goes into the PDF as drawn; a PNG would be decoded and compressed again by weasyprint
+    listing = subprocess.run(["pdfimages", "-list", str(governor_pdf)], check=True, capture_output=True, text=True)
+    rows = [line.split() for line in listing.stdout.splitlines()[2:]]
+    tree = subprocess.run(["pdfinfo", "-struct", str(governor_pdf)], check=True, capture_output=True, text=True).stdout
+    assert rows and len(rows) == tree.count("Figure:")
+    assert {row[2] for row in rows} == {"image"} and {row[8] for row in rows} == {"jpeg"}  # type, enc
+    assert all(int(row[3]) == 2 * images.WIDTH for row in rows)  # drawn at twice the width, sharp in print
+
+
+def test_a_report_fetches_nothing_but_its_own_charts():
+    import weasyprint
+
+    drawn = Future()
+    drawn.set_result(b"")
+    charts = pdf._Charts({"one": drawn})
+    for url in ("file:///etc/hostname", "https://example.org/x.png", f"{pdf.CHART_URL}two"):
+        with pytest.raises(ValueError, match="a report fetches nothing but its own charts"):
+            charts.fetch(url)
+    document = weasyprint.HTML(string='<img src="file:///etc/hostname" alt="x">', url_fetcher=charts)
+    with pytest.raises(weasyprint.urls.FatalURLFetchingError):
+        document.write_pdf()
