@@ -384,14 +384,29 @@ def work_out_audit(settings: Settings) -> None:
     """Work out the disclosure audit's cells of every year the warehouse at `settings.db_path`
     holds and keep them beside it (`_audited`), so that no governor's first page waits for them:
     `seip serve` runs this in a process of its own as it starts."""
-    from dashboard import metrics as metrics_module
-
     con = warehouse.open_read_only(settings.db_path)
     try:
-        rows = metrics_module.compute_rows(con, settings)
-        _audited(con, settings, sorted({r["academic_year"] for r in rows if r["academic_year"] is not None}))
+        _audited(con, settings, _years(con, settings))
     finally:
         con.close()
+
+
+def audit_kept(settings: Settings) -> bool:
+    """True when the audit's cells of every year the warehouse holds are kept beside it, so that
+    a new process (a server's, a report's) starts without working them out."""
+    con = warehouse.open_read_only(settings.db_path)
+    try:
+        path, version = _db_path(con), warehouse.version(settings.db_path)
+        return all(_pattern_file(con, settings, y, path, version).exists() for y in _years(con, settings))
+    finally:
+        con.close()
+
+
+def _years(con: duckdb.DuckDBPyConnection, settings: Settings) -> list[str]:
+    from dashboard import metrics as metrics_module
+
+    rows = metrics_module.compute_rows(con, settings)
+    return sorted({str(r["academic_year"]) for r in rows if r["academic_year"] is not None})
 
 
 def _stored_pattern(

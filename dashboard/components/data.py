@@ -27,7 +27,7 @@ import streamlit as st
 
 from dashboard import access, warehouse
 from dashboard.access import Viewer
-from dashboard.components import signin
+from dashboard.components import launch, signin
 from dashboard.settings import Settings
 
 
@@ -87,7 +87,9 @@ class _Connections:
                 held[1].close()
             con = warehouse.open_read_only(Path(path))
             self._open[path] = (version, con)
-            return con
+        if held is not None:  # an import swapped in a new version: its audit, ahead of the governors
+            launch.work_out_audit_ahead()
+        return con
 
     def close_all(self) -> None:
         with self._lock:

@@ -14,7 +14,8 @@ background thread imports what the pages need (pandas, DuckDB, plotly and our mo
 the first visitor does not wait for it; and a process of its own works out the disclosure
 audit of every year (`access.work_out_audit`, about 15 s of CPU a year on the demo) and keeps it
 beside the warehouse, so that a governor's first page does not wait for it either. A process,
-not a thread, so that its work never holds the server's interpreter lock; stopped when the
+not a thread, so that its work never holds the server's interpreter lock; at a lower priority
+than the server's; started again when an import swaps in a new warehouse, stopped when the
 server stops.
 """
 
@@ -22,6 +23,7 @@ from __future__ import annotations
 
 import contextlib
 import importlib
+import os
 import pkgutil
 import subprocess
 import sys
@@ -49,21 +51,47 @@ SERVING = {
 def serve(app: Path, options: list[str]) -> int:
     """Serve `app` with the Streamlit `options` (e.g. ["--server.port", "8501"]) until SIGTERM or
     SIGINT, which Streamlit's own handlers turn into a clean stop; return its exit status."""
+    global _serving
     sys.argv = ["streamlit", "run", str(app), *options]
     threading.Thread(target=_import_ahead, name="seip-import-ahead", daemon=True).start()
-    ahead = subprocess.Popen(
-        [sys.executable, "-c", "from dashboard.components import launch; launch.audit_ahead()"],
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-    )
+    _serving = True
+    work_out_audit_ahead()
     try:
         main()
     except SystemExit as done:
         return done.code if isinstance(done.code, int) else 0 if done.code is None else 1
     finally:
-        ahead.terminate()  # done or not: it ends with the server (what it kept stays kept)
-        ahead.wait()
+        _serving = False
+        _stop_ahead()  # done or not: it ends with the server (what it kept stays kept)
     return 0
+
+
+_serving = False
+_ahead: subprocess.Popen | None = None
+_ahead_lock = threading.Lock()
+
+
+def work_out_audit_ahead() -> None:
+    """(Re)start the process that works out the disclosure audit of the warehouse as it is now:
+    as `seip serve` starts, and whenever an import (an upload, or `seip import` beside the
+    server) swaps in a new version, which the server sees on its next read. Nothing under a plain
+    `streamlit run` or in tests: the first governor's page works it out there."""
+    global _ahead
+    if not _serving:
+        return
+    with _ahead_lock:
+        _stop_ahead()
+        _ahead = subprocess.Popen(
+            [sys.executable, "-c", "from dashboard.components import launch; launch.audit_ahead()"],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+        )
+
+
+def _stop_ahead() -> None:
+    if _ahead is not None and _ahead.poll() is None:
+        _ahead.terminate()
+        _ahead.wait()
 
 
 def audit_ahead() -> None:
@@ -71,6 +99,8 @@ def audit_ahead() -> None:
     from dashboard import access
     from dashboard.settings import Settings
 
+    # behind the people using the dashboard: on 2 cores it shared the first sign-in's CPU evenly
+    os.nice(10)
     # nothing to do without a warehouse yet: the first import's server start does it
     with contextlib.suppress(FileNotFoundError):
         access.work_out_audit(Settings.from_env())

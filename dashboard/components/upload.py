@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import upload
-from dashboard.components import data
+from dashboard.components import data, launch
 from dashboard.formula_safety import csv_bytes
 
 _RESULT_ICONS = {"PASS": "✅ PASS", "WARN": "⚠️ WARN", "FAIL": "❌ FAIL"}
@@ -76,6 +76,7 @@ def section() -> None:
             done = upload.import_files(db_path, viewer, files, chairs_upload=chairs_upload)
         st.session_state.pop("upload-checked", None)
         if done.changed:
+            launch.work_out_audit_ahead()  # the new data's disclosure audit, before a governor asks
             st.success(f"Imported. {done.summary()}", icon=":material/check_circle:")
         else:
             st.error(f"The import was refused: {done.summary()}", icon=":material/error:")
