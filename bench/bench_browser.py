@@ -78,13 +78,17 @@ DRAWN = """([title, charts]) => {
 }"""
 
 
-def bench_db(source: Path, folder: Path, role: str, scope: str | None) -> Path:
-    """A copy of `source` with the bench account added (through the real `seip users add` path)."""
+def bench_db(source: Path, folder: Path, role: str, scope: str | None, sessions: int) -> Path:
+    """A copy of `source` with the bench accounts added (through the real `seip users add` path):
+    one for the single-session timings and one per concurrent session, as a meeting's governors
+    each have their own (sign-ins of ONE account at once are throttled: each one still being
+    checked counts against the account, docs/sign-in.md)."""
     from dashboard import auth
 
     db = folder / "seip.duckdb"
     shutil.copyfile(source, db)
-    auth.add_user(db, USER, role, scope, PASSWORD)
+    for name in [USER, *(f"{USER}-{i}" for i in range(1, sessions + 1))]:
+        auth.add_user(db, name, role, scope, PASSWORD)
     return db
 
 
@@ -203,13 +207,13 @@ async def open_form(page, base: str) -> float:
     return time.perf_counter() - t0
 
 
-async def sign_in(page) -> float:
+async def sign_in(page, user: str = USER) -> float:
     """Fill in the form and press Sign in; seconds until the Overview is drawn."""
-    await page.get_by_label("Username", exact=True).fill(USER)
+    await page.get_by_label("Username", exact=True).fill(user)
     await page.get_by_label("Password", exact=True).fill(PASSWORD)
     t0 = time.perf_counter()
     await page.get_by_role("button", name="Sign in").click()
-    await page.get_by_text(f"Signed in as {USER}").wait_for(timeout=TIMEOUT_MS)
+    await page.get_by_text(f"Signed in as {user}").wait_for(timeout=TIMEOUT_MS)
     await drawn(page, "overview")
     return time.perf_counter() - t0
 
@@ -309,12 +313,12 @@ async def page_rounds(browser, db: Path, repo: Path, rounds: int) -> dict:
     return {"pages": result, "rss_mb": rss / 2**20}
 
 
-async def one_session(browser, base: str, times: dict[str, list[float]], failures: list[str]) -> None:
+async def one_session(browser, base: str, times: dict[str, list[float]], failures: list[str], user: str = USER) -> None:
     context = await browser.new_context(viewport={"width": 1280, "height": 900})
     try:
         page = await context.new_page()
         await open_form(page, base)
-        times["overview"].append(await sign_in(page))
+        times["overview"].append(await sign_in(page, user))
         for url_path in [p for p in PAGES if p != "overview"]:
             times[url_path].append(await switch(page, url_path))
         if await errors(page):
@@ -337,7 +341,9 @@ async def concurrent(browser, db: Path, repo: Path, k: int) -> dict:
         s0, b0 = server.cpu(), browser_cpu()
         server.sample_rss()
         t0 = time.perf_counter()
-        await asyncio.gather(*(one_session(browser, server.base, times, failures) for _ in range(k)))
+        await asyncio.gather(
+            *(one_session(browser, server.base, times, failures, f"{USER}-{i}") for i in range(1, k + 1))
+        )
         wall = time.perf_counter() - t0
         server.stop_sampling()
         out = {
@@ -367,7 +373,7 @@ async def run(args) -> dict:
     # stopped with SIGTERM (timeout, kill), still stop the servers it started (the finally blocks)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     with tempfile.TemporaryDirectory(prefix="bench_browser_") as tmp:
-        db = bench_db(Path(args.db), Path(tmp), args.role, args.scope)
+        db = bench_db(Path(args.db), Path(tmp), args.role, args.scope, max(args.sessions, default=0))
         out: dict = {"load_before": os.getloadavg()}
         async with async_playwright() as p:
             browser = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
