@@ -17,12 +17,16 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
-import pandas as pd
 
 from dashboard import audit, disclosure, disclosure_audit, warehouse
+from dashboard.metrics import LA_TOTAL
 from dashboard.settings import Settings
+
+if TYPE_CHECKING:  # pandas loads with the first frame: `seip metrics` reads rows and never needs it
+    import pandas as pd
 
 ROLES = ("commissioner", "chair", "head", "governor")
 PUPIL_LEVEL_ROLES = ("commissioner", "chair", "head")
@@ -228,7 +232,7 @@ def fetch(
     hidden = _audited(con, settings, years)
     if query_name == SCHOOL_SUMMARY:
         return _hide_schools(out, hidden)
-    area = params.get("partnership") or "ALL"
+    area = params.get("partnership") or LA_TOTAL
     out = disclosure_audit.hide_in_query(
         query_name, out, params.get("year"), str(area), warehouse.queries()[query_name].pupil_counts, hidden
     )
@@ -470,6 +474,8 @@ def _pattern_file(con: duckdb.DuckDBPyConnection, settings: Settings, year: str,
 
 def _hide_schools(summary: pd.DataFrame, hidden: frozenset) -> pd.DataFrame:
     """A governor's school_year_summary with the audit's school cells hidden."""
+    import pandas as pd
+
     from dashboard import school_groups
 
     out = summary.copy()

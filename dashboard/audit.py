@@ -12,10 +12,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from dashboard import store
+
+if TYPE_CHECKING:  # pandas loads when a table of entries is asked for: `seip metrics` never needs it
+    import pandas as pd
 
 ACTIONS = (
     "sign_in",
@@ -77,6 +79,8 @@ def write(
 
 def entries(db_path: Path, *, limit: int = 500, user: str | None = None, action: str | None = None) -> pd.DataFrame:
     """The newest `limit` entries (optionally one user's or one action's), newest first."""
+    import pandas as pd
+
     rows = store.for_warehouse(db_path).rows(
         """select at as at_utc, user_name as "user", role, scope, action, detail from audit
            where (cast(? as text) is null or user_name = ?) and (cast(? as text) is null or action = ?)

@@ -31,9 +31,12 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-import numpy as np
-import pandas as pd
+from dashboard.metrics import LA_TOTAL
+
+if TYPE_CHECKING:  # numpy and pandas load where the audit runs: reading its kept cells needs neither
+    import pandas as pd
 
 Key = tuple  # (measure, academic_year, area, ((breakdown column, value), ...))
 
@@ -91,6 +94,8 @@ class Publication:
 
     def cell(self, k: Key, value: float, hidden: bool) -> None:
         """A count published as a value or as `c`; shown anywhere means known everywhere."""
+        import pandas as pd
+
         if value is None or pd.isna(value):
             return
         self.values[k] = float(value)
@@ -146,6 +151,7 @@ def _floor(pub: Publication, k: Key) -> float:
 def audit(pub: Publication, routes: Iterable[str] | None = None, cells: Iterable[Key] | None = None) -> list[Finding]:
     """Every sensitive cell (of `cells`, when given) whose feasible range does not reach its
     protection interval's top, threshold + 1, using only the relations of `routes` (all when None)."""
+    import numpy as np
     from scipy.optimize import linprog
 
     wanted = set(ROUTES) if routes is None else set(routes)
@@ -360,7 +366,7 @@ def add_metrics(pub: Publication, raw: pd.DataFrame, governed: pd.DataFrame, yea
         )
     for metric in counts:
         part = rows[(rows["metric"] == metric) & (rows["area_type"] == "partnership")]
-        pub.relate(key(metric, year, "ALL"), [key(metric, year, c) for c in part["area_code"]], "across_pages")
+        pub.relate(key(metric, year, LA_TOTAL), [key(metric, year, c) for c in part["area_code"]], "across_pages")
 
 
 def school_area(urn: object) -> str:
@@ -431,7 +437,7 @@ def gather(con, settings, year: str, *, final: bool = False) -> Publication:
         year,
         catalogue,
     )
-    areas = [("ALL", None)] + [(c, c) for c in metrics.partnership_codes(con)]
+    areas = [(LA_TOTAL, None)] + [(c, c) for c in metrics.partnership_codes(con)]
     for name in BREAKDOWN_COLUMNS:
         query = warehouse.queries()[name]
         for area, code in areas:

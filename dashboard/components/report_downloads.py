@@ -16,6 +16,7 @@ import streamlit as st
 from dashboard import warehouse
 from dashboard.access import Viewer
 from dashboard.components import data
+from dashboard.metrics import LA_TOTAL
 from dashboard.settings import Settings
 
 # the report pack reads the pages' own wording (pages import this module): imported when used
@@ -55,7 +56,7 @@ def offer(year: str | None, partnership: str | None, *, page: str | None, key: s
     if year is None:
         return
     viewer, settings = data.viewer(), data.settings()
-    code = partnership or "ALL"
+    code = partnership or LA_TOTAL
     stem = f"seip-report-{code}-{year.replace('/', '-')}-{viewer.role}"
     if page is None:
         pdf_label, pages, pdf_name, where = "Download the whole pack as PDF", None, f"{stem}.pdf", "the Data page"

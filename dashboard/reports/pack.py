@@ -36,7 +36,7 @@ from dashboard.views import placements as placements_page
 from dashboard.views import policy_impact as impact_page
 from dashboard.views import value_for_money as vfm_page
 
-ALL = "ALL"
+ALL = metrics_module.LA_TOTAL
 ALL_NAME = "All partnerships"
 # The catalogue says lower_is_better / higher_is_better; the Overview's sentences say lower / higher.
 _POLARITY = {"lower_is_better": "lower", "higher_is_better": "higher"}
