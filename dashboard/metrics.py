@@ -72,6 +72,20 @@ class MetricDef:
     pupil_count: bool
     depends_on: tuple[str, ...]
 
+    def info(self) -> dict:
+        """The entry as the chart builders, cards and sentences take it: polarity in their words
+        (lower / higher / neutral, where the dictionary says lower_is_better / higher_is_better)."""
+        return {
+            "metric": self.id,
+            "label": self.label,
+            "unit": self.unit,
+            "decimals": self.decimals,
+            "polarity": {"lower_is_better": "lower", "higher_is_better": "higher"}.get(self.polarity, "neutral"),
+            "definition": self.definition,
+            "source": self.source,
+            "caveats": self.caveats,
+        }
+
 
 def load_catalogue(text: str) -> dict[str, MetricDef]:
     """Parse and check a metric dictionary in the metrics.yml format.

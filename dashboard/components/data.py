@@ -246,29 +246,11 @@ def metrics(year: str | None = None, partnership: str | None = None) -> pd.DataF
     return _handed_out(_retrying(_metrics, *key), ("metrics", path, ver, *key))
 
 
-# The catalogue says lower_is_better / higher_is_better; charts and cards say lower / higher.
-_POLARITY = {"lower_is_better": "lower", "higher_is_better": "higher", "neutral": "neutral"}
-
-
 @st.cache_resource(show_spinner=False)
 def _catalogue() -> pd.DataFrame:
     from dashboard import metrics as metrics_module
 
-    return pd.DataFrame(
-        [
-            {
-                "metric": m.id,
-                "label": m.label,
-                "unit": m.unit,
-                "decimals": m.decimals,
-                "polarity": _POLARITY.get(m.polarity, "neutral"),
-                "definition": m.definition,
-                "source": m.source,
-                "caveats": m.caveats,
-            }
-            for m in metrics_module.catalogue().values()
-        ]
-    )
+    return pd.DataFrame([m.info() for m in metrics_module.catalogue().values()])
 
 
 @st.cache_resource(show_spinner=False)

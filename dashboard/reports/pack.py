@@ -38,8 +38,6 @@ from dashboard.views import value_for_money as vfm_page
 
 ALL = metrics_module.LA_TOTAL
 ALL_NAME = "All partnerships"
-# The catalogue says lower_is_better / higher_is_better; the Overview's sentences say lower / higher.
-_POLARITY = {"lower_is_better": "lower", "higher_is_better": "higher"}
 
 
 class ReportError(ValueError):
@@ -109,17 +107,7 @@ class Pack:
 
 def metric_info(metric: str) -> dict:
     """One metric's dictionary entry as the chart builders and sentences take it."""
-    m = metrics_module.catalogue()[metric]
-    return {
-        "metric": m.id,
-        "label": m.label,
-        "unit": m.unit,
-        "decimals": m.decimals,
-        "polarity": _POLARITY.get(m.polarity, "neutral"),
-        "definition": m.definition,
-        "source": m.source,
-        "caveats": m.caveats,
-    }
+    return metrics_module.catalogue()[metric].info()
 
 
 def synthetic(con: duckdb.DuckDBPyConnection) -> bool:

@@ -141,3 +141,19 @@ def test_load_catalogue_refuses_a_bad_entry(change, message):
     with pytest.raises(metrics.CatalogueError) as err:
         metrics.load_catalogue(GOOD.replace(*change))
     assert message in str(err.value)
+
+
+def test_an_entry_as_the_charts_take_it_says_polarity_in_their_words():
+    entries = metrics.catalogue()
+    assert entries["exclusions_avoided_vs_england"].info() == {
+        "metric": "exclusions_avoided_vs_england",
+        "label": "Permanent exclusions avoided compared with England",
+        "unit": "count",
+        "decimals": 1,
+        "polarity": "higher",
+        "definition": entries["exclusions_avoided_vs_england"].definition,
+        "source": "Partnership export; DfE exclusions by geography or LAIT SecPermEx (England).",
+        "caveats": entries["exclusions_avoided_vs_england"].caveats,
+    }
+    assert entries["permanent_exclusions"].info()["polarity"] == "lower"
+    assert entries["fsm_pct"].info()["polarity"] == "neutral"
