@@ -68,23 +68,37 @@ def serve(app: Path, options: list[str]) -> int:
 
 _serving = False
 _ahead: subprocess.Popen | None = None
+_ahead_for: str | None = None  # the warehouse version `_ahead` was started for
 _ahead_lock = threading.Lock()
 
 
 def work_out_audit_ahead() -> None:
-    """(Re)start the process that works out the disclosure audit of the warehouse as it is now:
-    as `seip serve` starts, and whenever an import (an upload, or `seip import` beside the
-    server) swaps in a new version, which the server sees on its next read. Nothing under a plain
-    `streamlit run` or in tests: the first governor's page works it out there."""
-    global _ahead
+    """Start the process that works out the disclosure audit of the warehouse as it is now: as
+    `seip serve` starts, and whenever an import (an upload, or `seip import` beside the server)
+    swaps in a new version, which the server sees on its next read. Once per version: an upload
+    asks for it and the next read of the new file asks again. Nothing under a plain `streamlit
+    run` or in tests (the first governor's page works it out there), nor without a warehouse."""
+    global _ahead, _ahead_for
     if not _serving:
         return
+    from dashboard import warehouse
+    from dashboard.settings import Settings
+
+    try:
+        version = warehouse.version(Settings.from_env().db_path)
+    except FileNotFoundError:
+        return  # the first import asks again
     with _ahead_lock:
+        if version == _ahead_for:
+            return
         _stop_ahead()
-        _ahead = subprocess.Popen(
-            [sys.executable, "-c", "from dashboard.components import launch; launch.audit_ahead()"],
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
+        _ahead, _ahead_for = (
+            subprocess.Popen(
+                [sys.executable, "-c", "from dashboard.components import launch; launch.audit_ahead()"],
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+            ),
+            version,
         )
 
 
@@ -101,7 +115,7 @@ def audit_ahead() -> None:
 
     # behind the people using the dashboard: on 2 cores it shared the first sign-in's CPU evenly
     os.nice(10)
-    # nothing to do without a warehouse yet: the first import's server start does it
+    # no warehouse (any more): nothing to work out
     with contextlib.suppress(FileNotFoundError):
         access.work_out_audit(Settings.from_env())
 
