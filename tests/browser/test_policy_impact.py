@@ -5,7 +5,7 @@ on the page puts it in the address."""
 from __future__ import annotations
 
 import pytest
-from harness import settle, visit
+from harness import TIMEOUT_MS, settle, visit
 
 pytestmark = pytest.mark.browser
 
@@ -38,5 +38,11 @@ def test_choosing_a_start_puts_it_in_the_address(page, served):
     page.get_by_role("combobox", name="Policy start year").click()
     page.get_by_role("option", name="2011/12").click()
     page.wait_for_url("**start=2011%2F12**", timeout=30_000)
+    # the address changes as the choice is sent, before the rerun it starts is seen running:
+    # settling at once could read the page of the start before
+    page.wait_for_function(
+        "[...document.querySelectorAll('h2, h3')].some(h => h.innerText.trim().endsWith('from 2011/12'))",
+        timeout=TIMEOUT_MS,
+    )
     settle(page, 5)
     assert any(h.endswith("from 2011/12") for h in headings(page)), headings(page)
