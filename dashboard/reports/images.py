@@ -32,7 +32,6 @@ TABS = 2
 RELOAD_EVERY = 100
 _KEEP = 256
 
-MIME_TYPE = "image/jpeg"
 
 _lock = threading.Lock()
 _drawn: OrderedDict[str, Future[bytes]] = OrderedDict()

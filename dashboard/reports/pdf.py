@@ -15,15 +15,14 @@ from datetime import date
 from html import escape
 
 import pandas as pd
-import weasyprint
-from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from dashboard import metrics as metrics_module
 from dashboard.charts import theme
 from dashboard.components.chart_panel import column_label, display_table
 from dashboard.components.kpi import delta_text
-from dashboard.reports import images, notes
+from dashboard.reports import images, notes, typeset
 from dashboard.reports.pack import Pack, Panel, Section
+from dashboard.reports.typeset import CHART_URL
 
 # the image is drawn WIDTH px wide and shown CONTENT_MM wide; tall charts are shown narrower
 CONTENT_MM = 170
@@ -33,8 +32,6 @@ WIDE_YEARS = 10
 # a longer history (DfE's from 2006/07) is cut to its latest years in print: the chart above shows
 # every year, and the workbook's table holds them all
 PRINTED_YEARS = 5
-# where the HTML places a panel's chart: fetched from its drawing by `_Charts`, never from a file or the network
-CHART_URL = "seip-chart:"
 
 CSS = f"""
 @page {{
@@ -377,21 +374,6 @@ def html(pack: Pack) -> str:
     return "".join(out)
 
 
-class _Charts(URLFetcher):
-    """All weasyprint may fetch while it lays out a pack: the pack's own charts, each waited for
-    where it is placed. Anything else (a file, the network) stops the report with an error."""
-
-    def __init__(self, drawings: dict[str, Future[bytes]]) -> None:
-        super().__init__(fail_on_errors=True)
-        self._drawings = drawings
-
-    def fetch(self, url: str, headers=None) -> URLFetcherResponse:
-        drawing = self._drawings.get(url.removeprefix(CHART_URL)) if url.startswith(CHART_URL) else None
-        if drawing is None:
-            raise ValueError(f"a report fetches nothing but its own charts, not {url[:80]!r}")
-        return URLFetcherResponse(url, drawing.result(), {"Content-Type": images.MIME_TYPE})
-
-
 def draw(pack: Pack) -> dict[str, Future[bytes]]:
     """Start drawing the pack's charts (kaleido, on the other core) and return at once: panel key ->
     its image to come. `render` waits for each where the layout places it."""
@@ -402,5 +384,4 @@ def draw(pack: Pack) -> dict[str, Future[bytes]]:
 def render(pack: Pack, drawings: dict[str, Future[bytes]] | None = None) -> bytes:
     """The pack as the bytes of a tagged (PDF/UA-1) A4 PDF; `drawings` as `draw(pack)` gives them
     (started now when not given)."""
-    document = weasyprint.HTML(string=html(pack), url_fetcher=_Charts(drawings or draw(pack)))
-    return document.write_pdf(pdf_variant="pdf/ua-1")
+    return typeset.typeset(html(pack), drawings or draw(pack))

@@ -30,19 +30,22 @@ def render(pack: packs.Pack, fmt: str) -> bytes:
 
 def rendered(built: list[packs.Pack], fmt: str) -> Iterator[bytes]:
     """Each pack as the bytes of a `fmt` file, in order. For PDFs the charts of every pack are
-    handed to the browser first, so it draws the next packs' while this process lays out the first.
-    Raises ValueError for an unknown format."""
+    handed to the browser first, so it draws the next packs' while the first are laid out, several
+    packs at once in worker processes (`typeset.typeset_all`). Raises ValueError for an unknown format."""
     if fmt == "xlsx":
         for pack in built:
             buffer = io.BytesIO()
             workbook.write(pack, buffer)
             yield buffer.getvalue()
     elif fmt == "pdf":
-        from dashboard.reports import pdf  # weasyprint and kaleido load only when a PDF is asked for
+        from dashboard.reports import pdf, typeset  # weasyprint and kaleido load only when a PDF is asked for
 
         drawings = [pdf.draw(pack) for pack in built]
-        for pack, drawn in zip(built, drawings, strict=True):
-            yield pdf.render(pack, drawn)
+        if len(built) == 1:
+            yield pdf.render(built[0], drawings[0])
+        else:
+            jobs = ((pdf.html(pack), drawn) for pack, drawn in zip(built, drawings, strict=True))
+            yield from typeset.typeset_all(jobs, len(built))
     else:
         raise ValueError(f"unknown report format {fmt!r}; expected one of {', '.join(FORMATS)}")
 
@@ -139,6 +142,10 @@ def command(args, settings: Settings) -> int:
             jobs = [(code, Path(args.out_dir)) for code in codes]
         else:
             jobs = [(args.partnership, None)]
+        if args.format == "pdf" and len(jobs) > 1:
+            from dashboard.reports import typeset
+
+            typeset.start(len(jobs))  # the workers load weasyprint while the packs are built
         steps = 2 * len(jobs)
         built = []
         for done, (code, _) in enumerate(jobs):  # every pack first: a wrong partnership or year writes nothing

@@ -16,7 +16,7 @@ from report_helpers import METRICS_SMALL, pdf_objects, pdf_text, run_report
 from dashboard import cli
 from dashboard.charts import theme
 from dashboard.charts.overview import HEADLINE_METRICS
-from dashboard.reports import images, pdf
+from dashboard.reports import images, typeset
 from dashboard.reports.pack import metric_info
 
 
@@ -217,10 +217,52 @@ def test_a_report_fetches_nothing_but_its_own_charts():
 
     drawn = Future()
     drawn.set_result(b"")
-    charts = pdf._Charts({"one": drawn})
-    for url in ("file:///etc/hostname", "https://example.org/x.png", f"{pdf.CHART_URL}two"):
+    charts = typeset._Charts({"one": drawn})
+    for url in ("file:///etc/hostname", "https://example.org/x.png", f"{typeset.CHART_URL}two"):
         with pytest.raises(ValueError, match="a report fetches nothing but its own charts"):
             charts.fetch(url)
     document = weasyprint.HTML(string='<img src="file:///etc/hostname" alt="x">', url_fetcher=charts)
     with pytest.raises(weasyprint.urls.FatalURLFetchingError):
         document.write_pdf()
+
+
+def _jpeg() -> bytes:
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 20), (18, 67, 109)).save(buffer, "JPEG")
+    return buffer.getvalue()
+
+
+def test_several_packs_are_laid_out_in_worker_processes_each_as_its_own_tagged_pdf(tmp_path):
+    drawn = Future()  # a drawing still to come when the job is made: its bytes go to the worker
+    jobs = [
+        (
+            f'<html lang="en"><head><title>Pack {n}</title></head><body><h1>Pack {n}</h1>'
+            f'<img src="{typeset.CHART_URL}chart" alt="Chart of pack {n}"></body></html>',
+            {"chart": drawn if n == 2 else _jpeg()},
+        )
+        for n in range(3)
+    ]
+    drawn.set_result(_jpeg())
+    written = list(typeset.typeset_all(iter(jobs), len(jobs)))
+    assert len(written) == 3
+    for n, content in enumerate(written):  # in the order given, whichever worker finished first
+        path = tmp_path / f"{n}.pdf"
+        path.write_bytes(content)
+        assert pdf_text(path).split() == ["Pack", str(n)]
+        info = subprocess.run(["pdfinfo", str(path)], check=True, capture_output=True, text=True).stdout
+        assert re.search(r"^Tagged:\s+yes$", info, re.M) and re.search(rf"^Title:\s+Pack {n}$", info, re.M)
+        images_listed = subprocess.run(["pdfimages", "-list", str(path)], check=True, capture_output=True, text=True)
+        assert len(images_listed.stdout.splitlines()[2:]) == 1
+
+
+def test_a_worker_refuses_to_fetch_anything_else_too():
+    import weasyprint
+
+    jobs = [("<h1>One</h1>", {}), ('<img src="file:///etc/hostname" alt="x">', {})]
+    written = typeset.typeset_all(iter(jobs), len(jobs))
+    with pytest.raises(weasyprint.urls.FatalURLFetchingError):
+        list(written)
