@@ -9,11 +9,13 @@ session that clicked, once).
 Streamlit's file watcher is off: it walked every loaded module at start-up (about a fifth of a
 cold start) to rerun on edits, which a served dashboard never wants. So is the full garbage
 collection Streamlit runs after every script run: it took a quarter of each page's server time
-(Python's own collector still runs as memory is allocated). While the server starts, a
-background thread imports what the pages need (pandas, DuckDB, plotly and our modules), so
-the first visitor does not wait for it; and a process of its own works out the disclosure
-audit of every year (`access.work_out_audit`, about 15 s of CPU a year on the demo) and keeps it
-beside the warehouse, so that a governor's first page does not wait for it either. A process,
+(Python's own collector still runs as memory is allocated). Before the server answers, it
+imports what the pages need (pandas, DuckDB, plotly and our modules, about 2 s), so that it
+says it is healthy only once it can serve: the first visitor's sign-in form does not wait for
+those imports, nor does a load balancer send anyone to a replica still loading. A process of
+its own works out the disclosure audit of every year (`access.work_out_audit`, about 15 s of
+CPU a year on the demo) and keeps it beside the warehouse, so that a governor's first page does
+not wait for it either. A process,
 not a thread, so that its work never holds the server's interpreter lock; at a lower priority
 than the server's; started again when an import swaps in a new warehouse, stopped when the
 server stops.
@@ -53,9 +55,9 @@ def serve(app: Path, options: list[str]) -> int:
     SIGINT, which Streamlit's own handlers turn into a clean stop; return its exit status."""
     global _serving
     sys.argv = ["streamlit", "run", str(app), *options]
-    threading.Thread(target=_import_ahead, name="seip-import-ahead", daemon=True).start()
     _serving = True
-    work_out_audit_ahead()
+    work_out_audit_ahead()  # first: its process works while this one loads what the pages need
+    _import_ahead()
     try:
         main()
     except SystemExit as done:

@@ -75,3 +75,16 @@ def test_stopping_seip_serve_stops_the_server(tmp_path, sig):
         with contextlib.suppress(ProcessLookupError):
             os.killpg(proc.pid, signal.SIGKILL)
         proc.wait()
+
+
+def test_serve_says_it_is_healthy_only_once_it_has_loaded_what_the_pages_need(monkeypatch, tmp_path):
+    # the first visitor's sign-in form, and a load balancer's first request, do not wait for the imports
+    from dashboard.components import launch
+
+    order = []
+    monkeypatch.setattr(sys, "argv", list(sys.argv))
+    monkeypatch.setattr(launch, "work_out_audit_ahead", lambda: order.append("audit process started"))
+    monkeypatch.setattr(launch, "_import_ahead", lambda: order.append("pages' modules loaded"))
+    monkeypatch.setattr(launch, "main", lambda: order.append("server answering"))
+    assert launch.serve(tmp_path / "app.py", []) == 0
+    assert order == ["audit process started", "pages' modules loaded", "server answering"]
