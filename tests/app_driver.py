@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard import warehouse
 from dashboard.charts import theme
+from dashboard.components.chart_panel import views_key
 from dashboard.metrics import catalogue, metrics_payload
 from dashboard.settings import Settings
 
@@ -63,6 +64,15 @@ def open_page(
     for key, value in choices.items():
         at.selectbox(key=key).set_value(value).run()
     return at
+
+
+def open_tab(at: AppTest, label: str) -> AppTest:
+    """Open tab `label` ("Table", "Download", "Chart") of every chart on the page, as a person
+    clicking each would, and rerun: a chart's Table and Download tabs are drawn only while open."""
+    prefix = views_key("")
+    for key in [k for k in at.session_state.keys() if k.startswith(prefix)]:
+        at.session_state[key] = label
+    return at.run()
 
 
 def empty_synthetic_warehouse(path: Path) -> Path:

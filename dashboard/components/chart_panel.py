@@ -203,6 +203,19 @@ def _record_download(key: str) -> None:
     auth.record(data.viewer(), "download", key)
 
 
+VIEWS = ("Chart", "Table", "Download")
+
+
+def views_key(key: str) -> str:
+    """The session-state key of chart `key`'s tabs: its value is the open tab's label."""
+    return f"views-{key}"
+
+
+# A fragment: opening a tab reruns this panel alone, not the page. The tabs say which one is open
+# (on_change="rerun"), and only the open one's content is drawn: the browser spent most of a
+# page's CPU building the grids of hidden Table tabs. The chart is drawn whatever is open, so
+# going back to it draws nothing again and its text alternative stays for page.accessibility().
+@st.fragment
 def chart_panel(
     fig: go.Figure, table: pd.DataFrame, *, title: str, caption: str, source: str, key: str, alt: str | None = None
 ) -> None:
@@ -210,7 +223,8 @@ def chart_panel(
 
     `caption` says in words what the chart shows (its finding). `alt` is the chart's short text
     alternative, at most ALT_MAX characters, read by screen readers in place of the drawing;
-    by default `alt_text(fig, title)`. `key` names the chart (unique on the page) and its download files.
+    by default `alt_text(fig, title)`. `key` names the chart (unique on the page) and its download
+    files. The Table and Download tabs are drawn only while open (`views_key(key)` holds the open one).
     """
     if alt is None:
         alt = _alts.get(fig) or _alts.put(fig, alt_text(fig, title))
@@ -226,7 +240,7 @@ def chart_panel(
     fig, chart_notes = notes.on_chart(fig)
     # h2: the page title is the one h1, and headings must not skip a level
     st.header(title, anchor=False)
-    chart_tab, table_tab, download_tab = st.tabs(["Chart", "Table", "Download"])
+    chart_tab, table_tab, download_tab = st.tabs(VIEWS, key=views_key(key), on_change="rerun")
     with chart_tab:
         # page.accessibility() names the chart with this and hides the paragraph itself
         st.html(f'<p class="seip-alt" data-chart="chart-{html.escape(key)}">{html.escape(alt)}</p>')
@@ -234,31 +248,33 @@ def chart_panel(
             _drawn(fig), key=f"chart-{key}", width="stretch", config={"displayModeBar": False, "responsive": True}
         )
         notes.add_beside_chart(fig, key)
-    with table_tab:
-        st.dataframe(
-            shown, hide_index=True, width="stretch", key=f"table-{key}", column_config=copy.deepcopy(columns)
-        )  # Streamlit may fill in what it is given
-        notes.listed(chart_notes, key)
-    with download_tab:
-        st.write("The table behind this chart, as shown (suppressed values as `c`).")
-        st.download_button(
-            "Download CSV",
-            partial(csv_bytes, shown),
-            file_name=f"{key}.csv",
-            mime="text/csv",
-            key=f"csv-{key}",
-            on_click=_record_download,
-            args=(f"{key}.csv",),
-        )
-        st.download_button(
-            "Download Excel (XLSX)",
-            partial(xlsx_bytes, shown, key),
-            file_name=f"{key}.xlsx",
-            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            key=f"xlsx-{key}",
-            on_click=_record_download,
-            args=(f"{key}.xlsx",),
-        )
+    if table_tab.open:
+        with table_tab:
+            st.dataframe(
+                shown, hide_index=True, width="stretch", key=f"table-{key}", column_config=copy.deepcopy(columns)
+            )  # Streamlit may fill in what it is given
+            notes.listed(chart_notes, key)
+    if download_tab.open:
+        with download_tab:
+            st.write("The table behind this chart, as shown (suppressed values as `c`).")
+            st.download_button(
+                "Download CSV",
+                partial(csv_bytes, shown),
+                file_name=f"{key}.csv",
+                mime="text/csv",
+                key=f"csv-{key}",
+                on_click=_record_download,
+                args=(f"{key}.csv",),
+            )
+            st.download_button(
+                "Download Excel (XLSX)",
+                partial(xlsx_bytes, shown, key),
+                file_name=f"{key}.xlsx",
+                mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                key=f"xlsx-{key}",
+                on_click=_record_download,
+                args=(f"{key}.xlsx",),
+            )
     note = caption_text(caption, source, data.data_as_of())
     if suppressed:
         note += " " + suppressed_note()

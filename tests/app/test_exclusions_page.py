@@ -4,25 +4,27 @@ figures against `seip metrics`, a governor's view and a year without referrals."
 from __future__ import annotations
 
 import pytest
-from app_driver import open_page, specs, words
+from app_driver import open_page, open_tab, specs, words
 
 
 def test_exclusions_page_draws_every_chart_with_its_table(demo_db, monkeypatch):
     at = open_page(demo_db, monkeypatch, "exclusions")
     assert not at.exception
     figures = specs(at)
+    open_tab(at, "Table")
     assert len(figures) == 6 and len(at.dataframe) == 6
     assert [f["data"][0]["type"] for f in figures] == ["scatter", "scatter", "sankey", "bar", "bar", "bar"]
     text = words(at)
     assert "Data as at 2025-07-18" in text and "Source:" in text
     # every chart panel offers both downloads
+    open_tab(at, "Download")
     chart_downloads = [b for b in at.get("download_button") if not b.key.startswith("report-")]
     assert len(chart_downloads) == 12
 
 
 def test_exclusions_avoidance_table_equals_seip_metrics(demo_db, monkeypatch):
     at = open_page(demo_db, monkeypatch, "exclusions")
-    table = next(t.value for t in at.dataframe if "avoidance_rate" in t.value.columns)
+    table = next(t.value for t in open_tab(at, "Table").dataframe if "avoidance_rate" in t.value.columns)
     from dashboard.metrics import metrics_payload
     from dashboard.settings import Settings
 
@@ -41,7 +43,7 @@ def test_exclusions_governor_never_sees_a_count_from_1_to_4(demo_db, monkeypatch
     at = open_page(demo_db, monkeypatch, "exclusions", role="governor")
     assert not at.exception
     seen = 0
-    for frame in (t.value for t in at.dataframe):
+    for frame in (t.value for t in open_tab(at, "Table").dataframe):
         for column in (
             "referrals",
             "suspensions",

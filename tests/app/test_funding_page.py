@@ -4,7 +4,7 @@ what-if sliders redraw every partnership's share by the formula, an empty wareho
 from __future__ import annotations
 
 import pytest
-from app_driver import cards, cli_cards, empty_synthetic_warehouse, open_page, words
+from app_driver import cards, cli_cards, empty_synthetic_warehouse, open_page, open_tab, words
 
 from dashboard import warehouse
 
@@ -18,7 +18,8 @@ CARDS = (
 
 
 def what_if_table(at):
-    return next(t.value for t in at.dataframe if "what_if_gbp" in t.value.columns).set_index("partnership")
+    tables = open_tab(at, "Table").dataframe
+    return next(t.value for t in tables if "what_if_gbp" in t.value.columns).set_index("partnership")
 
 
 def census(db, year):
@@ -75,7 +76,7 @@ def test_one_partnership_and_an_earlier_year(demo_db, monkeypatch):
     assert not at.exception
     expected = cli_cards(demo_db, year="2020/21", partnership="SLP", area_code="SLP")
     assert cards(at) == {label: expected[label] for label in CARDS}
-    streams = next(t.value for t in at.dataframe if "stream" in t.value.columns)
+    streams = next(t.value for t in open_tab(at, "Table").dataframe if "stream" in t.value.columns)
     assert set(streams["partnership"]) == {"South Leicestershire Partnership"}
 
 

@@ -4,7 +4,7 @@ view, and the cards shown against `seip metrics`."""
 from __future__ import annotations
 
 import pytest
-from app_driver import cards, cli_cards, open_page, specs, words
+from app_driver import cards, cli_cards, open_page, open_tab, specs, words
 
 from dashboard.charts.overview import HEADLINE_METRICS
 from dashboard.metrics import catalogue
@@ -17,6 +17,7 @@ def test_overview_cards_equal_seip_metrics_by_default(demo_db, monkeypatch):
     assert not at.exception
     expected = cli_cards(demo_db, year="2024/25")
     assert cards(at) == {label: expected[label] for label in HEADLINE_LABELS}
+    open_tab(at, "Table")
     assert len(specs(at)) == 1 and len(at.dataframe) == 2  # headline table + chart table
 
 
@@ -49,5 +50,5 @@ def test_overview_governor_sees_c_where_seip_metrics_suppresses(demo_db, monkeyp
     assert shown["Permanent exclusion rate (per 100 pupils)"] == "c"
     assert "suppressed (c)" in words(at)
     # the chart's table carries the c, and the chart draws no bar for it
-    table = at.dataframe[-1].value
+    table = open_tab(at, "Table").dataframe[-1].value
     assert "c" in table.loc[table["partnership"] == "Brackenwood Learning Trust", "value"].tolist()

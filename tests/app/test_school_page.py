@@ -3,7 +3,7 @@ summary query, the comparison with similar-FSM schools, a governor's c, a head's
 
 from __future__ import annotations
 
-from app_driver import APP, PAGES_DIR, empty_synthetic_warehouse, open_page, words
+from app_driver import APP, PAGES_DIR, empty_synthetic_warehouse, open_page, open_tab, words
 from streamlit.testing.v1 import AppTest
 
 from dashboard import warehouse
@@ -75,7 +75,8 @@ def test_a_governor_sees_c_for_small_counts(demo_db, monkeypatch):
     at = open_page(demo_db, monkeypatch, PAGE, role="governor", school=urn)
     assert not at.exception
     assert cards(at)["Permanent exclusions"] == "c"
-    comparison = next(t.value for t in at.dataframe if "This school" in t.value.columns).set_index("measure")
+    tables = open_tab(at, "Table").dataframe
+    comparison = next(t.value for t in tables if "This school" in t.value.columns).set_index("measure")
     assert comparison.loc["Permanent exclusion rate (per 100 pupils)", "This school"] == "c"
     assert "Governors see aggregate figures only" in words(at)
 

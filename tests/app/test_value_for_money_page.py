@@ -4,7 +4,7 @@ with its source and editable, the numbers follow the inputs, and bad inputs are 
 from __future__ import annotations
 
 import pytest
-from app_driver import empty_synthetic_warehouse, open_page, words
+from app_driver import empty_synthetic_warehouse, open_page, open_tab, words
 
 from dashboard import warehouse
 from dashboard.assumptions import ASSUMPTIONS
@@ -20,7 +20,8 @@ def figure(db, metric, year="2024/25", area="ALL"):
 
 
 def results(at):
-    return next(t.value for t in at.dataframe if "net_saving_gbp" in t.value.columns).set_index("scenario")
+    tables = open_tab(at, "Table").dataframe
+    return next(t.value for t in tables if "net_saving_gbp" in t.value.columns).set_index("scenario")
 
 
 def test_default_view_is_a_sourced_model(demo_db, monkeypatch):
@@ -49,7 +50,7 @@ def test_editing_an_assumption_and_the_lifetime_switch_change_the_answer(demo_db
     assert results(at).loc["central", "cost_avoided_gbp"] == pytest.approx(avoided * 20_000 * 1.5)
     at.toggle(key="vfm-lifetime").set_value(True).run()
     assert results(at).loc["central", "cost_avoided_gbp"] == pytest.approx(avoided * (30_000 + 370_000))
-    units = next(t.value for t in at.dataframe if "kind" in t.value.columns)
+    units = next(t.value for t in open_tab(at, "Table").dataframe if "kind" in t.value.columns)
     assert "contested" in set(units["kind"])
 
 

@@ -144,8 +144,15 @@ def open_everything(page, axe_source: str, url_path: str) -> list[str]:
     if open_first_drop_down(page):
         findings += axe_findings(page, axe_source, f"{url_path} (drop-down open)")
         page.keyboard.press("Escape")
-    for tab in ("Table", "Download"):
-        if click_each(page, page.get_by_role("tab", name=tab, exact=True)):
+    for tab, content in (("Table", "stDataFrame"), ("Download", "stDownloadButton")):
+        opened = click_each(page, page.get_by_role("tab", name=tab, exact=True))
+        if opened:
+            # an opened tab's content is drawn by a rerun of its chart: wait for every one
+            page.wait_for_function(
+                f"document.querySelectorAll('[role=tabpanel] [data-testid={content}]').length >= {opened}",
+                timeout=TIMEOUT_MS,
+            )
+            settle(page)
             page.wait_for_timeout(300)
             findings += axe_findings(page, axe_source, f"{url_path} ({tab} tabs)")
     if click_each(page, page.locator("[data-testid=stExpander] summary")):

@@ -1,11 +1,13 @@
 """Debian's Chromium through every page of a freshly served demo, at desktop and phone width:
 charts draw, no error appears, screenshots are saved; links carry the filters; the keyboard
-reaches the filters and the Chart / Table / Download tabs."""
+reaches the filters and the Chart / Table / Download tabs, and a table is drawn only once its tab is
+opened."""
 
 from __future__ import annotations
 
 import pytest
 from harness import PAGES, SCREENSHOTS, screenshot, settle, visit
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
@@ -66,14 +68,21 @@ def test_keyboard_reaches_filters_and_chart_tabs(page, served):
     assert ["combobox", "Academic year"] in reached
     assert ["combobox", "Partnership"] in reached
     assert ["tab", "Chart"] in reached
-    # from the focused Chart tab, the arrow key moves to Table, and Enter shows the table
-    for _ in range(30):
-        if page.evaluate("document.activeElement.getAttribute('role')") == "tab":
+    # back to the first chart's Chart tab; from it, the arrow key moves to Table, and Enter shows the table
+    for _ in range(60):
+        if page.evaluate("document.activeElement === document.querySelector('[role=tab]')"):
             break
         page.keyboard.press("Shift+Tab")
     assert page.evaluate("document.activeElement.innerText") == "Chart"
+    # no table is drawn until its tab is opened
+    assert page.locator("[data-testid=stDataFrame]").count() == 0
     page.keyboard.press("ArrowRight")
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.innerText") == "Table"
     panel = page.evaluate("document.activeElement.getAttribute('aria-controls')")
     page.locator(f"[id='{panel}'] [data-testid=stDataFrame]").wait_for(state="visible", timeout=10_000)
+    # the first chart's table: permanent exclusion rates by area and year, the first area first
+    expect(page.locator(f"[id='{panel}'] [role=columnheader]")).to_have_text(["Area", "Academic year", "Value"])
+    expect(page.locator(f"[id='{panel}'] [role=gridcell]").nth(1)).to_have_text("2019/20")
+    assert page.locator(f"[id='{panel}'] [role=gridcell]").first.inner_text() == "Brackenwood Learning Trust"
+    assert page.locator("[data-testid=stDataFrame]").count() == 1

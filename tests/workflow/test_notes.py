@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 import pytest
-from app_driver import open_page, specs, words
+from app_driver import open_page, open_tab, specs, words
 
 from dashboard import audit, notes
 from dashboard.access import NotPermitted, Viewer
@@ -149,7 +149,9 @@ def test_notes_show_on_trend_charts_and_under_their_tables(demo_copy, monkeypatc
     hover = " ".join(" ".join(t["hovertext"]) for f in marked for t in f["data"] if t.get("name") == "Note")
     assert "Partnerships begin" in hover and "&lt;b&gt;Bold&lt;/b&gt; claim" in hover
     assert "<script>" not in hover
-    listed = [df.value for df in at.dataframe if "title" in df.value.columns and "note" in df.value.columns]
+    listed = [
+        df.value for df in open_tab(at, "Table").dataframe if "title" in df.value.columns and "note" in df.value.columns
+    ]
     assert any("<b>Bold</b> claim" in df["title"].tolist() for df in listed)
 
 
