@@ -16,18 +16,71 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.assumptions import cost_of_one_exclusion
-from dashboard.charts import theme
+from dashboard.charts import suppression, theme
+from dashboard.charts.overview import Headline
 
 SCENARIOS = ("low", "central", "high")
 
 
 @dataclass(frozen=True)
 class Inputs:
-    """The partnership's own figures for one year (None where unknown or suppressed)."""
+    """The partnership's own figures for one year (None where unknown or suppressed), and the
+    names of those the viewer sees as `c`."""
 
     placement_cost_gbp: float | None
     exclusions_avoided: float | None
     successful_outcomes: float | None
+    suppressed: frozenset[str] = frozenset()
+
+
+def inputs_from(spend: Headline, avoided: Headline, outcomes: pd.DataFrame) -> Inputs:
+    """The model's inputs as the viewer may see them, from the headlines of placement_cost_gbp and
+    exclusions_avoided_vs_england and the rows of the value_for_money_outcomes query."""
+    outcomes_hidden = bool(suppression.flags(outcomes, "successful_outcomes").any())
+    successes = None if outcomes.empty or outcomes_hidden else float(outcomes["successful_outcomes"].iloc[0])
+    hidden = {
+        "placement_cost_gbp": spend.suppressed,
+        "exclusions_avoided": avoided.suppressed,
+        "successful_outcomes": outcomes_hidden,
+    }
+    return Inputs(spend.value, avoided.value, successes, frozenset(name for name, flag in hidden.items() if flag))
+
+
+# as the product says it elsewhere: a `c` rests on a small number, so it is not shown
+_SMALL_NUMBER = "not shown (c) because {} on a small number of pupils"
+
+
+def facts(inputs: Inputs) -> list[str]:
+    """The figures the model starts from, one sentence each, `c` where suppressed (the page and the packs)."""
+    hidden = inputs.suppressed.__contains__
+    avoided = inputs.exclusions_avoided
+    return [
+        "Spent on placements started in the year: "
+        f"{theme.format_value(inputs.placement_cost_gbp, 'gbp', 0, suppressed=hidden('placement_cost_gbp'))}.",
+        "Permanent exclusions avoided compared with England's rate: "
+        f"{theme.format_value(avoided, '', 1, suppressed=hidden('exclusions_avoided'))}"
+        + (" (none: the rate was at or above England's)." if avoided is not None and avoided <= 0 else "."),
+        "Placements that ended well (back in mainstream or kept to the end of Year 11): "
+        f"{theme.format_value(inputs.successful_outcomes, '', 0, suppressed=hidden('successful_outcomes'))}.",
+    ]
+
+
+def nothing_to_model(inputs: Inputs) -> bool:
+    """Whether there is neither a spend nor a count of exclusions avoided, not even a suppressed one."""
+    figures = ("placement_cost_gbp", "exclusions_avoided")
+    return all(getattr(inputs, name) is None and name not in inputs.suppressed for name in figures)
+
+
+def _no_avoided_exclusions(inputs: Inputs) -> str | None:
+    """Why there are no exclusions avoided to put a cost on (None when there are some)."""
+    avoided = inputs.exclusions_avoided
+    if "exclusions_avoided" in inputs.suppressed:
+        return f"the exclusions avoided against England's rate are {_SMALL_NUMBER.format('they rest')}"
+    if avoided is None:
+        return "the exclusions avoided against England's rate are not known for this year"
+    if avoided <= 0:
+        return "no exclusions were avoided against England's rate (the rate was at or above England's)"
+    return None
 
 
 def _ratio(numerator: float | None, denominator: float | None) -> float | None:
@@ -188,11 +241,14 @@ def comparison_chart(table: pd.DataFrame) -> go.Figure:
     return fig
 
 
-def scenario_chart(results: pd.DataFrame, placement_cost_gbp: float | None) -> go.Figure:
-    """Cost avoided under each scenario against what was spent (bars, spend as a grey line)."""
+def scenario_chart(results: pd.DataFrame, inputs: Inputs) -> go.Figure:
+    """Cost avoided under each scenario (`results`, the `scenarios` of `inputs`) against what was
+    spent (bars, spend as a grey line)."""
+    placement_cost_gbp = inputs.placement_cost_gbp
     drawn = results.dropna(subset=["cost_avoided_gbp"])
     if drawn.empty:
-        return theme.empty("No exclusions were avoided against England's rate, so there is no saving to model.")
+        why = _no_avoided_exclusions(inputs) or "the exclusion costs avoided are not known"
+        return theme.empty(f"{why[0].upper()}{why[1:]}, so there is no saving to model.")
     fig = go.Figure(
         go.Bar(
             x=[s.capitalize() for s in drawn["scenario"]],
@@ -220,11 +276,16 @@ def scenario_chart(results: pd.DataFrame, placement_cost_gbp: float | None) -> g
     return fig
 
 
-def verdict(results: pd.DataFrame) -> str:
-    """One sentence on whether the model says the placements paid for themselves, and how surely."""
+def verdict(results: pd.DataFrame, inputs: Inputs) -> str:
+    """One sentence on whether the model says the placements paid for themselves (`results`
+    being `scenarios` of `inputs`), and how surely."""
     net = results.set_index("scenario")["net_saving_gbp"]
     if net.isna().all():
-        return "The model cannot say: no exclusions were avoided against England's rate, or the spend is not known."
+        why = _no_avoided_exclusions(inputs)
+        if why is None:
+            spend_hidden = "placement_cost_gbp" in inputs.suppressed
+            why = f"the spend on placements is {_SMALL_NUMBER.format('it rests') if spend_hidden else 'not known'}"
+        return f"The model cannot say: {why}."
     low, central, high = (net.get(s) for s in SCENARIOS)
     show = lambda v: theme.format_value(abs(v), "gbp", 0)  # noqa: E731
     if low is not None and low >= 0:

@@ -23,7 +23,7 @@ from dashboard import metrics as metrics_module
 from dashboard import notes as chart_notes
 from dashboard.access import Viewer
 from dashboard.assumptions import ASSUMPTIONS, scenario_costs
-from dashboard.charts import benchmarks, exclusions, funding, overview, placements, suppression, theme
+from dashboard.charts import benchmarks, exclusions, funding, overview, placements
 from dashboard.charts import notes as note_marks
 from dashboard.charts import policy_impact as impact_charts
 from dashboard.charts import value_for_money as vfm
@@ -421,23 +421,9 @@ def _value_for_money(r: _Reader) -> Section:
     question = "What does avoiding an exclusion cost, and what does it save?"
     spend, avoided = r.headline("placement_cost_gbp"), r.headline("exclusions_avoided_vs_england")
     outcomes = r.fetch("value_for_money_outcomes", year=r.year, partnership=r.partnership)
-    hidden = bool(suppression.flags(outcomes, "successful_outcomes").any())
-    successes = None if outcomes.empty or hidden else float(outcomes["successful_outcomes"].iloc[0])
-    inputs = vfm.Inputs(spend.value, avoided.value, successes)
-    notes = [
-        vfm_page.MODEL_NOTE.replace("**", ""),
-        "Spent on placements started in the year: "
-        f"{theme.format_value(inputs.placement_cost_gbp, 'gbp', 0, suppressed=spend.suppressed)}. "
-        "Permanent exclusions avoided compared with England's rate: "
-        f"{theme.format_value(avoided.value, '', 1, suppressed=avoided.suppressed)}. "
-        "Placements that ended well (back in mainstream or kept to the end of Year 11): "
-        f"{theme.format_value(successes, '', 0, suppressed=hidden)}.",
-    ]
-    if (
-        inputs.placement_cost_gbp is None
-        and inputs.exclusions_avoided is None
-        and not (spend.suppressed or avoided.suppressed)
-    ):
+    inputs = vfm.inputs_from(spend, avoided, outcomes)
+    notes = [vfm_page.MODEL_NOTE.replace("**", ""), " ".join(vfm.facts(inputs))]
+    if vfm.nothing_to_model(inputs):
         return Section(
             page,
             title,
@@ -449,7 +435,7 @@ def _value_for_money(r: _Reader) -> Section:
     low = {a.id: a.low for a in ASSUMPTIONS}
     high = {a.id: a.high for a in ASSUMPTIONS}
     results = vfm.scenarios(inputs, central, low, high, include_lifetime=False)
-    notes.append(vfm.verdict(results))
+    notes.append(vfm.verdict(results, inputs))
     table = vfm.comparison_table(inputs, central, low, high, include_lifetime=False)
     per = table.set_index("item")["value"]
     ours, alt = per.get("Our cost per exclusion avoided"), per.get("AP for the years an excluded pupil spends there")
@@ -483,7 +469,7 @@ def _value_for_money(r: _Reader) -> Section:
             "vfm-scenarios",
             "Costs avoided by scenario",
             f"Exclusion costs avoided under each scenario, {r.year}",
-            (vfm.scenario_chart(results, inputs.placement_cost_gbp), results),
+            (vfm.scenario_chart(results, inputs), results),
             "Exclusions avoided times what one would have cost (AP place times years), low, central and "
             "high; the dashed line is what was spent. A model, not a fact. The IPPR lifetime cost is left "
             "out, as on the page by default.",

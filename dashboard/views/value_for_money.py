@@ -8,16 +8,12 @@ changed; the low and high scenarios give the range.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import streamlit as st
 
 from dashboard.assumptions import ASSUMPTIONS
-from dashboard.charts import suppression, theme
 from dashboard.charts import value_for_money as model
 from dashboard.components import data, filters, kpi, page, report_downloads
-from dashboard.components.chart_panel import chart_panel
-from dashboard.disclosure import suppressed_meaning
+from dashboard.components.chart_panel import chart_panel, suppressed_note
 
 SOURCE = (
     "partnership exports (placements, exclusions, school census); England permanent exclusion "
@@ -66,46 +62,24 @@ def _assumption_inputs() -> tuple[dict, dict, dict, list[str]]:
     return low, central, high, problems
 
 
-@dataclass(frozen=True)
-class _Figures:
+def _figures(f: filters.Filters) -> model.Inputs:
     """The partnership's own figures the model starts from, and which of them are suppressed."""
-
-    inputs: model.Inputs
-    spend_hidden: bool
-    avoided_hidden: bool
-    successes_hidden: bool
-
-
-def _figures(f: filters.Filters) -> _Figures:
     frame = kpi.area_metrics(f)
     spend = kpi.headline_for(frame, "placement_cost_gbp", f)
     avoided = kpi.headline_for(frame, "exclusions_avoided_vs_england", f)
     outcomes = data.fetch("value_for_money_outcomes", year=f.year, partnership=f.partnership)
-    hidden = bool(suppression.flags(outcomes, "successful_outcomes").any())
-    successes = None if outcomes.empty or hidden else float(outcomes["successful_outcomes"].iloc[0])
-    return _Figures(model.Inputs(spend.value, avoided.value, successes), spend.suppressed, avoided.suppressed, hidden)
+    return model.inputs_from(spend, avoided, outcomes)
 
 
 def _results(
-    f: filters.Filters, where: str, figures: _Figures, low: dict, central: dict, high: dict, include_lifetime: bool
+    f: filters.Filters, where: str, inputs: model.Inputs, low: dict, central: dict, high: dict, include_lifetime: bool
 ) -> None:
-    inputs = figures.inputs
     results = data.chart(model.scenarios, inputs, central, low, high, include_lifetime=include_lifetime)
     st.header(f"The model for {where}, {f.year}", anchor=False)
-    avoided = inputs.exclusions_avoided
-    facts = [
-        "Spent on placements started in the year: "
-        f"{theme.format_value(inputs.placement_cost_gbp, 'gbp', 0, suppressed=figures.spend_hidden)}.",
-        "Permanent exclusions avoided compared with England's rate: "
-        f"{theme.format_value(avoided, '', 1, suppressed=figures.avoided_hidden)}"
-        + (" (none: the rate was at or above England's)." if avoided is not None and avoided <= 0 else "."),
-        "Placements that ended well (back in mainstream or kept to the end of Year 11): "
-        f"{theme.format_value(inputs.successful_outcomes, '', 0, suppressed=figures.successes_hidden)}.",
-    ]
-    st.markdown("\n".join(f"- {fact}" for fact in facts))
-    if figures.spend_hidden or figures.avoided_hidden or figures.successes_hidden:
-        st.caption(f"c = suppressed: {suppressed_meaning()}, is not shown.")
-    st.markdown(f"**{model.verdict(results)}**")
+    st.markdown("\n".join(f"- {fact}" for fact in model.facts(inputs)))
+    if inputs.suppressed:
+        st.caption(suppressed_note())
+    st.markdown(f"**{model.verdict(results, inputs)}**")
 
     table = data.chart(model.comparison_table, inputs, central, low, high, include_lifetime=include_lifetime)
     fig = data.chart(model.comparison_chart, table)
@@ -128,7 +102,7 @@ def _results(
         key="vfm-unit-costs",
     )
 
-    fig = data.chart(model.scenario_chart, results, inputs.placement_cost_gbp)
+    fig = data.chart(model.scenario_chart, results, inputs)
     chart_panel(
         fig,
         results,
@@ -152,14 +126,9 @@ def render() -> None:
     if f.year is None:
         page.no_data("There is no partnership data in the warehouse yet: import an export first.")
         return
-    figures = _figures(f)
+    inputs = _figures(f)
     where = f.partnership_name.lower() if f.partnership is None else f.partnership_name
-    known = figures.inputs
-    if (
-        known.placement_cost_gbp is None
-        and known.exclusions_avoided is None
-        and not (figures.spend_hidden or figures.avoided_hidden)
-    ):
+    if model.nothing_to_model(inputs):
         page.no_data(f"There are no placement or exclusion figures for {where} in {f.year}.")
         return
     include_lifetime = st.toggle(
@@ -176,7 +145,7 @@ def render() -> None:
             for problem in problems:
                 st.error(problem, icon=":material/error:")
             return
-        _results(f, where, figures, low, central, high, include_lifetime)
+        _results(f, where, inputs, low, central, high, include_lifetime)
 
 
 if __name__ == "__main__":

@@ -3,6 +3,8 @@ with its source and editable, the numbers follow the inputs, and bad inputs are 
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from app_driver import empty_synthetic_warehouse, open_page, open_tab, words
 
@@ -93,5 +95,13 @@ def test_a_partnership_worse_than_england_gets_no_cost_per_exclusion_avoided(dem
 def test_governor_view_and_empty_warehouse(demo_db, tmp_path, monkeypatch):
     at = open_page(demo_db, monkeypatch, PAGE, role="governor", partnership="Larkspur Academies Trust")
     assert not at.exception
+    # Larkspur's 2024/25 exclusions avoided rest on a few pupils: a governor sees c and is told so
+    hidden = "the exclusions avoided against England's rate are not shown (c) because they rest on a small number"
+    shown = words(at)
+    assert "Permanent exclusions avoided compared with England's rate: c." in shown
+    assert f"The model cannot say: {hidden}" in shown
+    assert "no exclusions were avoided" not in shown.lower()
+    scenarios = json.loads(at.get("plotly_chart")[1].proto.spec)
+    assert scenarios["layout"]["annotations"][0]["text"].startswith("T" + hidden[1:])
     at = open_page(empty_synthetic_warehouse(tmp_path / "empty.duckdb"), monkeypatch, PAGE)
     assert not at.exception and "There is no partnership data in the warehouse yet" in words(at)

@@ -54,12 +54,12 @@ def test_scenarios_and_verdict():
     results = vfm.scenarios(INPUTS, CENTRAL, LOW, HIGH).set_index("scenario")
     # low: 10,000 x 1 x 3 = 30,000 - 90,000 = -60,000; high: 26,000 x 2 x 3 = 156,000 - 90,000 = 66,000
     assert list(results["net_saving_gbp"]) == [-60_000, -9_000, 66_000]
-    assert vfm.verdict(results.reset_index()) == (
+    assert vfm.verdict(results.reset_index(), INPUTS) == (
         "It depends on the assumptions: the central scenario gives a net cost of £9,000, but the "
         "range runs from a net cost of £60,000 to a net saving of £66,000."
     )
     cheap = vfm.Inputs(placement_cost_gbp=10_000, exclusions_avoided=3, successful_outcomes=6)
-    assert vfm.verdict(vfm.scenarios(cheap, CENTRAL, LOW, HIGH)).startswith(
+    assert vfm.verdict(vfm.scenarios(cheap, CENTRAL, LOW, HIGH), cheap).startswith(
         "Under every scenario the exclusion costs avoided exceed the spend: a net saving of £20,000 to £146,000"
     )
 
@@ -70,9 +70,67 @@ def test_no_exclusions_avoided_means_no_cost_per_exclusion_avoided():
     assert got["cost_per_exclusion_avoided"] is None and got["cost_avoided_gbp"] is None
     assert got["cost_per_successful_outcome"] is None and got["net_saving_gbp"] is None
     results = vfm.scenarios(worse, CENTRAL, LOW, HIGH)
-    assert vfm.verdict(results).startswith("The model cannot say")
-    fig = vfm.scenario_chart(results, 90_000)
-    assert "No exclusions were avoided" in fig.layout.annotations[0].text
+    assert vfm.verdict(results, worse) == (
+        "The model cannot say: no exclusions were avoided against England's rate (the rate was at or above England's)."
+    )
+    fig = vfm.scenario_chart(results, worse)
+    assert fig.layout.annotations[0].text == (
+        "No exclusions were avoided against England's rate (the rate was at or above England's), "
+        "so there is no saving to model."
+    )
+    assert vfm.facts(worse)[1] == (
+        "Permanent exclusions avoided compared with England's rate: -2.5 (none: the rate was at or above England's)."
+    )
+
+
+HIDDEN = "not shown (c) because they rest on a small number of pupils"
+
+
+@pytest.mark.parametrize(
+    ("inputs", "verdict", "chart", "avoided_fact"),
+    [
+        (  # a governor's count of exclusions avoided rests on 1 to 4 pupils: the gate nulls it
+            vfm.Inputs(9_500, None, 2, frozenset({"exclusions_avoided"})),
+            f"The model cannot say: the exclusions avoided against England's rate are {HIDDEN}.",
+            f"The exclusions avoided against England's rate are {HIDDEN}, so there is no saving to model.",
+            "c.",
+        ),
+        (  # no England rate to compare with that year
+            vfm.Inputs(9_500, None, 2),
+            "The model cannot say: the exclusions avoided against England's rate are not known for this year.",
+            "The exclusions avoided against England's rate are not known for this year, "
+            "so there is no saving to model.",
+            "–.",
+        ),
+        (  # the avoided cost is modelled, the spend hidden: 3 x 27,000 = 81,000 centrally, no net figure
+            vfm.Inputs(None, 3, 2, frozenset({"placement_cost_gbp"})),
+            "The model cannot say: the spend on placements is not shown (c) because it rests on a small number "
+            "of pupils.",
+            None,
+            "3.0.",
+        ),
+        (
+            vfm.Inputs(None, 3, 2),
+            "The model cannot say: the spend on placements is not known.",
+            None,
+            "3.0.",
+        ),
+    ],
+)
+def test_why_the_model_cannot_say(inputs, verdict, chart, avoided_fact):
+    results = vfm.scenarios(inputs, CENTRAL, LOW, HIGH)
+    assert vfm.verdict(results, inputs) == verdict
+    fig = vfm.scenario_chart(results, inputs)
+    if chart is None:
+        assert list(fig.data[0].y) == [30_000, 81_000, 156_000]
+        assert not fig.layout.shapes  # no spend line to draw
+    else:
+        assert not fig.data and fig.layout.annotations[0].text == chart
+    assert vfm.facts(inputs)[1] == f"Permanent exclusions avoided compared with England's rate: {avoided_fact}"
+    # nothing is worked out from a hidden or unknown figure: no cost per exclusion avoided, no saving
+    if inputs.exclusions_avoided is None:
+        assert results[["cost_per_exclusion_avoided", "cost_avoided_gbp"]].isna().all().all()
+    assert results["net_saving_gbp"].isna().all()
 
 
 def test_model_refuses_a_negative_unit_cost():
