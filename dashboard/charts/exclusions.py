@@ -30,7 +30,8 @@ def rates_over_time(
     """One line per partnership (in colour) and per comparator (grey) for `metric` over the years.
 
     With `partnership` set, only that partnership and all partnerships together are coloured.
-    Suppressed points are gaps in the line and `c` in the table.
+    Suppressed points are gaps in the line and `c` in the table; an area with no point to draw
+    has no line nor legend entry (`undrawn_sentence` says so in words).
     """
     rows = frame[frame["metric"] == metric].copy()
     if partnership is None:
@@ -58,6 +59,8 @@ def rates_over_time(
         area_type = group["area_type"].iloc[0]
         flags = disclosure.flags(group, "value")
         values = group["value"].where(~flags)
+        if values.isna().all():
+            continue
         texts = [
             theme.format_value(None if pd.isna(v) else v, unit, decimals, suppressed=s)
             for v, s in zip(values, flags, strict=True)
@@ -109,6 +112,17 @@ def latest_gap_sentence(
         f"In {year} the {label.lower()} for {area.lower()} was {show(a, unit, decimals)}, "
         f"{side} England's {show(e, unit, decimals)}."
     )
+
+
+def undrawn_sentence(table: pd.DataFrame) -> str:
+    """A sentence naming the areas of a `rates_over_time` table whose every figure is suppressed,
+    so have no line ('' when there are none)."""
+    flags = disclosure.flags(table, "value")
+    hidden = [area for area, group in flags.groupby(table["area"], sort=False) if group.all()]
+    if not hidden:
+        return ""
+    names = hidden[0] if len(hidden) == 1 else f"{', '.join(hidden[:-1])} and {hidden[-1]}"
+    return f"No line for {names}: every figure is suppressed (c)."
 
 
 def referral_journey(links: pd.DataFrame) -> tuple[go.Figure, pd.DataFrame]:

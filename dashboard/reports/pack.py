@@ -209,14 +209,14 @@ def _exclusions(r: _Reader) -> Section:
         title = f"{label} over the years"
         if sentence:
             title = f"{label}: {area} {'below' if 'below' in sentence else 'at or above'} England in {r.year}"
+        default = f"{label} per year, with England, the region and statistical neighbours in grey."
         panels.append(
             _panel(
                 f"{metric.replace('_', '-')}-over-time",
                 sheet,
                 title,
                 (fig, table),
-                (sentence or f"{label} per year, with England, the region and statistical neighbours in grey.")
-                + " Rates are per 100 pupils.",
+                f"{sentence or default} Rates are per 100 pupils. {exclusions.undrawn_sentence(table)}".rstrip(),
                 source,
             )
         )

@@ -31,15 +31,12 @@ def _rate_panel(frame, f: filters.Filters, metric: str, key: str) -> None:
     if sentence:
         below = "below" in sentence
         title = f"{label}: {area} {'below' if below else 'at or above'} England in {f.year}"
+    default = f"{label} per year for the partnerships, with England, the region and statistical neighbours in grey."
     chart_panel(
         fig,
         table,
         title=title,
-        caption=(
-            sentence
-            or f"{label} per year for the partnerships, with England, the region and statistical neighbours in grey."
-        )
-        + " Rates are per 100 pupils.",
+        caption=f"{sentence or default} Rates are per 100 pupils. {charts.undrawn_sentence(table)}".rstrip(),
         source=f"{PARTNERSHIP_SOURCE}; {DFE_SOURCE}",
         key=key,
     )

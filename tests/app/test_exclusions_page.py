@@ -69,3 +69,21 @@ def test_exclusions_year_without_referrals_says_so(synthetic_copy, monkeypatch):
     at = open_page(synthetic_copy, monkeypatch, "exclusions")
     assert not at.exception
     assert "No referrals were made in 2024/25 for all partnerships." in words(at)
+
+
+def test_a_governor_sees_no_legend_entry_for_a_partnership_with_every_rate_suppressed(demo_db, monkeypatch):
+    at = open_page(demo_db, monkeypatch, "exclusions", role="governor")
+    pex = specs(at)[0]
+    drawn = [t["name"] for t in pex["data"] if t.get("showlegend") is not False]
+    # in the demo a governor sees a permanent exclusion rate only for Brackenwood and Larkspur (2020/21)
+    assert drawn == [
+        "Brackenwood Learning Trust",
+        "Larkspur Academies Trust",
+        "England",
+        "East Midlands",
+        "Statistical neighbours (median)",
+    ]
+    assert (
+        "No line for Charnwood Inclusion Partnership, Hinckley and Bosworth Partnership, North West "
+        "Leicestershire Partnership and South Leicestershire Partnership: every figure is suppressed (c)."
+    ) in words(at)

@@ -4,6 +4,7 @@ import numpy as np
 import pandas as pd
 
 from dashboard.charts import exclusions, theme
+from dashboard.components import chart_panel
 
 COLUMNS = ["metric", "academic_year", "area_type", "area_code", "area_name", "value", "suppressed"]
 
@@ -50,6 +51,31 @@ def test_rates_over_time_all_partnerships_in_colour_comparators_grey():
     assert south.y[0] == 0.30 and np.isnan(south.y[1])
     assert list(south.text) == ["0.30", "c"]
     assert len(table) == 2 + 2 + 2 + 1
+
+
+def test_an_area_with_every_figure_suppressed_has_no_line_nor_legend_entry_and_is_named_in_words():
+    # a governor's view: West's two years and Mid's one rest on a few pupils; South keeps 2022/23
+    hidden = pd.DataFrame(
+        [
+            ("pex_rate", "2022/23", "partnership", "WST", "West", np.nan, True),
+            ("pex_rate", "2023/24", "partnership", "WST", "West", np.nan, True),
+            ("pex_rate", "2023/24", "partnership", "MID", "Mid", np.nan, True),
+        ],
+        columns=COLUMNS,
+    )
+    fig, table = exclusions.rates_over_time(pd.concat([METRICS, hidden]), "pex_rate", label="Rate")
+    assert [t.name for t in fig.data] == ["North", "South", "England", "East Midlands"]
+    # the colours stay those of every partnership, so a partnership keeps its colour whoever looks
+    assert trace(fig, "North").line.color == theme.PALETTE[1] and trace(fig, "South").line.color == theme.PALETTE[2]
+    assert (
+        chart_panel.alt_text(fig)
+        == "Line and point chart, Rate down the side. Series: North, South, England, East Midlands."
+    )
+    # the table still holds every row, West's and Mid's as c
+    assert len(table) == 2 + 2 + 2 + 1 + 2 + 1
+    assert exclusions.undrawn_sentence(table) == "No line for Mid and West: every figure is suppressed (c)."
+    _, whole = exclusions.rates_over_time(METRICS, "pex_rate", label="Rate")
+    assert exclusions.undrawn_sentence(whole) == ""
 
 
 def test_rates_over_time_one_partnership_with_all_partnerships():

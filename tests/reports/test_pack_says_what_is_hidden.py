@@ -1,5 +1,6 @@
-"""The Value for money section of a pack says why the model cannot say, in the page's words,
-and puts no figure on a count the viewer sees as `c` (tests/fixtures/metrics_small, 2023/24)."""
+"""A pack says in the page's words what a viewer cannot see (tests/fixtures/metrics_small, 2023/24):
+why the value-for-money model cannot say, with no figure worked out from a `c`, and which areas
+of a rate chart have no line because every figure is `c`."""
 
 from __future__ import annotations
 
@@ -13,12 +14,10 @@ from dashboard.settings import Settings
 HIDDEN = "not shown (c) because they rest on a small number of pupils"
 
 
-def _section(db, viewer: Viewer, partnership: str) -> pack.Section:
+def _section(db, viewer: Viewer, partnership: str, page: str = "value_for_money") -> pack.Section:
     con = warehouse.open_read_only(db)
     try:
-        built = pack.build(
-            con, viewer, Settings(db_path=db), partnership=partnership, year="2023/24", pages=("value_for_money",)
-        )
+        built = pack.build(con, viewer, Settings(db_path=db), partnership=partnership, year="2023/24", pages=(page,))
     finally:
         con.close()
     (section,) = built.sections
@@ -64,3 +63,18 @@ def test_the_pack_says_why_there_is_no_saving(metrics_db, viewer, partnership, f
     text = " ".join(section.notes)
     if viewer.role == "governor":
         assert "No exclusions were avoided" not in text and "no exclusions were avoided" not in text
+
+
+def test_a_rate_chart_names_the_area_with_no_line(metrics_db):
+    section = _section(metrics_db, Viewer("gov", "governor", "STH"), "STH", page="exclusions")
+    panels = {p.key: p for p in section.panels}
+    # all partnerships' rate rests on 3 and 1 exclusions in 2022/23 and 2024/25, and in 2023/24 its 7
+    # would reveal STH's 2: a governor sees it as c every year. STH's 2024/25 rate (no exclusions) is shown
+    pex = panels["pex-rate-over-time"]
+    assert [t.name for t in pex.fig.data if t.showlegend is not False][:1] == ["South Partnership"]
+    assert "All partnerships" not in [t.name for t in pex.fig.data]
+    assert pex.caption.endswith(
+        "Rates are per 100 pupils. No line for All partnerships: every figure is suppressed (c)."
+    )
+    # STH's 5 suspensions in 2023/24 and all partnerships' 7 are shown, so every area has a line
+    assert panels["suspension-rate-over-time"].caption.endswith("Rates are per 100 pupils.")
