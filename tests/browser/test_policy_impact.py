@@ -46,3 +46,31 @@ def test_choosing_a_start_puts_it_in_the_address(page, served):
     )
     settle(page, 5)
     assert any(h.endswith("from 2011/12") for h in headings(page)), headings(page)
+
+
+@pytest.mark.parametrize("width", [320, 390])
+def test_on_a_phone_the_exclusions_avoided_chart_shows_every_label_whole(browser, served, width):
+    context = browser.new_context(viewport={"width": width, "height": 800})
+    page = context.new_page()
+    try:
+        visit(page, served, "policy-impact", 5)
+        chart = page.locator(".js-plotly-plot").nth(3)
+        chart.scroll_into_view_if_needed()
+        # every word the chart draws (comparators with their figures, the axis title) lies inside it
+        cut = chart.evaluate(
+            """plot => {
+                const box = plot.getBoundingClientRect();
+                return [...plot.querySelectorAll('text')]
+                    .filter(t => t.textContent.trim())
+                    .filter(t => {
+                        const r = t.getBoundingClientRect();
+                        return r.left < box.left - 0.5 || r.right > box.right + 0.5;
+                    })
+                    .map(t => t.textContent);
+            }"""
+        )
+        assert cut == []
+        labels = chart.locator(".ytick text").all_text_contents()
+        assert any("(about £" in label for label in labels), labels
+    finally:
+        context.close()

@@ -83,6 +83,27 @@ def test_counts_and_money_are_rounded_for_sentences(small):
     assert charts.millions(21_074_230) == "£21.1m" and charts.millions(-40_000) == "-£0.0m"
 
 
+def test_the_avoided_chart_says_each_figure_in_its_comparators_label_not_beyond_its_bar():
+    table = pd.DataFrame(
+        {
+            "comparator": ["Synthetic control", "Statistical neighbours (median)", "England"],
+            "exclusions_avoided": [609.7, -35.4, 3.0],
+            "worth_gbp": [21_074_230, -1_223_530, 103_689],
+        }
+    )
+    fig = charts.avoided_chart(table, "pex_rate")
+    (bars,) = fig.data
+    assert list(bars.y) == [
+        "Synthetic control<br><b>610 (about £21.1m)</b>",
+        "Statistical<br>neighbours<br>(median)<br><b>-35 (about -£1.2m)</b>",
+        "England<br><b>3 (about £0.1m)</b>",
+    ]
+    # no text drawn beyond a bar, where a narrow screen cuts it off; the axis labels get their room
+    assert bars.text is None and fig.layout.yaxis.automargin
+    assert list(bars.customdata) == ["610 (about £21.1m)", "-35 (about -£1.2m)", "3 (about £0.1m)"]
+    assert fig.layout.xaxis.title.text == "fewer permanent<br>exclusions than the<br>comparator"
+
+
 def test_by_start_chart_marks_the_chosen_start():
     table = pd.DataFrame({"start": ["2009/10", "2010/11"], "exclusions_avoided": [5.0, 3.0]})
     fig = charts.by_start_chart(table, "2010/11", "pex_rate")
