@@ -165,9 +165,10 @@ def alt_text(fig: go.Figure, title: str = "") -> str:
         ):
             names.append(str(trace.name))
     if not kinds:
-        note = " ".join(a.text for a in fig.layout.annotations if a.text)
+        note = " ".join(a.text.replace("<br>", " ") for a in fig.layout.annotations if a.text)
         return _shorten(f"No chart: {note}" if note else "No chart: there is nothing to draw.")
-    x, y = fig.layout.xaxis.title.text, fig.layout.yaxis.title.text
+    # a title broken over lines for a phone reads as one line
+    x, y = ((axis.title.text or "").replace("<br>", " ") for axis in (fig.layout.xaxis, fig.layout.yaxis))
     sideways = any(getattr(t, "orientation", None) == "h" for t in fig.data)
     axes = []
     if x:

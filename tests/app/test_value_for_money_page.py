@@ -102,6 +102,6 @@ def test_governor_view_and_empty_warehouse(demo_db, tmp_path, monkeypatch):
     assert f"The model cannot say: {hidden}" in shown
     assert "no exclusions were avoided" not in shown.lower()
     scenarios = json.loads(at.get("plotly_chart")[1].proto.spec)
-    assert scenarios["layout"]["annotations"][0]["text"].startswith("T" + hidden[1:])
+    assert scenarios["layout"]["annotations"][0]["text"].replace("<br>", " ").startswith("T" + hidden[1:])
     at = open_page(empty_synthetic_warehouse(tmp_path / "empty.duckdb"), monkeypatch, PAGE)
     assert not at.exception and "There is no partnership data in the warehouse yet" in words(at)

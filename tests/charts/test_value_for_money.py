@@ -8,6 +8,7 @@ import pytest
 from dashboard import warehouse
 from dashboard.assumptions import ASSUMPTIONS, Assumption, by_id
 from dashboard.charts import value_for_money as vfm
+from dashboard.components.chart_panel import alt_text
 
 # inputs for the hand-worked model tests (the shipped, sourced figures are checked below)
 CENTRAL = {
@@ -74,7 +75,7 @@ def test_no_exclusions_avoided_means_no_cost_per_exclusion_avoided():
         "The model cannot say: no exclusions were avoided against England's rate (the rate was at or above England's)."
     )
     fig = vfm.scenario_chart(results, worse)
-    assert fig.layout.annotations[0].text == (
+    assert alt_text(fig) == "No chart: " + (
         "No exclusions were avoided against England's rate (the rate was at or above England's), "
         "so there is no saving to model."
     )
@@ -125,7 +126,9 @@ def test_why_the_model_cannot_say(inputs, verdict, chart, avoided_fact):
         assert list(fig.data[0].y) == [30_000, 81_000, 156_000]
         assert not fig.layout.shapes  # no spend line to draw
     else:
-        assert not fig.data and fig.layout.annotations[0].text == chart
+        assert not fig.data and alt_text(fig) == f"No chart: {chart}"
+        # short lines, so a phone shows the whole sentence
+        assert max(len(line) for line in fig.layout.annotations[0].text.split("<br>")) <= 36
     assert vfm.facts(inputs)[1] == f"Permanent exclusions avoided compared with England's rate: {avoided_fact}"
     # nothing is worked out from a hidden or unknown figure: no cost per exclusion avoided, no saving
     if inputs.exclusions_avoided is None:

@@ -10,6 +10,7 @@ from test_estimates import GAPS, GAPS_ENGLAND, PLACEBO
 from dashboard import impact
 from dashboard.assumptions import scenario_costs
 from dashboard.charts import policy_impact as charts
+from dashboard.components.chart_panel import alt_text
 from dashboard.settings import REFERENCE_DIR
 
 
@@ -102,6 +103,7 @@ def test_the_avoided_chart_says_each_figure_in_its_comparators_label_not_beyond_
     assert bars.text is None and fig.layout.yaxis.automargin
     assert list(bars.customdata) == ["610 (about £21.1m)", "-35 (about -£1.2m)", "3 (about £0.1m)"]
     assert fig.layout.xaxis.title.text == "fewer permanent<br>exclusions than the<br>comparator"
+    assert alt_text(fig) == "Bar chart of 3 bars, fewer permanent exclusions than the comparator across."
 
 
 def test_by_start_chart_marks_the_chosen_start():
