@@ -52,16 +52,17 @@ _SMALL_NUMBER = "not shown (c) because {} on a small number of pupils"
 
 def facts(inputs: Inputs) -> list[str]:
     """The figures the model starts from, one sentence each, `c` where suppressed (the page and the packs)."""
-    hidden = inputs.suppressed.__contains__
+
+    def show(name: str, unit: str, decimals: int) -> str:
+        return theme.format_value(getattr(inputs, name), unit, decimals, suppressed=name in inputs.suppressed)
+
     avoided = inputs.exclusions_avoided
     return [
-        "Spent on placements started in the year: "
-        f"{theme.format_value(inputs.placement_cost_gbp, 'gbp', 0, suppressed=hidden('placement_cost_gbp'))}.",
-        "Permanent exclusions avoided compared with England's rate: "
-        f"{theme.format_value(avoided, '', 1, suppressed=hidden('exclusions_avoided'))}"
+        f"Spent on placements started in the year: {show('placement_cost_gbp', 'gbp', 0)}.",
+        f"Permanent exclusions avoided compared with England's rate: {show('exclusions_avoided', '', 1)}"
         + (" (none: the rate was at or above England's)." if avoided is not None and avoided <= 0 else "."),
         "Placements that ended well (back in mainstream or kept to the end of Year 11): "
-        f"{theme.format_value(inputs.successful_outcomes, '', 0, suppressed=hidden('successful_outcomes'))}.",
+        f"{show('successful_outcomes', '', 0)}.",
     ]
 
 
