@@ -102,15 +102,27 @@ def headroom(values, share: float = 0.22) -> list[float] | None:
     return None if top <= 0 else [0.0, top * (1 + share)]
 
 
+# characters on a line of a chart's message: at 15 px a line this long fits a 320 px phone
+MESSAGE_WIDTH = 36
+
+
 def empty(message: str) -> go.Figure:
-    """A figure that says in words that there is nothing to draw."""
+    """A figure that says in words that there is nothing to draw, broken over short lines: one
+    long line runs off both sides of a phone's screen."""
+    text = wrap(message, MESSAGE_WIDTH)
     fig = go.Figure()
     fig.add_annotation(
-        text=message, showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper", font={"size": 15, "color": NEUTRAL}
+        text=text,
+        showarrow=False,
+        x=0.5,
+        y=0.5,
+        xref="paper",
+        yref="paper",
+        font={"size": 15, "color": NEUTRAL},
     )
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False)
-    return style(fig, height=200)
+    return style(fig, height=max(200, 60 + 22 * (text.count("<br>") + 1)))
 
 
 def format_value(value: float | None, unit: str = "", decimals: int = 0, *, suppressed: bool = False) -> str:

@@ -249,8 +249,7 @@ def scenario_chart(results: pd.DataFrame, inputs: Inputs) -> go.Figure:
     drawn = results.dropna(subset=["cost_avoided_gbp"])
     if drawn.empty:
         why = _no_avoided_exclusions(inputs) or "the exclusion costs avoided are not known"
-        # broken over short lines: on a phone one long line runs off both sides
-        return theme.empty(theme.wrap(f"{why[0].upper()}{why[1:]}, so there is no saving to model.", 36))
+        return theme.empty(f"{why[0].upper()}{why[1:]}, so there is no saving to model.")
     fig = go.Figure(
         go.Bar(
             x=[s.capitalize() for s in drawn["scenario"]],

@@ -37,7 +37,7 @@ def test_authority_in_colour_comparators_grey_over_the_authoritys_years():
 
 def test_authority_without_data_says_so():
     fig, table = benchmarks.authority_vs_comparators(METRICS, "fsm_pct", la_label="Leicestershire", label="FSM share")
-    assert table.empty and fig.layout.annotations[0].text == "No published fsm share for Leicestershire."
+    assert table.empty and fig.layout.annotations[0].text == "No published fsm share for<br>Leicestershire."
 
 
 NEIGHBOURS = pd.DataFrame(
@@ -127,7 +127,7 @@ def test_fsm_against_exclusions_focus_in_colour():
     assert list(others.x) == [15.6, 18.0, 21.0] and others.marker.color == theme.GREY_LIGHT
     assert list(focus.y) == [0.13] and focus.marker.color == theme.PALETTE[0]
     empty, _ = benchmarks.fsm_against_exclusions(NEIGHBOURS, "2030/31")
-    assert empty.layout.annotations[0].text == "No neighbour has both figures for 2030/31."
+    assert empty.layout.annotations[0].text == "No neighbour has both figures for<br>2030/31."
 
 
 def test_correlation_sentence():

@@ -63,7 +63,20 @@ def test_code_labels():
 def test_empty_figure_says_so_in_words():
     fig = theme.empty("No referrals for 2019/20.")
     assert fig.layout.annotations[0].text == "No referrals for 2019/20."
-    assert len(fig.data) == 0
+    assert len(fig.data) == 0 and fig.layout.height == 200
+
+
+def test_a_long_message_is_broken_over_lines_a_phone_shows_whole():
+    # 94 characters: three lines of at most 36, and the figure grows to hold them (60 + 3 x 22 px)
+    fig = theme.empty("No referrals, placements or exclusions were recorded for this school in any year of the export.")
+    assert fig.layout.annotations[0].text == (
+        "No referrals, placements or<br>exclusions were recorded for this<br>school in any year of the export."
+    )
+    assert fig.layout.height == 200
+    # 12 sentences of 21 characters: each two lines hold three ("Nothing to draw here. Nothing to" /
+    # "draw here. Nothing to draw here."), so 8 lines, 60 + 8 x 22 = 236 px
+    longer = theme.empty(" ".join(["Nothing to draw here."] * 12))
+    assert longer.layout.annotations[0].text.count("<br>") == 7 and longer.layout.height == 236
 
 
 def test_wrap_breaks_long_labels_between_words():

@@ -170,8 +170,9 @@ def test_school_year_summary_query(metrics_db):
 def test_trend_says_in_words_when_every_count_is_hidden():
     # U3's 2 referrals, 2 placements and 1 permanent exclusion are each 1 to 4: nothing to draw
     fig, table = charts.trend(controlled(summary(), 4), 3)
+    # in lines of at most 36 characters, as a 320 px phone shows them whole
     assert fig.data == () and fig.layout.annotations[0].text == (
-        "Every count here is c in every year: a count of 1 to 4 pupils, or a figure that would reveal one."
+        "Every count here is c in every year:<br>a count of 1 to 4 pupils, or a<br>figure that would reveal one."
     )
     assert list(table["academic_year"]) == [YEAR] and table["referrals_suppressed"].tolist() == [True]
 
