@@ -22,12 +22,6 @@ import statistics
 import time
 from pathlib import Path
 
-import plotly.graph_objects as go
-
-from dashboard import access, warehouse
-from dashboard.reports import images, pack, run
-from dashboard.settings import Settings
-
 _TICKS = os.sysconf("SC_CLK_TCK")
 
 
@@ -54,6 +48,14 @@ def children_cpu() -> float:
 
 
 def main() -> None:
+    # here, not at the top: the workers that lay out PDFs load this file as `seip report`'s
+    # would load its command, and that loads none of these
+    import plotly.graph_objects as go
+
+    from dashboard import access, warehouse
+    from dashboard.reports import images, pack, run
+    from dashboard.settings import Settings
+
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", required=True, help="a warehouse, e.g. one built by `seip demo`")
     parser.add_argument("--runs", type=int, default=3)
@@ -108,8 +110,8 @@ def main() -> None:
 
         def six() -> None:  # as `seip report --all-partnerships` does it
             shared = access.metrics(con, viewer, settings)
-            built = [pack.build(con, viewer, settings, partnership=c, year=args.year, frame=shared) for c in codes]
-            for _ in run.rendered(built, "pdf"):
+            to_come = (pack.build(con, viewer, settings, partnership=c, year=args.year, frame=shared) for c in codes)
+            for _ in run.rendered(to_come, "pdf", len(codes)):
                 pass
 
         timed(f"all {len(codes)} PDFs", six)

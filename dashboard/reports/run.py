@@ -8,7 +8,7 @@ import io
 import os
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import duckdb
@@ -25,27 +25,37 @@ FORMATS = ("pdf", "xlsx")
 
 def render(pack: packs.Pack, fmt: str) -> bytes:
     """The pack as the bytes of a `fmt` ('pdf' | 'xlsx') file. Raises ValueError for another format."""
-    return next(rendered([pack], fmt))
+    return next(rendered([pack], fmt, 1))[1]
 
 
-def rendered(built: list[packs.Pack], fmt: str) -> Iterator[bytes]:
-    """Each pack as the bytes of a `fmt` file, in order. For PDFs the charts of every pack are
-    handed to the browser first, so it draws the next packs' while the first are laid out, several
-    packs at once in worker processes (`typeset.typeset_all`). Raises ValueError for an unknown format."""
+def rendered(to_come: Iterable[packs.Pack], fmt: str, count: int) -> Iterator[tuple[packs.Pack, bytes]]:
+    """Each of the `count` packs of `to_come` with the bytes of its `fmt` file, in order. For PDFs
+    the packs may be built as they are taken: each pack's charts go to the browser as soon as it
+    is built, and its layout to a worker process as soon as they are drawn (`typeset.typeset_all`),
+    while the next pack is built; every pack is built before the first file is given. Raises
+    ValueError for an unknown format."""
     if fmt == "xlsx":
-        for pack in built:
+        for pack in to_come:
             buffer = io.BytesIO()
             workbook.write(pack, buffer)
-            yield buffer.getvalue()
+            yield pack, buffer.getvalue()
     elif fmt == "pdf":
         from dashboard.reports import pdf, typeset  # weasyprint and kaleido load only when a PDF is asked for
 
-        drawings = [pdf.draw(pack) for pack in built]
-        if len(built) == 1:
-            yield pdf.render(built[0], drawings[0])
-        else:
-            jobs = ((pdf.html(pack), drawn) for pack, drawn in zip(built, drawings, strict=True))
-            yield from typeset.typeset_all(jobs, len(built))
+        if count == 1:
+            (pack,) = to_come
+            yield pack, pdf.render(pack)
+            return
+        built = []
+
+        def jobs() -> Iterator[tuple[str, dict]]:
+            for pack in to_come:
+                built.append(pack)
+                drawings = pdf.draw(pack)  # first: the browser starts on them at once
+                yield pdf.html(pack), drawings
+
+        for i, content in enumerate(typeset.typeset_all(jobs(), count)):
+            yield built[i], content
     else:
         raise ValueError(f"unknown report format {fmt!r}; expected one of {', '.join(FORMATS)}")
 
@@ -134,7 +144,6 @@ def command(args, settings: Settings) -> int:
             return usage(f"--role {args.role} --scope: {exc}")
         viewer = access.Viewer(name=getpass.getuser(), role=args.role, scope=scope)
         frame = access.metrics(con, viewer, settings)
-        as_of = None
         if args.all_partnerships:
             codes = list(packs.partnerships(frame))
             if not codes:
@@ -142,25 +151,25 @@ def command(args, settings: Settings) -> int:
             jobs = [(code, Path(args.out_dir)) for code in codes]
         else:
             jobs = [(args.partnership, None)]
-        if args.format == "pdf" and len(jobs) > 1:
-            from dashboard.reports import typeset
-
-            typeset.start(len(jobs))  # the workers load weasyprint while the packs are built
+        try:  # every partnership and the year checked first: a wrong one writes nothing
+            for code, _ in jobs:
+                packs.resolve(frame, code, args.year)
+        except packs.ReportError as exc:
+            return usage(str(exc))
         steps = 2 * len(jobs)
-        built = []
-        for done, (code, _) in enumerate(jobs):  # every pack first: a wrong partnership or year writes nothing
-            _progress(done, steps, f"reading {code}")
-            try:
-                built.append(
-                    packs.build(con, viewer, settings, partnership=code, year=args.year, frame=frame, as_of=as_of)
-                )
-            except packs.ReportError as exc:
-                return usage(str(exc))
-            as_of = built[-1].data_as_of
-        contents = rendered(built, args.format)
-        for done, ((_, folder), pack) in enumerate(zip(jobs, built, strict=True), start=len(jobs)):
+        as_of = None
+
+        def each_pack() -> Iterator[packs.Pack]:
+            nonlocal as_of
+            for done, (code, _) in enumerate(jobs):
+                _progress(done, steps, f"reading {code}")
+                pack = packs.build(con, viewer, settings, partnership=code, year=args.year, frame=frame, as_of=as_of)
+                as_of = pack.data_as_of
+                yield pack
+
+        contents = rendered(each_pack(), args.format, len(jobs))
+        for done, ((_, folder), (pack, content)) in enumerate(zip(jobs, contents, strict=True), start=len(jobs)):
             _progress(done, steps, f"writing {pack.file_stem}.{args.format}")
-            content = next(contents)
             path = Path(args.out) if folder is None else folder / f"{pack.file_stem}.{args.format}"
             write_file(path, content)
             record(settings, pack, args.format, str(path), len(content))

@@ -11,7 +11,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 from collections.abc import Iterable, Iterator, Mapping
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 
 import weasyprint
 from weasyprint.urls import URLFetcher, URLFetcherResponse
@@ -68,21 +68,25 @@ def start(jobs: int) -> None:
 
 def typeset_all(jobs: Iterable[tuple[str, Mapping[str, Drawing]]], count: int) -> Iterator[bytes]:
     """Each of `count` (html, drawings) jobs as PDF bytes, in order, laid out in worker processes
-    (those of `start`, or started now), which stop when the last is done. A job is handed over
-    once its charts are drawn (their bytes go with it), so the browser keeps drawing the next
-    packs' while the workers lay out the first."""
+    (those of `start`, or started now), which stop when the last is done. Each job is handed to
+    a worker as soon as its charts are drawn (their bytes go with it), while this process goes
+    on making the next jobs: the browser draws and the workers lay out as the packs are built."""
     global _pool
     start(count)
     pool = _pool
-    try:
-        laid_out = [
-            pool.submit(typeset, html, {key: _bytes(d) for key, d in drawings.items()}) for html, drawings in jobs
-        ]
-        for pdf in laid_out:
-            yield pdf.result()
-    finally:
-        _pool = None
-        pool.shutdown(cancel_futures=True)
+    # a thread per job waits for its drawings and then for its worker, so that no job waits for another's
+    with ThreadPoolExecutor(count, thread_name_prefix="seip-typeset") as waiting:
+        try:
+            laid_out = [waiting.submit(_lay_out, pool, html, drawings) for html, drawings in jobs]
+            for pdf in laid_out:
+                yield pdf.result()
+        finally:
+            _pool = None
+            pool.shutdown(cancel_futures=True)
+
+
+def _lay_out(pool: ProcessPoolExecutor, html: str, drawings: Mapping[str, Drawing]) -> bytes:
+    return pool.submit(typeset, html, {key: _bytes(d) for key, d in drawings.items()}).result()
 
 
 def _bytes(drawing: Drawing) -> bytes:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
-from report_helpers import run_report
+from report_helpers import pdf_text, run_report
 
 from dashboard import audit
 
@@ -128,6 +130,21 @@ def test_all_partnerships_writes_one_file_each_and_an_audit_entry_each(report_db
             "seip-report-STH-2023-24-governor.xlsx",
         )
     ]
+    assert len(audit.entries(report_db, action="report")) == before + 3
+
+
+def test_all_partnerships_as_pdfs_each_pack_its_own_partnership_in_order(report_db, tmp_path, capsys):
+    # several packs are laid out at once in worker processes: each file must hold its own pack
+    pdf_args = [a if a != "xlsx" else "pdf" for a in GOOD]
+    before = len(audit.entries(report_db, action="report"))
+    assert run_report(report_db, "--all-partnerships", *pdf_args, "--out-dir", str(tmp_path)) == 0
+    written = capsys.readouterr().out.splitlines()
+    codes = ("MAT1", "NTH", "STH")
+    assert written == [str(tmp_path / f"seip-report-{code}-2023-24-governor.pdf") for code in codes]
+    names = {"MAT1": "Oak Trust Group", "NTH": "North Partnership", "STH": "South Partnership"}
+    for code, path in zip(codes, written, strict=True):
+        cover = pdf_text(Path(path), 1, 1)
+        assert names[code] in cover and all(names[other] not in cover for other in codes if other != code)
     assert len(audit.entries(report_db, action="report")) == before + 3
 
 
