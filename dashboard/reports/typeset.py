@@ -3,15 +3,23 @@ several at once in worker processes, one per core.
 
 Laying out is most of a PDF's time (tables above all) and holds Python's lock throughout, so
 `seip report --all-partnerships` hands each pack, its HTML and its charts' bytes, to a worker
-process of its own. The workers import only this module and weasyprint, not the dashboard.
+process. A worker is this module run as a program (`python -m dashboard.reports.typeset`): it
+loads weasyprint and nothing of the dashboard, and reads jobs from its stdin and writes PDFs to
+its stdout. Not `multiprocessing`: its workers run the parent's main script again as they start,
+which under the dashboard's own script (or a test runner that has run it) is the dashboard.
 """
 
 from __future__ import annotations
 
-import multiprocessing
 import os
+import pickle
+import queue
+import struct
+import subprocess
+import sys
 from collections.abc import Iterable, Iterator, Mapping
-from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import BinaryIO
 
 import weasyprint
 from weasyprint.urls import URLFetcher, URLFetcherResponse
@@ -50,44 +58,123 @@ def workers(jobs: int) -> int:
     return max(1, min(jobs, len(os.sched_getaffinity(0))))
 
 
-_pool: ProcessPoolExecutor | None = None
+class _Worker:
+    """One worker process, given one job at a time."""
+
+    def __init__(self) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", __name__], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=None
+        )
+
+    def lay_out(self, html: str, drawings: Mapping[str, Drawing]) -> bytes:
+        _send(self.process.stdin, (html, {key: _bytes(d) for key, d in drawings.items()}))
+        answer = _receive(self.process.stdout)
+        if answer is None:
+            raise RuntimeError(f"a PDF worker stopped with exit status {self.process.wait()} (its error is above)")
+        laid_out, failure = answer
+        if failure is not None:
+            raise failure
+        return laid_out
+
+    def stop(self) -> None:
+        self.process.stdin.close()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self.process.stdout.close()
+
+
+_idle: queue.Queue[_Worker] | None = None
+_started: list[_Worker] = []
 
 
 def start(jobs: int) -> None:
     """Start the processes that will lay out `jobs` packs, and return at once: loading weasyprint
     takes them about 2 s, done while this process builds the packs."""
-    global _pool
-    if _pool is None:
-        # from a fork server that has loaded this module: each worker starts with weasyprint
-        # loaded, and none is forked from this process, whose browser threads a fork would copy mid-step
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload([__name__])
-        _pool = ProcessPoolExecutor(workers(jobs), mp_context=context)
-        _pool.submit(int)  # the workers start with the first job
+    global _idle
+    if _idle is None:
+        _idle = queue.Queue()
+        for _ in range(workers(jobs)):
+            worker = _Worker()
+            _started.append(worker)
+            _idle.put(worker)
 
 
 def typeset_all(jobs: Iterable[tuple[str, Mapping[str, Drawing]]], count: int) -> Iterator[bytes]:
     """Each of `count` (html, drawings) jobs as PDF bytes, in order, laid out in worker processes
     (those of `start`, or started now), which stop when the last is done. Each job is handed to
-    a worker as soon as its charts are drawn (their bytes go with it), while this process goes
-    on making the next jobs: the browser draws and the workers lay out as the packs are built."""
-    global _pool
+    a worker as soon as its charts are drawn (their bytes go with it) and one is free, while this
+    process goes on making the next jobs: the browser draws and the workers lay out as the packs
+    are built."""
+    global _idle
     start(count)
-    pool = _pool
-    # a thread per job waits for its drawings and then for its worker, so that no job waits for another's
+    idle = _idle
+
+    def lay_out(html: str, drawings: Mapping[str, Drawing]) -> bytes:
+        for drawing in drawings.values():  # drawn before a worker is taken
+            _bytes(drawing)
+        worker = idle.get()
+        try:
+            return worker.lay_out(html, drawings)
+        finally:
+            idle.put(worker)
+
+    # a thread per job waits for its drawings and then for a worker, so no job waits for another's
+    laid_out: list[Future[bytes]] = []
     with ThreadPoolExecutor(count, thread_name_prefix="seip-typeset") as waiting:
         try:
-            laid_out = [waiting.submit(_lay_out, pool, html, drawings) for html, drawings in jobs]
+            laid_out += [waiting.submit(lay_out, html, drawings) for html, drawings in jobs]
             for pdf in laid_out:
                 yield pdf.result()
-        finally:
-            _pool = None
-            pool.shutdown(cancel_futures=True)
-
-
-def _lay_out(pool: ProcessPoolExecutor, html: str, drawings: Mapping[str, Drawing]) -> bytes:
-    return pool.submit(typeset, html, {key: _bytes(d) for key, d in drawings.items()}).result()
+        finally:  # done, or stopped by an error: no job waits for a worker that is going
+            for job in laid_out:
+                job.cancel()
+            _idle = None
+            while _started:
+                _started.pop().stop()
 
 
 def _bytes(drawing: Drawing) -> bytes:
     return drawing.result() if isinstance(drawing, Future) else drawing
+
+
+# the worker's side: a job or an answer is its pickle's length, then the pickle
+_LENGTH = struct.Struct(">Q")
+
+
+def _send(stream: BinaryIO, value: object) -> None:
+    data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    stream.write(_LENGTH.pack(len(data)) + data)
+    stream.flush()
+
+
+def _receive(stream: BinaryIO) -> object | None:
+    head = stream.read(_LENGTH.size)
+    if len(head) < _LENGTH.size:
+        return None  # the other side has gone
+    return pickle.loads(stream.read(_LENGTH.unpack(head)[0]))
+
+
+def _serve() -> None:
+    """Lay out each (html, images) job read from stdin; write (pdf, None) or (None, the error)."""
+    jobs, answers = sys.stdin.buffer, sys.stdout.buffer
+    sys.stdout = sys.stderr  # nothing but answers on the pipe
+    while (job := _receive(jobs)) is not None:
+        html, drawings = job
+        try:
+            answer = (typeset(html, drawings), None)
+        except (KeyboardInterrupt, SystemExit):
+            raise
+        except BaseException as exc:  # noqa: BLE001 - the parent raises it where the PDF was asked for
+            # (weasyprint's FatalURLFetchingError is a BaseException)
+            answer = (None, exc)
+        try:
+            _send(answers, answer)
+        except (pickle.PicklingError, TypeError, AttributeError):
+            _send(answers, (None, RuntimeError(f"{type(answer[1]).__name__}: {answer[1]}")))
+
+
+if __name__ == "__main__":
+    _serve()

@@ -8,6 +8,7 @@ import csv
 import json
 import re
 import subprocess
+import sys
 from concurrent.futures import Future
 
 import pytest
@@ -266,3 +267,17 @@ def test_a_worker_refuses_to_fetch_anything_else_too():
     written = typeset.typeset_all(iter(jobs), len(jobs))
     with pytest.raises(weasyprint.urls.FatalURLFetchingError):
         list(written)
+
+
+def test_the_workers_do_not_run_the_callers_main_script(tmp_path, monkeypatch):
+    # under a test runner that has run the dashboard's script, or the dashboard itself, __main__
+    # is that script: workers that ran it again as they started (multiprocessing's) never started
+    import types
+
+    script = tmp_path / "app.py"
+    script.write_text("raise SystemExit('the main script ran in a worker')\n")
+    main = types.ModuleType("__main__")
+    main.__file__ = str(script)
+    monkeypatch.setitem(sys.modules, "__main__", main)
+    jobs = [(f"<h1>Pack {n}</h1>", {}) for n in range(2)]
+    assert len(list(typeset.typeset_all(iter(jobs), len(jobs)))) == 2
