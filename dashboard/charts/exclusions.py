@@ -114,6 +114,12 @@ def latest_gap_sentence(
     )
 
 
+def rate_caption(lead: str, table: pd.DataFrame) -> str:
+    """The caption of a `rates_over_time` chart: `lead` (its finding, or what it draws), the unit,
+    and which areas have no line (`undrawn_sentence`)."""
+    return f"{lead} Rates are per 100 pupils. {undrawn_sentence(table)}".rstrip()
+
+
 def undrawn_sentence(table: pd.DataFrame) -> str:
     """A sentence naming the areas of a `rates_over_time` table whose every figure is suppressed,
     so have no line ('' when there are none)."""

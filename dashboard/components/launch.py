@@ -15,10 +15,9 @@ says it is healthy only once it can serve: the first visitor's sign-in form does
 those imports, nor does a load balancer send anyone to a replica still loading. A process of
 its own works out the disclosure audit of every year (`access.work_out_audit`, about 15 s of
 CPU a year on the demo) and keeps it beside the warehouse, so that a governor's first page does
-not wait for it either. A process,
-not a thread, so that its work never holds the server's interpreter lock; at a lower priority
-than the server's; started again when an import swaps in a new warehouse, stopped when the
-server stops.
+not wait for it either. A process, not a thread, so that its work never holds the server's
+interpreter lock; at a lower priority than the server's; started again when an import swaps in
+a new warehouse, stopped when the server stops.
 """
 
 from __future__ import annotations

@@ -216,7 +216,7 @@ def _exclusions(r: _Reader) -> Section:
                 sheet,
                 title,
                 (fig, table),
-                f"{sentence or default} Rates are per 100 pupils. {exclusions.undrawn_sentence(table)}".rstrip(),
+                exclusions.rate_caption(sentence or default, table),
                 source,
             )
         )

@@ -86,31 +86,16 @@ class _Worker:
         self.process.stdout.close()
 
 
-_idle: queue.Queue[_Worker] | None = None
-_started: list[_Worker] = []
-
-
-def start(jobs: int) -> None:
-    """Start the processes that will lay out `jobs` packs, and return at once: loading weasyprint
-    takes them about 2 s, done while this process builds the packs."""
-    global _idle
-    if _idle is None:
-        _idle = queue.Queue()
-        for _ in range(workers(jobs)):
-            worker = _Worker()
-            _started.append(worker)
-            _idle.put(worker)
-
-
 def typeset_all(jobs: Iterable[tuple[str, Mapping[str, Drawing]]], count: int) -> Iterator[bytes]:
     """Each of `count` (html, drawings) jobs as PDF bytes, in order, laid out in worker processes
-    (those of `start`, or started now), which stop when the last is done. Each job is handed to
-    a worker as soon as its charts are drawn (their bytes go with it) and one is free, while this
-    process goes on making the next jobs: the browser draws and the workers lay out as the packs
-    are built."""
-    global _idle
-    start(count)
-    idle = _idle
+    started now (loading weasyprint takes them about 2 s, done while the first jobs are made) and
+    stopped when the last is done. Each job is handed to a worker as soon as its charts are drawn
+    (their bytes go with it) and one is free, while this process goes on making the next jobs:
+    the browser draws and the workers lay out as the packs are built."""
+    started = [_Worker() for _ in range(workers(count))]
+    idle: queue.Queue[_Worker] = queue.Queue()
+    for worker in started:
+        idle.put(worker)
 
     def lay_out(html: str, drawings: Mapping[str, Drawing]) -> bytes:
         for drawing in drawings.values():  # drawn before a worker is taken
@@ -131,9 +116,8 @@ def typeset_all(jobs: Iterable[tuple[str, Mapping[str, Drawing]]], count: int) -
         finally:  # done, or stopped by an error: no job waits for a worker that is going
             for job in laid_out:
                 job.cancel()
-            _idle = None
-            while _started:
-                _started.pop().stop()
+            for worker in started:
+                worker.stop()
 
 
 def _bytes(drawing: Drawing) -> bytes:

@@ -36,7 +36,7 @@ def _rate_panel(frame, f: filters.Filters, metric: str, key: str) -> None:
         fig,
         table,
         title=title,
-        caption=f"{sentence or default} Rates are per 100 pupils. {charts.undrawn_sentence(table)}".rstrip(),
+        caption=charts.rate_caption(sentence or default, table),
         source=f"{PARTNERSHIP_SOURCE}; {DFE_SOURCE}",
         key=key,
     )
