@@ -104,12 +104,12 @@ def latest_gap_sentence(
     if ours.empty or england.empty:
         return ""
     a, e = float(ours.iloc[0]), float(england.iloc[0])
-    show = theme.format_value
+    show, where = theme.format_value, theme.in_sentence(area)
     if round(a, decimals) == round(e, decimals):
-        return f"In {year} the {label.lower()} for {area.lower()} matched England's ({show(a, unit, decimals)})."
+        return f"In {year} the {label.lower()} for {where} matched England's ({show(a, unit, decimals)})."
     side = "below" if a < e else "above"
     return (
-        f"In {year} the {label.lower()} for {area.lower()} was {show(a, unit, decimals)}, "
+        f"In {year} the {label.lower()} for {where} was {show(a, unit, decimals)}, "
         f"{side} England's {show(e, unit, decimals)}."
     )
 

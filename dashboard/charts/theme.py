@@ -35,6 +35,12 @@ AREA_TYPE_LABELS = {
 }
 
 
+def in_sentence(area: str) -> str:
+    """`area` as it reads mid-sentence: 'All partnerships' (no name) in lower case, a partnership's
+    or any other area's name with its own capitals."""
+    return area.lower() if area == AREA_TYPE_LABELS["la_total"] else area
+
+
 def is_comparator(area_type: str) -> bool:
     """True for the DfE areas that are drawn grey (England, region, neighbours, other LAs)."""
     return area_type in COMPARATOR_STYLE

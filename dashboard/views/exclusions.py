@@ -8,6 +8,7 @@ exclusion; the reasons; and who is referred compared with the school population.
 from __future__ import annotations
 
 from dashboard.charts import exclusions as charts
+from dashboard.charts import theme
 from dashboard.components import data, filters, kpi, page, report_downloads
 from dashboard.components.chart_panel import chart_panel
 
@@ -57,7 +58,7 @@ def render() -> None:
     params = {"year": f.year, "partnership": f.partnership}
     links = data.fetch("exclusions_referral_journey", **params)
     if links.empty:
-        page.no_data(f"No referrals were made in {f.year} for {f.partnership_name.lower()}.")
+        page.no_data(f"No referrals were made in {f.year} for {theme.in_sentence(f.partnership_name)}.")
     else:
         fig, table = data.chart(charts.referral_journey, links)
         # the total comes from the metrics, which are under disclosure control as a whole
@@ -68,7 +69,7 @@ def render() -> None:
             title=f"The referral journey, {f.year}",
             caption=(
                 f"{referred.show(referred.value, suppressed=referred.suppressed)} referrals "
-                f"in {f.year} for {f.partnership_name.lower()}, "
+                f"in {f.year} for {theme.in_sentence(f.partnership_name)}, "
                 "followed from the panel's decision to the provision arranged and its "
                 "outcome (a referral with several placements follows its latest)."
             ),

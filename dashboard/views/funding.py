@@ -114,7 +114,7 @@ def render() -> None:
 
     streams = data.fetch("funding_by_stream", year=f.year, partnership=f.partnership)
     fig, table = data.chart(charts.funding_streams, streams)
-    where = f.partnership_name.lower() if f.partnership is None else f.partnership_name
+    where = theme.in_sentence(f.partnership_name)
     chart_panel(
         fig,
         table,

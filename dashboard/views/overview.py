@@ -10,6 +10,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard.charts import overview as charts
+from dashboard.charts import theme
 from dashboard.components import alerts, commentary, data, filters, kpi, page, policy, report_downloads
 from dashboard.components.chart_panel import chart_panel
 
@@ -31,7 +32,7 @@ def render() -> None:
     infos = [data.metric_info(metric) for metric in charts.HEADLINE_METRICS]
     headlines = data.chart(charts.headlines, kpi.area_metrics(f), infos, f.year, f.area_type, f.area_code)
     if all(h.value is None and not h.suppressed for h in headlines):
-        page.no_data(f"There are no figures for {f.partnership_name.lower()} in {f.year}.")
+        page.no_data(f"There are no figures for {theme.in_sentence(f.partnership_name)} in {f.year}.")
         return
     st.markdown(
         f"**{f.partnership_name}, {f.year}**, compared with {charts.previous_year(f.year)} "

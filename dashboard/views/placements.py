@@ -8,6 +8,7 @@ pupils go back to mainstream, and the spend over the years.
 from __future__ import annotations
 
 from dashboard.charts import placements as charts
+from dashboard.charts import theme
 from dashboard.components import data, filters, kpi, page, report_downloads, signin
 from dashboard.components.chart_panel import chart_panel
 
@@ -27,7 +28,7 @@ def render() -> None:
 
     params = {"year": f.year, "partnership": f.partnership}
     by_type = data.fetch("placements_by_provider_type", **params)
-    where = f.partnership_name.lower() if f.partnership is None else f.partnership_name
+    where = theme.in_sentence(f.partnership_name)
     if by_type.empty:
         page.no_data(f"No placements started or ended in {f.year} for {where}.")
         return

@@ -11,6 +11,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard.assumptions import ASSUMPTIONS
+from dashboard.charts import theme
 from dashboard.charts import value_for_money as model
 from dashboard.components import data, filters, kpi, page, report_downloads
 from dashboard.components.chart_panel import chart_panel, suppressed_note
@@ -127,7 +128,7 @@ def render() -> None:
         page.no_data("There is no partnership data in the warehouse yet: import an export first.")
         return
     inputs = _figures(f)
-    where = f.partnership_name.lower() if f.partnership is None else f.partnership_name
+    where = theme.in_sentence(f.partnership_name)
     if model.nothing_to_model(inputs):
         page.no_data(f"There are no placement or exclusion figures for {where} in {f.year}.")
         return

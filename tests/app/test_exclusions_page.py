@@ -87,3 +87,12 @@ def test_a_governor_sees_no_legend_entry_for_a_partnership_with_every_rate_suppr
         "No line for Charnwood Inclusion Partnership, Hinckley and Bosworth Partnership, North West "
         "Leicestershire Partnership and South Leicestershire Partnership: every figure is suppressed (c)."
     ) in words(at)
+
+
+def test_the_rate_captions_keep_a_partnerships_own_capitals(demo_db, monkeypatch):
+    at = open_page(demo_db, monkeypatch, "exclusions", partnership="Brackenwood Learning Trust")
+    text = words(at)
+    assert "the permanent exclusion rate (per 100 pupils) for Brackenwood Learning Trust was" in text
+    assert "the suspension rate (per 100 pupils) for Brackenwood Learning Trust was" in text
+    assert "referrals in 2024/25 for Brackenwood Learning Trust, followed from the panel" in text
+    assert "brackenwood" not in text

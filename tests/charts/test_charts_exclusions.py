@@ -82,7 +82,39 @@ def test_rates_over_time_one_partnership_with_all_partnerships():
     fig, table = exclusions.rates_over_time(METRICS, "pex_rate", label="Rate", partnership="NTH")
     assert [t.name for t in fig.data] == ["North", "All partnerships", "England", "East Midlands"]
     sentence = exclusions.latest_gap_sentence(table, "2023/24", label="Rate", unit="rate_per_100", area="North")
-    assert sentence == "In 2023/24 the rate for north was 0.12, below England's 0.25."
+    assert sentence == "In 2023/24 the rate for North was 0.12, below England's 0.25."
+
+
+SUSPENSIONS = pd.DataFrame(
+    [
+        ("suspension_rate", "2023/24", "partnership", "BLT", "Brackenwood Learning Trust", 15.10, False),
+        ("suspension_rate", "2024/25", "partnership", "BLT", "Brackenwood Learning Trust", 16.32, False),
+        ("suspension_rate", "2024/25", "partnership", "OAK", "Oakfield and District", 18.90, False),
+        ("suspension_rate", "2024/25", "la_total", "ALL", "All partnerships", 17.4, False),
+        ("suspension_rate", "2023/24", "england", "E92000001", "England", 18.2, False),
+        ("suspension_rate", "2024/25", "england", "E92000001", "England", 18.9, False),
+    ],
+    columns=COLUMNS,
+)
+
+
+def test_latest_gap_sentence_keeps_a_partnerships_own_capitals():
+    kwargs = {"label": "Suspension rate", "unit": "rate_per_100", "decimals": 2}
+    _, blt = exclusions.rates_over_time(SUSPENSIONS, "suspension_rate", partnership="BLT", **kwargs)
+    assert (
+        exclusions.latest_gap_sentence(blt, "2024/25", area="Brackenwood Learning Trust", **kwargs)
+        == "In 2024/25 the suspension rate for Brackenwood Learning Trust was 16.32, below England's 18.90."
+    )
+    # 'All partnerships' is no name: mid-sentence it reads in lower case
+    assert (
+        exclusions.latest_gap_sentence(blt, "2024/25", **kwargs)
+        == "In 2024/25 the suspension rate for all partnerships was 17.40, below England's 18.90."
+    )
+    _, oak = exclusions.rates_over_time(SUSPENSIONS, "suspension_rate", partnership="OAK", **kwargs)
+    assert (
+        exclusions.latest_gap_sentence(oak, "2024/25", area="Oakfield and District", **kwargs)
+        == "In 2024/25 the suspension rate for Oakfield and District matched England's (18.90)."
+    )
 
 
 def test_rates_over_time_without_partnership_data():

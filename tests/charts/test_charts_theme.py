@@ -83,3 +83,9 @@ def test_wrap_breaks_long_labels_between_words():
     assert theme.wrap("North West Leicestershire Partnership") == ("North West<br>Leicestershire<br>Partnership")
     assert theme.wrap("Oak Trust") == "Oak Trust"
     assert theme.wrap("Supercalifragilisticexpialidocious trust", 10) == ("Supercalifragilisticexpialidocious<br>trust")
+
+
+def test_in_sentence_lowers_all_partnerships_but_never_a_name():
+    assert theme.in_sentence("All partnerships") == "all partnerships"
+    assert theme.in_sentence("Brackenwood Learning Trust") == "Brackenwood Learning Trust"
+    assert theme.in_sentence("East Midlands") == "East Midlands"
