@@ -222,19 +222,11 @@ def comparison_chart(table: pd.DataFrame) -> go.Figure:
             hovertemplate="%{customdata}<extra></extra>",
         )
     )
-    # the figures sit beyond the whiskers, where no line crosses them; the range is in the table
+    # each figure sits beyond its whisker's end (its bar's, where there is no whisker), moved clear
+    # of the whisker's cap, where no line crosses it; the range is in the table
     ends = drawn[["value", "high"]].max(axis=1)
-    fig.add_trace(
-        go.Scatter(
-            y=items,
-            x=ends,
-            mode="text",
-            text=[show(v) for v in drawn["value"]],
-            textposition="middle right",
-            hoverinfo="skip",
-            cliponaxis=False,
-        )
-    )
+    for item, end, value in zip(items, ends, drawn["value"], strict=True):
+        fig.add_annotation(x=end, y=item, text=show(value), xanchor="left", xshift=8, showarrow=False, bgcolor="white")
     theme.style(fig, height=max(300, 80 + 72 * len(drawn)), x_title="£ per result")
     fig.update_xaxes(tickprefix="£", separatethousands=True, range=theme.headroom(ends, 0.45))
     fig.update_yaxes(autorange="reversed", rangemode="normal")
