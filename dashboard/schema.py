@@ -2,8 +2,8 @@
 
 `meta` (the version and `synthetic` flag), `import_log` (one row per file an import read),
 the partnership export tables (typed by the contract in `dashboard.ingest.contract`) and the
-DfE reference tables (`ref_*`). The staging and mart tables are not here: they are the
-queries under `queries/`, materialised by `dashboard.warehouse.build_marts`. What the app
+DfE reference tables (`ref_*`). The staging views and mart tables are not here: they are the
+queries under `queries/`, built by `dashboard.warehouse.build_marts`. What the app
 writes (accounts, the audit log, notes) lives in the store, with its own migrations
 (`dashboard.store.MIGRATIONS`).
 """

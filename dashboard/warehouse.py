@@ -39,8 +39,12 @@ if TYPE_CHECKING:
     # pandas costs more than a second to import here: `seip metrics` answers without it
     import pandas as pd
 
-# Layers materialised as tables on every rewrite, in this order (each reads only the ones before it and itself).
+# Layers built on every rewrite, in this order (each reads only the ones before it and itself).
 BUILT_LAYERS = ("staging", "intermediate", "marts")
+# Of those, the layers kept as views: the marts read them once each, so materialising them too
+# copied every exclusion twice more (33 of the 94 s of a region's import, issue 14). Consumers
+# read marts only (tests/test_layers.py).
+VIEW_LAYERS = ("staging", "intermediate")
 
 
 class QueryError(ValueError):
@@ -159,18 +163,23 @@ def _build_order(layer_queries: list[Query]) -> list[Query]:
 
 
 def build_marts(con: duckdb.DuckDBPyConnection) -> None:
-    """(Re)materialise the staging, intermediate and mart queries as tables, dropping the tables
-    of models that no longer exist (a warehouse built before a model was renamed keeps no stale copy)."""
-    built = {q.name for q in queries().values() if q.layer in BUILT_LAYERS}
-    for (stale,) in con.execute(
-        "select table_name from information_schema.tables where regexp_matches(table_name, '^(stg|int|fct|dim)_')"
+    """(Re)build the staging and intermediate queries as views and the marts as tables, dropping
+    what a model no longer needs: the table or view of a model that no longer exists (a warehouse
+    built before a model was renamed keeps no stale copy), or of another kind than its layer's
+    (a warehouse whose staging was built as tables)."""
+    layer_of = {q.name: q.layer for q in queries().values() if q.layer in BUILT_LAYERS}
+    for name, kind in con.execute(
+        "select table_name, table_type from information_schema.tables "
+        "where regexp_matches(table_name, '^(stg|int|fct|dim)_')"
     ).fetchall():
-        if stale not in built:
-            con.execute(f'drop table "{stale}"')
+        wanted = "VIEW" if layer_of.get(name) in VIEW_LAYERS else "BASE TABLE"
+        if name not in layer_of or kind != wanted:
+            con.execute(f'drop {"view" if kind == "VIEW" else "table"} "{name}"')
     for layer in BUILT_LAYERS:
         layer_queries = [q for q in queries().values() if q.layer == layer]
+        kind = "view" if layer in VIEW_LAYERS else "table"
         for q in _build_order(layer_queries):
-            con.execute(f"create or replace table {q.name} as {q.sql}")
+            con.execute(f"create or replace {kind} {q.name} as {q.sql}")
 
 
 # ---------------------------------------------------------------- files

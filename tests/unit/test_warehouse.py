@@ -121,6 +121,34 @@ def test_a_fresh_connection_sees_the_file_an_import_swapped_in(tmp_path):
         held.close()
 
 
+def test_staging_and_intermediate_are_views_and_marts_tables_also_in_an_older_warehouse(tmp_path):
+    db = tmp_path / "w.duckdb"
+    with warehouse.rewrite(db) as con:
+        con.execute("insert into partnerships values ('HB', 'Hinckley', 'partnership')")
+    # as an older import left it: staging as a table, and the table of a model that no longer exists
+    with duckdb.connect(str(db)) as con:
+        con.execute("drop view stg_seip__partnerships")
+        con.execute("create table stg_seip__partnerships as select 'OLD' as partnership_code")
+        con.execute("create table fct_renamed_away as select 1 as x")
+    with warehouse.rewrite(db) as con:
+        con.execute("insert into partnerships values ('LE', 'Leicester', 'partnership')")
+    with warehouse.open_read_only(db, fresh=True) as con:
+        kinds = dict(con.execute("select table_name, table_type from information_schema.tables").fetchall())
+        assert con.execute("select partnership_code from stg_seip__partnerships order by 1").fetchall() == [
+            ("HB",),
+            ("LE",),
+        ]
+        assert con.execute("select partnership_code from dim_partnerships order by 1").fetchall() == [
+            ("HB",),
+            ("LE",),
+        ]
+    built = {q.name: q.layer for q in warehouse.queries().values() if q.layer in warehouse.BUILT_LAYERS}
+    assert {n: kinds[n] for n in built} == {
+        n: "BASE TABLE" if layer == "marts" else "VIEW" for n, layer in built.items()
+    }
+    assert "fct_renamed_away" not in kinds
+
+
 def test_query_headers_declare_pupil_counts_and_the_groups_they_add_up_within():
     qs = warehouse.queries()
     journey = qs["exclusions_referral_journey"]
