@@ -54,7 +54,7 @@ def rates_over_time(
     shown = shown.sort_values(["area_rank", "area", "academic_year"]).drop(columns="area_rank")
     fig = go.Figure()
     local_names = list(dict.fromkeys(shown.loc[shown["area_type"].isin(LOCAL_AREAS), "area"]))
-    colours = theme.colour_map(local_names)
+    colours, symbols = theme.colour_map(local_names), theme.symbol_map(local_names)
     for area, group in shown.groupby("area", sort=False):
         area_type = group["area_type"].iloc[0]
         flags = disclosure.flags(group, "value")
@@ -70,7 +70,7 @@ def rates_over_time(
             marker = {"color": line["color"]}
             line = {"color": line["color"], "dash": line["dash"], "width": 2}
         else:
-            marker = {"color": colours[area], "size": 7}
+            marker = {"color": colours[area], "symbol": symbols[area], "size": 12, "line": {"width": 2}}
             line = {"color": colours[area], "width": 3}
         fig.add_trace(
             go.Scatter(
@@ -82,6 +82,8 @@ def rates_over_time(
                 marker=marker,
                 text=texts,
                 connectgaps=False,
+                # a point at 0 sits on the axis's edge: drawn whole, not cut in half
+                cliponaxis=False,
                 hovertemplate=f"{area}, %{{x}}: %{{text}}<extra></extra>",
             )
         )

@@ -51,6 +51,17 @@ def colour_map(names: list[str]) -> dict[str, str]:
     return {name: PALETTE[i % len(PALETTE)] for i, name in enumerate(names)}
 
 
+# One open marker shape per coloured series, in order: a series reads by its shape as well as
+# its colour, and two series on the same point both show, one outline across the other (the
+# shapes that overlap most, circle and diamond, are furthest apart in the order).
+SYMBOLS = ("circle-open", "triangle-up-open", "square-open", "triangle-down-open", "diamond-open", "x-open")
+
+
+def symbol_map(names: list[str]) -> dict[str, str]:
+    """Give each name a marker shape in the order given (cycling past six names)."""
+    return {name: SYMBOLS[i % len(SYMBOLS)] for i, name in enumerate(names)}
+
+
 def delta_colour(delta: float | None, polarity: str) -> str:
     """Colour for a change: green when it moved the good way, red the bad way, grey otherwise.
 

@@ -259,3 +259,22 @@ def test_referred_vs_population_suppressed_group_hides_its_share():
 def test_referred_vs_population_none_referred():
     fig, _ = exclusions.referred_vs_population(GROUPS.assign(all_referred_pupils=0))
     assert fig.layout.annotations[0].text == "No referred pupils for this choice."
+
+
+def test_each_partnership_has_its_own_marker_shape_and_points_on_the_axis_are_drawn_whole():
+    both_nil = pd.DataFrame(
+        [
+            ("pex_rate", "2020/21", "partnership", "BLT", "Brackenwood Learning Trust", 0.0, False),
+            ("pex_rate", "2020/21", "partnership", "LAT", "Larkspur Academies Trust", 0.0, False),
+            ("pex_rate", "2020/21", "england", "E92000001", "England", 0.1, False),
+        ],
+        columns=COLUMNS,
+    )
+    fig, table = exclusions.rates_over_time(both_nil, "pex_rate", label="Rate")
+    blt, lat = trace(fig, "Brackenwood Learning Trust"), trace(fig, "Larkspur Academies Trust")
+    # same place, exactly: shape and colour tell them apart, nothing moves them
+    assert list(blt.y) == list(lat.y) == [0.0] and list(blt.x) == list(lat.x) == ["2020/21"]
+    assert (blt.marker.symbol, lat.marker.symbol) == ("circle-open", "triangle-up-open")
+    assert (blt.marker.color, lat.marker.color) == (theme.PALETTE[0], theme.PALETTE[1])
+    assert blt.cliponaxis is False and lat.cliponaxis is False
+    assert table["value"].tolist() == [0.0, 0.0, 0.1]
