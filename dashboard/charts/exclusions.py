@@ -88,7 +88,8 @@ def rates_over_time(
             )
         )
     theme.style(fig, y_title=theme.unit_title(unit, label))
-    fig.update_xaxes(type="category", categoryorder="array", categoryarray=years)
+    # the years stand off the axis, so a point drawn whole at 0 does not sit on them
+    fig.update_xaxes(type="category", categoryorder="array", categoryarray=years, ticklabelstandoff=8)
     keep = ["area", "academic_year", "value", "suppressed"] + (
         ["value_symbol"] if "value_symbol" in shown.columns else []
     )

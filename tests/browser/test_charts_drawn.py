@@ -104,7 +104,7 @@ def pixels_near(image: Image.Image, colour: str, tolerance: int = 60) -> int:
     )
 
 
-@pytest.mark.parametrize("width", CHART_WIDTHS)
+@pytest.mark.parametrize("width", (*CHART_WIDTHS, 760))
 def test_two_partnerships_on_the_same_point_are_both_seen(page, width):
     fig, _ = exclusions.rates_over_time(RATES, "pex_rate", label="Permanent exclusion rate", unit="rate_per_100")
     assert [t.name for t in fig.data][:2] == ["Brackenwood Learning Trust", "Larkspur Academies Trust"]
@@ -113,6 +113,9 @@ def test_two_partnerships_on_the_same_point_are_both_seen(page, width):
     draw(page, fig, width)
     spot = boxes(page, ".scatterlayer .trace:nth-child(1) .point, .scatterlayer .trace:nth-child(2) .point")
     assert len(spot) == 2
+    # drawn whole on the axis's edge, and clear of the years written under it
+    ticks = boxes(page, ".xtick text")
+    assert [(p, t) for p in spot for t in ticks if overlap(p, t)] == []
     left, top = min(b["left"] for b in spot) - 2, min(b["top"] for b in spot) - 2
     right, bottom = max(b["right"] for b in spot) + 2, max(b["bottom"] for b in spot) + 2
     shot = page.screenshot(clip={"x": left, "y": top, "width": right - left, "height": bottom - top})
