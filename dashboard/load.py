@@ -228,7 +228,13 @@ def _log(con: duckdb.DuckDBPyConnection, export: Export, checked: Checked) -> No
         for (table, _, read, kept), warnings in zip(parts, warned):
             entries.append((import_id, now, info.name, table, info.size, info.sha256, read, kept, outcome, warnings, 0))
     if entries:
-        con.executemany("insert into import_log values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", entries)
+        # one insert of all the lines (executemany took 2 s for a region's 1,050 files)
+        names = [d[0] for d in con.execute("select * from import_log limit 0").description]
+        con.register("logged", pa.table({n: list(values) for n, values in zip(names, zip(*entries))}))
+        try:
+            con.execute("insert into import_log select * from logged")
+        finally:
+            con.unregister("logged")
 
 
 def _mark_synthetic(con: duckdb.DuckDBPyConnection, synthetic: bool) -> None:

@@ -713,10 +713,11 @@ def _formula_prefix(column: str) -> str:
 
 
 # A pupil_ref that might identify a pupil; `_pupil_ref_problem` decides. Python's `\d` also
-# matches digits of other scripts, so anything beyond ASCII is looked at too.
+# matches digits of other scripts, so anything beyond ASCII is looked at too. The date is
+# narrowed to `1-2-2010` (not any `1-2`): pseudonyms such as `L000-000191` are not all looked at.
 _PUPIL_REF_CANDIDATE = (
-    "regexp_matches(pupil_ref, '^[A-Za-z][0-9]{11}[0-9A-Za-z]$|[0-9][/.-][0-9]|(19|20)[0-9]{2}-[0-9]|^[A-Z].* "
-    "|[^\\x{0}-\\x{7f}]')"
+    "regexp_matches(pupil_ref, '^[A-Za-z][0-9]{11}[0-9A-Za-z]$|[0-9][/.-][0-9]{1,2}[/.-](19|20)[0-9]{2}"
+    "|(19|20)[0-9]{2}-[0-9]|^[A-Z].* |[^\\x{0}-\\x{7f}]')"
 )
 
 
