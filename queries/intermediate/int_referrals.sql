@@ -44,7 +44,8 @@ final as (
     from referrals
     left join schools using (urn)
     left join academic_years
-        on referrals.referral_date between academic_years.starts_on and academic_years.ends_on
+        -- the academic year the date falls in, as an equality join (see int_exclusions)
+        on academic_years.year_start = year(referrals.referral_date) - if(month(referrals.referral_date) >= 9, 0, 1)
 
 )
 
