@@ -18,10 +18,17 @@ COMPARATOR_ORDER = ("england", "region", "sn_median")
 MEASURES = {"referrals": "Referrals", "suspensions": "Suspensions", "permanent_exclusions": "Permanent exclusions"}
 
 
-def _area_label(row: pd.Series) -> str:
-    if row["area_type"] in theme.AREA_TYPE_LABELS and row["area_type"] != "region":
-        return theme.AREA_TYPE_LABELS[row["area_type"]]
-    return str(row["area_name"])
+# More partnerships than the palette has colours (a region's or a nation's warehouse) are drawn
+# as one set of thin lines, each named where it is pointed at: their colours would repeat, and a
+# legend of hundreds of names tells no line from another (and one trace each took seconds to build).
+MANY_PARTNERSHIPS = len(theme.PALETTE)
+
+
+def _area_labels(frame: pd.DataFrame) -> pd.Series:
+    """Each row's area as people read it: England, the neighbours' median and All partnerships by
+    those names, every other area (a partnership, the region) by its own."""
+    named = {t: label for t, label in theme.AREA_TYPE_LABELS.items() if t != "region"}
+    return frame["area_type"].map(named).fillna(frame["area_name"].astype(str))
 
 
 def rates_over_time(
@@ -29,7 +36,8 @@ def rates_over_time(
 ) -> tuple[go.Figure, pd.DataFrame]:
     """One line per partnership (in colour) and per comparator (grey) for `metric` over the years.
 
-    With `partnership` set, only that partnership and all partnerships together are coloured.
+    With `partnership` set, only that partnership and all partnerships together are coloured;
+    more than MANY_PARTNERSHIPS partnerships are one set of thin lines of one colour.
     Suppressed points are gaps in the line and `c` in the table; an area with no point to draw
     has no line nor legend entry (`undrawn_sentence` says so in words).
     """
@@ -48,23 +56,29 @@ def rates_over_time(
     if local.empty:
         empty_table = pd.DataFrame(columns=["area", "academic_year", "value", "suppressed"])
         return theme.empty(f"No {label.lower()} for the partnerships yet."), empty_table
-    shown["area"] = shown.apply(_area_label, axis=1)
+    shown["area"] = _area_labels(shown)
     area_rank = {t: i for i, t in enumerate((*LOCAL_AREAS, *COMPARATOR_ORDER))}
     shown["area_rank"] = shown["area_type"].map(area_rank)
     shown = shown.sort_values(["area_rank", "area", "academic_year"]).drop(columns="area_rank")
     fig = go.Figure()
     local_names = list(dict.fromkeys(shown.loc[shown["area_type"].isin(LOCAL_AREAS), "area"]))
     colours, symbols = theme.colour_map(local_names), theme.symbol_map(local_names)
-    for area, group in shown.groupby("area", sort=False):
-        area_type = group["area_type"].iloc[0]
-        flags = disclosure.flags(group, "value")
-        values = group["value"].where(~flags)
-        if values.isna().all():
-            continue
-        texts = [
+    hidden = disclosure.flags(shown, "value")
+    drawn = shown.assign(
+        value=shown["value"].where(~hidden),
+        text=[
             theme.format_value(None if pd.isna(v) else v, unit, decimals, suppressed=s)
-            for v, s in zip(values, flags, strict=True)
-        ]
+            for v, s in zip(shown["value"], hidden, strict=True)
+        ],
+    )
+    # an area with no point to draw gets no line and no legend entry
+    drawn = drawn[drawn.groupby("area", sort=False)["value"].transform("count") > 0]
+    bundled = partnership is None and len(local_names) > MANY_PARTNERSHIPS
+    if bundled:
+        fig.add_trace(_partnership_lines(drawn[drawn["area_type"] == "partnership"], len(local_names)))
+        drawn = drawn[drawn["area_type"] != "partnership"]
+    for area, group in drawn.groupby("area", sort=False):
+        area_type = group["area_type"].iloc[0]
         if theme.is_comparator(area_type):
             line = theme.COMPARATOR_STYLE[area_type]
             marker = {"color": line["color"]}
@@ -75,12 +89,12 @@ def rates_over_time(
         fig.add_trace(
             go.Scatter(
                 x=group["academic_year"],
-                y=values,
+                y=group["value"],
                 name=area,
                 mode="lines+markers",
                 line=line,
                 marker=marker,
-                text=texts,
+                text=group["text"],
                 connectgaps=False,
                 # a point at 0 sits on the axis's edge: drawn whole, not cut in half
                 cliponaxis=False,
@@ -95,6 +109,25 @@ def rates_over_time(
     )
     table = shown[keep].reset_index(drop=True)
     return fig, table
+
+
+def _partnership_lines(drawn: pd.DataFrame, count: int) -> go.Scatter:
+    """Every partnership's line in one trace, broken between partnerships (and at hidden points),
+    each point named in its hover text."""
+    named = drawn.assign(hover=drawn["area"] + ", " + drawn["academic_year"] + ": " + drawn["text"])
+    lines = theme.broken_lines(named, "area", ["academic_year", "value", "hover"])
+    return go.Scatter(
+        x=lines["academic_year"],
+        y=lines["value"],
+        name=f"Each of the {count} partnerships",
+        mode="lines+markers",
+        line={"color": theme.PALETTE[0], "width": 1},
+        marker={"color": theme.PALETTE[0], "size": 4},
+        text=lines["hover"],
+        connectgaps=False,
+        cliponaxis=False,
+        hovertemplate="%{text}<extra></extra>",
+    )
 
 
 def latest_gap_sentence(
@@ -191,7 +224,7 @@ def avoidance_by_partnership(frame: pd.DataFrame, year: str) -> tuple[go.Figure,
     if rows.empty:
         empty_table = pd.DataFrame(columns=["partnership", *wanted])
         return theme.empty(f"No referrals recorded for {year}."), empty_table
-    rows["partnership"] = rows.apply(_area_label, axis=1)
+    rows["partnership"] = _area_labels(rows)
     value = rows.pivot_table(index="partnership", columns="metric", values="value", aggfunc="first", dropna=False)
     flags = (
         rows.pivot_table(index="partnership", columns="metric", values="suppressed", aggfunc="first", dropna=False)

@@ -104,16 +104,11 @@ def gap_chart(result: Impact) -> tuple[go.Figure, pd.DataFrame]:
     fig = go.Figure()
     placebos = result.placebos
     if not placebos.empty:
-        # one trace, broken between LAs: 140 traces make the chart slow to draw and the legend useless
-        xs: list[str | None] = []
-        ys: list[float | None] = []
-        for _, group in placebos.groupby("la_code", sort=False):
-            xs += group["academic_year"].tolist() + [None]
-            ys += group["gap"].tolist() + [None]
+        lines = theme.broken_lines(placebos, "la_code", ["academic_year", "gap"])
         fig.add_trace(
             go.Scatter(
-                x=xs,
-                y=ys,
+                x=lines["academic_year"],
+                y=lines["gap"],
                 mode="lines",
                 name="Each other LA as if it were treated (placebo)",
                 line={"color": theme.GREY_LIGHT, "width": 1},

@@ -6,6 +6,7 @@ colour) stand out against them; the same area always gets the same colour on eve
 
 from __future__ import annotations
 
+import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 
@@ -106,6 +107,18 @@ def style(
     fig.update_xaxes(title=x_title, showgrid=False, automargin=True)
     fig.update_yaxes(title=y_title, gridcolor="#E5E5E5", zeroline=False, automargin=True, rangemode="tozero")
     return fig
+
+
+def broken_lines(frame: pd.DataFrame, by: str, columns: list[str]) -> dict[str, list]:
+    """Each of `columns` of `frame` as one list, group by `by` group in order, each group followed
+    by None (a missing value is None too): many lines as one trace, broken between them. One trace
+    per line takes seconds to build and draw past a hundred lines, and gives a useless legend."""
+    out: dict[str, list] = {column: [] for column in columns}
+    for _, group in frame.groupby(by, sort=False):
+        for column in columns:
+            values = group[column].astype(object)
+            out[column] += [*values.where(values.notna(), None), None]
+    return out
 
 
 # A legend above the plot: below it, it collides with the axis title on a narrow phone screen.

@@ -278,3 +278,38 @@ def test_each_partnership_has_its_own_marker_shape_and_points_on_the_axis_are_dr
     assert (blt.marker.color, lat.marker.color) == (theme.PALETTE[0], theme.PALETTE[1])
     assert blt.cliponaxis is False and lat.cliponaxis is False
     assert table["value"].tolist() == [0.0, 0.0, 0.1]
+
+
+def test_more_partnerships_than_colours_are_one_set_of_thin_lines_named_where_pointed_at():
+    # seven partnerships (the palette has six colours): B's 2023/24 is hidden, G's every figure
+    rows = [
+        ("pex_rate", year, "partnership", code, code, value, value is None)
+        for code, values in {
+            "A": (0.1, 0.2),
+            "B": (0.3, None),
+            "C": (0.5, 0.6),
+            "D": (0.7, 0.8),
+            "E": (0.9, 1.0),
+            "F": (1.1, 1.2),
+            "G": (None, None),
+        }.items()
+        for year, value in zip(("2022/23", "2023/24"), values, strict=True)
+    ]
+    frame = pd.concat([pd.DataFrame(rows, columns=COLUMNS), METRICS[METRICS["area_type"] == "england"]])
+    fig, table = exclusions.rates_over_time(frame, "pex_rate", label="Rate")
+    assert [t.name for t in fig.data] == ["Each of the 7 partnerships", "England"]
+    lines = fig.data[0]
+    years = ["2022/23", "2023/24", None]
+    assert list(lines.x) == years * 6  # G has no point to draw
+    a_to_c = [0.1, 0.2, None, 0.3, None, None, 0.5, 0.6, None]
+    assert list(lines.y) == a_to_c + [0.7, 0.8, None, 0.9, 1.0, None, 1.1, 1.2, None]
+    assert list(lines.text[:3]) == ["A, 2022/23: 0.10", "A, 2023/24: 0.20", None]
+    assert list(lines.text[3:6]) == ["B, 2022/23: 0.30", "B, 2023/24: c", None]
+    assert lines.line.color == theme.PALETTE[0] and lines.line.width == 1
+    assert list(trace(fig, "England").y) == [0.22, 0.25]
+    # the table still gives every partnership's every year, and says which has no line
+    assert len(table) == 7 * 2 + 2
+    assert exclusions.undrawn_sentence(table) == "No line for G: every figure is suppressed (c)."
+    # one partnership chosen: it and all partnerships together keep their own lines
+    one, _ = exclusions.rates_over_time(frame, "pex_rate", label="Rate", partnership="C")
+    assert [t.name for t in one.data] == ["C", "England"]
