@@ -19,8 +19,9 @@ MEASURES = {"referrals": "Referrals", "suspensions": "Suspensions", "permanent_e
 
 
 # More partnerships than the palette has colours (a region's or a nation's warehouse) are drawn
-# as one set of thin lines, each named where it is pointed at: their colours would repeat, and a
-# legend of hundreds of names tells no line from another (and one trace each took seconds to build).
+# as one set of thin light lines, each named where it is pointed at, behind all partnerships
+# together: their colours would repeat, a legend of hundreds of names tells no line from another,
+# and one trace each took seconds to build. The table beneath gives every partnership's figures.
 MANY_PARTNERSHIPS = len(theme.PALETTE)
 
 
@@ -36,14 +37,20 @@ def rates_over_time(
 ) -> tuple[go.Figure, pd.DataFrame]:
     """One line per partnership (in colour) and per comparator (grey) for `metric` over the years.
 
-    With `partnership` set, only that partnership and all partnerships together are coloured;
-    more than MANY_PARTNERSHIPS partnerships are one set of thin lines of one colour.
+    With `partnership` set, only that partnership and all partnerships together are coloured.
+    More than MANY_PARTNERSHIPS partnerships are one set of thin light lines, with all
+    partnerships together drawn over them.
     Suppressed points are gaps in the line and `c` in the table; an area with no point to draw
     has no line nor legend entry (`undrawn_sentence` says so in words).
     """
     rows = frame[frame["metric"] == metric].copy()
-    if partnership is None:
-        local = rows[rows["area_type"] == "partnership"]
+    partnerships = rows[rows["area_type"] == "partnership"]
+    count = partnerships["area_code"].nunique()
+    bundled = partnership is None and count > MANY_PARTNERSHIPS
+    if bundled:  # all partnerships together drawn over them, the one line that can be followed
+        local = rows[rows["area_type"].isin(LOCAL_AREAS)]
+    elif partnership is None:
+        local = partnerships
     else:
         local = rows[
             ((rows["area_type"] == "partnership") & (rows["area_code"] == partnership))
@@ -61,7 +68,8 @@ def rates_over_time(
     shown["area_rank"] = shown["area_type"].map(area_rank)
     shown = shown.sort_values(["area_rank", "area", "academic_year"]).drop(columns="area_rank")
     fig = go.Figure()
-    local_names = list(dict.fromkeys(shown.loc[shown["area_type"].isin(LOCAL_AREAS), "area"]))
+    coloured = ["la_total"] if bundled else LOCAL_AREAS
+    local_names = list(dict.fromkeys(shown.loc[shown["area_type"].isin(coloured), "area"]))
     colours, symbols = theme.colour_map(local_names), theme.symbol_map(local_names)
     hidden = disclosure.flags(shown, "value")
     drawn = shown.assign(
@@ -73,9 +81,8 @@ def rates_over_time(
     )
     # an area with no point to draw gets no line and no legend entry
     drawn = drawn[drawn.groupby("area", sort=False)["value"].transform("count") > 0]
-    bundled = partnership is None and len(local_names) > MANY_PARTNERSHIPS
     if bundled:
-        fig.add_trace(_partnership_lines(drawn[drawn["area_type"] == "partnership"], len(local_names)))
+        fig.add_trace(_partnership_lines(drawn[drawn["area_type"] == "partnership"], count))
         drawn = drawn[drawn["area_type"] != "partnership"]
     for area, group in drawn.groupby("area", sort=False):
         area_type = group["area_type"].iloc[0]
@@ -121,8 +128,8 @@ def _partnership_lines(drawn: pd.DataFrame, count: int) -> go.Scatter:
         y=lines["value"],
         name=f"Each of the {count} partnerships",
         mode="lines+markers",
-        line={"color": theme.PALETTE[0], "width": 1},
-        marker={"color": theme.PALETTE[0], "size": 4},
+        line={"color": theme.TINT, "width": 1},
+        marker={"color": theme.TINT, "size": 3},
         text=lines["hover"],
         connectgaps=False,
         cliponaxis=False,

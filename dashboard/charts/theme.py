@@ -13,6 +13,8 @@ import plotly.io as pio
 # GSS accessible categorical palette (Government Analysis Function guidance), in order; its
 # dark grey is swapped for a mid blue, because grey here always means a comparator.
 PALETTE = ("#12436D", "#28A197", "#801650", "#F46A25", "#A285D1", "#2073BC")
+# a light tint of PALETTE[0], for the many lines behind the one a chart is about
+TINT = "#9EC5E8"
 GREY_DARK = "#6F777B"
 GREY_LIGHT = "#BFC1C3"
 GOOD = "#00703C"  # GOV.UK green, for a change in the good direction

@@ -295,9 +295,14 @@ def test_more_partnerships_than_colours_are_one_set_of_thin_lines_named_where_po
         }.items()
         for year, value in zip(("2022/23", "2023/24"), values, strict=True)
     ]
-    frame = pd.concat([pd.DataFrame(rows, columns=COLUMNS), METRICS[METRICS["area_type"] == "england"]])
+    frame = pd.concat(
+        [pd.DataFrame(rows, columns=COLUMNS), METRICS[METRICS["area_type"].isin(["england", "la_total"])]]
+    )
     fig, table = exclusions.rates_over_time(frame, "pex_rate", label="Rate")
-    assert [t.name for t in fig.data] == ["Each of the 7 partnerships", "England"]
+    # all partnerships together, the line that can be followed, drawn over them in the first colour
+    assert [t.name for t in fig.data] == ["Each of the 7 partnerships", "All partnerships", "England"]
+    assert list(trace(fig, "All partnerships").y) == [0.20, 0.18]
+    assert trace(fig, "All partnerships").line.color == theme.PALETTE[0]
     lines = fig.data[0]
     years = ["2022/23", "2023/24", None]
     assert list(lines.x) == years * 6  # G has no point to draw
@@ -305,11 +310,11 @@ def test_more_partnerships_than_colours_are_one_set_of_thin_lines_named_where_po
     assert list(lines.y) == a_to_c + [0.7, 0.8, None, 0.9, 1.0, None, 1.1, 1.2, None]
     assert list(lines.text[:3]) == ["A, 2022/23: 0.10", "A, 2023/24: 0.20", None]
     assert list(lines.text[3:6]) == ["B, 2022/23: 0.30", "B, 2023/24: c", None]
-    assert lines.line.color == theme.PALETTE[0] and lines.line.width == 1
+    assert lines.line.color == theme.TINT and lines.line.width == 1
     assert list(trace(fig, "England").y) == [0.22, 0.25]
     # the table still gives every partnership's every year, and says which has no line
-    assert len(table) == 7 * 2 + 2
+    assert len(table) == 7 * 2 + 2 + 2
     assert exclusions.undrawn_sentence(table) == "No line for G: every figure is suppressed (c)."
     # one partnership chosen: it and all partnerships together keep their own lines
     one, _ = exclusions.rates_over_time(frame, "pex_rate", label="Rate", partnership="C")
-    assert [t.name for t in one.data] == ["C", "England"]
+    assert [t.name for t in one.data] == ["C", "All partnerships", "England"]
