@@ -38,10 +38,10 @@ final as (
         exclusions.reason,
     from exclusions
     left join schools using (urn)
+    -- the year starting on the 1 September on or before the date, matched on its first
+    -- calendar year (the same rows as 'between starts_on and ends_on', which DuckDB
+    -- joined as a range, one thread: 3.6 s for a region's 7 M exclusions, now 0.6 s)
     left join academic_years
-        -- the year starting on the 1 September on or before the date, matched on its first
-        -- calendar year (the same rows as 'between starts_on and ends_on', which DuckDB
-        -- joined as a range, one thread: 3.6 s for a region's 7 M exclusions, now 0.6 s)
         on academic_years.year_start = year(exclusions.start_date) - if(month(exclusions.start_date) >= 9, 0, 1)
 
 )
