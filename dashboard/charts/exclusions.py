@@ -157,6 +157,24 @@ def latest_gap_sentence(
     )
 
 
+COMPARATOR_WORDS = {"england": "England", "region": "the region", "sn_median": "statistical neighbours"}
+
+
+def rate_description(frame: pd.DataFrame, metric: str, label: str) -> str:
+    """What a `rates_over_time` chart of `metric` draws, naming only the comparators with a figure
+    in a year the partnerships have (a warehouse without DfE data has no grey lines, so its
+    caption names none)."""
+    rows = frame[frame["metric"] == metric]
+    years = rows.loc[rows["area_type"].isin(LOCAL_AREAS), "academic_year"]
+    drawn = rows[rows["academic_year"].isin(years) & rows["value"].notna()]
+    present = set(drawn["area_type"])
+    names = [COMPARATOR_WORDS[t] for t in COMPARATOR_ORDER if t in present]
+    if not names:
+        return f"{label} per year for the partnerships."
+    listed = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+    return f"{label} per year for the partnerships, with {listed} in grey."
+
+
 def rate_caption(lead: str, table: pd.DataFrame) -> str:
     """The caption of a `rates_over_time` chart: `lead` (its finding, or what it draws), the unit,
     and which areas have no line (`undrawn_sentence`)."""

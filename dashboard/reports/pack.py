@@ -209,7 +209,7 @@ def _exclusions(r: _Reader) -> Section:
         title = f"{label} over the years"
         if sentence:
             title = f"{label}: {area} {'below' if 'below' in sentence else 'at or above'} England in {r.year}"
-        default = f"{label} per year, with England, the region and statistical neighbours in grey."
+        default = exclusions.rate_description(r.frame, metric, label)
         panels.append(
             _panel(
                 f"{metric.replace('_', '-')}-over-time",

@@ -32,7 +32,7 @@ def _rate_panel(frame, f: filters.Filters, metric: str, key: str) -> None:
     if sentence:
         below = "below" in sentence
         title = f"{label}: {area} {'below' if below else 'at or above'} England in {f.year}"
-    default = f"{label} per year for the partnerships, with England, the region and statistical neighbours in grey."
+    default = charts.rate_description(frame, metric, label)
     chart_panel(
         fig,
         table,

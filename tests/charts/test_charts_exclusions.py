@@ -85,6 +85,29 @@ def test_rates_over_time_one_partnership_with_all_partnerships():
     assert sentence == "In 2023/24 the rate for North was 0.12, below England's 0.25."
 
 
+def test_rate_description_names_only_the_comparators_drawn():
+    # METRICS: England and the region have pex_rate figures in the partnerships' years, no neighbours
+    assert (
+        exclusions.rate_description(METRICS, "pex_rate", "Rate")
+        == "Rate per year for the partnerships, with England and the region in grey."
+    )
+    # without the region's row, England alone; England's 2021/22 is outside the partnerships' years
+    no_region = METRICS[METRICS["area_type"] != "region"]
+    assert (
+        exclusions.rate_description(no_region, "pex_rate", "Rate")
+        == "Rate per year for the partnerships, with England in grey."
+    )
+    only_outside = no_region[(no_region["area_type"] != "england") | (no_region["academic_year"] == "2021/22")]
+    assert exclusions.rate_description(only_outside, "pex_rate", "Rate") == "Rate per year for the partnerships."
+    # a neighbours' median present: all three, in the legend's order
+    neighbours = pd.DataFrame(
+        [("pex_rate", "2023/24", "sn_median", "SN", "Statistical neighbours (median)", 0.2, False)], columns=COLUMNS
+    )
+    assert exclusions.rate_description(pd.concat([METRICS, neighbours]), "pex_rate", "Rate") == (
+        "Rate per year for the partnerships, with England, the region and statistical neighbours in grey."
+    )
+
+
 SUSPENSIONS = pd.DataFrame(
     [
         ("suspension_rate", "2023/24", "partnership", "BLT", "Brackenwood Learning Trust", 15.10, False),
