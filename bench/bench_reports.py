@@ -78,7 +78,7 @@ def main() -> None:
     print(f"load average {os.getloadavg()[0]:.1f}; kaleido started and warm in {time.perf_counter() - started:.1f} s")
 
     def one(code: str, fmt: str) -> None:
-        run.render(pack.build(con, viewer, settings, partnership=code, year=args.year), fmt)
+        run.render(pack.build(con, viewer, settings, partnership=code, year=args.year, drawn=fmt == "pdf"), fmt)
 
     def forget() -> None:
         images.forget()
@@ -110,7 +110,8 @@ def main() -> None:
 
         def six() -> None:  # as `seip report --all-partnerships` does it
             shared = access.metrics(con, viewer, settings)
-            to_come = (pack.build(con, viewer, settings, partnership=c, year=args.year, frame=shared) for c in codes)
+            kwargs = {"year": args.year, "frame": shared, "drawn": True}
+            to_come = (pack.build(con, viewer, settings, partnership=c, **kwargs) for c in codes)
             for _ in run.rendered(to_come, "pdf", len(codes)):
                 pass
 

@@ -146,6 +146,13 @@ def draw(figures: list[go.Figure]) -> list[Future[bytes]]:
     return out
 
 
+def draw_charts(panels) -> dict[str, Future[bytes]]:
+    """Start drawing the chart of each of `panels` (a report's panels, with `key` and `fig`) that
+    has one: panel key -> its image to come."""
+    charted = [p for p in panels if p.fig is not None]
+    return dict(zip([p.key for p in charted], draw([p.fig for p in charted]), strict=True))
+
+
 def images(figures: list[go.Figure]) -> list[bytes]:
     """Each figure as JPEG bytes, in order (waiting for them all)."""
     return [drawing.result() for drawing in draw(figures)]

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import threading
+from concurrent.futures import Future
 from dataclasses import dataclass, field, replace
 
 import duckdb
@@ -94,6 +95,8 @@ class Pack:
     metrics_used: tuple[str, ...] = field(default=())
     notes: tuple[chart_notes.Note, ...] = ()
     commentary: dict | None = None
+    # panel key -> its chart's image to come, begun while the pack was built (`build(drawn=True)`)
+    drawings: dict[str, Future[bytes]] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def area_code(self) -> str:
@@ -715,26 +718,38 @@ def build(
     frame: pd.DataFrame | None = None,
     as_of: str | None = None,
     pages: tuple[str, ...] | None = None,
+    drawn: bool = False,
 ) -> Pack:
     """The pack for `partnership` (a code or ALL) and `year` as `viewer` may see it.
 
     `pages` keeps only the sections of those pages (keys of SECTIONS; () for the summary alone,
     None for every page). `frame` (every metric as `access.metrics` gives it to this viewer) and `as_of` may be passed
-    in when several packs are built from one warehouse. Raises ReportError for an unknown
-    partnership or a year without partnership data.
+    in when several packs are built from one warehouse. `drawn` (for a PDF) hands each section's
+    charts to the browser as soon as the section is built (`images.draw`, kept in `Pack.drawings`),
+    so that they are drawn on the other core while the rest of the pack is built. Raises
+    ReportError for an unknown partnership or a year without partnership data.
     """
     if frame is None:
         frame = access.metrics(con, viewer, settings)
     code, name, year = resolve(frame, partnership, year)
     reader = _Reader(con, viewer, settings, frame, code, name, year)
     headlines = reader.key_figures(overview.HEADLINE_METRICS)
+    in_scope = notes_in_scope(con, viewer, settings, code)
     chosen = [build_section for page, build_section in SECTIONS.items() if pages is None or page in pages]
-    sections = tuple(s for s in (build_section(reader) for build_section in chosen) if s is not None)
+    sections, drawings = [], {}
+    for build_section in chosen:
+        section = build_section(reader)
+        if section is None:
+            continue
+        sections.append(_with_notes(section, in_scope))
+        if drawn:
+            from dashboard.reports import images  # kaleido loads only where a PDF is made
+
+            drawings |= images.draw_charts(sections[-1].panels)
     used = list(overview.HEADLINE_METRICS)
     for section in sections:
         used += [h.metric for h in section.key_figures if h.metric not in used]
     used += [m for m in ("exclusions_avoided_vs_england", "fsm_pct") if m not in used]
-    in_scope = notes_in_scope(con, viewer, settings, code)
     return Pack(
         partnership=code,
         partnership_name=name,
@@ -743,10 +758,11 @@ def build(
         data_as_of=as_of or metrics_module.data_as_of(con) or "not known",
         synthetic=synthetic(con),
         headlines=headlines,
-        sections=tuple(_with_notes(section, in_scope) for section in sections),
+        sections=tuple(sections),
         metrics_used=tuple(used),
         notes=tuple(in_scope),
         commentary=None if code is None else commentary.commentary(settings.db_path, code, year),
+        drawings=drawings,
     )
 
 

@@ -375,10 +375,13 @@ def html(pack: Pack) -> str:
 
 
 def draw(pack: Pack) -> dict[str, Future[bytes]]:
-    """Start drawing the pack's charts (kaleido, on the other core) and return at once: panel key ->
-    its image to come. `render` waits for each where the layout places it."""
-    charted = [p for s in pack.sections for p in s.panels if p.fig is not None]
-    return dict(zip([p.key for p in charted], images.draw([p.fig for p in charted]), strict=True))
+    """The pack's charts being drawn (kaleido, on the other core), begun as it was built
+    (`pack.build(drawn=True)`) or now: panel key -> its image to come. `render` waits for each
+    where the layout places it."""
+    panels = [p for s in pack.sections for p in s.panels]
+    if all(p.key in pack.drawings for p in panels if p.fig is not None):
+        return pack.drawings
+    return images.draw_charts(panels)
 
 
 def render(pack: Pack, drawings: dict[str, Future[bytes]] | None = None) -> bytes:

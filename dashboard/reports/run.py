@@ -79,7 +79,17 @@ def report(
 
     Raises pack.ReportError for an unknown partnership or a year without data.
     """
-    pack = packs.build(con, viewer, settings, partnership=partnership, year=year, frame=frame, as_of=as_of, pages=pages)
+    pack = packs.build(
+        con,
+        viewer,
+        settings,
+        partnership=partnership,
+        year=year,
+        frame=frame,
+        as_of=as_of,
+        pages=pages,
+        drawn=fmt == "pdf",
+    )
     content = render(pack, fmt)
     record(settings, pack, fmt, destination, len(content))
     return pack, content
@@ -163,7 +173,16 @@ def command(args, settings: Settings) -> int:
             nonlocal as_of
             for done, (code, _) in enumerate(jobs):
                 _progress(done, steps, f"reading {code}")
-                pack = packs.build(con, viewer, settings, partnership=code, year=args.year, frame=frame, as_of=as_of)
+                pack = packs.build(
+                    con,
+                    viewer,
+                    settings,
+                    partnership=code,
+                    year=args.year,
+                    frame=frame,
+                    as_of=as_of,
+                    drawn=args.format == "pdf",
+                )
                 as_of = pack.data_as_of
                 yield pack
 

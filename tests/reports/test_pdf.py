@@ -281,3 +281,24 @@ def test_the_workers_do_not_run_the_callers_main_script(tmp_path, monkeypatch):
     monkeypatch.setitem(sys.modules, "__main__", main)
     jobs = [(f"<h1>Pack {n}</h1>", {}) for n in range(2)]
     assert len(list(typeset.typeset_all(iter(jobs), len(jobs)))) == 2
+
+
+def test_a_pdfs_charts_are_drawn_as_the_pack_is_built_and_not_again(report_db):
+    from dashboard import access, warehouse
+    from dashboard.reports import pack, pdf
+    from dashboard.settings import Settings
+
+    con = warehouse.open_read_only(report_db)
+    try:
+        viewer, settings = access.Viewer("t", "governor", "STH"), Settings(db_path=report_db)
+        for_pdf = pack.build(con, viewer, settings, partnership="STH", year="2023/24", drawn=True)
+        for_workbook = pack.build(con, viewer, settings, partnership="STH", year="2023/24")
+    finally:
+        con.close()
+    charted = [p for s in for_pdf.sections for p in s.panels if p.fig is not None]
+    assert len(charted) > 10 and set(for_pdf.drawings) == {p.key for p in charted}
+    # each drawing was begun from the chart as the pack holds it, the notes on the charts drawn on it
+    assert all(images._drawn[images.key(p.fig)] is for_pdf.drawings[p.key] for p in charted)
+    assert pdf.draw(for_pdf) is for_pdf.drawings  # the layout waits for those, nothing drawn twice
+    assert all(for_pdf.drawings[p.key].result(timeout=120)[:3] == b"\xff\xd8\xff" for p in charted)  # JPEG
+    assert for_workbook.drawings == {}  # a workbook has no images
