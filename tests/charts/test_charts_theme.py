@@ -2,6 +2,8 @@
 
 import math
 
+import numpy as np
+import pandas as pd
 import pytest
 
 from dashboard.charts import theme
@@ -89,3 +91,21 @@ def test_in_sentence_lowers_all_partnerships_but_never_a_name():
     assert theme.in_sentence("All partnerships") == "all partnerships"
     assert theme.in_sentence("Brackenwood Learning Trust") == "Brackenwood Learning Trust"
     assert theme.in_sentence("East Midlands") == "East Midlands"
+
+
+def test_broken_lines_puts_each_group_together_in_order_with_a_break_after_each():
+    frame = pd.DataFrame(
+        {
+            "area": ["B", "A", "B", None, "A", "C"],
+            "year": ["2021/22", "2021/22", "2022/23", "2021/22", "2022/23", "2021/22"],
+            "value": [1.5, 2.0, np.nan, 9.0, 3.25, 4.0],
+        }
+    )
+    lines = theme.broken_lines(frame, "area", ["year", "value"])
+    # B first (it appears first), its rows in their order; the row without an area left out; a
+    # missing value is None, as is the break after each group
+    assert lines == {
+        "year": ["2021/22", "2022/23", None, "2021/22", "2022/23", None, "2021/22", None],
+        "value": [1.5, None, None, 2.0, 3.25, None, 4.0, None],
+    }
+    assert theme.broken_lines(frame.iloc[:0], "area", ["year"]) == {"year": []}
