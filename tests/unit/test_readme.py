@@ -29,3 +29,11 @@ def test_the_report_row_names_every_option_and_the_la_wide_pack():
     # ALL, the one value --partnership takes besides a code, is said in words beside --all-partnerships
     assert "`--partnership ALL` writes the LA-wide pack" in row
     assert row.index("`--partnership ALL`") < row.index("`--all-partnerships --out-dir DIR`")
+
+
+def test_every_command_has_its_row():
+    parser = build_parser()
+    commands = next(a for a in parser._actions if a.dest == "command").choices
+    rows = [line for line in README.read_text(encoding="utf-8").splitlines() if line.startswith("| `seip ")]
+    assert len(commands) == 9
+    assert [name for name in commands if not any(row.startswith(f"| `seip {name}") for row in rows)] == []
