@@ -147,7 +147,6 @@ def rank_bands(ranks: pd.DataFrame, metric: str, *, la_label: str, label: str) -
         ticktext=["A (best)", "B", "C", "D (worst)"],
         rangemode="normal",
     )
-    fig.update_layout(legend=theme.LEGEND_ABOVE)
     year_axis(fig, years)
     return fig, table
 

@@ -135,7 +135,7 @@ def funding_vs_fsm(frame: pd.DataFrame, year: str, highlight: str | None = None)
             )
         )
     theme.style(fig, height=480, x_title="Pupils eligible for free school meals (%)", y_title="Funding per pupil (£)")
-    fig.update_layout(legend={**theme.LEGEND_ABOVE, "itemsizing": "constant"})
+    fig.update_layout(legend_itemsizing="constant")
     # pad the axes so the largest bubbles are not cut at the edges
     lo, hi = float(drawn["fsm_pct"].min()), float(drawn["fsm_pct"].max())
     pad = max((hi - lo) * 0.2, 1.0)
@@ -182,7 +182,7 @@ def funding_streams(frame: pd.DataFrame) -> tuple[go.Figure, pd.DataFrame]:
             )
         )
     theme.style(fig, height=max(300, 120 + 48 * len(partners)), x_title="Funding received (£)")
-    fig.update_layout(barmode="relative", legend=theme.LEGEND_ABOVE)
+    fig.update_layout(barmode="relative")
     fig.update_xaxes(tickprefix="£", separatethousands=True)
     fig.update_yaxes(categoryorder="array", categoryarray=partners, autorange="reversed", rangemode="normal")
     return fig, table
@@ -211,7 +211,7 @@ def formula_vs_paid(frame: pd.DataFrame, year: str) -> tuple[go.Figure, pd.DataF
             )
         )
     theme.style(fig, height=max(300, 120 + 56 * len(drawn)), x_title="£")
-    fig.update_layout(barmode="group", legend_traceorder="normal", legend=theme.LEGEND_ABOVE)
+    fig.update_layout(barmode="group", legend_traceorder="normal")
     fig.update_xaxes(tickprefix="£", separatethousands=True)
     fig.update_yaxes(autorange="reversed", rangemode="normal")
     return fig, table
@@ -279,7 +279,7 @@ def what_if(shares: pd.DataFrame) -> tuple[go.Figure, pd.DataFrame]:
         )
     )
     theme.style(fig, height=max(300, 120 + 56 * len(table)), x_title="£")
-    fig.update_layout(barmode="group", legend_traceorder="normal", legend=theme.LEGEND_ABOVE)
+    fig.update_layout(barmode="group", legend_traceorder="normal")
     fig.update_xaxes(
         tickprefix="£",
         separatethousands=True,

@@ -68,8 +68,6 @@ def with_notes(fig: go.Figure, notes: Sequence) -> go.Figure:
         )
     )
     out.update_layout(
-        {f"yaxis{_NOTES_AXIS[1:]}": {"overlaying": "y", "range": [0, 1], "visible": False, "fixedrange": True}},
-        # the "Note" entry in the shared legend below the plot sat on a chart's slanted year labels
-        legend=theme.LEGEND_ABOVE,
+        {f"yaxis{_NOTES_AXIS[1:]}": {"overlaying": "y", "range": [0, 1], "visible": False, "fixedrange": True}}
     )
     return out

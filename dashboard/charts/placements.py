@@ -177,7 +177,7 @@ def outcomes_by_provider_type(frame: pd.DataFrame) -> tuple[go.Figure, pd.DataFr
         )
     mark_hidden(fig, sorted({theme.label(c) for c in hidden_types}))
     theme.style(fig, height=max(300, 120 + 44 * len(providers)), x_title="% of placements ended in the year")
-    fig.update_layout(barmode="stack", legend_traceorder="normal", legend=theme.LEGEND_ABOVE)
+    fig.update_layout(barmode="stack", legend_traceorder="normal")
     fig.update_xaxes(range=[0, 100], ticksuffix="%")
     fig.update_yaxes(categoryorder="array", categoryarray=providers, autorange="reversed", rangemode="normal")
     return fig, table
@@ -230,7 +230,7 @@ def durations(frame: pd.DataFrame) -> tuple[go.Figure, pd.DataFrame]:
         )
     mark_hidden(fig, hidden_rows)
     theme.style(fig, height=max(300, 120 + 44 * len(providers)), x_title="Placements ended in the year")
-    fig.update_layout(barmode="stack", legend_traceorder="normal", legend=theme.LEGEND_ABOVE)
+    fig.update_layout(barmode="stack", legend_traceorder="normal")
     fig.update_yaxes(categoryorder="array", categoryarray=providers, autorange="reversed", rangemode="normal")
     return fig, table
 
@@ -279,7 +279,7 @@ def cost_against_reintegration(frame: pd.DataFrame) -> tuple[go.Figure, pd.DataF
             )
         )
     theme.style(fig, height=460, x_title="Cost per placement (£)", y_title="Reintegration rate (%)")
-    fig.update_layout(legend={**theme.LEGEND_ABOVE, "itemsizing": "constant"})
+    fig.update_layout(legend_itemsizing="constant")
     fig.update_xaxes(tickprefix="£", separatethousands=True, rangemode="tozero")
     fig.update_yaxes(range=[-5, 105], ticksuffix="%")
     return fig, table
@@ -309,7 +309,7 @@ def trend(frame: pd.DataFrame) -> tuple[go.Figure, pd.DataFrame]:
     tops = [float(shown(table[table["academic_year"] == y], "placement_cost_gbp").sum()) for y in hidden_years]
     mark_hidden(fig, hidden_years, horizontal=False, at=tops)
     theme.style(fig, height=440, y_title="Cost of placements started (£)")
-    fig.update_layout(barmode="stack", legend=theme.LEGEND_ABOVE)
+    fig.update_layout(barmode="stack")
     fig.update_xaxes(type="category", categoryorder="array", categoryarray=years)
     fig.update_yaxes(tickprefix="£", separatethousands=True)
     return fig, table

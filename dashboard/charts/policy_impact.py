@@ -84,7 +84,6 @@ def rates_chart(result: Impact, milestones: pd.DataFrame | None = None) -> tuple
             )
         )
     theme.style(fig, y_title="per 100 pupils", height=420)
-    fig.update_layout(legend=theme.LEGEND_ABOVE)
     fig.update_xaxes(type="category", categoryorder="array", categoryarray=years, tickangle=-45)
     _mark_start(fig, years, result.start, milestones)
     table = series[["academic_year", "la", "synthetic", "sn_median", "england"]].rename(
@@ -131,7 +130,6 @@ def gap_chart(result: Impact) -> tuple[go.Figure, pd.DataFrame]:
         )
     )
     theme.style(fig, y_title="gap, per 100 pupils", height=400)
-    fig.update_layout(legend=theme.LEGEND_ABOVE)
     fig.update_yaxes(rangemode="normal", zeroline=True, zerolinecolor=theme.NEUTRAL)
     fig.update_xaxes(type="category", categoryorder="array", categoryarray=years, tickangle=-45)
     _mark_start(fig, years, result.start)

@@ -93,7 +93,7 @@ def comparison_chart(table: pd.DataFrame) -> tuple[go.Figure, pd.DataFrame]:
         )
     theme.style(fig, height=140 * len(rates) + 80)
     fig.update_xaxes(showticklabels=False, showgrid=False)
-    fig.update_layout(legend=theme.LEGEND_ABOVE, margin={"t": 90})
+    fig.update_layout(margin={"t": 90})
     fig.update_annotations(font={"size": 14}, x=0, xanchor="left")
     return fig, shown
 
@@ -152,6 +152,6 @@ def trend(summary: pd.DataFrame, urn: int) -> tuple[go.Figure, pd.DataFrame]:
     ].tolist()
     mark_hidden(fig, hidden_years, horizontal=False)
     theme.style(fig, height=380, y_title="Count")
-    fig.update_layout(barmode="group", legend=theme.LEGEND_ABOVE)
+    fig.update_layout(barmode="group")
     fig.update_xaxes(type="category")
     return fig, table

@@ -89,6 +89,11 @@ pio.templates["seip"] = _template()
 pio.templates.default = "seip"
 
 
+# Every legend sits above its plot. Below it, a phone's narrow screen wraps it into many rows that
+# collide with the axis's labels and title: a figure is one for every screen width.
+LEGEND_ABOVE = {"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0, "title": None}
+
+
 def style(
     fig: go.Figure,
     *,
@@ -97,13 +102,13 @@ def style(
     y_title: str | None = None,
     x_title: str | None = None,
 ) -> go.Figure:
-    """Apply the shared layout: readable font, white background, legend below, light grid."""
+    """Apply the shared layout: readable font, white background, legend above, light grid."""
     fig.update_layout(
         font={"family": FONT, "size": 14, "color": "#0B0C0C"},
         title={"text": title, "x": 0, "xanchor": "left", "font": {"size": 16}} if title else None,
         height=height,
         margin={"l": 10, "r": 10, "t": 50 if title else 20, "b": 10},
-        legend={"orientation": "h", "yanchor": "top", "y": -0.15, "x": 0, "title": None},
+        legend=LEGEND_ABOVE,
         hoverlabel={"font": {"family": FONT}},
         separators=".,",
     )
@@ -131,10 +136,6 @@ def broken_lines(frame: pd.DataFrame, by: str, columns: list[str]) -> dict[str, 
         line[places] = np.where(pd.isna(values), None, values)
         out[column] = line.tolist()
     return out
-
-
-# A legend above the plot: below it, it collides with the axis title on a narrow phone screen.
-LEGEND_ABOVE = {"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0, "title": None}
 
 
 def headroom(values, share: float = 0.22) -> list[float] | None:

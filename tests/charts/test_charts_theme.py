@@ -4,6 +4,7 @@ import math
 
 import numpy as np
 import pandas as pd
+import plotly.graph_objects as go
 import pytest
 
 from dashboard.charts import theme
@@ -109,3 +110,9 @@ def test_broken_lines_puts_each_group_together_in_order_with_a_break_after_each(
         "value": [1.5, None, None, 2.0, 3.25, None, 4.0, None],
     }
     assert theme.broken_lines(frame.iloc[:0], "area", ["year"]) == {"year": []}
+
+
+def test_every_legend_sits_above_its_plot():
+    # below the plot, a phone wraps a legend into rows that cover the year labels
+    legend = theme.style(go.Figure(go.Scatter(x=[1], y=[1]))).layout.legend
+    assert (legend.orientation, legend.y, legend.yanchor) == ("h", 1.02, "bottom")

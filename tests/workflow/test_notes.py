@@ -10,6 +10,7 @@ from app_driver import open_page, open_tab, specs, words
 from dashboard import audit, notes
 from dashboard.access import NotPermitted, Viewer
 from dashboard.charts import notes as note_marks
+from dashboard.charts import theme
 from dashboard.load import import_paths
 from tests.conftest import METRICS_SMALL
 
@@ -119,7 +120,7 @@ def test_a_reimport_keeps_the_notes(small_copy):
 def _trend() -> go.Figure:
     fig = go.Figure(go.Scatter(x=["2022/23", "2023/24"], y=[0.1, 0.2], name="NTH"))
     fig.add_trace(go.Scatter(x=["2022/23", "2023/24"], y=[0.15, 0.12], name="England"))
-    return fig
+    return theme.style(fig)  # as every chart is
 
 
 def test_markers_sit_on_the_notes_years_with_the_note_as_hover_text():
@@ -130,7 +131,7 @@ def test_markers_sit_on_the_notes_years_with_the_note_as_hover_text():
     assert marker.name == "Note" and list(marker.x) == ["2023/24"]
     assert marker.hovertext[0].startswith("<b>&lt;script&gt;alert(1)&lt;/script&gt;</b> (the LA, 2023/24)<br>A &amp; B")
     assert [s.x0 for s in fig.layout.shapes] == ["2023/24"]
-    # the legend that now names "Note" sits above the plot, clear of the year labels below it
+    # the legend that now names "Note" sits above the plot (every chart's does), clear of the year labels
     assert (fig.layout.legend.y, fig.layout.legend.yanchor) == (1.02, "bottom")
     # the cached figure is never changed; a chart that is not over years gets nothing
     assert len(_trend().data) == 2 and note_marks.with_notes(_trend(), [elsewhere]).data == _trend().data
