@@ -105,10 +105,13 @@ def rates_over_time(
                 connectgaps=False,
                 # a point at 0 sits on the axis's edge: drawn whole, not cut in half
                 cliponaxis=False,
-                hovertemplate=f"{area}, %{{x}}: %{{text}}<extra></extra>",
+                # unified, the year heads the list; pointed at alone, the point says it
+                hovertemplate=f"{area}{', %{x}' if bundled else ''}: %{{text}}<extra></extra>",
             )
         )
     theme.style(fig, y_title=theme.unit_title(unit, label))
+    if not bundled:  # pointing at a year lists every area's figure, even where two points coincide
+        fig.update_layout(hovermode="x unified")
     # the years stand off the axis, so a point drawn whole at 0 does not sit on them
     fig.update_xaxes(type="category", categoryorder="array", categoryarray=years, ticklabelstandoff=8)
     keep = ["area", "academic_year", "value", "suppressed"] + (

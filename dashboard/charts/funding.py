@@ -112,7 +112,7 @@ def funding_vs_fsm(frame: pd.DataFrame, year: str, highlight: str | None = None)
                     "sizemin": 8,
                     "color": colours[row["partnership"]],
                     "opacity": 0.85 if highlight in (None, row["partnership_code"]) else 0.25,
-                    "line": {"color": "#0B0C0C", "width": 3} if chosen else {"color": "white", "width": 1},
+                    "line": {"color": theme.INK, "width": 3} if chosen else {"color": "white", "width": 1},
                 },
                 customdata=[[row["pupils_on_roll"]]],
                 hovertemplate=(

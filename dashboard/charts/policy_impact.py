@@ -230,7 +230,7 @@ def avoided_chart(table: pd.DataFrame, measure: str) -> go.Figure:
         )
     )
     theme.style(fig, x_title=theme.wrap(f"fewer {words} than the comparator", 20), height=300)
-    fig.update_yaxes(autorange="reversed", tickfont={"size": 13, "color": "#0B0C0C"}, ticklabelstandoff=6)
+    fig.update_yaxes(autorange="reversed", tickfont={"size": 13, "color": theme.INK}, ticklabelstandoff=6)
     fig.update_xaxes(rangemode="normal", zeroline=True, zerolinecolor=theme.NEUTRAL)
     return fig
 

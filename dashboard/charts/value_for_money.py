@@ -215,7 +215,7 @@ def comparison_chart(table: pd.DataFrame) -> go.Figure:
                 "symmetric": False,
                 "array": (drawn["high"] - drawn["value"]).clip(lower=0),
                 "arrayminus": (drawn["value"] - drawn["low"]).clip(lower=0),
-                "color": "#0B0C0C",
+                "color": theme.INK,
                 "thickness": 1.5,
             },
             customdata=ranges,

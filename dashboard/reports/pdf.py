@@ -39,7 +39,7 @@ CSS = f"""
   @bottom-left {{ font-size: 8pt; color: {theme.NEUTRAL}; }}
   @bottom-right {{ content: "Page " counter(page) " of " counter(pages); font-size: 8pt; color: {theme.NEUTRAL}; }}
 }}
-html {{ font-family: "Liberation Sans", Arial, sans-serif; font-size: 10pt; line-height: 1.35; color: #0b0c0c; }}
+html {{ font-family: "Liberation Sans", Arial, sans-serif; font-size: 10pt; line-height: 1.35; color: {theme.INK}; }}
 h1, h2, h3 {{ color: {theme.PALETTE[0]}; line-height: 1.2; }}
 h1 {{ font-size: 24pt; margin: 0 0 8mm; }}
 h2 {{ font-size: 16pt; margin: 0 0 3mm; break-after: avoid; }}

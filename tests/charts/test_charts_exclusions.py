@@ -81,6 +81,10 @@ def test_an_area_with_every_figure_suppressed_has_no_line_nor_legend_entry_and_i
 def test_rates_over_time_one_partnership_with_all_partnerships():
     fig, table = exclusions.rates_over_time(METRICS, "pex_rate", label="Rate", partnership="NTH")
     assert [t.name for t in fig.data] == ["North", "All partnerships", "England", "East Midlands"]
+    # pointing at a year lists every area's figure: two equal points do not hide each other
+    assert fig.layout.hovermode == "x unified"
+    hovers = [t.hovertemplate for t in fig.data][:2]
+    assert hovers == ["North: %{text}<extra></extra>", "All partnerships: %{text}<extra></extra>"]
     sentence = exclusions.latest_gap_sentence(table, "2023/24", label="Rate", unit="rate_per_100", area="North")
     assert sentence == "In 2023/24 the rate for North was 0.12, below England's 0.25."
 
@@ -334,6 +338,9 @@ def test_more_partnerships_than_colours_are_one_set_of_thin_lines_named_where_po
     assert list(lines.text[:3]) == ["A, 2022/23: 0.10", "A, 2023/24: 0.20", None]
     assert list(lines.text[3:6]) == ["B, 2022/23: 0.30", "B, 2023/24: c", None]
     assert lines.line.color == theme.TINT and lines.line.width == 1
+    # hundreds of lines are too many to list at a year: each point says its own name and year
+    assert fig.layout.hovermode is None
+    assert trace(fig, "England").hovertemplate == "England, %{x}: %{text}<extra></extra>"
     assert list(trace(fig, "England").y) == [0.22, 0.25]
     # the table still gives every partnership's every year, and says which has no line
     assert len(table) == 7 * 2 + 2 + 2

@@ -116,3 +116,26 @@ def test_every_legend_sits_above_its_plot():
     # below the plot, a phone wraps a legend into rows that cover the year labels
     legend = theme.style(go.Figure(go.Scatter(x=[1], y=[1]))).layout.legend
     assert (legend.orientation, legend.y, legend.yanchor) == ("h", 1.02, "bottom")
+
+
+def _contrast(one: str, two: str) -> float:
+    """WCAG's contrast ratio of two #RRGGBB colours."""
+
+    def luminance(colour: str) -> float:
+        channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+        r, g, b = (c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+    light, dark = sorted((luminance(one), luminance(two)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def test_the_axes_words_and_hover_labels_are_said_in_colours_of_at_least_4_5_to_1():
+    # said in the figure: on screen Streamlit's chart theme would draw the axes in #808495
+    assert round(_contrast("#808495", "#FFFFFF"), 1) == 3.7  # under WCAG's 4.5 to 1 for text
+    fig = theme.style(go.Figure(go.Scatter(x=[1], y=[1])), x_title="Year", y_title="Rate")
+    axis_words = [fig.layout.xaxis.tickfont.color, fig.layout.yaxis.tickfont.color]
+    axis_words += [fig.layout.xaxis.title.font.color, fig.layout.yaxis.title.font.color]
+    assert set(axis_words) == {theme.NEUTRAL} and round(_contrast(theme.NEUTRAL, "#FFFFFF"), 1) == 7.1
+    hover = fig.layout.hoverlabel
+    assert hover.bgcolor == "white" and _contrast(hover.font.color, "#FFFFFF") > 19
