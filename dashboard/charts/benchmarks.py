@@ -42,7 +42,7 @@ def mark_covid(fig: go.Figure, years: list[str]) -> None:
         layer="below",
         annotation_text="COVID-19",
         annotation_position="top left",
-        annotation_font={"color": theme.GREY_DARK, "size": 11},
+        annotation_font={"color": theme.NEUTRAL, "size": 11},  # 6 to 1 on the shading
     )
 
 

@@ -215,7 +215,7 @@ def partnerships_compared(
             line_dash="dash",
             annotation_text=f"England {theme.format_value(england, unit, decimals)}",
             annotation_position="top",
-            annotation_font_color=theme.GREY_DARK,
+            annotation_font_color=theme.NEUTRAL,
         )
     theme.style(fig, x_title=theme.unit_title(unit, label), height=max(300, 90 + 44 * len(drawn)))
     # room to the right for the value labels

@@ -261,7 +261,7 @@ def scenario_chart(results: pd.DataFrame, inputs: Inputs) -> go.Figure:
             line_dash="dash",
             annotation_text=f"Spent on placements {theme.format_value(placement_cost_gbp, 'gbp', 0)}",
             annotation_position="top left",
-            annotation_font_color=theme.GREY_DARK,
+            annotation_font_color=theme.NEUTRAL,
         )
     theme.style(fig, height=380, y_title="£")
     fig.update_yaxes(tickprefix="£", separatethousands=True)
