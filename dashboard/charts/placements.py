@@ -39,6 +39,7 @@ OUTCOME_COLOURS = {
     "permanently_excluded": theme.PALETTE[2],
 }
 DURATIONS = ("Under 6 weeks", "6 to 12 weeks", "13 to 25 weeks", "26 to 38 weeks", "39 weeks or more")
+DURATION_COLOURS = ("#5694CA", "#2073BC", "#185A93", "#12436D", "#0B2942")
 
 
 def _provider_order(codes: pd.Series) -> list[str]:
@@ -223,8 +224,9 @@ def durations(frame: pd.DataFrame) -> tuple[go.Figure, pd.DataFrame]:
                 x=values,
                 name=band,
                 orientation="h",
-                # light to dark: longer placements read darker
-                marker_color=("#9EC5E8", "#5694CA", "#2073BC", "#12436D", "#0B2942")[i],
+                # light to dark: longer placements read darker; the lightest 3.2 to 1 on white, each
+                # band edged in white so that it is told from the next
+                marker={"color": DURATION_COLOURS[i], "line": {"color": "white", "width": 1}},
                 hovertemplate=f"{band}, %{{y}}: %{{x}} placements<extra></extra>",
             )
         )

@@ -7,7 +7,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from dashboard.charts import theme
+from dashboard.charts import placements, theme
 
 
 @pytest.mark.parametrize(
@@ -139,3 +139,10 @@ def test_the_axes_words_and_hover_labels_are_said_in_colours_of_at_least_4_5_to_
     assert set(axis_words) == {theme.NEUTRAL} and round(_contrast(theme.NEUTRAL, "#FFFFFF"), 1) == 7.1
     hover = fig.layout.hoverlabel
     assert hover.bgcolor == "white" and _contrast(hover.font.color, "#FFFFFF") > 19
+
+
+def test_every_colour_a_line_or_bar_is_drawn_in_is_at_least_3_to_1_on_white():
+    drawn = [*theme.PALETTE, theme.GREY_DARK, theme.GREY_LIGHT, *placements.DURATION_COLOURS]
+    assert {c: round(_contrast(c, "#FFFFFF"), 2) for c in drawn if _contrast(c, "#FFFFFF") < 3} == {}
+    assert round(_contrast("#BFC1C3", "#FFFFFF"), 2) == 1.81  # the light grey before
+    assert round(_contrast(theme.GREY_DARK, theme.GREY_LIGHT), 1) == 2.0  # the two greys told apart

@@ -11,6 +11,7 @@ import pytest
 
 from dashboard import warehouse
 from dashboard.charts import funding as charts
+from dashboard.charts import theme
 
 
 def two() -> pd.DataFrame:
@@ -132,7 +133,7 @@ def test_funding_vs_fsm_draws_each_partnership_and_the_line():
     fig, table = charts.funding_vs_fsm(long_metrics(), "2024/25")
     assert list(table["partnership"]) == ["Alpha", "Beta", "Gamma"]
     assert [t.name for t in fig.data] == ["Alpha", "Beta", "Gamma", "Fitted line"]
-    assert fig.data[0].marker.color == "#12436D" and fig.data[3].line.color == "#6F777B"
+    assert fig.data[0].marker.color == "#12436D" and fig.data[3].line.color == theme.GREY_DARK
     # the points lie on y = x + 80, so the line runs from (10, 90) to (30, 110)
     np.testing.assert_allclose(fig.data[3].y, [90.0, 110.0])
     assert charts.fsm_sentence(table) == (

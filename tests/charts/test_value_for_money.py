@@ -7,6 +7,7 @@ import pytest
 
 from dashboard import warehouse
 from dashboard.assumptions import ASSUMPTIONS, Assumption, by_id
+from dashboard.charts import theme
 from dashboard.charts import value_for_money as vfm
 from dashboard.components.chart_panel import alt_text
 
@@ -124,6 +125,9 @@ def test_why_the_model_cannot_say(inputs, verdict, chart, avoided_fact):
     fig = vfm.scenario_chart(results, inputs)
     if chart is None:
         assert list(fig.data[0].y) == [30_000, 81_000, 156_000]
+        # low and high outlined in the central scenario's colour, which alone is filled
+        assert list(fig.data[0].marker.color) == ["white", theme.PALETTE[1], "white"]
+        assert fig.data[0].marker.line.color == theme.PALETTE[1] and fig.data[0].marker.line.width == 2
         assert not fig.layout.shapes  # no spend line to draw
     else:
         assert not fig.data and alt_text(fig) == f"No chart: {chart}"
@@ -153,7 +157,7 @@ def test_comparison_table_and_chart():
     assert with_lifetime["kind"].iloc[-1] == "contested"
     fig = vfm.comparison_chart(with_lifetime)
     # ours blue, the alternatives grey, the contested bound light grey and hatched
-    assert list(fig.data[0].marker.color) == ["#12436D", "#12436D", "#6F777B", "#6F777B", "#BFC1C3"]
+    assert list(fig.data[0].marker.color) == ["#12436D", "#12436D", theme.GREY_DARK, theme.GREY_DARK, theme.GREY_LIGHT]
     assert list(fig.data[0].error_x.array)[2] == 52_000 - 27_000
 
 

@@ -10,6 +10,7 @@ from test_estimates import GAPS, GAPS_ENGLAND, PLACEBO
 from dashboard import impact
 from dashboard.assumptions import scenario_costs
 from dashboard.charts import policy_impact as charts
+from dashboard.charts import theme
 from dashboard.components.chart_panel import alt_text
 from dashboard.settings import REFERENCE_DIR
 
@@ -43,7 +44,7 @@ def test_gap_chart_has_every_placebo_in_grey_behind_the_la(five):
     placebo, la = fig.data
     # four placebo LAs of five years each, broken apart by a gap after each
     assert sum(y is None for y in placebo.y) == 4 and len(placebo.y) == 4 * 6
-    assert placebo.line.color == "#BFC1C3"
+    assert placebo.line.color == theme.GREY_LIGHT
     assert list(la.y) == pytest.approx([0.1, 0.1, 0.1, -0.3, -0.3], abs=1e-6)
     assert list(table.columns) == [
         "academic_year",
@@ -109,7 +110,7 @@ def test_the_avoided_chart_says_each_figure_in_its_comparators_label_not_beyond_
 def test_by_start_chart_marks_the_chosen_start():
     table = pd.DataFrame({"start": ["2009/10", "2010/11"], "exclusions_avoided": [5.0, 3.0]})
     fig = charts.by_start_chart(table, "2010/11", "pex_rate")
-    assert list(fig.data[0].marker.color) == ["#BFC1C3", "#12436D"]
+    assert list(fig.data[0].marker.color) == [theme.GREY_LIGHT, "#12436D"]
 
 
 def test_the_shipped_milestones_shade_leicestershire_from_2010_11():
