@@ -27,7 +27,7 @@ def contrast(one: tuple[int, int, int], two: tuple[int, int, int]) -> float:
 def test_the_contrast_sums_by_hand():
     assert round(contrast((128, 132, 149), (255, 255, 255)), 2) == 3.72  # Streamlit's chart grey
     assert round(contrast((80, 90, 95), (255, 255, 255)), 2) == 7.07  # theme.NEUTRAL
-    assert SHADING == (233, 233, 234)
+    assert SHADING == (216, 217, 218)  # 255 - 0.35 x (255 - 143, 147, 150)
 
 
 def test_every_word_in_every_chart_is_at_least_4_5_to_1(page, served):
