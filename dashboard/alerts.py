@@ -272,20 +272,24 @@ def _fires(rule: Rule, value: float, against: float | None, polarity: str) -> bo
 
 def for_viewer(con, viewer: Viewer, settings, year: str | None = None) -> tuple[str | None, list[Alert]]:
     """The year asked for (or the latest with partnership figures) and the alerts `viewer` may
-    see in it, on the warehouse `con`."""
+    see in it, on the warehouse `con`. Raises metrics.UsageError for a year without partnership
+    figures."""
     from dashboard import access
+    from dashboard.metrics import UsageError, no_data_for
 
     frame = access.metrics(con, viewer, settings)
+    years = sorted(frame.loc[frame["area_type"].isin(CHECKED_AREAS), "academic_year"].dropna().unique())
     if year is None:
-        local = frame[frame["area_type"].isin(CHECKED_AREAS)]["academic_year"]
-        year = max(local) if len(local) else None
+        year = years[-1] if years else None
+    elif year not in years:  # a year mistyped for a scheduler must not read as "no alerts"
+        raise UsageError(no_data_for(year, years))
     return year, ([] if year is None else evaluate(frame, rules(settings.db_path), year))
 
 
 def alerts_command(args, settings) -> int:
     """`seip alerts [--year Y] [--role ROLE] [--format text|json]`: what fires on the data in
-    force (the latest year by default), for a scheduler to mail. Exit 0; 2 for a bad year or
-    rule file."""
+    force (the latest year by default), for a scheduler to mail. Exit 0; 2 for a malformed year,
+    a year without partnership data or a bad rule file."""
     import json
     import sys
 

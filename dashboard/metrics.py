@@ -172,6 +172,12 @@ def normalise_year(year: str) -> str:
         raise UsageError(f"--year {year!r}: {exc.message}") from None
 
 
+def no_data_for(year: str, years: list[str]) -> str:
+    """What to say when `year` is not one of `years`, those with partnership data."""
+    listed = ", ".join(years) or "none: import an export first"
+    return f"there is no partnership data for {year}; the years with data are {listed}"
+
+
 def check_role(role: str) -> str:
     """`role` when `seip metrics` can answer for it; UsageError naming the roles if not."""
     if role != "governor" and role not in UNRESTRICTED_ROLES:

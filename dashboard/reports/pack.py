@@ -154,8 +154,7 @@ def resolve(frame: pd.DataFrame, partnership: str, year: str) -> tuple[str | Non
     local = frame[frame["area_type"].isin(["partnership", "la_total"])]
     years = sorted(local["academic_year"].dropna().unique())
     if year not in years:
-        listed = ", ".join(years) or "none: import an export first"
-        raise ReportError(f"there is no partnership data for {year}; the years with data are {listed}")
+        raise ReportError(metrics_module.no_data_for(year, years))
     return code, name, year
 
 

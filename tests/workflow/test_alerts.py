@@ -87,6 +87,15 @@ def test_text_output_and_the_latest_year_by_default(capsys, ruled):
     ]
 
 
+def test_a_year_without_data_is_refused_not_reported_as_no_alerts(capsys, ruled):
+    assert main(["alerts", "--db", str(ruled), "--year", "1999/00"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.startswith("seip alerts: there is no partnership data for 1999/00; the years with data are ")
+    assert main(["alerts", "--db", str(ruled), "--year", "1999"]) == 2  # malformed, as before
+    assert "--year '1999'" in capsys.readouterr().err
+
+
 def test_rules_from_the_settings_file(capsys, small_copy, tmp_path, monkeypatch):
     path = tmp_path / "alerts.yml"
     path.write_text("alerts:\n  - {metric: suspension_rate, comparison: above, threshold: 0.4}\n", encoding="utf-8")
