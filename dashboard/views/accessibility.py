@@ -45,6 +45,13 @@ KNOWN_PROBLEMS = (
         "4.1.3 Status messages",
     ),
     (
+        "Where a warehouse holds more than six partnerships (a region's), the exclusion rate charts "
+        "draw each partnership as a thin light-blue line (1.8 to 1 against white) behind the "
+        "darker line of all partnerships together. Each is named when pointed at, and every "
+        "partnership's figures are in the Table view.",
+        "1.4.11 Non-text contrast",
+    ),
+    (
         "The page sets its language to British English with a script after it loads; before "
         "that, and with scripts off, it says only English (Streamlit's own page).",
         "3.1.1 Language of page",
