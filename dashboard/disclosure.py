@@ -190,20 +190,28 @@ def hide_second(frame: pd.DataFrame, column: str, by: str | list[str] | None = N
     """Where exactly one count of `column` is hidden (within each `by` group), hide the next
     smallest non-zero one too, so that the total shown elsewhere cannot give it away by
     subtraction (metrics.md, disclosure control)."""
+    import numpy as np
     import pandas as pd
 
     out = frame.copy()
-    groups = [out] if by is None else [g for _, g in out.groupby(by, dropna=False, sort=False)]
-    extra = pd.Series(False, index=out.index)
-    for group in groups:
-        hidden = flags(group, column)
-        if hidden.sum() != 1:
-            continue
-        candidates = group[~hidden & group[column].fillna(0).gt(0)]
-        if not candidates.empty:
-            extra[candidates.sort_values(column, kind="stable").index[0]] = True
-    if extra.any():
-        hide_rows(out, column, extra)
+    if out.empty:
+        return out
+    hidden = flags(out, column).to_numpy()
+    group = (
+        np.zeros(len(out), dtype=np.int64)
+        if by is None
+        else out.groupby(by, dropna=False, sort=False).ngroup().to_numpy()
+    )
+    lone = np.bincount(group, weights=hidden.astype(np.float64))[group] == 1  # exactly one hidden in its group
+    value = out[column].astype("Float64").fillna(0).to_numpy(dtype=np.float64)
+    candidate = np.flatnonzero(lone & ~hidden & (value > 0))
+    if len(candidate):
+        # in each group, the smallest candidate; on a tie, the first in row order
+        ordered = candidate[np.lexsort((candidate, value[candidate], group[candidate]))]
+        first = ordered[np.r_[True, group[ordered][1:] != group[ordered][:-1]]]
+        extra = np.zeros(len(out), dtype=bool)
+        extra[first] = True
+        hide_rows(out, column, pd.Series(extra, index=out.index))
     return out
 
 

@@ -11,10 +11,11 @@ on any page is known on every page. A rate shown with its pupils is taken to pub
 pupil below 10,000 pupils), so only counts are modelled.
 
 For each hidden count of 1 to the threshold (and each count never shown, such as a journey
-stage's total, that is that small), linear programming (`scipy.optimize.linprog`, HiGHS) finds
-the smallest and largest value it can take given every shown cell, every relation and each
-hidden cell's floor (1 where its count is at least 1, which is stronger than what a reader
-knows; 0 otherwise). Counts are relaxed from integers to reals, which can only widen a range,
+stage's total, that is that small), linear programming (HiGHS, through the interface scipy
+carries; `scipy.optimize.linprog` where it has none) finds the smallest and largest value it can
+take, one programme per set of hidden cells that relations join, given every shown cell, every
+relation and each hidden cell's floor (1 where its count is at least 1, which is stronger than
+what a reader knows; 0 otherwise). Counts are relaxed from integers to reals, which can only widen a range,
 so the integer range lies within it; the rule below is checked against the relaxed range. A
 cell is **exposed** unless its range reaches above the threshold, to threshold + 1 at least (its
 protection interval, after tau-Argus, runs from its value to threshold + 1): the reader can then
@@ -90,7 +91,7 @@ class Publication:
     shown_somewhere: set[Key] = field(default_factory=set)
     # (total, parts, sense, route): sum(parts) `sense` total, sense one of "=", "<=", ">="
     relations: list[tuple[Key, tuple[Key, ...], str, str]] = field(default_factory=list)
-    _known: set = field(default_factory=set)
+    _known: dict = field(default_factory=dict)  # (total, route) -> the parts of its relations
 
     def cell(self, k: Key, value: float, hidden: bool) -> None:
         """A count published as a value or as `c`; shown anywhere means known everywhere."""
@@ -117,9 +118,11 @@ class Publication:
             return
         if total not in self.values:
             self.unpublished(total, sum(self.values[p] for p in parts))
-        if (total, frozenset(parts), route) in self._known:
+        # the same relation twice is known once: compared as sets, only with those of the same total
+        same = self._known.setdefault((total, route), [])
+        if any(len(p) == len(parts) and frozenset(p) == frozenset(parts) for p in same):
             return
-        self._known.add((total, frozenset(parts), route))
+        same.append(parts)
         summed, whole = sum(self.values[p] for p in parts), self.values[total]
         sense = "=" if abs(summed - whole) < 1e-9 else "<=" if summed < whole else ">="
         self.relations.append((total, parts, sense, route))
@@ -151,9 +154,6 @@ def _floor(pub: Publication, k: Key) -> float:
 def audit(pub: Publication, routes: Iterable[str] | None = None, cells: Iterable[Key] | None = None) -> list[Finding]:
     """Every sensitive cell (of `cells`, when given) whose feasible range does not reach its
     protection interval's top, threshold + 1, using only the relations of `routes` (all when None)."""
-    import numpy as np
-    from scipy.optimize import linprog
-
     wanted = set(ROUTES) if routes is None else set(routes)
     secret = pub.secret()
     relations = [r for r in pub.relations if r[3] in wanted and (r[0] in secret or secret & set(r[1]))]
@@ -179,50 +179,130 @@ def audit(pub: Publication, routes: Iterable[str] | None = None, cells: Iterable
 
     findings = []
     sensitive = pub.sensitive() if cells is None else pub.sensitive() & set(cells)
+    top = pub.threshold + 1 - 1e-6  # the rule needs the top of the range; the bottom is for the report
     for component in members.values():
         targets = [k for k in component if k in sensitive]
         if not targets:
             continue
         index = {k: i for i, k in enumerate(component)}
         rows = sorted({i for k in component for i in by_cell[k]})
-        a_eq, b_eq, a_ub, b_ub = [], [], [], []
+        constraints = []  # (coefficients by column, sense, right-hand side): coeffs . x `sense` rhs
         for i in rows:
             total, parts, sense, _ = relations[i]
-            coeffs = np.zeros(len(component))
+            coeffs: dict[int, float] = defaultdict(float)
             constant = 0.0  # sum(parts) - total = coeffs . x + constant
             for k, sign in [(p, 1.0) for p in parts] + [(total, -1.0)]:
                 if k in index:
                     coeffs[index[k]] += sign
                 else:
                     constant += sign * pub.values[k]
-            if sense == "=":
-                a_eq.append(coeffs)
-                b_eq.append(-constant)
-            elif sense == "<=":
-                a_ub.append(coeffs)
-                b_ub.append(-constant)
-            else:
-                a_ub.append(-coeffs)
-                b_ub.append(constant)
-        bounds = [(_floor(pub, k), None) for k in component]
-        problem = {
-            "A_eq": np.array(a_eq) if a_eq else None,
-            "b_eq": b_eq or None,
-            "A_ub": np.array(a_ub) if a_ub else None,
-            "b_ub": b_ub or None,
-            "bounds": bounds,
-            "method": "highs",
-        }
+            constraints.append((coeffs, sense, -constant))
+        programme = _Programme(len(component), constraints, [_floor(pub, k) for k in component])
         used = tuple(sorted({relations[i][3] for i in rows}))
+        # a target is safe once any feasible point puts it at the top or above (its maximum is at
+        # least that): each solution found for one target clears every other it reaches
+        safe: set[Key] = set()
         for k in targets:
-            c = np.zeros(len(component))
-            c[index[k]] = 1.0
-            high = linprog(-c, **problem)
-            hi = -high.fun if high.status == 0 else float("inf")
-            if hi < pub.threshold + 1 - 1e-6:  # the rule needs the top; the bottom is for the report
-                low = linprog(c, **problem)
-                findings.append(Finding(k, pub.values[k], low.fun if low.status == 0 else _floor(pub, k), hi, used))
+            if k in safe:
+                continue
+            hi, point = programme.extreme(index[k], highest=True)
+            if point is not None:
+                safe.update(t for t in targets if point[index[t]] >= top)
+            if hi < top:
+                lo, _ = programme.extreme(index[k], highest=False)
+                findings.append(Finding(k, pub.values[k], _floor(pub, k) if lo is None else lo, hi, used))
     return findings
+
+
+class _Programme:
+    """The linear programme of one component: `constraints` (coefficients by column, "=", "<="
+    or ">=", right-hand side) over `columns` reals, each at least its floor; `extreme` finds the
+    highest or lowest value one column can take (HiGHS; the basis of each solve starts the next)."""
+
+    def __init__(self, columns: int, constraints: list, floors: list[float]) -> None:
+        import numpy as np
+
+        self.columns, self.constraints, self.floors = columns, constraints, floors
+        self.highs = _highs()
+        if self.highs is None:
+            return
+        from scipy.optimize._highspy import _core
+
+        infinity = _core.kHighsInf
+        lp = _core.HighsLp()
+        lp.num_col_, lp.num_row_ = columns, len(constraints)
+        lp.col_cost_ = np.zeros(columns)
+        lp.col_lower_ = np.asarray(floors, dtype=np.float64)
+        lp.col_upper_ = np.full(columns, infinity)
+        lp.row_lower_ = np.asarray([-infinity if s == "<=" else b for _, s, b in constraints], dtype=np.float64)
+        lp.row_upper_ = np.asarray([infinity if s == ">=" else b for _, s, b in constraints], dtype=np.float64)
+        lp.a_matrix_.format_ = _core.MatrixFormat.kRowwise
+        lp.a_matrix_.start_ = np.cumsum([0] + [len(c) for c, _, _ in constraints]).astype(np.int32)
+        lp.a_matrix_.index_ = np.asarray([i for c, _, _ in constraints for i in c], dtype=np.int32)
+        lp.a_matrix_.value_ = np.asarray([v for c, _, _ in constraints for v in c.values()], dtype=np.float64)
+        self.highs.passModel(lp)
+        self.costed: int | None = None
+        self.optimal = _core.HighsModelStatus.kOptimal
+
+    def extreme(self, column: int, *, highest: bool):
+        """(the highest or lowest value of `column`, or None when not found (inf for the highest),
+        a feasible point reaching it or None)."""
+        import numpy as np
+
+        if self.highs is None:
+            return self._by_linprog(column, highest)
+        if self.costed is not None:
+            self.highs.changeColCost(self.costed, 0.0)
+        self.highs.changeColCost(column, -1.0 if highest else 1.0)
+        self.costed = column
+        self.highs.run()
+        if self.highs.getModelStatus() != self.optimal:
+            return (float("inf") if highest else None), None
+        value = self.highs.getInfo().objective_function_value
+        return (-value if highest else value), np.asarray(self.highs.getSolution().col_value)
+
+    def _by_linprog(self, column: int, highest: bool):
+        # scipy's linprog (the same HiGHS) where scipy does not carry HiGHS's own interface
+        import numpy as np
+        from scipy.optimize import linprog
+
+        def matrix(senses: tuple[str, ...], flip: str | None) -> tuple:
+            chosen = [(c, b) for c, s, b in self.constraints if s in senses]
+            if not chosen:
+                return None, None
+            a = np.zeros((len(chosen), self.columns))
+            for row, (c, _) in enumerate(chosen):
+                for i, v in c.items():
+                    a[row, i] = v
+            signs = np.asarray([-1.0 if s == flip else 1.0 for _, s, _ in self.constraints if s in senses])
+            return a * signs[:, None], [b * sign for (_, b), sign in zip(chosen, signs, strict=True)]
+
+        a_eq, b_eq = matrix(("=",), None)
+        a_ub, b_ub = matrix(("<=", ">="), ">=")
+        c = np.zeros(self.columns)
+        c[column] = -1.0 if highest else 1.0
+        found = linprog(
+            c, A_eq=a_eq, b_eq=b_eq, A_ub=a_ub, b_ub=b_ub, bounds=[(f, None) for f in self.floors], method="highs"
+        )
+        if found.status != 0:
+            return (float("inf") if highest else None), None
+        return (-found.fun if highest else found.fun), found.x
+
+
+def _highs():
+    """A silent HiGHS solver from the interface scipy carries, or None where it does not."""
+    try:
+        from scipy.optimize._highspy import _core
+    except ImportError:
+        return None
+    if _HIGHS_INTERFACE is False:
+        return None
+    highs = _core._Highs()
+    highs.setOptionValue("output_flag", False)
+    return highs
+
+
+_HIGHS_INTERFACE = True  # False: solve with scipy's linprog alone (the tests compare the two)
 
 
 def exposed_by_route(pub: Publication) -> dict[str, int]:
@@ -242,6 +322,7 @@ def protect(pub: Publication, max_rounds: int = 50) -> set[Key]:
     audit again. Returns the cells hidden (`pub` is changed in place)."""
     added: set[Key] = set()
     exposed = None
+    relations_of = _relations_of(pub)
     for _ in range(max_rounds):
         # hiding a cell only widens every range (its true value stays feasible), so a cell that
         # passed stays safe: each round audits again only the cells exposed in the round before
@@ -251,10 +332,11 @@ def protect(pub: Publication, max_rounds: int = 50) -> set[Key]:
             return added
         secret = pub.secret()
         chosen: set[Key] = set()
+        seen_in: dict = {}
         for finding in findings:
-            candidates = _candidates(pub, finding.cell, secret)
-            if candidates:
-                chosen.add(min(candidates, key=lambda k: (pub.values[k], repr(k))))
+            candidate = _candidate(pub, finding.cell, secret, relations_of, seen_in)
+            if candidate is not None:
+                chosen.add(candidate)
         if not chosen:
             break  # nothing left to hide beside them: reported by the next audit
         for k in chosen:
@@ -264,22 +346,38 @@ def protect(pub: Publication, max_rounds: int = 50) -> set[Key]:
     return added
 
 
-def _candidates(pub: Publication, cell: Key, secret: set[Key]) -> list[Key]:
-    """Shown counts above 0 in the relations of `cell`, widening through hidden cells until some are found."""
-    seen, frontier = {cell}, [cell]
+def _candidate(pub: Publication, cell: Key, secret: set[Key], relations_of: dict, seen_in: dict) -> Key | None:
+    """The smallest shown count above 0 (by value, then repr) in the relations of `cell`, widening
+    through hidden cells until one is found; None when there is none. `relations_of`: each cell's
+    relations by their place in `pub.relations`; `seen_in` keeps, for the round's `secret`, each
+    relation's smallest such count and its hidden cells."""
+    seen, frontier = {cell}, {cell}
     while frontier:
-        found, reached = [], []
-        for total, parts, _, _ in pub.relations:
-            members = (total, *parts)
-            if not any(k in frontier for k in members):
-                continue
-            found += [k for k in members if k not in secret and pub.values[k] > 0]
-            reached += [k for k in members if k in secret and k not in seen]
-        if found:
-            return found
+        best, reached = None, set()
+        for i in {i for k in frontier for i in relations_of.get(k, ())}:
+            if i not in seen_in:
+                total, parts, _, _ = pub.relations[i]
+                members = (total, *parts)
+                shown = [(pub.values[k], repr(k), k) for k in members if k not in secret and pub.values[k] > 0]
+                seen_in[i] = (min(shown) if shown else None, [k for k in members if k in secret])
+            smallest, hidden = seen_in[i]
+            if smallest is not None and (best is None or smallest < best):
+                best = smallest
+            reached.update(k for k in hidden if k not in seen)
+        if best is not None:
+            return best[2]
         seen.update(reached)
         frontier = reached
-    return []
+    return None
+
+
+def _relations_of(pub: Publication) -> dict[Key, list[int]]:
+    """Each cell's relations (as a total or a part), by their place in `pub.relations`."""
+    found: dict[Key, list[int]] = defaultdict(list)
+    for i, (total, parts, _, _) in enumerate(pub.relations):
+        for k in dict.fromkeys((total, *parts)):
+            found[k].append(i)
+    return found
 
 
 def cells_of_query(
@@ -288,13 +386,16 @@ def cells_of_query(
     """(row index, column, cell) for each pupil count in a chart query's rows run for `year`
     and `area` (a partnership code, or ALL for every partnership)."""
     columns = BREAKDOWN_COLUMNS.get(name, ())
+    at = {c: i for i, c in enumerate(frame.columns)}
     out = []
-    for index, row in frame.iterrows():
-        row_year = str(row["academic_year"]) if name == "placements_trend" else year
+    for index, row in zip(frame.index, frame.values):  # each row's values as `iterrows` gives them
+        row_year = str(row[at["academic_year"]]) if name == "placements_trend" else year
+        dims = {c: row[at[c]] for c in columns}
         for column in counts:
-            measure = SAME_AS.get((name, column), column)
-            dims = {} if (name, column) in SAME_AS else {c: row[c] for c in columns}
-            out.append((index, column, key(measure, row_year, area, **dims)))
+            if (name, column) in SAME_AS:
+                out.append((index, column, key(SAME_AS[(name, column)], row_year, area)))
+            else:
+                out.append((index, column, key(column, row_year, area, **dims)))
     return out
 
 
@@ -310,9 +411,10 @@ def add_query(
         keep = raw["academic_year"].astype(str) == year
         raw, governed = raw[keep], governed[keep]
     cells = cells_of_query(name, raw, year, area, counts)
-    hidden = {column: flags(governed, column) for column in counts}
+    hidden = {column: dict(zip(governed.index, flags(governed, column).to_numpy())) for column in counts}
+    values = {column: dict(zip(raw.index, raw[column].to_numpy(dtype=object))) for column in counts}
     for index, column, k in cells:
-        pub.cell(k, raw.at[index, column], bool(hidden[column].at[index]))
+        pub.cell(k, values[column][index], bool(hidden[column][index]))
     by_row = {(index, column): k for index, column, k in cells}
     for grouped_by, total_columns in ADDS_UP.get(name, []):
         groups = [raw] if not grouped_by else [g for _, g in raw.groupby(list(grouped_by), sort=False)]
@@ -420,8 +522,11 @@ def add_schools(
 def gather(con, settings, year: str, *, final: bool = False) -> Publication:
     """Everything the gate gives a governor for `year`: the metrics, each chart query for every
     partnership filter (and all), every school's counts and every school's School view groups.
-    By default as the gate's rules leave it (what `protect` starts from); with `final`, exactly
-    as the gate serves it, the audit's own secondary suppression included."""
+    By default as the gate's rules leave it (what `protect` starts from), each chart query run
+    once for all partnerships and every School view's groups worked out at once, so that a
+    region's hundreds of partnerships and thousands of schools take seconds; with `final`,
+    exactly as the gate serves it, one request at a time through the gate itself, the audit's
+    own secondary suppression included."""
     from dashboard import access, metrics, school_groups, warehouse
     from dashboard.access import Viewer
 
@@ -437,35 +542,174 @@ def gather(con, settings, year: str, *, final: bool = False) -> Publication:
         year,
         catalogue,
     )
-    areas = [(LA_TOTAL, None)] + [(c, c) for c in metrics.partnership_codes(con)]
-    for name in BREAKDOWN_COLUMNS:
-        query = warehouse.queries()[name]
-        for area, code in areas:
-            params = {p: year if p == "year" else code for p in query.params}
-            raw = warehouse.run(con, name, **params)
-            shown = (
-                access.fetch(con, governor, settings, name, **params)
-                if final
-                else access.governed_by_rules(con, settings, name, raw, params)
+    codes = list(metrics.partnership_codes(con))
+    areas = [(LA_TOTAL, None)] + [(c, c) for c in codes]
+    if final:  # through the gate itself, one request per partnership, School view and year
+        for name in BREAKDOWN_COLUMNS:
+            query = warehouse.queries()[name]
+            for area, code in areas:
+                params = {p: year if p == "year" else code for p in query.params}
+                shown = access.fetch(con, governor, settings, name, **params)
+                add_query(pub, name, warehouse.run(con, name, **params), shown, year, area, query.pupil_counts)
+    else:  # each chart query once for all partnerships, under the gate's rules for each
+        governed: dict[str, tuple] = {}
+        for name in BREAKDOWN_COLUMNS:
+            query = warehouse.queries()[name]
+            params = {p: year for p in query.params if p == "year"}
+            raw = warehouse.run(con, name, **params, partnership=None)
+            add_query(
+                pub,
+                name,
+                raw,
+                access.governed_by_rules(con, settings, name, raw, {**params, "partnership": None}),
+                year,
+                LA_TOTAL,
+                query.pupil_counts,
             )
-            add_query(pub, name, raw, shown, year, area, query.pupil_counts)
+            raw, shown = _governed_each(con, settings, name, params, codes, governed)
+            rows = raw.groupby(warehouse.EACH, sort=False).indices
+            for code in codes:
+                at = rows.get(code, [])
+                add_query(
+                    pub,
+                    name,
+                    raw.iloc[at].drop(columns=warehouse.EACH),
+                    shown.iloc[at].drop(columns=warehouse.EACH),
+                    year,
+                    code,
+                    query.pupil_counts,
+                )
     summary = warehouse.run(con, access.SCHOOL_SUMMARY)
     controlled = (
         access.fetch(con, governor, settings, access.SCHOOL_SUMMARY)
         if final
         else access.governed_by_rules(con, settings, access.SCHOOL_SUMMARY, summary, {})
     )
+    if not final:
+        add_school_groups(pub, summary, controlled, year, school_groups.COUNTS)
+        return pub
     groups, members = {}, {}
     for urn in summary.loc[summary["academic_year"] == year, "urn"].unique():
         urn = int(urn)
         members[urn] = school_groups.members(summary, urn, year)
-        groups[urn] = (
-            access.fetch(con, governor, settings, "school_comparison", urn=urn, year=year)
-            if final
-            else access.school_groups_by_rules(summary, controlled, urn, year, settings)
-        )
+        groups[urn] = access.fetch(con, governor, settings, "school_comparison", urn=urn, year=year)
     add_schools(pub, summary, controlled, year, school_groups.COUNTS, groups, members)
     return pub
+
+
+def _governed_each(con, settings, name: str, params: dict, codes: list[str], done: dict) -> tuple:
+    """Chart query `name` run once for every partnership (`warehouse.run_each`): its rows and a
+    governor's rows under the gate's rules (`access.governed_by_rules`) applied to each
+    partnership's rows apart, as a request for that partnership alone gets them."""
+    import dataclasses
+
+    import pandas as pd
+
+    from dashboard import disclosure, warehouse
+    from dashboard.metrics import catalogue
+
+    if name in done:
+        return done[name]
+    each = warehouse.EACH
+    query = warehouse.queries()[name]
+    raw = warehouse.run_each(con, name, "partnership", codes, **params)
+    within = None if query.add_up_within is None else (each, *query.add_up_within)
+    out = disclosure.control_query(
+        raw, dataclasses.replace(query, add_up_within=within), settings.suppress_max, catalogue()
+    )
+    if name in disclosure.BREAKDOWNS:  # disclosure.control_breakdown, within each partnership
+        total_name, column, by, whole_group = disclosure.BREAKDOWNS[name]
+        total_params = {p: v for p, v in params.items() if p in warehouse.queries()[total_name].params}
+        _, totals = _governed_each(con, settings, total_name, total_params, codes, done)
+
+        def named(frame: pd.DataFrame) -> list[tuple]:  # (partnership, group) of each row
+            return list(zip(frame[each], frame[by].astype(object).where(frame[by].notna(), None), strict=True))
+
+        def groups(frame: pd.DataFrame) -> set:
+            return set(named(frame[disclosure.flags(frame, column)]))
+
+        hidden = groups(totals) | (groups(out) if whole_group else set())
+        rows = pd.Series([g in hidden for g in named(out)], index=out.index, dtype=bool)
+        out = out.copy()
+        if rows.any():
+            disclosure.hide_rows(out, column, rows)
+    done[name] = (raw, out)
+    return raw, out
+
+
+def add_school_groups(
+    pub: Publication,
+    summary: pd.DataFrame,
+    controlled: pd.DataFrame,
+    year: str,
+    counts: Iterable[str],
+    band: float = 3.0,
+) -> None:
+    """What `add_schools` adds for every school's School view groups as the gate's rules leave
+    them (`access.school_groups_by_rules` with no audit cells), worked out for all the year's
+    schools at once: the same cells and relations, in the same order."""
+    import numpy as np
+
+    from dashboard.disclosure import flags
+
+    counts = tuple(counts)
+    threshold = pub.threshold
+    this_year = summary["academic_year"] == year
+    rows = summary[this_year]
+    hidden = {column: flags(controlled, column)[this_year].to_numpy() for column in counts}
+    urns = rows["urn"].to_numpy()
+    values = {column: rows[column].to_numpy(dtype=object) for column in counts}
+    for i, urn in enumerate(urns):
+        for column in counts:
+            pub.cell(key(column, year, school_area(urn)), values[column][i], bool(hidden[column][i]))
+
+    def total(part: np.ndarray, column: str) -> float | None:
+        # school_groups.figures: the group's sum (null with no value), as Float64
+        taken = sums[column][part]
+        taken = taken[~np.isnan(taken)]
+        return float(taken.sum()) if len(taken) else None
+
+    def small(value: float | None) -> bool:
+        # control_school_groups: a group total of 1 to the threshold is hidden, so it is not shown
+        return value is not None and threshold > 0 and 1 <= value <= threshold
+
+    sums = {column: rows[column].to_numpy(dtype="float64", na_value=np.nan) for column in counts}
+    codes = rows["partnership_code"].to_numpy(dtype=object)
+    first_code = summary.drop_duplicates("urn").set_index("urn")["partnership_code"]
+    by_code: dict[object, np.ndarray] = {}
+    for position, code in enumerate(codes):
+        if code is not None and not (isinstance(code, float) and np.isnan(code)):
+            by_code.setdefault(code, []).append(position)
+    by_code = {code: np.asarray(at) for code, at in by_code.items()}
+    fsm = 100.0 * rows["fsm_eligible"] / rows["pupils_on_roll"].where(rows["pupils_on_roll"] > 0)
+    fsm = fsm.to_numpy(dtype="float64", na_value=np.nan)
+    position_of = {}
+    for position, urn in enumerate(urns):
+        position_of.setdefault(urn, position)
+    school_keys = {column: [key(column, year, school_area(u)) for u in urns] for column in counts}
+    for urn in dict.fromkeys(urns):
+        code = first_code.get(urn)
+        partnership = by_code.get(code, np.asarray([], dtype=int))
+        mine = fsm[position_of[urn]]
+        similar = (
+            np.flatnonzero((np.abs(fsm - mine) <= band + 1e-9) & (urns != urn))
+            if not np.isnan(mine)
+            else np.asarray([], dtype=int)
+        )
+        for group, part, area, route in (
+            ("partnership", partnership, f"schools:{code}", "school_view"),
+            ("similar_schools", similar, f"similar:{urn}", "similar_fsm"),
+        ):
+            if not len(part):
+                continue
+            for column in counts:
+                k = key(column, year, area)
+                value = total(part, column)
+                if value is not None and not small(value):
+                    pub.cell(k, value, False)
+                pub.relate(k, [school_keys[column][p] for p in part], route)
+                if group == "partnership":
+                    pub.relate(key(column, year, code), [k], "school_view")
 
 
 def pattern(con, settings, year: str) -> frozenset[Key]:

@@ -119,6 +119,68 @@ def run(con: duckdb.DuckDBPyConnection, name: str, **params: object) -> pd.DataF
         cur.close()
 
 
+EACH = "__each"  # the column `run_each` names each row's value by
+
+
+def run_each(con: duckdb.DuckDBPyConnection, name: str, over: str, values: list[str], **params: object) -> pd.DataFrame:
+    """The rows `run(con, name, **params, **{over: value})` gives for each of `values` (none
+    null), in one statement: those rows one value after another, each value's in the order
+    `run` gives them, named by the value in column EACH (the index runs 0..n-1).
+
+    The query runs once per value inside a lateral join, its filter `($over is null or x =
+    $over)` bound to an equality, and its last ORDER BY applied within each value; a query
+    written otherwise runs once per value. Raises QueryError as `run` does."""
+    import pandas as pd
+
+    query = _checked(name, {**params, over: None})
+    sql = _each_sql(query.sql, over)
+    if sql is None or not values:
+        frames = [run(con, name, **params, **{over: v}).assign(**{EACH: v}) for v in values]
+        if not frames:
+            return run(con, name, **params, **{over: None}).iloc[0:0].assign(**{EACH: None})
+        out = pd.concat(frames, ignore_index=True)
+        return out[[EACH, *(c for c in out.columns if c != EACH)]]
+    cur = con.cursor()
+    try:
+        out = cur.execute(sql, {**params, "__values": list(values)}).df()
+    finally:
+        cur.close()
+    return out.drop(columns=["__i", "__row"], errors="ignore")
+
+
+def _each_sql(sql: str, over: str) -> str | None:
+    """`run_each`'s statement for a query's `sql`, or None when it is not written as expected:
+    one `$over` filter form, a CTE `final` selected last, at most one ORDER BY line in it."""
+    body, count = re.subn(
+        rf"\(\${over} is null or ([\w.]+) = \${over}\)|\${over} is null or ([\w.]+) = \${over}",
+        lambda m: f"({m.group(1) or m.group(2)} = __values.__value)",
+        sql,
+    )
+    if count == 0 or f"${over}" in re.sub(r"--[^\n]*", "", body) or not body.rstrip().endswith("select * from final"):
+        return None
+    head = re.search(r"\n(\s*)final as \(\n\n(\s*)select\n", body)
+    if head is None:
+        return None
+    final = body[head.end() :]
+    orders = re.findall(r"^\s*order by ([^\n]*)$", final, re.MULTILINE)
+    if len(orders) > 1:
+        return None
+    outer = "__q.__i"
+    if orders:
+        terms = [t.strip().split() for t in orders[0].split(",")]
+        if all(len(t) in (1, 2) and re.fullmatch(r"\w+", t[0]) and t[1:] in ([], ["asc"], ["desc"]) for t in terms):
+            outer += "".join(f", __q.{' '.join(t)}" for t in terms)
+        else:  # ordered by what it does not select: its rank within the value, worked out inside
+            rank = f"{head.group(2)}    row_number() over (order by {orders[0]}) as __row,\n"
+            body = body[: head.end()] + rank + final
+            outer += ", __q.__row"
+    return (
+        "select __values.__value as " + EACH + ", __values.__i, __q.* "
+        "from (select unnest($__values) as __value, generate_subscripts($__values, 1) as __i) as __values, "
+        f"lateral ({body}) as __q order by " + outer.replace("__q.__i", "__values.__i")
+    )
+
+
 def run_records(con: duckdb.DuckDBPyConnection, name: str, **params: object) -> list[dict]:
     """Like `run`, but rows as dicts of Python values, without pandas."""
     query = _checked(name, params)
