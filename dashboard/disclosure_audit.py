@@ -92,6 +92,7 @@ class Publication:
     # (total, parts, sense, route): sum(parts) `sense` total, sense one of "=", "<=", ">="
     relations: list[tuple[Key, tuple[Key, ...], str, str]] = field(default_factory=list)
     _known: dict = field(default_factory=dict)  # (total, route) -> the parts of its relations
+    _index: tuple = (-1, {})
 
     def cell(self, k: Key, value: float, hidden: bool) -> None:
         """A count published as a value or as `c`; shown anywhere means known everywhere."""
@@ -127,6 +128,16 @@ class Publication:
         sense = "=" if abs(summed - whole) < 1e-9 else "<=" if summed < whole else ">="
         self.relations.append((total, parts, sense, route))
 
+    def index(self) -> dict[Key, list[int]]:
+        """Each cell's relations (as their total or a part), by their place in `relations`."""
+        if self._index[0] != len(self.relations):  # relations are only ever added
+            found: dict[Key, list[int]] = defaultdict(list)
+            for i, (total, parts, _, _) in enumerate(self.relations):
+                for k in (total, *parts):
+                    found[k].append(i)
+            self._index = (len(self.relations), found)
+        return self._index[1]
+
     def secret(self) -> set[Key]:
         """The hidden cells: published as `c` and shown nowhere, or never published."""
         return self.hidden - self.shown_somewhere
@@ -151,41 +162,40 @@ def _floor(pub: Publication, k: Key) -> float:
     return 1.0 if pub.values[k] >= 1 else 0.0
 
 
-def audit(pub: Publication, routes: Iterable[str] | None = None, cells: Iterable[Key] | None = None) -> list[Finding]:
+def audit(
+    pub: Publication, routes: Iterable[str] | None = None, cells: Iterable[Key] | None = None, *, lows: bool = True
+) -> list[Finding]:
     """Every sensitive cell (of `cells`, when given) whose feasible range does not reach its
-    protection interval's top, threshold + 1, using only the relations of `routes` (all when None)."""
+    protection interval's top, threshold + 1, using only the relations of `routes` (all when None).
+    Without `lows`, the bottom of each range is not worked out (a finding's `low` is NaN)."""
     wanted = set(ROUTES) if routes is None else set(routes)
     secret = pub.secret()
-    relations = [r for r in pub.relations if r[3] in wanted and (r[0] in secret or secret & set(r[1]))]
-    # components: hidden cells joined by a relation they are both in
-    parent: dict[Key, Key] = {}
-
-    def find(k: Key) -> Key:
-        while parent.setdefault(k, k) != k:
-            parent[k] = parent[parent[k]]
-            k = parent[k]
-        return k
-
-    by_cell: dict[Key, list[int]] = defaultdict(list)
-    for i, (total, parts, _, _) in enumerate(relations):
-        hidden_here = [k for k in (total, *parts) if k in secret]
-        for k in hidden_here:
-            by_cell[k].append(i)
-        for k in hidden_here[1:]:
-            parent[find(k)] = find(hidden_here[0])
-    members: dict[Key, list[Key]] = defaultdict(list)
-    for k in by_cell:
-        members[find(k)].append(k)
-
-    findings = []
+    relations, relations_of = pub.relations, pub.index()
     sensitive = pub.sensitive() if cells is None else pub.sensitive() & set(cells)
+    findings = []
     top = pub.threshold + 1 - 1e-6  # the rule needs the top of the range; the bottom is for the report
-    for component in members.values():
-        targets = [k for k in component if k in sensitive]
-        if not targets:
+    placed: set[Key] = set()
+    for start in sorted(sensitive, key=repr):
+        if start in placed:
             continue
+        # its component: the hidden cells joined to it by relations (of the routes) they are both in
+        rows, reached, todo = set(), {start}, [start]
+        while todo:
+            for i in relations_of.get(todo.pop(), ()):
+                if i in rows or relations[i][3] not in wanted:
+                    continue
+                rows.add(i)
+                for k in (relations[i][0], *relations[i][1]):
+                    if k in secret and k not in reached:
+                        reached.add(k)
+                        todo.append(k)
+        placed |= reached
+        if not rows:
+            continue  # in no relation: nothing narrows it
+        rows = sorted(rows)
+        component = list(dict.fromkeys(k for i in rows for k in (relations[i][0], *relations[i][1]) if k in secret))
+        targets = [k for k in component if k in sensitive]
         index = {k: i for i, k in enumerate(component)}
-        rows = sorted({i for k in component for i in by_cell[k]})
         constraints = []  # (coefficients by column, sense, right-hand side): coeffs . x `sense` rhs
         for i in rows:
             total, parts, sense, _ = relations[i]
@@ -209,7 +219,7 @@ def audit(pub: Publication, routes: Iterable[str] | None = None, cells: Iterable
             if point is not None:
                 safe.update(t for t in targets if point[index[t]] >= top)
             if hi < top:
-                lo, _ = programme.extreme(index[k], highest=False)
+                lo, _ = programme.extreme(index[k], highest=False) if lows else (float("nan"), None)
                 findings.append(Finding(k, pub.values[k], _floor(pub, k) if lo is None else lo, hi, used))
     return findings
 
@@ -322,11 +332,11 @@ def protect(pub: Publication, max_rounds: int = 50) -> set[Key]:
     audit again. Returns the cells hidden (`pub` is changed in place)."""
     added: set[Key] = set()
     exposed = None
-    relations_of = _relations_of(pub)
+    relations_of = pub.index()
     for _ in range(max_rounds):
         # hiding a cell only widens every range (its true value stays feasible), so a cell that
         # passed stays safe: each round audits again only the cells exposed in the round before
-        findings = audit(pub, cells=exposed)
+        findings = audit(pub, cells=exposed, lows=False)  # which cells, not how far: no bottoms
         exposed = [f.cell for f in findings]
         if not findings:
             return added
@@ -353,31 +363,21 @@ def _candidate(pub: Publication, cell: Key, secret: set[Key], relations_of: dict
     relation's smallest such count and its hidden cells."""
     seen, frontier = {cell}, {cell}
     while frontier:
-        best, reached = None, set()
-        for i in {i for k in frontier for i in relations_of.get(k, ())}:
+        best, touched = None, {i for k in frontier for i in relations_of.get(k, ())}
+        for i in touched:
             if i not in seen_in:
                 total, parts, _, _ = pub.relations[i]
                 members = (total, *parts)
                 shown = [(pub.values[k], repr(k), k) for k in members if k not in secret and pub.values[k] > 0]
                 seen_in[i] = (min(shown) if shown else None, [k for k in members if k in secret])
-            smallest, hidden = seen_in[i]
+            smallest = seen_in[i][0]
             if smallest is not None and (best is None or smallest < best):
                 best = smallest
-            reached.update(k for k in hidden if k not in seen)
         if best is not None:
             return best[2]
-        seen.update(reached)
-        frontier = reached
+        frontier = {k for i in touched for k in seen_in[i][1] if k not in seen}
+        seen |= frontier
     return None
-
-
-def _relations_of(pub: Publication) -> dict[Key, list[int]]:
-    """Each cell's relations (as a total or a part), by their place in `pub.relations`."""
-    found: dict[Key, list[int]] = defaultdict(list)
-    for i, (total, parts, _, _) in enumerate(pub.relations):
-        for k in dict.fromkeys((total, *parts)):
-            found[k].append(i)
-    return found
 
 
 def cells_of_query(

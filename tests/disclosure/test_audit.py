@@ -125,3 +125,12 @@ def test_relations_take_the_sense_the_true_values_have(sense, parts, expected):
         pub.cell(key(PEX, Y, f"p{i}"), v, True)
     pub.relate(key(PEX, Y, "T"), [key(PEX, Y, f"p{i}") for i in range(len(parts))], "within_page")
     assert pub.relations[0][2] == expected
+
+
+def test_without_lows_the_same_cells_are_found_and_no_bottom_is_worked_out():
+    import math
+
+    pub = route_1()
+    with_lows, without = audit(pub), audit(pub, lows=False)
+    assert [(f.cell, f.high) for f in with_lows] == [(f.cell, f.high) for f in without]
+    assert without and all(math.isnan(f.low) for f in without)
