@@ -74,6 +74,10 @@ ADDS_UP = {
     "placements_trend": [((), ())],
 }
 SUCCESSFUL = ("reintegrated", "sustained_to_end_y11")  # value_for_money_outcomes.sql
+# Chart queries run once per partnership even when gathering for all: the journey keeps the
+# placements of its referrals by `in (select ...)` over the partnership's referrals, which
+# DuckDB's lateral join multiplies by every partnership (over 20 GB at 900 partnerships).
+ONE_BY_ONE = ("exclusions_referral_journey",)
 
 
 def key(measure: str, year: str, area: str, **breakdown: object) -> Key:
@@ -612,7 +616,7 @@ def _governed_each(con, settings, name: str, params: dict, codes: list[str], don
         return done[name]
     each = warehouse.EACH
     query = warehouse.queries()[name]
-    raw = warehouse.run_each(con, name, "partnership", codes, **params)
+    raw = warehouse.run_each(con, name, "partnership", codes, together=name not in ONE_BY_ONE, **params)
     within = None if query.add_up_within is None else (each, *query.add_up_within)
     out = disclosure.control_query(
         raw, dataclasses.replace(query, add_up_within=within), settings.suppress_max, catalogue()

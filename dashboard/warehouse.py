@@ -122,18 +122,21 @@ def run(con: duckdb.DuckDBPyConnection, name: str, **params: object) -> pd.DataF
 EACH = "__each"  # the column `run_each` names each row's value by
 
 
-def run_each(con: duckdb.DuckDBPyConnection, name: str, over: str, values: list[str], **params: object) -> pd.DataFrame:
+def run_each(
+    con: duckdb.DuckDBPyConnection, name: str, over: str, values: list[str], *, together: bool = True, **params: object
+) -> pd.DataFrame:
     """The rows `run(con, name, **params, **{over: value})` gives for each of `values` (none
     null), in one statement: those rows one value after another, each value's in the order
     `run` gives them, named by the value in column EACH (the index runs 0..n-1).
 
     The query runs once per value inside a lateral join, its filter `($over is null or x =
     $over)` bound to an equality, and its last ORDER BY applied within each value; a query
-    written otherwise runs once per value. Raises QueryError as `run` does."""
+    written otherwise, or with `together` false, runs once per value. Raises QueryError as `run`
+    does."""
     import pandas as pd
 
     query = _checked(name, {**params, over: None})
-    sql = _each_sql(query.sql, over)
+    sql = _each_sql(query.sql, over) if together else None
     if sql is None or not values:
         frames = [run(con, name, **params, **{over: v}).assign(**{EACH: v}) for v in values]
         if not frames:

@@ -126,13 +126,19 @@ def test_a_query_written_otherwise_runs_once_per_value(metrics_db):
     con = warehouse.open_read_only(metrics_db)
     try:
         codes = list(metrics.partnership_codes(con))
-        # scope_options takes no partnership filter of that form: the rows of each run, one after another
+        # a query without the parameter, or no query at all, is refused
         with pytest.raises(warehouse.QueryError):
             warehouse.run_each(con, "scope_options", "partnership", codes)
         with pytest.raises(warehouse.QueryError):
             warehouse.run_each(con, "no_such_query", "partnership", codes)
         empty = warehouse.run_each(con, "placements_trend", "partnership", [])
         assert empty.empty and warehouse.EACH in empty.columns
+        # asked to, a query runs once per value: the same rows (the journey is gathered so)
+        for name in BREAKDOWN_COLUMNS:
+            params = {"year": "2023/24"} if "year" in warehouse.queries()[name].params else {}
+            apart = warehouse.run_each(con, name, "partnership", codes, together=False, **params)
+            together = warehouse.run_each(con, name, "partnership", codes, **params)
+            pd.testing.assert_frame_equal(apart, together, check_dtype=False)
     finally:
         con.close()
 
