@@ -333,7 +333,8 @@ def exposed_by_route(pub: Publication) -> dict[str, int]:
 def protect(pub: Publication, max_rounds: int = 50) -> set[Key]:
     """Secondary suppression chosen by the audit: while a cell is exposed, hide the smallest
     shown count above 0 in a relation with it (or, failing that, with its component), and
-    audit again. Returns the cells hidden (`pub` is changed in place)."""
+    audit again; a cell still exposed after `max_rounds` has every count tied to it hidden
+    (`_tied`). Returns the cells hidden (`pub` is changed in place)."""
     added: set[Key] = set()
     exposed = None
     relations_of = pub.index()
@@ -352,12 +353,43 @@ def protect(pub: Publication, max_rounds: int = 50) -> set[Key]:
             if candidate is not None:
                 chosen.add(candidate)
         if not chosen:
-            break  # nothing left to hide beside them: reported by the next audit
-        for k in chosen:
-            pub.hidden.add(k)
-            pub.shown_somewhere.discard(k)
+            break
+        _hide(pub, chosen)
+        added |= chosen
+    # Not cleared one count at a time within the rounds (a school in some 90 similar-schools
+    # groups at a region's scale): hide every shown count the exposed cells are tied to, through
+    # the hidden cells between, until no cell is exposed. More is hidden than the fewest needed,
+    # but a governor never reads a small number back.
+    for _ in range(max_rounds):
+        findings = audit(pub, cells=exposed, lows=False)
+        exposed = [f.cell for f in findings]
+        chosen = set().union(*(_tied(pub, cell, relations_of) for cell in exposed))
+        if not chosen:
+            return added
+        _hide(pub, chosen)
         added |= chosen
     return added
+
+
+def _hide(pub: Publication, cells: set[Key]) -> None:
+    for k in cells:
+        pub.hidden.add(k)
+        pub.shown_somewhere.discard(k)
+
+
+def _tied(pub: Publication, cell: Key, relations_of: dict) -> set[Key]:
+    """Every count a reader sees in a relation reachable from `cell` through hidden cells."""
+    seen, frontier, shown = {cell}, [cell], set()
+    while frontier:
+        for i in relations_of.get(frontier.pop(), ()):
+            total, parts, _, _ = pub.relations[i]
+            for k in (total, *parts):
+                if k in pub.shown_somewhere:
+                    shown.add(k)
+                elif k not in seen:
+                    seen.add(k)
+                    frontier.append(k)
+    return shown
 
 
 def _candidate(pub: Publication, cell: Key, secret: set[Key], relations_of: dict, seen_in: dict) -> Key | None:

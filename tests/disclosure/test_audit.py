@@ -44,6 +44,17 @@ def test_route_1_a_school_against_its_partnership():
     assert audit(pub) == []
 
 
+def test_what_the_rounds_leave_exposed_has_every_count_tied_to_it_hidden():
+    # one round hides NWL's 7 (the smallest shown count beside the schools), but 20 - 13 still
+    # gives it, so each c is still 1. What the rounds leave (at a region's scale a school sits in
+    # some 90 similar-schools groups) has every count a reader sees in a relation reachable from
+    # it through hidden cells hidden: the school's 0, SOU's 13 and the LA's 20
+    pub = route_1()
+    hidden = protect(pub, max_rounds=1)
+    assert hidden == {key(PEX, Y, "NWL"), school(7), key(PEX, Y, "SOU"), key(PEX, Y, "ALL")}
+    assert audit(pub) == []
+
+
 def test_route_2_similar_fsm_groups():
     # a group of four schools: its rate with its 3,430 pupils gives 30 referrals; three members
     # show 11, 7 and 9, so the fourth's c is 3
