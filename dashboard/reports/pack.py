@@ -735,6 +735,8 @@ def build(
     headlines = reader.key_figures(overview.HEADLINE_METRICS)
     in_scope = notes_in_scope(con, viewer, settings, code)
     chosen = [build_section for page, build_section in SECTIONS.items() if pages is None or page in pages]
+    if drawn:
+        from dashboard.reports import images  # kaleido loads only where a PDF is made
     sections, drawings = [], {}
     for build_section in chosen:
         section = build_section(reader)
@@ -742,8 +744,6 @@ def build(
             continue
         sections.append(_with_notes(section, in_scope))
         if drawn:
-            from dashboard.reports import images  # kaleido loads only where a PDF is made
-
             drawings |= images.draw_charts(sections[-1].panels)
     used = list(overview.HEADLINE_METRICS)
     for section in sections:
