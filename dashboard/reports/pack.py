@@ -29,6 +29,7 @@ from dashboard.charts import notes as note_marks
 from dashboard.charts import policy_impact as impact_charts
 from dashboard.charts import value_for_money as vfm
 from dashboard.components.policy import MILESTONES_FILE
+from dashboard.reports import collector
 from dashboard.settings import Settings
 from dashboard.views import benchmarks as benchmarks_page
 from dashboard.views import exclusions as exclusions_page
@@ -707,6 +708,7 @@ SECTIONS = {
 }
 
 
+@collector.less_often()
 def build(
     con: duckdb.DuckDBPyConnection,
     viewer: Viewer,

@@ -16,8 +16,8 @@ import pandas as pd
 
 from dashboard import audit
 from dashboard.access import Viewer
+from dashboard.reports import collector, workbook
 from dashboard.reports import pack as packs
-from dashboard.reports import workbook
 from dashboard.settings import Settings
 
 FORMATS = ("pdf", "xlsx")
@@ -34,6 +34,11 @@ def rendered(to_come: Iterable[packs.Pack], fmt: str, count: int) -> Iterator[tu
     is built, and its layout to a worker process as soon as they are drawn (`typeset.typeset_all`),
     while the next pack is built; every pack is built before the first file is given. Raises
     ValueError for an unknown format."""
+    with collector.less_often():
+        yield from _rendered(to_come, fmt, count)
+
+
+def _rendered(to_come: Iterable[packs.Pack], fmt: str, count: int) -> Iterator[tuple[packs.Pack, bytes]]:
     if fmt == "xlsx":
         for pack in to_come:
             buffer = io.BytesIO()

@@ -24,6 +24,8 @@ from typing import BinaryIO
 import weasyprint
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from dashboard.reports import collector
+
 # where the HTML places a panel's chart: fetched from its drawing by `_Charts`, never from a file or the network
 CHART_URL = "seip-chart:"
 MIME_TYPE = "image/jpeg"
@@ -143,6 +145,7 @@ def _receive(stream: BinaryIO) -> object | None:
 
 def _serve() -> None:
     """Lay out each (html, images) job read from stdin; write (pdf, None) or (None, the error)."""
+    collector.collect_less_often()
     jobs, answers = sys.stdin.buffer, sys.stdout.buffer
     sys.stdout = sys.stderr  # nothing but answers on the pipe
     while (job := _receive(jobs)) is not None:
