@@ -112,6 +112,14 @@ def cmd_users(args, settings: Settings) -> int:
 
 
 def cmd_report(args, settings: Settings) -> int:
+    if args.format == "pdf":
+        from dashboard.reports import images
+
+        try:
+            images.start()  # Chromium starts (3-4 s) while the rest loads and the packs are built
+        except images.NoBrowser as exc:
+            print(f"seip report: {exc}", file=sys.stderr)
+            return 1
     from streamlit import logger
 
     # the pack reuses the pages' wording; imported outside a server, Streamlit's caches warn about it

@@ -1,7 +1,8 @@
 """Chart images for the PDF: plotly figures drawn to JPEG by kaleido in Debian's Chromium.
 
 Starting Chromium costs seconds, so ONE browser with TABS kaleido tabs is started on first
-use and kept for the life of the process (the CLI's run, or the dashboard's server). `draw`
+use (or by `start`, which returns at once: `seip report` builds the packs while it starts) and
+kept for the life of the process (the CLI's run, or the dashboard's server). `draw`
 hands it a pack's charts and returns at once, so Chromium draws on the other core while this
 process lays out the PDF, which waits for each image only where it places it. Images are kept
 by the figure's JSON, so a chart that several packs share (the benchmarks, the partnerships
@@ -23,6 +24,7 @@ from concurrent.futures import Future
 
 import kaleido
 import plotly.graph_objects as go
+from choreographer.browsers.chromium import ChromeNotFoundError
 
 # pixels of the drawing; the PDF scales it to the page width (about 170 mm)
 WIDTH = 760
@@ -31,6 +33,10 @@ TABS = 2
 # a tab's page is reloaded after this many charts, so a long-lived server's tabs stay small
 RELOAD_EVERY = 100
 _KEEP = 256
+
+
+class NoBrowser(RuntimeError):
+    """No Chromium to draw the charts with: what to install is in the message."""
 
 
 _lock = threading.Lock()
@@ -59,13 +65,24 @@ class _Kaleido(kaleido.Kaleido):
 
 
 class _Server:
-    """The one browser, driven from an event loop in a thread of its own."""
+    """The one browser, driven from an event loop in a thread of its own. Chromium starts in the
+    background (2-3 s): charts asked for meanwhile are drawn as soon as it is up, so a report is
+    built while it starts."""
 
     def __init__(self) -> None:
         self.loop = asyncio.new_event_loop()
         threading.Thread(target=self.loop.run_forever, name="seip-kaleido", daemon=True).start()
-        # mathjax=False: no chart uses LaTeX, and kaleido would fetch MathJax from a CDN
-        self.browser = self.call(self._open(_Kaleido(n=TABS, mathjax=False)))
+        try:
+            # mathjax=False: no chart uses LaTeX, and kaleido would fetch MathJax from a CDN
+            browser = _Kaleido(n=TABS, mathjax=False)
+        except ChromeNotFoundError as exc:
+            self.loop.call_soon_threadsafe(self.loop.stop)
+            raise NoBrowser(
+                "the charts of a PDF are drawn by Chromium, and none was found "
+                f"({str(exc).split('. ')[0]}): install Debian's chromium package, "
+                "or set BROWSER_PATH to a Chromium or Chrome program"
+            ) from None
+        self.opening = self.submit(self._open(browser))
         atexit.register(self.close)
 
     @staticmethod
@@ -73,15 +90,20 @@ class _Server:
         await browser.__aenter__()
         return browser
 
+    async def _draw(self, job: dict) -> bytes:
+        browser = await asyncio.wrap_future(self.opening)
+        return await browser.write_fig_from_object(job, _write=False)
+
     def submit(self, coroutine) -> Future:
         return asyncio.run_coroutine_threadsafe(coroutine, self.loop)
 
-    def call(self, coroutine):
-        return self.submit(coroutine).result()
+    def draw(self, job: dict) -> Future[bytes]:
+        return self.submit(self._draw(job))
 
     def close(self) -> None:
         try:
-            self.call(self.browser.__aexit__(None, None, None))
+            if self.opening.exception() is None:
+                self.submit(self.opening.result().__aexit__(None, None, None)).result()
         finally:
             self.loop.call_soon_threadsafe(self.loop.stop)
 
@@ -91,13 +113,16 @@ _server: _Server | None = None
 
 def _started() -> _Server:
     global _server
+    if _server is not None and _server.opening.done() and _server.opening.exception() is not None:
+        _server.close()  # Chromium did not start: the next chart tries again
+        _server = None
     if _server is None:
         _server = _Server()
     return _server
 
 
 def start() -> None:
-    """Start the browser if it is not running (the first chart would pay for Chromium's start)."""
+    """Start the browser if it is not running, and return at once: it starts while the caller goes on."""
     with _lock:
         _started()
 
@@ -138,7 +163,7 @@ def draw(figures: list[go.Figure]) -> list[Future[bytes]]:
             if kept is None or (kept.done() and kept.exception() is not None):
                 opts = {"format": "jpeg", "width": WIDTH, "height": height(fig), "scale": SCALE}
                 job = {"fig": fig.to_dict(), "opts": opts}
-                _drawn[k] = server.submit(server.browser.write_fig_from_object(job, _write=False))
+                _drawn[k] = server.draw(job)
             _drawn.move_to_end(k)
             out.append(_drawn[k])
         while len(_drawn) > _KEEP:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -166,3 +169,24 @@ def test_the_help_names_every_option(capsys):
         "--db",
     ):
         assert option in text
+
+
+def test_a_pdf_without_chromium_says_what_to_install_and_writes_nothing(report_db, tmp_path):
+    # its own process: this one's browser, if a test before started it, would be used
+    env = {**os.environ, "BROWSER_PATH": str(tmp_path / "no-chromium-here")}
+    before = len(audit.entries(report_db, action="report"))
+    done = subprocess.run(
+        [sys.executable, "-c", "import sys; from dashboard.cli import main; sys.exit(main())"]
+        + ["report", "--db", str(report_db), "--partnership", "STH", "--year", "2023/24", "--role", "governor"]
+        + ["--scope", "STH", "--format", "pdf", "--out", str(tmp_path / "sth.pdf")],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 1
+    assert done.stderr.startswith("seip report: the charts of a PDF are drawn by Chromium, and none was found")
+    assert "install Debian's chromium package, or set BROWSER_PATH" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert not (tmp_path / "sth.pdf").exists()
+    assert len(audit.entries(report_db, action="report")) == before
