@@ -13,6 +13,9 @@ import plotly.graph_objects as go
 from dashboard.charts import theme
 
 _YEAR = re.compile(r"^\d{4}/\d{2}$")
+# pixels at the top of the plot the markers take: a label placed there goes below them
+MARKER_BAND = 16
+
 # An axis of its own, 0 to 1 over the plot, so the markers sit at the top whatever the data's scale.
 _NOTES_AXIS = "y9"
 

@@ -8,7 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.assumptions import cost_of_one_exclusion
-from dashboard.charts import theme
+from dashboard.charts import notes, theme
 from dashboard.impact import Impact
 
 MEASURE_WORDS = {
@@ -41,9 +41,12 @@ def _mark_start(fig: go.Figure, years: list[str], start: str, milestones: pd.Dat
         if first is None or last is None or last < first:
             continue
         fig.add_vrect(x0=first - 0.5, x1=last + 0.5, fillcolor=ARRANGEMENT_FILL, line_width=0, layer="below")
+        # below the band where a note's marker sits (notes.with_notes), on a veil of white that keeps
+        # the words readable over a dotted note line and the lines under them visible
         fig.add_annotation(
             x=first - 0.45,
             y=1,
+            yshift=-notes.MARKER_BAND,
             xref="x",
             yref="paper",
             text=theme.wrap(row["arrangement"], 28),
@@ -51,6 +54,7 @@ def _mark_start(fig: go.Figure, years: list[str], start: str, milestones: pd.Dat
             xanchor="left",
             yanchor="top",
             align="left",
+            bgcolor="rgba(255, 255, 255, 0.6)",
             font={"size": 11, "color": theme.NEUTRAL},
         )
     if start in position:

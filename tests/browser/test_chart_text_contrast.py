@@ -24,6 +24,21 @@ def contrast(one: tuple[int, int, int], two: tuple[int, int, int]) -> float:
     return (light + 0.05) / (dark + 0.05)
 
 
+def chart_words(page) -> list[tuple[str, str]]:
+    """The fill and text of every word in the page's charts. A chart redrawn as it is read (a
+    late resize) gives a word with no colour yet: then the page is read again, once it is still."""
+    for _ in range(10):
+        fills = page.eval_on_selector_all(
+            ".js-plotly-plot text",
+            "els => els.filter(e => e.textContent.trim()).map(e => [getComputedStyle(e).fill, e.textContent])",
+        )
+        uncoloured = [(fill, text) for fill, text in fills if len(re.findall(r"\d+", fill)) < 3]
+        if not uncoloured:
+            return fills
+        page.wait_for_timeout(300)
+    raise AssertionError(f"words in the charts with no colour after 3 s: {uncoloured[:5]}")
+
+
 def test_the_contrast_sums_by_hand():
     assert round(contrast((128, 132, 149), (255, 255, 255)), 2) == 3.72  # Streamlit's chart grey
     assert round(contrast((80, 90, 95), (255, 255, 255)), 2) == 7.07  # theme.NEUTRAL
@@ -36,10 +51,7 @@ def test_every_word_in_every_chart_is_at_least_4_5_to_1(page, served):
         if not charts:
             continue
         visit(page, served, url_path, charts)
-        fills = page.eval_on_selector_all(
-            ".js-plotly-plot text",
-            "els => els.filter(e => e.textContent.trim()).map(e => [getComputedStyle(e).fill, e.textContent])",
-        )
+        fills = chart_words(page)
         assert fills, url_path
         for fill, text in fills:
             rgb = tuple(int(c) for c in re.findall(r"\d+", fill)[:3])

@@ -9,8 +9,8 @@ from test_estimates import GAPS, GAPS_ENGLAND, PLACEBO
 
 from dashboard import impact
 from dashboard.assumptions import scenario_costs
+from dashboard.charts import notes, theme
 from dashboard.charts import policy_impact as charts
-from dashboard.charts import theme
 from dashboard.components.chart_panel import alt_text
 from dashboard.settings import REFERENCE_DIR
 
@@ -37,6 +37,25 @@ def test_rates_chart_draws_the_la_its_synthetic_control_england_and_the_neighbou
     assert [(s.x0, s.x1) for s in shaded] == [(3.5, 5.5)]
     assert [s.x0 for s in fig.layout.shapes if s.type == "line"] == [3.5]
     assert len(table) == 6
+    # the period's name at its left edge, below the band the notes' markers take at the top
+    (label,) = fig.layout.annotations
+    assert (label.text, label.x, label.y, label.yanchor) == ("Partnerships", 3.55, 1, "top")
+    assert label.yshift == -notes.MARKER_BAND == -16
+    assert label.bgcolor == "rgba(255, 255, 255, 0.6)"  # a veil: the words over a note's line, the data seen through
+
+
+def test_a_note_in_the_first_year_of_a_period_sits_above_the_periods_name(small):
+    from types import SimpleNamespace
+
+    periods = pd.DataFrame([{"la_code": "001", "from_year": "2010/11", "to_year": "", "arrangement": "Partnerships"}])
+    fig, _ = charts.rates_chart(small, periods)
+    note = SimpleNamespace(academic_year="2010/11", title="PRU closes", body="b", scope_label="LA", author="a")
+    marked = notes.with_notes(fig, [note])
+    marker = marked.data[-1]
+    # the marker at the top of its own 0-1 axis: 3% down a plot at least 300 px high is 9 px, its
+    # 12 px triangle reaching 15 px down, inside the 16 px band the name is placed below
+    assert (list(marker.x), list(marker.y), marker.marker.size) == (["2010/11"], [0.97], 12)
+    assert 0.03 * 300 + 12 / 2 <= notes.MARKER_BAND
 
 
 def test_gap_chart_has_every_placebo_in_grey_behind_the_la(five):
