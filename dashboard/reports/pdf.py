@@ -32,6 +32,8 @@ WIDE_YEARS = 10
 # a longer history (DfE's from 2006/07) is cut to its latest years in print: the chart above shows
 # every year, and the workbook's table holds them all
 PRINTED_YEARS = 5
+# a table this short is never split over two pages (one row left under its caption at a page's foot)
+WHOLE_TABLE_ROWS = 12
 
 CSS = f"""
 @page {{
@@ -72,6 +74,7 @@ th, td {{ border-bottom: 0.5pt solid {theme.GREY_LIGHT}; padding: 1mm 1.5mm; tex
 th {{ border-bottom: 1pt solid {theme.PALETTE[0]}; }}
 td.number, th.number {{ text-align: right; }}
 thead {{ display: table-header-group; }}
+.whole {{ break-inside: avoid; }}
 tr {{ break-inside: avoid; }}
 .note {{ font-size: 9pt; }}
 .commentary {{ border-left: 3pt solid {theme.PALETTE[1]}; padding: 1mm 0 1mm 4mm; margin: 5mm 0 0;
@@ -188,9 +191,10 @@ def html_table(table: pd.DataFrame, caption: str) -> str:
         for row in text
     )
     said = " ".join(t for t in (cut, year_notes) if t)
-    return f"<table><caption>{_e(caption)}</caption><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>" + (
-        f'<p class="symbols">{_e(said)}</p>' if said else ""
-    )
+    printed = f"<table><caption>{_e(caption)}</caption><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    if len(text) <= WHOLE_TABLE_ROWS:  # the caption with it: weasyprint moves a table's rows without it
+        printed = f'<div class="whole">{printed}</div>'
+    return printed + (f'<p class="symbols">{_e(said)}</p>' if said else "")
 
 
 def _symbols_line(found: set[str]) -> str:

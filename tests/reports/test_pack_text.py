@@ -42,6 +42,36 @@ def test_ten_years_stay_whole():
     assert "The latest" not in html
 
 
+def test_a_table_of_12_rows_or_fewer_is_kept_on_one_page_and_a_longer_one_may_break():
+    def rows(n: int) -> pd.DataFrame:
+        return pd.DataFrame({"provider_name": [f"Provider {i}" for i in range(n)], "placements": range(n)})
+
+    assert html_table(rows(12), "Table: providers").startswith('<div class="whole"><table><caption>')
+    assert html_table(rows(13), "Table: providers").startswith("<table><caption>")
+    # two areas by 18 years print as two rows, years across
+    assert html_table(_history(18), "Table: rates").startswith('<div class="whole"><table>')
+
+
+def test_a_short_table_at_the_foot_of_a_page_goes_whole_to_the_next(tmp_path):
+    import subprocess
+
+    from dashboard.reports import pdf, typeset
+
+    table = html_table(
+        pd.DataFrame({"provider_name": [f"Provider {i}" for i in range(8)], "placements": range(8)}), "Table: t"
+    )
+    # 58 short paragraphs fill one page and most of the next: without the rule the table's rows
+    # were split four and four over the second and third pages
+    filler = "<p>Filler line.</p>" * 58
+    document = f"<html lang=en><head><title>t</title><style>{pdf.CSS}</style></head><body>{filler}{table}</body></html>"
+    path = tmp_path / "t.pdf"
+    path.write_bytes(typeset.typeset(document, {}))
+    pages = subprocess.run(["pdftotext", str(path), "-"], check=True, capture_output=True, text=True).stdout.split("\f")
+    holding = [i for i, text in enumerate(pages) if "Provider" in text or "Table: t" in text]
+    assert holding == [2]  # caption and all eight rows on the third page, none left on the second
+    assert all(f"Provider {i}\n" in pages[2] for i in range(8))
+
+
 def test_commentary_markdown_becomes_plain_text_and_markup_stays_text():
     written = (
         "## Our year\nWe kept **more** pupils; see [the plan](https://x.org/p) and pex_rate_value.\n"
