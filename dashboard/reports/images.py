@@ -39,6 +39,17 @@ class NoBrowser(RuntimeError):
     """No Chromium to draw the charts with: what to install is in the message."""
 
 
+def browser_problem(exc: BaseException) -> NoBrowser | None:
+    """The NoBrowser behind `exc` (raised where a chart was waited for, or wrapped by weasyprint
+    where it fetched one), or None when the browser is not what went wrong."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, NoBrowser):
+            return seen
+        seen = seen.__cause__ or seen.__context__
+    return None
+
+
 _lock = threading.Lock()
 _drawn: OrderedDict[str, Future[bytes]] = OrderedDict()
 
@@ -87,7 +98,14 @@ class _Server:
 
     @staticmethod
     async def _open(browser: _Kaleido) -> _Kaleido:
-        await browser.__aenter__()
+        try:
+            await browser.__aenter__()
+        except Exception as exc:  # choreographer's own errors: a browser that crashed or closed at once
+            said = exc.args[0] if exc.args and isinstance(exc.args[0], str) else str(exc)
+            raise NoBrowser(
+                f"the charts of a PDF are drawn by Chromium, and it did not start ({said[:200]}): "
+                "check that Debian's chromium package runs, or set BROWSER_PATH to one that does"
+            ) from exc
         return browser
 
     async def _draw(self, job: dict) -> bytes:

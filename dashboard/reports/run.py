@@ -136,6 +136,14 @@ def _progress(done: int, total: int, what: str) -> None:
     sys.stderr.flush()
 
 
+def _browser_problem(exc: BaseException, fmt: str):
+    if fmt != "pdf":
+        return None
+    from dashboard.reports import images
+
+    return images.browser_problem(exc)
+
+
 def command(args, settings: Settings) -> int:
     """`seip report` (cli.md): exit 0 written, 2 wrong usage (with a message saying what to change)."""
     from dashboard import access, warehouse
@@ -192,12 +200,19 @@ def command(args, settings: Settings) -> int:
                 yield pack
 
         contents = rendered(each_pack(), args.format, len(jobs))
-        for done, ((_, folder), (pack, content)) in enumerate(zip(jobs, contents, strict=True), start=len(jobs)):
-            _progress(done, steps, f"writing {pack.file_stem}.{args.format}")
-            path = Path(args.out) if folder is None else folder / f"{pack.file_stem}.{args.format}"
-            write_file(path, content)
-            record(settings, pack, args.format, str(path), len(content))
-            print(path)
+        try:
+            for done, ((_, folder), (pack, content)) in enumerate(zip(jobs, contents, strict=True), start=len(jobs)):
+                _progress(done, steps, f"writing {pack.file_stem}.{args.format}")
+                path = Path(args.out) if folder is None else folder / f"{pack.file_stem}.{args.format}"
+                write_file(path, content)
+                record(settings, pack, args.format, str(path), len(content))
+                print(path)
+        except BaseException as exc:  # weasyprint's FatalURLFetchingError, around a chart not drawn, is one
+            problem = _browser_problem(exc, args.format)
+            if problem is None:
+                raise
+            print(f"seip report: {problem}", file=sys.stderr)
+            return 1
         _progress(steps, steps, "done")
     finally:
         con.close()

@@ -171,22 +171,45 @@ def test_the_help_names_every_option(capsys):
         assert option in text
 
 
-def test_a_pdf_without_chromium_says_what_to_install_and_writes_nothing(report_db, tmp_path):
+def _report_in_a_process_of_its_own(report_db, tmp_path, browser: str, *how: str):
     # its own process: this one's browser, if a test before started it, would be used
-    env = {**os.environ, "BROWSER_PATH": str(tmp_path / "no-chromium-here")}
-    before = len(audit.entries(report_db, action="report"))
-    done = subprocess.run(
+    return subprocess.run(
         [sys.executable, "-c", "import sys; from dashboard.cli import main; sys.exit(main())"]
-        + ["report", "--db", str(report_db), "--partnership", "STH", "--year", "2023/24", "--role", "governor"]
-        + ["--scope", "STH", "--format", "pdf", "--out", str(tmp_path / "sth.pdf")],
-        env=env,
+        + ["report", "--db", str(report_db), "--year", "2023/24", "--role", "governor", "--scope", "STH"]
+        + ["--format", "pdf", *how],
+        env={**os.environ, "BROWSER_PATH": browser},
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=180,
+    )
+
+
+def test_a_pdf_without_chromium_says_what_to_install_and_writes_nothing(report_db, tmp_path):
+    before = len(audit.entries(report_db, action="report"))
+    out = tmp_path / "sth.pdf"
+    done = _report_in_a_process_of_its_own(
+        report_db, tmp_path, str(tmp_path / "no-chromium-here"), "--partnership", "STH", "--out", str(out)
     )
     assert done.returncode == 1
     assert done.stderr.startswith("seip report: the charts of a PDF are drawn by Chromium, and none was found")
     assert "install Debian's chromium package, or set BROWSER_PATH" in done.stderr
     assert "Traceback" not in done.stderr
-    assert not (tmp_path / "sth.pdf").exists()
+    assert not out.exists()
+    assert len(audit.entries(report_db, action="report")) == before
+
+
+@pytest.mark.parametrize(
+    "how", [("--partnership", "STH", "--out", "sth.pdf"), ("--all-partnerships", "--out-dir", "packs")]
+)
+def test_a_chromium_that_does_not_start_is_said_and_nothing_is_written(report_db, tmp_path, how):
+    before = len(audit.entries(report_db, action="report"))
+    how = tuple(str(tmp_path / h) if h in ("sth.pdf", "packs") else h for h in how)
+    done = _report_in_a_process_of_its_own(report_db, tmp_path, "/bin/false", *how)  # a program that ends at once
+    assert done.returncode == 1
+    last = done.stderr.strip().splitlines()[-1]
+    # between the brackets, choreographer's words for what went wrong
+    assert last.startswith("seip report: the charts of a PDF are drawn by Chromium, and it did not start (")
+    assert last.endswith("): check that Debian's chromium package runs, or set BROWSER_PATH to one that does")
+    assert "Traceback" not in done.stderr
+    assert list(tmp_path.iterdir()) == []
     assert len(audit.entries(report_db, action="report")) == before
