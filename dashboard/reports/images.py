@@ -39,17 +39,6 @@ class NoBrowser(RuntimeError):
     """No Chromium to draw the charts with: what to install is in the message."""
 
 
-def browser_problem(exc: BaseException) -> NoBrowser | None:
-    """The NoBrowser behind `exc` (raised where a chart was waited for, or wrapped by weasyprint
-    where it fetched one), or None when the browser is not what went wrong."""
-    seen: BaseException | None = exc
-    while seen is not None:
-        if isinstance(seen, NoBrowser):
-            return seen
-        seen = seen.__cause__ or seen.__context__
-    return None
-
-
 _lock = threading.Lock()
 _drawn: OrderedDict[str, Future[bytes]] = OrderedDict()
 

@@ -136,12 +136,12 @@ def _progress(done: int, total: int, what: str) -> None:
     sys.stderr.flush()
 
 
-def _browser_problem(exc: BaseException, fmt: str):
+def _no_browser(exc: Exception, fmt: str) -> bool:
     if fmt != "pdf":
-        return None
+        return False  # no browser was asked for (and kaleido is not loaded for a workbook)
     from dashboard.reports import images
 
-    return images.browser_problem(exc)
+    return isinstance(exc, images.NoBrowser)
 
 
 def command(args, settings: Settings) -> int:
@@ -207,11 +207,10 @@ def command(args, settings: Settings) -> int:
                 write_file(path, content)
                 record(settings, pack, args.format, str(path), len(content))
                 print(path)
-        except BaseException as exc:  # weasyprint's FatalURLFetchingError, around a chart not drawn, is one
-            problem = _browser_problem(exc, args.format)
-            if problem is None:
+        except Exception as exc:
+            if not _no_browser(exc, args.format):
                 raise
-            print(f"seip report: {problem}", file=sys.stderr)
+            print(f"seip report: {exc}", file=sys.stderr)
             return 1
         _progress(steps, steps, "done")
     finally:

@@ -22,7 +22,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from typing import BinaryIO
 
 import weasyprint
-from weasyprint.urls import URLFetcher, URLFetcherResponse
+from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 from dashboard.reports import collector
 
@@ -51,8 +51,16 @@ class _Charts(URLFetcher):
 
 
 def typeset(html: str, drawings: Mapping[str, Drawing]) -> bytes:
-    """`html` as the bytes of a tagged PDF, its images fetched from `drawings` (chart key -> image)."""
-    return weasyprint.HTML(string=html, url_fetcher=_Charts(drawings)).write_pdf(pdf_variant=PDF_VARIANT)
+    """`html` as the bytes of a tagged PDF, its images fetched from `drawings` (chart key -> image).
+    What stopped a chart being fetched (images.NoBrowser, a URL that is not a chart's) is raised
+    as itself: weasyprint wraps it in its FatalURLFetchingError, a BaseException, which a caller
+    catching errors (Streamlit's download button) would let through."""
+    try:
+        return weasyprint.HTML(string=html, url_fetcher=_Charts(drawings)).write_pdf(pdf_variant=PDF_VARIANT)
+    except FatalURLFetchingError as exc:
+        if isinstance(exc.__cause__, Exception):
+            raise exc.__cause__ from None
+        raise
 
 
 def workers(jobs: int) -> int:
