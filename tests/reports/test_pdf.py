@@ -264,7 +264,6 @@ def test_several_packs_are_laid_out_in_worker_processes_each_as_its_own_tagged_p
 
 
 def test_a_worker_refuses_to_fetch_anything_else_too():
-
     jobs = [("<h1>One</h1>", {}), ('<img src="file:///etc/hostname" alt="x">', {})]
     written = typeset.typeset_all(iter(jobs), len(jobs))
     with pytest.raises(ValueError, match="a report fetches nothing but its own charts"):
