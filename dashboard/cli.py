@@ -112,14 +112,19 @@ def cmd_users(args, settings: Settings) -> int:
 
 
 def cmd_report(args, settings: Settings) -> int:
-    if args.format == "pdf":
-        from dashboard.reports import images
+    if args.format != "pdf":
+        return _report(args, settings)
+    from dashboard.reports import images
 
-        try:
-            images.start()  # Chromium starts (3-4 s) while the rest loads and the packs are built
-        except images.NoBrowser as exc:
-            print(f"seip report: {exc}", file=sys.stderr)
-            return 1
+    try:
+        images.start()  # Chromium starts (3-4 s) while the rest loads and the packs are built
+        return _report(args, settings)
+    except images.NoBrowser as exc:  # none found, or one that did not start: nothing was written
+        print(f"seip report: {exc}", file=sys.stderr)
+        return 1
+
+
+def _report(args, settings: Settings) -> int:
     from streamlit import logger
 
     # the pack reuses the pages' wording; imported outside a server, Streamlit's caches warn about it

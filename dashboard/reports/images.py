@@ -70,18 +70,17 @@ class _Server:
     built while it starts."""
 
     def __init__(self) -> None:
-        self.loop = asyncio.new_event_loop()
-        threading.Thread(target=self.loop.run_forever, name="seip-kaleido", daemon=True).start()
         try:
             # mathjax=False: no chart uses LaTeX, and kaleido would fetch MathJax from a CDN
             browser = _Kaleido(n=TABS, mathjax=False)
         except ChromeNotFoundError as exc:
-            self.loop.call_soon_threadsafe(self.loop.stop)
             raise NoBrowser(
                 "the charts of a PDF are drawn by Chromium, and none was found "
                 f"({str(exc).split('. ')[0]}): install Debian's chromium package, "
                 "or set BROWSER_PATH to a Chromium or Chrome program"
             ) from None
+        self.loop = asyncio.new_event_loop()
+        threading.Thread(target=self.loop.run_forever, name="seip-kaleido", daemon=True).start()
         self.opening = self.submit(self._open(browser))
         atexit.register(self.close)
 

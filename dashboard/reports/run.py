@@ -136,14 +136,6 @@ def _progress(done: int, total: int, what: str) -> None:
     sys.stderr.flush()
 
 
-def _no_browser(exc: Exception, fmt: str) -> bool:
-    if fmt != "pdf":
-        return False  # no browser was asked for (and kaleido is not loaded for a workbook)
-    from dashboard.reports import images
-
-    return isinstance(exc, images.NoBrowser)
-
-
 def command(args, settings: Settings) -> int:
     """`seip report` (cli.md): exit 0 written, 2 wrong usage (with a message saying what to change)."""
     from dashboard import access, warehouse
@@ -200,18 +192,12 @@ def command(args, settings: Settings) -> int:
                 yield pack
 
         contents = rendered(each_pack(), args.format, len(jobs))
-        try:
-            for done, ((_, folder), (pack, content)) in enumerate(zip(jobs, contents, strict=True), start=len(jobs)):
-                _progress(done, steps, f"writing {pack.file_stem}.{args.format}")
-                path = Path(args.out) if folder is None else folder / f"{pack.file_stem}.{args.format}"
-                write_file(path, content)
-                record(settings, pack, args.format, str(path), len(content))
-                print(path)
-        except Exception as exc:
-            if not _no_browser(exc, args.format):
-                raise
-            print(f"seip report: {exc}", file=sys.stderr)
-            return 1
+        for done, ((_, folder), (pack, content)) in enumerate(zip(jobs, contents, strict=True), start=len(jobs)):
+            _progress(done, steps, f"writing {pack.file_stem}.{args.format}")
+            path = Path(args.out) if folder is None else folder / f"{pack.file_stem}.{args.format}"
+            write_file(path, content)
+            record(settings, pack, args.format, str(path), len(content))
+            print(path)
         _progress(steps, steps, "done")
     finally:
         con.close()
