@@ -10,8 +10,10 @@ so the CLI stays fast; the Streamlit side is `dashboard/components/signin.py`.
 
 from __future__ import annotations
 
+import os
 import re
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -39,6 +41,11 @@ UNKNOWN_CLIENT = "unknown"
 
 _NAME = re.compile(r"^[a-z0-9][a-z0-9._@+-]{0,99}$")
 _hasher = PasswordHasher()
+# Each hash or check takes argon2's 64 MiB and a core for about 0.2 s: a meeting's twenty
+# governors signing in at once would take 1.3 GB of the server's memory. No more at once than
+# the machine has cores, so the memory stays bounded and the rest wait their turn (a few tenths).
+CHECKS_AT_ONCE = os.cpu_count() or 1
+_hashing = threading.BoundedSemaphore(CHECKS_AT_ONCE)
 # Checked against when the user name is unknown, so that a wrong name costs the same time as
 # a wrong password and the form does not reveal which accounts exist.
 _DUMMY_HASH = _hasher.hash("not a real password")
@@ -65,13 +72,15 @@ class SignInRefused(Exception):
 
 def hash_password(password: str) -> str:
     """An argon2id hash of `password` (salted; a new one each call)."""
-    return _hasher.hash(password)
+    with _hashing:
+        return _hasher.hash(password)
 
 
 def verify_password(password_hash: str | None, password: str) -> bool:
     """Whether `password` matches `password_hash` (False for a missing or malformed hash)."""
     try:
-        return _hasher.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
+        with _hashing:
+            return _hasher.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
     except (VerificationError, InvalidHashError):
         return False
 
