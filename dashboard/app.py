@@ -9,7 +9,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard.components import page, signin
+from dashboard.components import page, run_times, signin
 from dashboard.settings import Settings
 
 PAGES = Path(__file__).parent / "views"
@@ -18,9 +18,6 @@ st.set_page_config(
     page_title="Sign in – SEIP Insight", page_icon=":material/school:", layout="wide", initial_sidebar_state="auto"
 )
 page.accessibility()
-
-viewer = signin.require_viewer(Settings.from_env())
-st.session_state["viewer"] = viewer
 
 overview = st.Page(PAGES / "overview.py", title="Overview", url_path="overview", icon=":material/dashboard:")
 
@@ -64,10 +61,15 @@ statement = st.Page(
 )
 support = st.Page(PAGES / "support.py", title="Support and feedback", url_path="support", visibility="hidden")
 pages += [statement, support]
-current = st.navigation(pages)
-signin.resume_wanted_page(pages, current)  # after the sign-in form, the page first asked for
 
-page.document_title(current.title)
-page.synthetic_banner()
-current.run()
-page.footer(statement, support)
+settings = Settings.from_env()
+with run_times.timed(settings.run_times) as run:
+    st.session_state["viewer"] = signin.require_viewer(settings)
+    current = st.navigation(pages)
+    run["page"] = current.url_path or "home"  # the default page sits at `/`
+    signin.resume_wanted_page(pages, current)  # after the sign-in form, the page first asked for
+
+    page.document_title(current.title)
+    page.synthetic_banner()
+    current.run()
+    page.footer(statement, support)

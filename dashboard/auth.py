@@ -40,12 +40,21 @@ MAX_DELAY_SECONDS = 15 * 60.0
 UNKNOWN_CLIENT = "unknown"
 
 _NAME = re.compile(r"^[a-z0-9][a-z0-9._@+-]{0,99}$")
-_hasher = PasswordHasher()
-# Each hash or check takes argon2's 64 MiB and a core for about 0.2 s: a meeting's twenty
-# governors signing in at once would take 1.3 GB of the server's memory. No more at once than
-# the machine has cores, so the memory stays bounded and the rest wait their turn (a few tenths).
+# argon2id at one of OWASP's recommended settings (Password Storage Cheat Sheet: 46 MiB, 1 pass,
+# 1 lane): about 0.05 s of one core a check. argon2-cffi's own default (RFC 9106's 64 MiB,
+# 3 passes, 4 lanes) took 0.2 s of CPU, so twenty governors signing in at once queued for 3-5 s
+# on 2 cores. OWASP's 19 MiB setting costs the same, but memory blocks under 32 MiB are kept by
+# each thread's allocator after use (six threads held 113 MiB); larger ones go back to the system.
+# A hash keeps its own setting: one made before is still checked with it.
+_hasher = PasswordHasher(time_cost=1, memory_cost=46 * 1024, parallelism=1)
+# Each check takes its hash's memory: no more at once than the machine has cores, so a meeting
+# signing in together takes bounded memory and the rest wait their turn.
 CHECKS_AT_ONCE = os.cpu_count() or 1
 _hashing = threading.BoundedSemaphore(CHECKS_AT_ONCE)
+# A sign-in's password check takes at least this long, whatever setting its hash was made with
+# and whether the name exists: the form must not tell by its time which accounts exist (an
+# older hash costs 0.2 s, a new one or the unknown name's 0.05 s). Waiting takes no CPU.
+CHECK_SECONDS = 0.25
 # Checked against when the user name is unknown, so that a wrong name costs the same time as
 # a wrong password and the form does not reveal which accounts exist.
 _DUMMY_HASH = _hasher.hash("not a real password")
@@ -248,18 +257,31 @@ def sign_in(db_path: Path, name: str, password: str, *, client: str | None = Non
     )
     if attempt is None:
         raise SignInRefused(f"Too many failed sign-ins for this user. Try again in {_duration(wait)}.", wait)
+    started = time.perf_counter()
     try:
         row = _credentials(db_path, key)
         ok = verify_password(row["password_hash"] if row else None, password or "")
+        if ok and _hasher.check_needs_rehash(row["password_hash"]):
+            _rehash(db_path, key, row["password_hash"], password)
     except BaseException:
         audit.settle_sign_in(db_path, attempt, succeeded=False, detail="the check failed")
         raise
+    time.sleep(max(0.0, started + CHECK_SECONDS - time.perf_counter()))
     if not ok:
         audit.settle_sign_in(db_path, attempt, succeeded=False)
         raise SignInRefused("Wrong user name or password.")
     viewer = Viewer(name=row["name"], role=row["role"], scope=row["scope"])
     audit.settle_sign_in(db_path, attempt, succeeded=True, role=viewer.role, scope=viewer.scope, detail="password")
     return viewer
+
+
+def _rehash(db_path: Path, name: str, old_hash: str, password: str) -> None:
+    """Store `password` hashed with today's setting in place of `old_hash`, made with an older one
+    (unless the password was changed meanwhile)."""
+    store.for_warehouse(db_path).execute(
+        "update accounts set password_hash = ? where name = ? and password_hash = ?",
+        (hash_password(password), name, old_hash),
+    )
 
 
 def _as_logged(name: object) -> str:

@@ -12,6 +12,7 @@
 | SEIP_IDLE_MINUTES | a signed-in session ends after this long idle | 30 |
 | SEIP_SUPPORT_EMAIL | where people send feedback and accessibility problems | none (the support page says so) |
 | SEIP_CHAIRS_UPLOAD | partnership chairs may upload their own partnership's tables (yes or no) | no |
+| SEIP_RUN_TIMES | a file the server adds a line to for each page it draws: the page, when, seconds and CPU seconds | none (nothing written) |
 | SEIP_STORE_URL | a PostgreSQL URL for the store (accounts, audit, notes): dashboard/store.py | SQLite beside the warehouse |
 """
 
@@ -82,6 +83,7 @@ class Settings:
     idle_minutes: float = 30.0
     support_email: str = ""
     chairs_upload: bool = False
+    run_times: Path | None = None
 
     @classmethod
     def from_env(cls, db_path: str | Path | None = None) -> Settings:
@@ -116,4 +118,5 @@ class Settings:
             idle_minutes=_float("SEIP_IDLE_MINUTES", 30.0, 1.0, 24 * 60.0),
             support_email=support,
             chairs_upload=_yes_no("SEIP_CHAIRS_UPLOAD", False),
+            run_times=Path(times) if (times := os.environ.get("SEIP_RUN_TIMES", "").strip()) else None,
         )
