@@ -234,7 +234,8 @@ def sign_in(db_path: Path, name: str, password: str, *, client: str | None = Non
     across sessions; past the free ones the attempt must wait before the password is even
     checked. The check and the count are one transaction (`audit.claim_sign_in`), so parallel
     attempts get no more password checks than one after another. The message never says
-    whether the name or the password was wrong.
+    whether the name or the password was wrong, and the check takes CHECK_SECONDS at least
+    either way. A hash made with an older setting is replaced once its password is right.
     """
     now = time.time() if now is None else now
     client = client[:64] if isinstance(client, str) and client else UNKNOWN_CLIENT

@@ -107,6 +107,9 @@ class Settings:
             start = check_academic_year(os.environ.get("SEIP_POLICY_START", "").strip() or "2010/11")
         except ValueError as exc:
             raise SettingError(f"SEIP_POLICY_START: {exc}") from None
+        times = os.environ.get("SEIP_RUN_TIMES", "").strip()
+        if times and (Path(times).is_dir() or not Path(times).parent.is_dir()):
+            raise SettingError(f"SEIP_RUN_TIMES={times!r} must name a file in a folder that exists")
         return cls(
             db_path=db,
             la_code=la,
@@ -118,5 +121,5 @@ class Settings:
             idle_minutes=_float("SEIP_IDLE_MINUTES", 30.0, 1.0, 24 * 60.0),
             support_email=support,
             chairs_upload=_yes_no("SEIP_CHAIRS_UPLOAD", False),
-            run_times=Path(times) if (times := os.environ.get("SEIP_RUN_TIMES", "").strip()) else None,
+            run_times=Path(times) if times else None,
         )

@@ -10,6 +10,7 @@ import pytest
 from app_driver import PAGES, open_page
 
 from dashboard.components import run_times
+from dashboard.settings import SettingError, Settings
 
 
 def lines(path):
@@ -51,3 +52,18 @@ def test_the_app_writes_a_line_for_each_page_it_draws(demo_db, monkeypatch, tmp_
     open_page(demo_db, monkeypatch, PAGES["exclusion-avoidance"])
     # `/` (the hidden home page) sends the Overview to its own address; then the page asked for
     assert [line["page"] for line in lines(path)] == ["home", "overview", "exclusion-avoidance"]
+
+
+@pytest.mark.parametrize("where", ["no-such-folder/runs.jsonl", "."])
+def test_a_file_that_cannot_be_written_is_refused_with_the_setting_named(monkeypatch, tmp_path, where):
+    monkeypatch.setenv("SEIP_RUN_TIMES", str(tmp_path / where))
+    with pytest.raises(SettingError, match="SEIP_RUN_TIMES=.* must name a file in a folder that exists"):
+        Settings.from_env()
+
+
+def test_seip_serve_stops_before_serving_when_the_setting_is_wrong(monkeypatch, tmp_path, capsys):
+    from dashboard.cli import main
+
+    monkeypatch.setenv("SEIP_RUN_TIMES", str(tmp_path / "no-such-folder" / "runs.jsonl"))
+    assert main(["serve", "--db", str(tmp_path / "seip.duckdb")]) == 2
+    assert "SEIP_RUN_TIMES" in capsys.readouterr().err
