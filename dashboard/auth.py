@@ -47,9 +47,9 @@ _NAME = re.compile(r"^[a-z0-9][a-z0-9._@+-]{0,99}$")
 # each thread's allocator after use (six threads held 113 MiB); larger ones go back to the system.
 # A hash keeps its own setting: one made before is still checked with it.
 _hasher = PasswordHasher(time_cost=1, memory_cost=46 * 1024, parallelism=1)
-# Each check takes its hash's memory: no more at once than the machine has cores, so a meeting
-# signing in together takes bounded memory and the rest wait their turn.
-CHECKS_AT_ONCE = os.cpu_count() or 1
+# Each check takes its hash's memory: no more at once than the process may use cores, so a
+# meeting signing in together takes bounded memory and the rest wait their turn.
+CHECKS_AT_ONCE = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 _hashing = threading.BoundedSemaphore(CHECKS_AT_ONCE)
 # A sign-in's password check takes at least this long, whatever setting its hash was made with
 # and whether the name exists: the form must not tell by its time which accounts exist (an
