@@ -42,7 +42,7 @@ UNKNOWN_CLIENT = "unknown"
 _NAME = re.compile(r"^[a-z0-9][a-z0-9._@+-]{0,99}$")
 # argon2id at one of OWASP's recommended settings (Password Storage Cheat Sheet: 46 MiB, 1 pass,
 # 1 lane): about 0.05 s of one core a check. argon2-cffi's own default (RFC 9106's 64 MiB,
-# 3 passes, 4 lanes) took 0.2 s of CPU, so twenty governors signing in at once queued for 3-5 s
+# 3 passes, 4 lanes) took 0.2 s of CPU, so twenty governors signing in at once waited 3-10 s
 # on 2 cores. OWASP's 19 MiB setting costs the same, but memory blocks under 32 MiB are kept by
 # each thread's allocator after use (six threads held 113 MiB); larger ones go back to the system.
 # A hash keeps its own setting: one made before is still checked with it.
