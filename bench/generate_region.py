@@ -79,6 +79,7 @@ def authority(k: int, seed: int = SEED) -> dict[str, dict[str, object]]:
         "partnership_code": codes,
         "partnership_name": [f"Authority {k} partnership {i + 1}" for i in range(PARTNERSHIPS)],
         "kind": ["mat_group" if i >= 4 else "partnership" for i in range(PARTNERSHIPS)],
+        "la_code": [f"{100 + k}"] * PARTNERSHIPS,  # a 3-digit code of its own (not a real LA's)
     }
     urns = 200000 + k * SCHOOLS + np.arange(SCHOOLS)
     school_group = np.arange(SCHOOLS) % PARTNERSHIPS

@@ -99,6 +99,10 @@ def cmd_serve(args, settings: Settings) -> int:
     # Streamlit runs in this process (no child to orphan): SIGTERM and SIGINT sent to `seip serve`
     # stop the server and free the port.
     os.environ["SEIP_DB"] = str(settings.db_path.resolve())
+    from dashboard import warehouse
+
+    if warehouse.upgrade(settings.db_path):
+        print(f"seip serve: rebuilt {settings.db_path} for this version of SEIP Insight", file=sys.stderr)
     options = ["--server.port", str(args.port)]
     if args.address:
         options += ["--server.address", args.address]

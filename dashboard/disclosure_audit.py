@@ -686,6 +686,7 @@ def add_school_groups(
     schools at once: the same cells and relations, in the same order."""
     import numpy as np
 
+    from dashboard import school_groups
     from dashboard.disclosure import flags
 
     counts = tuple(counts)
@@ -719,6 +720,7 @@ def add_school_groups(
     by_code = {code: np.asarray(at) for code, at in by_code.items()}
     fsm = 100.0 * rows["fsm_eligible"] / rows["pupils_on_roll"].where(rows["pupils_on_roll"] > 0)
     fsm = fsm.to_numpy(dtype="float64", na_value=np.nan)
+    authorities = school_groups.authority(rows).to_numpy(dtype=object)
     position_of = {}
     for position, urn in enumerate(urns):
         position_of.setdefault(urn, position)
@@ -728,7 +730,9 @@ def add_school_groups(
         partnership = by_code.get(code, np.asarray([], dtype=int))
         mine = fsm[position_of[urn]]
         similar = (
-            np.flatnonzero((np.abs(fsm - mine) <= band + 1e-9) & (urns != urn))
+            np.flatnonzero(
+                (np.abs(fsm - mine) <= band + 1e-9) & (urns != urn) & (authorities == authorities[position_of[urn]])
+            )
             if not np.isnan(mine)
             else np.asarray([], dtype=int)
         )

@@ -130,16 +130,24 @@ REFERENCE_DDL: tuple[str, ...] = (
 
 
 def partnership_ddl() -> list[str]:
-    """CREATE TABLE statements for the export tables, typed by the contract."""
+    """CREATE TABLE statements for the export tables, typed by the contract, and an ALTER for
+    each column, which adds to a warehouse made before a column joined the contract what it
+    lacks (blank in its stored rows)."""
     ddl = []
     for name in LOAD_ORDER:
         table = TABLES[name]
         cols = ", ".join(f"{c.name} {c.sql_type}" for c in table.columns)
         ddl.append(f"create table if not exists {name} ({cols})")
+        ddl.extend(f"alter table {name} add column if not exists {c.name} {c.sql_type}" for c in table.columns)
     return ddl
+
+
+def ddl() -> tuple[str, ...]:
+    """Every statement `create` runs, in order."""
+    return (*META_DDL, *partnership_ddl(), *REFERENCE_DDL)
 
 
 def create(con: duckdb.DuckDBPyConnection) -> None:
     """Create every base table the warehouse holds (idempotent)."""
-    for stmt in (*META_DDL, *partnership_ddl(), *REFERENCE_DDL):
+    for stmt in ddl():
         con.execute(stmt)

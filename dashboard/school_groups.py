@@ -65,14 +65,27 @@ SUMS = ("pupils_on_roll", "fsm_eligible", "placement_cost_gbp", *COUNTS)
 
 
 def similar_schools(summary: pd.DataFrame, urn: int, year: str, band: float = 3.0) -> pd.DataFrame:
-    """Other schools whose FSM share in `year` is within `band` percentage points of the school's."""
-    rows = summary[summary["academic_year"] == year].copy()
+    """Other schools of the school's local authority (its partnership's `la_code`; schools whose
+    partnership names none count as one authority) whose FSM share in `year` is within `band`
+    percentage points of the school's."""
+    rows = summary[(summary["academic_year"] == year) & same_authority(summary, urn)].copy()
     rows["fsm_pct"] = 100.0 * rows["fsm_eligible"] / rows["pupils_on_roll"].where(rows["pupils_on_roll"] > 0)
     mine = rows.loc[rows["urn"] == urn, "fsm_pct"]
     if mine.empty or pd.isna(mine.iloc[0]):
         return rows.iloc[0:0]
     close = (rows["fsm_pct"] - mine.iloc[0]).abs() <= band + 1e-9
     return rows[close & (rows["urn"] != urn)].drop(columns=["fsm_pct"])
+
+
+def authority(summary: pd.DataFrame) -> pd.Series:
+    """Each row's local authority: its `la_code`, or "" where its partnership names none."""
+    return summary["la_code"].astype(object).where(summary["la_code"].notna(), "")
+
+
+def same_authority(summary: pd.DataFrame, urn: int) -> pd.Series:
+    """The rows of `summary` in the authority of school `urn` (all rows for an unknown school)."""
+    mine = authority(summary)[summary["urn"] == urn]
+    return authority(summary) == mine.iloc[0] if len(mine) else pd.Series(True, index=summary.index)
 
 
 def members(summary: pd.DataFrame, urn: int, year: str, band: float = 3.0) -> dict[str, pd.DataFrame]:

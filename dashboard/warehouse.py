@@ -245,6 +245,37 @@ def build_marts(con: duckdb.DuckDBPyConnection) -> None:
         kind = "view" if layer in VIEW_LAYERS else "table"
         for q in _build_order(layer_queries):
             con.execute(f"create or replace {kind} {q.name} as {q.sql}")
+    con.execute("insert or replace into meta values ('built_by', ?)", [build_token()])
+
+
+@cache
+def build_token() -> str:
+    """A digest of what a rewrite builds (the base tables' DDL and the built layers' SQL): a
+    warehouse whose meta `built_by` differs was built by another version of SEIP Insight."""
+    import hashlib
+
+    built = [q.sql for q in queries().values() if q.layer in BUILT_LAYERS]
+    return hashlib.sha256("\0".join([*schema.ddl(), *built]).encode()).hexdigest()[:16]
+
+
+def upgrade(path: Path) -> bool:
+    """Rebuild a warehouse built by another version of SEIP Insight (`build_token`): its base
+    tables gain the columns they lack and its views and marts are built again, through
+    `rewrite`, so a warehouse from an older version serves the current queries. True when it
+    was rebuilt; False when it was current or does not exist."""
+    path = Path(path)
+    if not path.exists():
+        return False
+    con = open_read_only(path, fresh=True)
+    try:
+        built = con.execute("select max(value) from meta where key = 'built_by'").fetchone()[0]
+    finally:
+        con.close()
+    if built == build_token():
+        return False
+    with rewrite(path):
+        pass
+    return True
 
 
 # ---------------------------------------------------------------- files

@@ -407,7 +407,10 @@ class _Demo:
     def organisations(self) -> None:
         urn = 900001
         for g in GROUPS:
-            self.rows["partnerships"].append({"partnership_code": g.code, "partnership_name": g.name, "kind": g.kind})
+            # one authority: no la_code needed (docs/import-rules.md)
+            self.rows["partnerships"].append(
+                {"partnership_code": g.code, "partnership_name": g.name, "kind": g.kind, "la_code": None}
+            )
             for i, name in enumerate(g.schools):
                 maintained = g.kind == "partnership" and i % 4 == 3
                 self.rows["schools"].append(

@@ -193,6 +193,7 @@ TABLES: dict[str, Table] = {
                 C("partnership_code", "text", True),
                 C("partnership_name", "text", True),
                 C("kind", "code", True, ("partnership", "mat_group")),
+                C("la_code", "text"),
             ),
             key=("partnership_code",),
             description="The partnerships and MAT groups the LA funds.",

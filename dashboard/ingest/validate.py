@@ -786,7 +786,16 @@ _CODE_RULE = (
 
 
 ROW_RULES: dict[str, tuple[tuple[str, str, str, str, str], ...]] = {
-    "partnerships": (_CODE_RULE,),
+    "partnerships": (
+        _CODE_RULE,
+        (
+            "error",
+            "la_code",
+            "bad_la_code",
+            "not regexp_full_match(la_code, '[0-9]{3}')",
+            "'an LA code is the authority''s old 3-digit DfE code, such as 855'",
+        ),
+    ),
     "schools": (
         _URN_RULE,
         _CODE_RULE,

@@ -7,6 +7,7 @@ partnership and against schools with a similar share of pupils on free school me
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from dashboard.charts import school as charts
@@ -74,7 +75,8 @@ def render() -> None:
     if table[list(charts.GROUPS[:1])].isna().all().all() and not table["school_suppressed"].any():
         page.no_data(f"{name} has no census return or recorded events in {year}.")
     else:
-        partnership = summary.loc[summary["urn"] == urn, "partnership_name"].iloc[0]
+        partnership, la_code = summary.loc[summary["urn"] == urn, ["partnership_name", "la_code"]].iloc[0]
+        among = "" if pd.isna(la_code) else f" in local authority {la_code}"
         similar = int(groups.set_index("group").loc["similar_schools", "schools"])
         st.markdown(f"**{name}**, {partnership}, {year}.")
         prior = previous_year(year)
@@ -96,7 +98,7 @@ def render() -> None:
             shown,
             title=title,
             caption=((sentence + " ") if sentence else "")
-            + f"Similar schools: the {similar} other schools whose share of pupils on free "
+            + f"Similar schools: the {similar} other schools{among} whose share of pupils on free "
             f"school meals is within {FSM_BAND:g} percentage points of this school's. "
             "Each group's rates are its added-up counts over its added-up pupils.",
             source=SOURCE,

@@ -99,6 +99,7 @@ final as (
         schools.school_name,
         schools.partnership_code,
         schools.partnership_name,
+        schools.la_code,
         school_years.academic_year,
         census.pupils_on_roll,
         census.fsm_eligible,

@@ -26,6 +26,7 @@ final as (
         schools.partnership_code,
         partnerships.partnership_name,
         partnerships.kind as partnership_kind,
+        partnerships.la_code,
         schools.trust_name,
         schools.district,
     from schools

@@ -20,6 +20,7 @@ final as (
         partnership_code,
         partnership_name,
         partnership_kind,
+        la_code,
         trust_name,
         district,
     from schools

@@ -18,6 +18,7 @@ final as (
         partnership_code,
         partnership_name,
         kind,
+        la_code,
     from source
 
 )

@@ -21,6 +21,7 @@ def summary() -> pd.DataFrame:
             "school_name": ["U1", "U2", "U3", "U4"],
             "partnership_code": ["P", "P", "Q", "Q"],
             "partnership_name": ["Partnership P", "Partnership P", "Partnership Q", "Partnership Q"],
+            "la_code": [None] * 4,
             "academic_year": [YEAR] * 4,
             "pupils_on_roll": [1000, 500, 800, 400],
             "fsm_eligible": [200, 50, 180, 92],
@@ -54,6 +55,21 @@ def test_similar_schools_are_within_three_points_inclusive():
     # U1 is at 20%: U3 (22.5) and U4 (23.0, on the edge) are similar, U2 (10) is not
     assert list(school_groups.similar_schools(summary(), 1, YEAR)["urn"]) == [3, 4]
     assert list(school_groups.similar_schools(summary(), 1, YEAR, band=2.5)["urn"]) == [3]
+
+
+def test_similar_schools_are_of_the_schools_own_authority():
+    # P in authority 855, Q in 856: U1 (20%) has no similar school left; U3 (22.5%) keeps U4 (23%)
+    two = summary().assign(la_code=["855", "855", "856", "856"])
+    assert list(school_groups.similar_schools(two, 1, YEAR)["urn"]) == []
+    assert list(school_groups.similar_schools(two, 3, YEAR)["urn"]) == [4]
+    # a blank la_code is an authority of its own: U3 and U4 blank, U1 and U2 in 855
+    mixed = summary().assign(la_code=["855", "855", None, None])
+    assert list(school_groups.similar_schools(mixed, 1, YEAR)["urn"]) == []
+    assert list(school_groups.similar_schools(mixed, 4, YEAR)["urn"]) == [3]
+    groups = school_groups.figures(two, 3, YEAR).set_index("group")
+    # U4 alone: 6 referrals over 400 pupils
+    assert groups.loc["similar_schools", "schools"] == 1
+    assert groups.loc["similar_schools", "referral_rate"] == pytest.approx(1.5)
 
 
 def test_comparison_by_hand():

@@ -172,6 +172,7 @@ def summary() -> pd.DataFrame:
     frame["school_name"] = "U" + frame["urn"].astype(str)
     frame["partnership_name"] = "Partnership " + frame["partnership_code"]
     frame["placement_cost_gbp"] = 1000.0 * frame["placements_started"]
+    frame["la_code"] = None
     return frame
 
 
@@ -203,6 +204,32 @@ def test_school_groups_at_once_equal_school_by_school(year, threshold):
         similar = [r for r in new.relations if r[0] == ("referrals", year, "similar:1", ())]
         assert [p[2] for p in similar[0][1]] == ["school:3", "school:4"]
         assert not [r for r in new.relations if r[0][2] == "similar:5"]
+
+
+@pytest.mark.parametrize("threshold", [4, 0])
+def test_school_groups_at_once_keep_to_each_authority(threshold):
+    # P in authority 855, Q in 856: U1 (20%) has no similar school of its own authority; U3 (22.5%)
+    # has U4 (23%), and U4 has U3
+    year = "2024/25"
+    s = summary()
+    s["la_code"] = s["partnership_code"].map({"P": "855", "Q": "856"})
+    settings = Settings(db_path=Path("unused.duckdb"), suppress_max=threshold)
+    controlled = disclosure.control_query(s, warehouse.queries()[access.SCHOOL_SUMMARY], threshold, metrics.catalogue())
+    old, new = Publication(threshold), Publication(threshold)
+    urns = [int(u) for u in s.loc[s["academic_year"] == year, "urn"].unique()]
+    add_schools(
+        old,
+        s,
+        controlled,
+        year,
+        school_groups.COUNTS,
+        {u: access.school_groups_by_rules(s, controlled, u, year, settings) for u in urns},
+        {u: school_groups.members(s, u, year) for u in urns},
+    )
+    add_school_groups(new, s, controlled, year, school_groups.COUNTS)
+    assert_same(new, old)
+    similar = {r[0][2]: [p[2] for p in r[1]] for r in new.relations if r[0][0] == "referrals" and "similar" in r[0][2]}
+    assert similar == {"similar:3": ["school:4"], "similar:4": ["school:3"]}
 
 
 def hide_second_group_by_group(frame: pd.DataFrame, column: str, by=None) -> pd.DataFrame:

@@ -115,7 +115,7 @@ def test_two_writers_take_turns_so_neither_change_is_lost(clean_db, tmp_path):
 
     def first_writer():
         with warehouse.rewrite(clean_db) as con:
-            con.execute("insert into partnerships values ('FIRST', 'First writer', 'partnership')")
+            con.execute("insert into partnerships values ('FIRST', 'First writer', 'partnership', null)")
             inside.set()
             release.wait(30)
 

@@ -259,6 +259,13 @@ ERRORS = [
         ("partnerships", 3, "partnership_code", "bad_partnership_code"),
     ),
     (
+        "bad_la_code",
+        "partnerships",
+        # the first partnership's LA code is two digits; the others' are right
+        [*with_column("partnerships", "LA code", "855")[:1], [*table_rows("partnerships")[1], "85"]],
+        ("partnerships", 2, "la_code", "bad_la_code"),
+    ),
+    (
         "direct_identifier",
         "referrals",
         with_column("referrals", "Surname", "Smith"),

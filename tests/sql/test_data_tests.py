@@ -69,7 +69,7 @@ BREAKAGES = {
         {"assert_events_in_a_partnership_year"},
     ),
     "partnership_listed_twice": (
-        ["insert into partnerships values ('NTH', 'North Partnership again', 'partnership')"],
+        ["insert into partnerships values ('NTH', 'North Partnership again', 'partnership', null)"],
         {"assert_area_year_unique", "assert_la_total_adds_up"},
     ),
     "excluded_more_than_referred": (

@@ -78,7 +78,7 @@ def test_rewrite_creates_the_schema_and_changes_the_version(tmp_path):
     warehouse.ensure(db)
     first = warehouse.version(db)
     with warehouse.rewrite(db) as con:
-        con.execute("insert into partnerships values ('HB', 'Hinckley', 'partnership')")
+        con.execute("insert into partnerships values ('HB', 'Hinckley', 'partnership', null)")
     assert warehouse.version(db) != first
     con = warehouse.open_read_only(db)
     assert con.execute("select count(*) from partnerships").fetchone() == (1,)
@@ -91,7 +91,7 @@ def test_rewrite_that_fails_leaves_the_file_exactly_as_it_was(tmp_path):
     before = _sha(db)
     with pytest.raises(RuntimeError):
         with warehouse.rewrite(db) as con:
-            con.execute("insert into partnerships values ('HB', 'Hinckley', 'partnership')")
+            con.execute("insert into partnerships values ('HB', 'Hinckley', 'partnership', null)")
             raise RuntimeError("half-way")
     assert _sha(db) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["w.duckdb"]
@@ -109,14 +109,14 @@ def test_a_fresh_connection_sees_the_file_an_import_swapped_in(tmp_path):
     held = warehouse.open_read_only(db)  # as the dashboard holds one open between reruns
     try:
         with warehouse.rewrite(db) as con:
-            con.execute("insert into partnerships values ('HB', 'Hinckley', 'partnership')")
+            con.execute("insert into partnerships values ('HB', 'Hinckley', 'partnership', null)")
         # a second plain connection is handed the database already open: the file before the swap
         with warehouse.open_read_only(db) as stale:
             assert stale.execute("select count(*) from partnerships").fetchone() == (0,)
         with warehouse.open_read_only(db, fresh=True) as con:
             assert con.execute("select count(*) from partnerships").fetchone() == (1,)
             with pytest.raises(duckdb.Error, match="read-only"):
-                con.execute("insert into partnerships values ('LE', 'Leicester', 'partnership')")
+                con.execute("insert into partnerships values ('LE', 'Leicester', 'partnership', null)")
     finally:
         held.close()
 
@@ -124,14 +124,14 @@ def test_a_fresh_connection_sees_the_file_an_import_swapped_in(tmp_path):
 def test_staging_and_intermediate_are_views_and_marts_tables_also_in_an_older_warehouse(tmp_path):
     db = tmp_path / "w.duckdb"
     with warehouse.rewrite(db) as con:
-        con.execute("insert into partnerships values ('HB', 'Hinckley', 'partnership')")
+        con.execute("insert into partnerships values ('HB', 'Hinckley', 'partnership', null)")
     # as an older import left it: staging as a table, and the table of a model that no longer exists
     with duckdb.connect(str(db)) as con:
         con.execute("drop view stg_seip__partnerships")
         con.execute("create table stg_seip__partnerships as select 'OLD' as partnership_code")
         con.execute("create table fct_renamed_away as select 1 as x")
     with warehouse.rewrite(db) as con:
-        con.execute("insert into partnerships values ('LE', 'Leicester', 'partnership')")
+        con.execute("insert into partnerships values ('LE', 'Leicester', 'partnership', null)")
     with warehouse.open_read_only(db, fresh=True) as con:
         kinds = dict(con.execute("select table_name, table_type from information_schema.tables").fetchall())
         assert con.execute("select partnership_code from stg_seip__partnerships order by 1").fetchall() == [
@@ -157,3 +157,27 @@ def test_query_headers_declare_pupil_counts_and_the_groups_they_add_up_within():
     # each year's provider types add up to that year's placements started, a card on the page
     assert qs["placements_trend"].add_up_within == ("academic_year",)
     assert qs["partnership_codes"].pupil_counts == ()
+
+
+def test_a_warehouse_built_by_an_older_version_is_rebuilt_once(tmp_path):
+    db = tmp_path / "w.duckdb"
+    assert warehouse.upgrade(db) is False  # nothing there: nothing to rebuild
+    with warehouse.rewrite(db) as con:
+        con.execute("insert into partnerships values ('HB', 'Hinckley', 'partnership', null)")
+    assert warehouse.upgrade(db) is False  # built by this version
+    # as a version before `la_code` left it: no such column, marts without it, another token
+    with duckdb.connect(str(db)) as con:
+        con.execute("drop view stg_seip__partnerships cascade")
+        con.execute("alter table partnerships drop column la_code")
+        con.execute("create or replace table dim_partnerships as select 'HB' as partnership_code")
+        con.execute("update meta set value = 'older' where key = 'built_by'")
+    before = warehouse.version(db)
+    assert warehouse.upgrade(db) is True
+    assert warehouse.version(db) != before
+    with warehouse.open_read_only(db, fresh=True) as con:
+        assert con.execute("select partnership_code, la_code from partnerships").fetchall() == [("HB", None)]
+        assert con.execute("select partnership_code, kind, la_code from dim_partnerships").fetchall() == [
+            ("HB", "partnership", None)
+        ]
+        assert con.execute("select value from meta where key = 'built_by'").fetchone() == (warehouse.build_token(),)
+    assert warehouse.upgrade(db) is False
