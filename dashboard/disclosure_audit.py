@@ -29,6 +29,7 @@ hide the smallest shown count above 0 in a relation with it, and audit again.
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -198,33 +199,136 @@ def audit(
             continue  # in no relation: nothing narrows it
         rows = sorted(rows)
         component = list(dict.fromkeys(k for i in rows for k in (relations[i][0], *relations[i][1]) if k in secret))
-        targets = [k for k in component if k in sensitive]
-        index = {k: i for i, k in enumerate(component)}
-        constraints = []  # (coefficients by column, sense, right-hand side): coeffs . x `sense` rhs
-        for i in rows:
-            total, parts, sense, _ = relations[i]
-            coeffs: dict[int, float] = defaultdict(float)
-            constant = 0.0  # sum(parts) - total = coeffs . x + constant
-            for k, sign in [(p, 1.0) for p in parts] + [(total, -1.0)]:
-                if k in index:
-                    coeffs[index[k]] += sign
-                else:
-                    constant += sign * pub.values[k]
-            constraints.append((coeffs, sense, -constant))
-        programme = _Programme(len(component), constraints, [_floor(pub, k) for k in component])
         used = tuple(sorted({relations[i][3] for i in rows}))
-        # a target is safe once any feasible point puts it at the top or above (its maximum is at
-        # least that): each solution found for one target clears every other it reaches
-        safe: set[Key] = set()
-        for k in targets:
-            if k in safe:
-                continue
-            hi, point = programme.extreme(index[k], highest=True)
-            if point is not None:
-                safe.update(t for t in targets if point[index[t]] >= top)
-            if hi < top:
-                lo, _ = programme.extreme(index[k], highest=False) if lows else (float("nan"), None)
-                findings.append(Finding(k, pub.values[k], _floor(pub, k) if lo is None else lo, hi, used))
+        for cells, constraints in _pieces(pub, component, [_constraint(pub, relations[i], secret) for i in rows]):
+            targets = [k for k in cells if k in sensitive]
+            if targets:
+                findings += _ranges(pub, cells, constraints, targets, top, lows, used)
+    return findings
+
+
+# A component of more hidden cells than this is solved in pieces where it is joined only
+# through relations of many hidden cells (`_pieces`): at 150 authorities one relation (every
+# partnership's permanent exclusions adding up to the total of all) joined 9,805 cells.
+SPLIT_ABOVE = 1000
+JOINING = 50  # hidden cells in a relation that may join pieces
+
+
+def _constraint(pub: Publication, relation: tuple, secret: set[Key]) -> tuple[dict[Key, float], str, float]:
+    """A relation as (coefficients by hidden cell, sense, right-hand side): sum(parts) - total,
+    its shown cells moved to the right, `sense` the right-hand side."""
+    total, parts, sense, _ = relation
+    coeffs: dict[Key, float] = defaultdict(float)
+    constant = 0.0
+    for k, sign in [(p, 1.0) for p in parts] + [(total, -1.0)]:
+        if k in secret:
+            coeffs[k] += sign
+        else:
+            constant += sign * pub.values[k]
+    return coeffs, sense, -constant
+
+
+def _pieces(pub: Publication, component: list[Key], constraints: list) -> list[tuple[list[Key], list]]:
+    """The component as pieces whose ranges are those of the whole: [(cells, constraints)].
+
+    A large component is split through its joining relations (`JOINING` hidden cells or more)
+    where each piece the other relations make is in one of them at most. A joining relation
+    sum_g a_g.x_g `sense` b then asks of piece g only that a_g.x_g lies where the other pieces'
+    sums, each anywhere in its own range [lo, hi] (two linear programmes), can make up the rest:
+    within [b - sum hi, b - sum lo] for "=", at most b - sum lo for "<=", at least b - sum hi for
+    ">=". The pieces share nothing else, so every cell's range is exactly the whole's."""
+    whole = [(component, constraints)]
+    if len(component) <= SPLIT_ABOVE:
+        return whole
+    joining = [c for c in constraints if len(c[0]) >= JOINING]
+    inner = [c for c in constraints if len(c[0]) < JOINING]
+    if not joining:
+        return whole
+    root = {k: k for k in component}
+
+    def find(k: Key) -> Key:
+        while root[k] != k:
+            root[k] = root[root[k]]
+            k = root[k]
+        return k
+
+    for coeffs, _, _ in inner:
+        first, *rest = coeffs
+        for k in rest:
+            root[find(k)] = find(first)
+    cells_of: dict[Key, list[Key]] = defaultdict(list)
+    for k in component:
+        cells_of[find(k)].append(k)
+    inner_of: dict[Key, list] = defaultdict(list)
+    for c in inner:
+        inner_of[find(next(iter(c[0])))].append(c)
+    joined_by: dict[Key, int] = {}
+    for j, (coeffs, _, _) in enumerate(joining):
+        for k in coeffs:
+            if joined_by.setdefault(find(k), j) != j:
+                return whole  # a piece in two joining relations: solved whole
+    # each piece's sum in its joining relation: its range, and the ranges' totals per relation
+    share: dict[Key, dict[Key, float]] = defaultdict(dict)
+    for coeffs, _, _ in joining:
+        for k, a in coeffs.items():
+            share[find(k)][k] = a
+    spans = {g: _span(pub, cells_of[g], inner_of[g], share[g]) for g in cells_of}
+    totals = [[0.0, 0, 0.0, 0] for _ in joining]  # finite sum of lows, infinite lows, of highs, infinite highs
+    for g, (lo, hi) in spans.items():
+        t = totals[joined_by[g]]
+        t[0], t[1] = (t[0], t[1] + 1) if lo == -math.inf else (t[0] + lo, t[1])
+        t[2], t[3] = (t[2], t[3] + 1) if hi == math.inf else (t[2] + hi, t[3])
+    pieces = []
+    for g, cells in cells_of.items():
+        _, sense, b = joining[joined_by[g]]
+        lo_sum, lo_inf, hi_sum, hi_inf = totals[joined_by[g]]
+        lo, hi = spans[g]
+        others_lo = -math.inf if lo_inf - (lo == -math.inf) else lo_sum - (0.0 if lo == -math.inf else lo)
+        others_hi = math.inf if hi_inf - (hi == math.inf) else hi_sum - (0.0 if hi == math.inf else hi)
+        rows = list(inner_of[g])
+        if sense in ("=", "<=") and others_lo > -math.inf:
+            rows.append((share[g], "<=", b - others_lo))
+        if sense in ("=", ">=") and others_hi < math.inf:
+            rows.append((share[g], ">=", b - others_hi))
+        pieces.append((cells, rows))
+    return pieces
+
+
+def _span(pub: Publication, cells: list[Key], constraints: list, coeffs: dict[Key, float]) -> tuple[float, float]:
+    """The lowest and highest a.x can take over the cells' own constraints and floors."""
+    if not constraints:  # one cell on its own: from its floor up, times its coefficient
+        a, floor = coeffs[cells[0]], _floor(pub, cells[0])
+        return (a * floor, math.inf) if a > 0 else (-math.inf, a * floor)
+    index = {k: i for i, k in enumerate(cells)}
+    aux = len(cells)  # a column equal to a.x
+    rows = [({index[k]: a for k, a in c.items()}, sense, b) for c, sense, b in constraints]
+    rows.append(({**{index[k]: a for k, a in coeffs.items()}, aux: -1.0}, "=", 0.0))
+    programme = _Programme(aux + 1, rows, [_floor(pub, k) for k in cells] + [-math.inf])
+    hi, _ = programme.extreme(aux, highest=True)
+    lo, _ = programme.extreme(aux, highest=False)
+    return (-math.inf if lo is None else lo), hi
+
+
+def _ranges(
+    pub: Publication, cells: list[Key], constraints: list, targets: list[Key], top: float, lows: bool, used: tuple
+) -> list[Finding]:
+    """The findings among `targets`: each one's highest value over the cells' constraints, and
+    its lowest when it does not reach `top` (with `lows`)."""
+    index = {k: i for i, k in enumerate(cells)}
+    rows = [({index[k]: a for k, a in c.items()}, sense, b) for c, sense, b in constraints]
+    programme = _Programme(len(cells), rows, [_floor(pub, k) for k in cells])
+    # a target is safe once any feasible point puts it at the top or above (its maximum is at
+    # least that): each solution found for one target clears every other it reaches
+    findings, safe = [], set()
+    for k in targets:
+        if k in safe:
+            continue
+        hi, point = programme.extreme(index[k], highest=True)
+        if point is not None:
+            safe.update(t for t in targets if point[index[t]] >= top)
+        if hi < top:
+            lo, _ = programme.extreme(index[k], highest=False) if lows else (float("nan"), None)
+            findings.append(Finding(k, pub.values[k], _floor(pub, k) if lo is None else lo, hi, used))
     return findings
 
 

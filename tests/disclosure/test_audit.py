@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from dashboard import disclosure_audit
 from dashboard.disclosure_audit import Publication, audit, key, protect
 
 Y = "2021/22"
@@ -145,3 +146,64 @@ def test_without_lows_the_same_cells_are_found_and_no_bottom_is_worked_out():
     with_lows, without = audit(pub), audit(pub, lows=False)
     assert [(f.cell, f.high) for f in with_lows] == [(f.cell, f.high) for f in without]
     assert without and all(math.isnan(f.low) for f in without)
+
+
+def region(threshold: int) -> Publication:
+    # three partnerships of a region add up to its 20 with a fourth's shown 14, so the hidden three
+    # hold 6 between them (P1 2, P2 3, P4 1). P1 is its school s1 (hidden 1) and a shown 1; P2 is
+    # s3 (hidden 2) and a shown 1. Every hidden count is at least 1, so P1 and P2 are at least 2
+    # each and P4 at least 1: P1 and P2 lie in 2..3, P4 in 1..2, s1 and s3 in 1..2.
+    pub = Publication(threshold=threshold)
+    for area, value, hidden in (
+        ("P1", 2, True),
+        ("P2", 3, True),
+        ("P4", 1, True),
+        ("P3", 14, False),
+        ("ALL", 20, False),
+        ("s1", 1, True),
+        ("s2", 1, False),
+        ("s3", 2, True),
+        ("s4", 1, False),
+    ):
+        pub.cell(key(PEX, Y, area), value, hidden=hidden)
+    pub.relate(key(PEX, Y, "ALL"), [key(PEX, Y, p) for p in ("P1", "P2", "P3", "P4")], "across_pages")
+    pub.relate(key(PEX, Y, "P1"), [key(PEX, Y, "s1"), key(PEX, Y, "s2")], "school_view")
+    pub.relate(key(PEX, Y, "P2"), [key(PEX, Y, "s3"), key(PEX, Y, "s4")], "school_view")
+    return pub
+
+
+@pytest.mark.parametrize("split", [False, True])
+def test_a_large_component_solved_in_pieces_has_the_ranges_of_the_whole(monkeypatch, split):
+    # in pieces: {P1, s1}, {P2, s3} and {P4}, joined only by the region's relation (3 hidden cells)
+    if split:
+        monkeypatch.setattr(disclosure_audit, "SPLIT_ABOVE", 2)
+        monkeypatch.setattr(disclosure_audit, "JOINING", 3)
+    pub = region(threshold=4)
+    secret = pub.secret()
+    component = sorted(secret, key=repr)
+    pieces = disclosure_audit._pieces(
+        pub, component, [disclosure_audit._constraint(pub, r, secret) for r in pub.relations]
+    )
+    assert sorted(sorted(k[2] for k in cells) for cells, _ in pieces) == (
+        [["P1", "s1"], ["P2", "s3"], ["P4"]] if split else [["P1", "P2", "P4", "s1", "s3"]]
+    )
+    c = {area: key(PEX, Y, area) for area in ("P1", "P2", "P4", "s1", "s3")}
+    # threshold 4 (safe from 5 up): every one is exposed
+    assert ranges(audit(pub)) == {
+        c["P1"]: (2, 3),
+        c["P2"]: (2, 3),
+        c["P4"]: (1, 2),
+        c["s1"]: (1, 2),
+        c["s3"]: (1, 2),
+    }
+    # threshold 2 (safe from 3 up): P1 reaches 3; P2's 3 is not small
+    assert ranges(audit(region(threshold=2))) == {c["P4"]: (1, 2), c["s1"]: (1, 2), c["s3"]: (1, 2)}
+
+
+def test_a_piece_in_two_joining_relations_is_solved_whole(monkeypatch):
+    monkeypatch.setattr(disclosure_audit, "SPLIT_ABOVE", 2)
+    monkeypatch.setattr(disclosure_audit, "JOINING", 2)  # now P1's and P2's relations join too
+    pub = region(threshold=4)
+    secret = pub.secret()
+    constraints = [disclosure_audit._constraint(pub, r, secret) for r in pub.relations]
+    assert len(disclosure_audit._pieces(pub, sorted(secret, key=repr), constraints)) == 1
