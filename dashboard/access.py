@@ -387,10 +387,31 @@ def _audited(con: duckdb.DuckDBPyConnection, settings: Settings, years: list[str
 def work_out_audit(settings: Settings) -> None:
     """Work out the disclosure audit's cells of every year the warehouse at `settings.db_path`
     holds and keep them beside it (`_audited`), so that no governor's first page waits for them:
-    `seip serve` runs this in a process of its own as it starts."""
+    `seip serve` runs this in a process of its own as it starts. The years are worked out side
+    by side, in as many processes as this one may use cores (each year's audit is on its own)."""
+    import concurrent.futures
+    import multiprocessing
+    import os
+
     con = warehouse.open_read_only(settings.db_path)
     try:
-        _audited(con, settings, _years(con, settings))
+        years = _years(con, settings)
+        workers = min(len(years), len(os.sched_getaffinity(0)))
+        if workers <= 1:
+            _audited(con, settings, years)
+            return
+    finally:
+        con.close()
+    # spawned, not forked: DuckDB's threads do not survive a fork
+    spawn = multiprocessing.get_context("spawn")
+    with concurrent.futures.ProcessPoolExecutor(workers, mp_context=spawn) as pool:
+        list(pool.map(_work_out_year, [settings] * len(years), years))
+
+
+def _work_out_year(settings: Settings, year: str) -> None:
+    con = warehouse.open_read_only(settings.db_path)
+    try:
+        _audited(con, settings, [year])
     finally:
         con.close()
 

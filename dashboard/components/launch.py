@@ -14,7 +14,7 @@ imports what the pages need (pandas, DuckDB, plotly and our modules, about 2 s),
 says it is healthy only once it can serve: the first visitor's sign-in form does not wait for
 those imports, nor does a load balancer send anyone to a replica still loading. A process of
 its own works out the disclosure audit of every year (`access.work_out_audit`, about 15 s of
-CPU a year on the demo) and keeps it beside the warehouse, so that a governor's first page does
+CPU a year on the demo, the years side by side, one process per core) and keeps it beside the warehouse, so that a governor's first page does
 not wait for it either. A process, not a thread, so that its work never holds the server's
 interpreter lock; at a lower priority than the server's; started again when an import swaps in
 a new warehouse, stopped when the server stops.
@@ -26,6 +26,7 @@ import contextlib
 import importlib
 import os
 import pkgutil
+import signal
 import subprocess
 import sys
 import threading
@@ -98,6 +99,7 @@ def work_out_audit_ahead() -> None:
                 [sys.executable, "-c", "from dashboard.components import launch; launch.audit_ahead()"],
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.DEVNULL,
+                start_new_session=True,  # a group of its own, with the processes it works the years in
             ),
             version,
         )
@@ -105,7 +107,8 @@ def work_out_audit_ahead() -> None:
 
 def _stop_ahead() -> None:
     if _ahead is not None and _ahead.poll() is None:
-        _ahead.terminate()
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(_ahead.pid, signal.SIGTERM)  # it and the processes it works the years in
         _ahead.wait()
 
 

@@ -88,3 +88,33 @@ def test_serve_says_it_is_healthy_only_once_it_has_loaded_what_the_pages_need(mo
     monkeypatch.setattr(launch, "main", lambda: order.append("server answering"))
     assert launch.serve(tmp_path / "app.py", []) == 0
     assert order == ["audit process started", "pages' modules loaded", "server answering"]
+
+
+def test_stopping_the_audit_ahead_stops_the_processes_it_works_the_years_in(metrics_db, tmp_path, monkeypatch):
+    # a new import while the audit of the old warehouse is being worked out: it stops, years and all
+    import shutil
+
+    from dashboard.components import launch
+
+    db = tmp_path / "seip.duckdb"
+    shutil.copyfile(metrics_db, db)
+    monkeypatch.setenv("SEIP_DB", str(db))
+    monkeypatch.setattr(launch, "_serving", True)
+    monkeypatch.setattr(launch, "_ahead_for", None)
+    launch.work_out_audit_ahead()
+    ahead = psutil.Process(launch._ahead.pid)
+    try:
+        deadline = time.monotonic() + 30
+        while len(ahead.children(recursive=True)) < 2:  # the years' processes (and their tracker)
+            assert launch._ahead.poll() is None, "the audit ended before its years' processes were seen"
+            assert time.monotonic() < deadline, "no processes for the years within 30 s"
+            time.sleep(0.02)
+        started = [ahead, *ahead.children(recursive=True)]
+        launch._stop_ahead()
+        time.sleep(0.5)
+        left = [p.pid for p in started if p.is_running() and p.status() != psutil.STATUS_ZOMBIE]
+        assert left == [], f"left running: {left}"
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(launch._ahead.pid, signal.SIGKILL)
+        launch._ahead = None
