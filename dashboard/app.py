@@ -9,7 +9,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard.components import page, run_times, signin
+from dashboard.components import launch, page, run_times, signin
 from dashboard.settings import Settings
 
 PAGES = Path(__file__).parent / "views"
@@ -70,6 +70,9 @@ with run_times.timed(settings.run_times) as run:
     signin.resume_wanted_page(pages, current)  # after the sign-in form, the page first asked for
 
     page.document_title(current.title)
-    page.synthetic_banner()
-    current.run()
+    page.synthetic_banner()  # reads the warehouse: a new version's audit is started first
+    if st.session_state["viewer"].role == "governor" and current not in (statement, support) and launch.audit_pending():
+        page.figures_being_checked(current.title)
+    else:
+        current.run()
     page.footer(statement, support)

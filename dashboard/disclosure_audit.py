@@ -229,14 +229,17 @@ def _constraint(pub: Publication, relation: tuple, secret: set[Key]) -> tuple[di
 
 
 def _pieces(pub: Publication, component: list[Key], constraints: list) -> list[tuple[list[Key], list]]:
-    """The component as pieces whose ranges are those of the whole: [(cells, constraints)].
+    """The component as pieces, each solved on its own: [(cells, constraints)].
 
     A large component is split through its joining relations (`JOINING` hidden cells or more)
-    where each piece the other relations make is in one of them at most. A joining relation
-    sum_g a_g.x_g `sense` b then asks of piece g only that a_g.x_g lies where the other pieces'
-    sums, each anywhere in its own range [lo, hi] (two linear programmes), can make up the rest:
-    within [b - sum hi, b - sum lo] for "=", at most b - sum lo for "<=", at least b - sum hi for
-    ">=". The pieces share nothing else, so every cell's range is exactly the whole's."""
+    into the pieces its other relations make. A piece's share of a joining relation (a.x over
+    its cells in it) must then lie where the other pieces' shares can make up the rest, each
+    other piece moving its share anywhere in its range (two linear programmes) where it is in
+    that one joining relation: exactly the whole's ranges. A piece in k joining relations (a
+    partnership's placements ended and reintegrated, each adding up to the total of all) moves
+    each share by at most 1/k of its range along that relation, its other shares held at their
+    true values: a box inside what it can reach, so ranges may come out narrower than the
+    whole's, never wider, and no count is passed as safe that is not."""
     whole = [(component, constraints)]
     if len(component) <= SPLIT_ABOVE:
         return whole
@@ -262,36 +265,58 @@ def _pieces(pub: Publication, component: list[Key], constraints: list) -> list[t
     inner_of: dict[Key, list] = defaultdict(list)
     for c in inner:
         inner_of[find(next(iter(c[0])))].append(c)
-    joined_by: dict[Key, int] = {}
+    # each piece's share of each joining relation it is in, and the share's true value
+    share: dict[Key, dict[int, dict[Key, float]]] = defaultdict(lambda: defaultdict(dict))
     for j, (coeffs, _, _) in enumerate(joining):
-        for k in coeffs:
-            if joined_by.setdefault(find(k), j) != j:
-                return whole  # a piece in two joining relations: solved whole
-    # each piece's sum in its joining relation: its range, and the ranges' totals per relation
-    share: dict[Key, dict[Key, float]] = defaultdict(dict)
-    for coeffs, _, _ in joining:
         for k, a in coeffs.items():
-            share[find(k)][k] = a
-    spans = {g: _span(pub, cells_of[g], inner_of[g], share[g]) for g in cells_of}
-    totals = [[0.0, 0, 0.0, 0] for _ in joining]  # finite sum of lows, infinite lows, of highs, infinite highs
-    for g, (lo, hi) in spans.items():
-        t = totals[joined_by[g]]
-        t[0], t[1] = (t[0], t[1] + 1) if lo == -math.inf else (t[0] + lo, t[1])
-        t[2], t[3] = (t[2], t[3] + 1) if hi == math.inf else (t[2] + hi, t[3])
+            share[find(k)][j][k] = a
+    true = {g: {j: _value(pub, c) for j, c in shares.items()} for g, shares in share.items()}
+    # how far each piece's share can move down and up, and those moves added up per relation
+    moves: dict[Key, dict[int, tuple[float, float]]] = {}
+    totals = [[0.0, 0, 0.0, 0, 0.0] for _ in joining]  # down, infinite downs, up, infinite ups, true
+    for g, shares in share.items():
+        moves[g] = {}
+        for j in shares:
+            held = [(shares[i], "=", true[g][i]) for i in shares if i != j]
+            lo, hi = _span(pub, cells_of[g], [*inner_of[g], *held], shares[j])
+            t, k = true[g][j], len(shares)
+            down, up = (t - lo) / k, (hi - t) / k
+            moves[g][j] = (down, up)
+            total = totals[j]
+            total[0], total[1] = _add(total[0], total[1], down)
+            total[2], total[3] = _add(total[2], total[3], up)
+            total[4] += t
     pieces = []
     for g, cells in cells_of.items():
-        _, sense, b = joining[joined_by[g]]
-        lo_sum, lo_inf, hi_sum, hi_inf = totals[joined_by[g]]
-        lo, hi = spans[g]
-        others_lo = -math.inf if lo_inf - (lo == -math.inf) else lo_sum - (0.0 if lo == -math.inf else lo)
-        others_hi = math.inf if hi_inf - (hi == math.inf) else hi_sum - (0.0 if hi == math.inf else hi)
         rows = list(inner_of[g])
-        if sense in ("=", "<=") and others_lo > -math.inf:
-            rows.append((share[g], "<=", b - others_lo))
-        if sense in ("=", ">=") and others_hi < math.inf:
-            rows.append((share[g], ">=", b - others_hi))
+        for j, (down, up) in moves[g].items():
+            _, sense, b = joining[j]
+            all_down, infinite_down, all_up, infinite_up, all_true = totals[j]
+            others_down = _without(all_down, infinite_down, down)
+            others_up = _without(all_up, infinite_up, up)
+            rest = b - (all_true - true[g][j])  # what the others' true shares leave this one
+            if sense in ("=", "<=") and others_down < math.inf:
+                rows.append((share[g][j], "<=", rest + others_down))
+            if sense in ("=", ">=") and others_up < math.inf:
+                rows.append((share[g][j], ">=", rest - others_up))
         pieces.append((cells, rows))
     return pieces
+
+
+def _value(pub: Publication, coeffs: dict[Key, float]) -> float:
+    return sum(a * pub.values[k] for k, a in coeffs.items())
+
+
+def _add(finite_sum: float, infinite: int, move: float) -> tuple[float, int]:
+    """A sum of moves kept as its finite part and how many are without end, with `move` added."""
+    return (finite_sum, infinite + 1) if move == math.inf else (finite_sum + move, infinite)
+
+
+def _without(finite_sum: float, infinite: int, mine: float) -> float:
+    """That sum less `mine`: without end while another move is."""
+    if infinite - (mine == math.inf):
+        return math.inf
+    return finite_sum - (0.0 if mine == math.inf else mine)
 
 
 def _span(pub: Publication, cells: list[Key], constraints: list, coeffs: dict[Key, float]) -> tuple[float, float]:

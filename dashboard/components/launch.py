@@ -14,8 +14,10 @@ imports what the pages need (pandas, DuckDB, plotly and our modules, about 2 s),
 says it is healthy only once it can serve: the first visitor's sign-in form does not wait for
 those imports, nor does a load balancer send anyone to a replica still loading. A process of
 its own works out the disclosure audit of every year (`access.work_out_audit`, about 15 s of
-CPU a year on the demo, the years side by side, one process per core) and keeps it beside the warehouse, so that a governor's first page does
-not wait for it either. A process, not a thread, so that its work never holds the server's
+CPU a year on the demo; the years side by side, one process per core) and keeps it beside the
+warehouse, so that a governor's first page does not wait for it; until it is done a governor's
+page says their figures are being checked and opens by itself when they are ready
+(`audit_pending`). A process, not a thread, so that its work never holds the server's
 interpreter lock; at a lower priority than the server's; started again when an import swaps in
 a new warehouse, stopped when the server stops.
 """
@@ -103,6 +105,13 @@ def work_out_audit_ahead() -> None:
             ),
             version,
         )
+
+
+def audit_pending() -> bool:
+    """True while this server's own process is still working out the disclosure audit of the
+    warehouse as the server last saw it: a governor's figures are not ready yet (a page that
+    worked them out itself would take the server's interpreter for minutes at a region's size)."""
+    return _serving and _ahead is not None and _ahead.poll() is None
 
 
 def _stop_ahead() -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard.components import data, permalink
+from dashboard.components import data, launch, permalink
 
 SYNTHETIC_BANNER = (
     "**Synthetic data.** Every partnership, school and pupil figure on this "
@@ -99,6 +99,25 @@ def synthetic_banner() -> None:
     """A warning banner when the warehouse holds the synthetic demo data."""
     if data.is_synthetic():
         st.warning(SYNTHETIC_BANNER, icon=":material/science:")
+
+
+def figures_being_checked(title: str) -> None:
+    """What a governor sees while the server checks their figures for small numbers after the
+    data changed (`launch.audit_pending`): the page opens by itself once they are ready."""
+    st.title(title, anchor=False)
+    st.info(
+        "Figures for governors are being checked for small numbers, as they are each time the data "
+        "changes: seconds for one local authority, some minutes for a region. This page opens by "
+        "itself when they are ready.",
+        icon=":material/hourglass_top:",
+    )
+
+    @st.fragment(run_every=2)
+    def ready() -> None:
+        if not launch.audit_pending():
+            st.rerun()
+
+    ready()
 
 
 def no_data(what: str) -> None:

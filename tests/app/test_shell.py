@@ -82,3 +82,30 @@ def test_no_banner_on_real_data(synthetic_copy, monkeypatch):
     assert not at.exception
     assert SYNTHETIC_BANNER not in [w.value for w in at.warning]
     assert not at.metric
+
+
+def test_a_governor_is_told_their_figures_are_being_checked_until_the_server_has_done(demo_db, monkeypatch):
+    # `seip serve`'s own process still working out the audit of this warehouse version
+    import subprocess
+    import sys
+
+    from dashboard.components import launch
+
+    checking = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(120)"])
+    monkeypatch.setattr(launch, "_serving", True)
+    monkeypatch.setattr(launch, "_ahead", checking)
+    monkeypatch.setattr(launch, "_ahead_for", warehouse.version(demo_db))
+    try:
+        at = open_page(demo_db, monkeypatch, "overview", role="governor")
+        assert not at.exception, [e.value for e in at.exception]
+        assert [t.value for t in at.title] == ["Overview"]
+        assert "being checked for small numbers" in at.info[0].value
+        assert not at.metric and not at.get("plotly_chart")  # no figure before it is checked
+        # everyone else's figures need no audit
+        assert cards(open_page(demo_db, monkeypatch, "overview", role="commissioner"))
+    finally:
+        checking.kill()
+        checking.wait()
+    at = open_page(demo_db, monkeypatch, "overview", role="governor")
+    assert not at.exception and cards(at)
+    assert not any("being checked" in i.value for i in at.info)

@@ -89,6 +89,7 @@ def serve(db: Path, port: int | None = None, auth: str = "none") -> Iterator[str
             if time.monotonic() > deadline:
                 raise RuntimeError("seip serve did not become healthy within 60 s")
             time.sleep(0.3)
+        _wait_for_governors_figures(db)
         yield base
     finally:
         with contextlib.suppress(ProcessLookupError):
@@ -98,6 +99,19 @@ def serve(db: Path, port: int | None = None, auth: str = "none") -> Iterator[str
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
+
+
+def _wait_for_governors_figures(db: Path) -> None:
+    """Until the server has worked out the disclosure audit (a governor's page says their figures
+    are being checked until then): seconds once the demo's is kept, about a minute the first time."""
+    from dashboard import access
+    from dashboard.settings import Settings
+
+    deadline = time.monotonic() + 300
+    while Path(db).exists() and not access.audit_kept(Settings.from_env(db)):
+        if time.monotonic() > deadline:
+            raise RuntimeError("seip serve did not check the governors' figures within 300 s")
+        time.sleep(0.5)
 
 
 def launch(playwright):
