@@ -4,7 +4,8 @@ Synthetic: not real pupils, schools or partnerships. Each authority gets its own
 seven contract CSVs (export-format.md): 6 partnerships/MAT groups, 46 schools, six academic
 years (2019/20 to 2024/25), about 3,000 referrals, 1,800 placements and 47,000 exclusions, so
 150 authorities hold about 7 M exclusions and 450 k referrals, like a region or a national
-service. Keys are unique across authorities, so the folders import together.
+service. Keys are unique across authorities, so the folders import together, and each
+authority's partnerships carry an `la_code` of their own (100 + its number; not a real LA's).
 
 The demo's simulator (`dashboard.demo`) builds one fixed county in Python row by row (seconds per
 county, one county only); this one draws whole columns with numpy from a fixed seed, so 150

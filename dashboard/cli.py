@@ -99,10 +99,6 @@ def cmd_serve(args, settings: Settings) -> int:
     # Streamlit runs in this process (no child to orphan): SIGTERM and SIGINT sent to `seip serve`
     # stop the server and free the port.
     os.environ["SEIP_DB"] = str(settings.db_path.resolve())
-    from dashboard import warehouse
-
-    if warehouse.upgrade(settings.db_path):
-        print(f"seip serve: rebuilt {settings.db_path} for this version of SEIP Insight", file=sys.stderr)
     options = ["--server.port", str(args.port)]
     if args.address:
         options += ["--server.address", args.address]
@@ -277,6 +273,10 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# Commands that read the warehouse: one made by an older version is rebuilt first (seconds)
+READERS = (cmd_metrics, cmd_impact, cmd_serve, cmd_report, cmd_alerts)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -286,6 +286,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"seip: {exc}", file=sys.stderr)
         return 2
     try:
+        if args.func in READERS:
+            from dashboard import warehouse
+
+            if warehouse.upgrade(settings.db_path):
+                print(f"seip: rebuilt {settings.db_path} for this version of SEIP Insight", file=sys.stderr)
         return args.func(args, settings)
     except FileNotFoundError as exc:
         print(f"seip: {exc}", file=sys.stderr)

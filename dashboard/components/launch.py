@@ -14,7 +14,7 @@ imports what the pages need (pandas, DuckDB, plotly and our modules, about 2 s),
 says it is healthy only once it can serve: the first visitor's sign-in form does not wait for
 those imports, nor does a load balancer send anyone to a replica still loading. A process of
 its own works out the disclosure audit of every year (`access.work_out_audit`, about 15 s of
-CPU a year on the demo; the years side by side, one process per core) and keeps it beside the
+CPU for the demo's six years; the years side by side, one process per core) and keeps it beside the
 warehouse, so that a governor's first page does not wait for it; until it is done a governor's
 page says their figures are being checked and opens by itself when they are ready
 (`audit_pending`). A process, not a thread, so that its work never holds the server's

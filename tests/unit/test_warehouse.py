@@ -181,3 +181,22 @@ def test_a_warehouse_built_by_an_older_version_is_rebuilt_once(tmp_path):
         ]
         assert con.execute("select value from meta where key = 'built_by'").fetchone() == (warehouse.build_token(),)
     assert warehouse.upgrade(db) is False
+
+
+def test_a_command_reading_a_warehouse_from_an_older_version_rebuilds_it_first(metrics_db, tmp_path, capsys):
+    import shutil
+
+    from dashboard import cli
+
+    db = tmp_path / "seip.duckdb"
+    shutil.copyfile(metrics_db, db)
+    with duckdb.connect(str(db)) as con:  # as a version before `la_code` left it
+        con.execute("drop view stg_seip__partnerships cascade")
+        con.execute("alter table partnerships drop column la_code")
+        con.execute("update meta set value = 'older' where key = 'built_by'")
+    assert cli.main(["metrics", "--db", str(db), "--format", "json"]) == 0
+    assert f"rebuilt {db}" in capsys.readouterr().err
+    with warehouse.open_read_only(db, fresh=True) as con:
+        assert con.execute("select count(*) from dim_schools where la_code is null").fetchone()[0] > 0
+    assert cli.main(["metrics", "--db", str(db), "--format", "json"]) == 0
+    assert "rebuilt" not in capsys.readouterr().err  # once
