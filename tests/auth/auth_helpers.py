@@ -26,7 +26,10 @@ from dashboard import store, warehouse
 PASSWORD = "correct horse battery"
 
 ROWS = {
-    "partnerships": [("NTH", "North Partnership", "partnership"), ("STH", "South Partnership", "partnership")],
+    "partnerships": [
+        ("NTH", "North Partnership", "partnership", None),
+        ("STH", "South Partnership", "partnership", None),
+    ],
     "schools": [
         (100001, "Alpha Academy", "NTH", None, None),
         (100002, "Beta School", "NTH", None, None),
