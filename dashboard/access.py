@@ -388,10 +388,14 @@ def work_out_audit(settings: Settings) -> None:
     """Work out the disclosure audit's cells of every year the warehouse at `settings.db_path`
     holds and keep them beside it (`_audited`), so that no governor's first page waits for them:
     `seip serve` runs this in a process of its own as it starts. The years are worked out side
-    by side, in as many processes as this one may use cores (each year's audit is on its own)."""
-    import concurrent.futures
-    import multiprocessing
+    by side, each in a process of its own, as many at once as this process may use cores.
+    Plain processes, not `multiprocessing`: its spawned children run the parent's main script
+    again, which under Streamlit is the app. Raises RuntimeError naming the years that failed."""
     import os
+    import pickle
+    import subprocess
+    import sys
+    import time
 
     con = warehouse.open_read_only(settings.db_path)
     try:
@@ -402,16 +406,36 @@ def work_out_audit(settings: Settings) -> None:
             return
     finally:
         con.close()
-    # spawned, not forked: DuckDB's threads do not survive a fork
-    spawn = multiprocessing.get_context("spawn")
-    with concurrent.futures.ProcessPoolExecutor(workers, mp_context=spawn) as pool:
-        list(pool.map(_work_out_year, [settings] * len(years), years))
+    waiting, running, failed = list(years), [], []
+    while waiting or running:
+        while waiting and len(running) < workers:
+            year = waiting.pop(0)
+            one = subprocess.Popen(
+                [sys.executable, "-c", "from dashboard import access; access.work_out_year()", year],
+                stdin=subprocess.PIPE,
+            )
+            one.stdin.write(pickle.dumps(settings))
+            one.stdin.close()
+            running.append((year, one))
+        for year, one in [r for r in running if r[1].poll() is not None]:
+            running.remove((year, one))
+            if one.returncode != 0:
+                failed.append(year)
+        time.sleep(0.05)
+    if failed:
+        raise RuntimeError(f"the disclosure audit of {', '.join(failed)} did not finish")
 
 
-def _work_out_year(settings: Settings, year: str) -> None:
+def work_out_year() -> None:
+    """One year's audit (`work_out_audit`'s processes): the year is the argument, the settings
+    come pickled on standard input."""
+    import pickle
+    import sys
+
+    settings = pickle.loads(sys.stdin.buffer.read())
     con = warehouse.open_read_only(settings.db_path)
     try:
-        _audited(con, settings, [year])
+        _audited(con, settings, [sys.argv[1]])
     finally:
         con.close()
 

@@ -271,3 +271,16 @@ def test_the_audit_worked_out_ahead_is_kept_and_served_without_working_it_out_ag
         pd.testing.assert_frame_equal(access.metrics(con, governor, settings), served)
     finally:
         con.close()
+
+
+def test_a_year_whose_audit_process_fails_is_named(metrics_db, tmp_path, monkeypatch):
+    import os
+    import sys
+
+    db = tmp_path / "seip.duckdb"
+    shutil.copyfile(metrics_db, db)
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1})
+    monkeypatch.setattr(sys, "executable", "/bin/false")  # every year's process fails
+    with pytest.raises(RuntimeError, match=r"the disclosure audit of 2022/23, 2023/24, 2024/25 did not finish"):
+        access.work_out_audit(Settings(db_path=db))
+    assert not list(tmp_path.glob("seip.duckdb.disclosure-*.json"))
