@@ -84,8 +84,9 @@ def authority(summary: pd.DataFrame) -> pd.Series:
 
 def same_authority(summary: pd.DataFrame, urn: int) -> pd.Series:
     """The rows of `summary` in the authority of school `urn` (all rows for an unknown school)."""
-    mine = authority(summary)[summary["urn"] == urn]
-    return authority(summary) == mine.iloc[0] if len(mine) else pd.Series(True, index=summary.index)
+    every = authority(summary)
+    mine = every[summary["urn"] == urn]
+    return every == mine.iloc[0] if len(mine) else pd.Series(True, index=summary.index)
 
 
 def members(summary: pd.DataFrame, urn: int, year: str, band: float = 3.0) -> dict[str, pd.DataFrame]:
