@@ -414,8 +414,11 @@ def work_out_audit(settings: Settings) -> None:
                 [sys.executable, "-c", "from dashboard import access; access.work_out_year()", year],
                 stdin=subprocess.PIPE,
             )
-            one.stdin.write(pickle.dumps(settings))
-            one.stdin.close()
+            try:
+                one.stdin.write(pickle.dumps(settings))
+                one.stdin.close()
+            except BrokenPipeError:  # it ended before reading them: its exit status, below, says how
+                pass
             running.append((year, one))
         for year, one in [r for r in running if r[1].poll() is not None]:
             running.remove((year, one))
