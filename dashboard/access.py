@@ -13,9 +13,11 @@ Pupil-level rows come only from `pupil_rows`, which binds the viewer's scope int
 
 from __future__ import annotations
 
+import functools
 import threading
 import time
 from dataclasses import dataclass
+from glob import escape as glob_escape
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -326,7 +328,7 @@ def metric_rows(
     year = metrics_module.checked_request(con, year, partnership)
     rows = governed_metric_rows(metrics_module.compute_rows(con, settings, year=year), settings)
     years = sorted({r["academic_year"] for r in rows if r["academic_year"] is not None})
-    hidden = {(k[0], k[1], k[2]) for k in _audited(con, settings, years) if not k[3]}
+    hidden = {(k[0], k[1], k[2]) for k in _audited(con, settings, years, metric_level=True)}
     rows = disclosure.hide_metric_rows(rows, hidden, metrics_module.catalogue())
     if partnership is not None:
         rows = [r for r in rows if r["area_type"] != "partnership" or r["area_code"] == partnership]
@@ -360,13 +362,19 @@ def metrics(
 
 _AUDITED: dict[tuple, frozenset] = {}
 DECIDING_MODULES = ("access", "disclosure", "disclosure_audit", "school_groups", "metrics", "warehouse")
-_AUDIT_LOCK = threading.Lock()
+_AUDIT_LOCK = threading.RLock()
 
 
-def _audited(con: duckdb.DuckDBPyConnection, settings: Settings, years: list[str]) -> frozenset:
+def _audited(
+    con: duckdb.DuckDBPyConnection, settings: Settings, years: list[str], *, metric_level: bool = False
+) -> frozenset:
     """The cells the disclosure audit hides in `years` beyond the header rules
     (`disclosure_audit.pattern`), worked out once per warehouse version, threshold and year: kept
-    for the process and in a file beside the warehouse, so later processes start at once."""
+    for the process and in a file beside the warehouse, so later processes start at once.
+
+    `metric_level`: only the metrics' own cells (no breakdown), all `metric_rows` needs, kept in a
+    small file of their own: at 150 authorities reading a year's whole file is most of a
+    governor's `seip metrics`."""
     path = _db_path(con)
     try:
         version = warehouse.version(Path(path))
@@ -374,12 +382,12 @@ def _audited(con: duckdb.DuckDBPyConnection, settings: Settings, years: list[str
         version = None  # an in-memory warehouse: kept for the process only
     hidden: set = set()
     for year in years:
-        key = (path, version, settings.suppress_max, str(year))
+        key = (path, version, settings.suppress_max, str(year), metric_level)
         with _AUDIT_LOCK:
             if key not in _AUDITED:
                 if len(_AUDITED) > 64:
                     _AUDITED.clear()
-                _AUDITED[key] = _stored_pattern(con, settings, str(year), path, version)
+                _AUDITED[key] = _stored_pattern(con, settings, str(year), path, version, metric_level)
             hidden |= _AUDITED[key]
     return frozenset(hidden)
 
@@ -403,6 +411,7 @@ def work_out_audit(settings: Settings) -> None:
         workers = min(len(years), len(os.sched_getaffinity(0)))
         if workers <= 1:
             _audited(con, settings, years)
+            _audited(con, settings, years, metric_level=True)
             return
     finally:
         con.close()
@@ -439,6 +448,7 @@ def work_out_year() -> None:
     con = warehouse.open_read_only(settings.db_path)
     try:
         _audited(con, settings, [sys.argv[1]])
+        _audited(con, settings, [sys.argv[1]], metric_level=True)
     finally:
         con.close()
 
@@ -449,7 +459,11 @@ def audit_kept(settings: Settings) -> bool:
     con = warehouse.open_read_only(settings.db_path)
     try:
         path, version = _db_path(con), warehouse.version(settings.db_path)
-        return all(_pattern_file(con, settings, y, path, version).exists() for y in _years(con, settings))
+        return all(
+            _pattern_file(con, settings, y, path, version, metric_level=level).exists()
+            for y in _years(con, settings)
+            for level in (False, True)
+        )
     finally:
         con.close()
 
@@ -462,48 +476,87 @@ def _years(con: duckdb.DuckDBPyConnection, settings: Settings) -> list[str]:
 
 
 def _stored_pattern(
-    con: duckdb.DuckDBPyConnection, settings: Settings, year: str, path: str, version: str | None
+    con: duckdb.DuckDBPyConnection, settings: Settings, year: str, path: str, version: str | None, metric_level: bool
 ) -> frozenset:
-    import hashlib
     import json
-    import os
 
     if version is None:
-        return disclosure_audit.pattern(con, settings, year)
-    stored = _pattern_file(con, settings, year, path, version)
+        found = disclosure_audit.pattern(con, settings, year)
+        return frozenset(k for k in found if not k[3]) if metric_level else found
+    stored = _pattern_file(con, settings, year, path, version, metric_level=metric_level)
     try:
         return frozenset(disclosure_audit.from_json(json.loads(stored.read_text(encoding="utf-8"))))
     except (OSError, ValueError, TypeError):
         pass
-    found = disclosure_audit.pattern(con, settings, year)
-    try:  # written whole or not at all; a read-only folder only costs the next process the work again
-        stored.parent.mkdir(parents=True, exist_ok=True)
-        spare = stored.with_name(f"{stored.name}.{os.getpid()}.{hashlib.sha256(path.encode()).hexdigest()[:6]}.tmp")
-        spare.write_text(json.dumps(disclosure_audit.to_json(found)), encoding="utf-8")
-        os.replace(spare, stored)
-    except OSError:
-        pass
+    if metric_level:
+        found = frozenset(k for k in _audited(con, settings, [year]) if not k[3])
+    else:
+        found = disclosure_audit.pattern(con, settings, year)
+    _keep(stored, found, path)
     return found
 
 
-def _pattern_file(con: duckdb.DuckDBPyConnection, settings: Settings, year: str, path: str, version: str) -> Path:
-    """Where a year's audit cells are kept: beside the warehouse, named by its version; for the
-    synthetic demo, whose content its fingerprint names, in the user's cache folder by that
-    fingerprint and the code that decides the cells, so a rebuilt demo starts at once."""
+def _keep(stored: Path, cells: frozenset, path: str) -> None:
+    """Write a year's audit cells to `stored` whole or not at all, and, beside a warehouse, remove
+    the files kept for its earlier versions (older than the file itself). A read-only folder only
+    costs the next process the work again."""
     import hashlib
+    import json
     import os
 
-    from dashboard.settings import QUERIES_DIR
+    try:
+        stored.parent.mkdir(parents=True, exist_ok=True)
+        spare = stored.with_name(f"{stored.name}.{os.getpid()}.{hashlib.sha256(path.encode()).hexdigest()[:6]}.tmp")
+        spare.write_text(json.dumps(disclosure_audit.to_json(cells)), encoding="utf-8")
+        os.replace(spare, stored)
+        if stored.name.startswith(f"{Path(path).name}.disclosure-"):
+            built = Path(path).stat().st_mtime_ns
+            for earlier in Path(path).parent.glob(f"{glob_escape(Path(path).name)}.disclosure-*.json"):
+                if earlier.stat().st_mtime_ns < built:
+                    earlier.unlink(missing_ok=True)
+    except OSError:
+        pass
+
+
+def _pattern_file(
+    con: duckdb.DuckDBPyConnection,
+    settings: Settings,
+    year: str,
+    path: str,
+    version: str,
+    *,
+    metric_level: bool = False,
+) -> Path:
+    """Where a year's audit cells (or their metric-level part) are kept: beside the warehouse,
+    named by its version and the code that decides the cells; for the synthetic demo, whose
+    content its fingerprint names, in the user's cache folder by that fingerprint and the code,
+    so a rebuilt demo starts at once."""
+    import hashlib
+    import os
 
     try:
         fingerprint = con.cursor().execute("select value from meta where key = 'demo_fingerprint'").fetchone()
     except duckdb.Error:
         fingerprint = None
+    part = "metrics-" if metric_level else ""
+    made_of = f"{_deciding_code()}|{settings.suppress_max}|{year}|{part}"
     if fingerprint is None:
-        tag = hashlib.sha256(f"{version}|{settings.suppress_max}|{year}".encode()).hexdigest()[:16]
-        return Path(f"{path}.disclosure-{tag}.json")
-    # the code that decides the cells: the gate, its rules, the metrics and the figures' SQL (the
-    # fingerprint already names the data and the staging and mart SQL)
+        tag = hashlib.sha256(f"{version}|{made_of}".encode()).hexdigest()[:16]
+        return Path(f"{path}.disclosure-{part}{tag}.json")
+    tag = hashlib.sha256(f"{fingerprint[0]}|{made_of}".encode()).hexdigest()
+    folder = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "seip"
+    return folder / f"demo-disclosure-{part}{tag[:24]}.json"
+
+
+@functools.cache
+def _deciding_code() -> str:
+    """A digest of the code that decides the audit's cells: the gate, its rules, the metrics and
+    the figures' SQL (a warehouse's version or the demo's fingerprint names the data and the
+    staging and mart SQL). Read once per process: a new release is a new process."""
+    import hashlib
+
+    from dashboard.settings import QUERIES_DIR
+
     here = Path(__file__).parent
     code = hashlib.sha256()
     for source in sorted(
@@ -515,9 +568,7 @@ def _pattern_file(con: duckdb.DuckDBPyConnection, settings: Settings, year: str,
         ]
     ):
         code.update(source.read_bytes())
-    tag = hashlib.sha256(f"{fingerprint[0]}|{code.hexdigest()}|{settings.suppress_max}|{year}".encode()).hexdigest()
-    folder = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "seip"
-    return folder / f"demo-disclosure-{tag[:24]}.json"
+    return code.hexdigest()
 
 
 def _hide_schools(summary: pd.DataFrame, hidden: frozenset) -> pd.DataFrame:

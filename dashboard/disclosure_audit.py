@@ -324,14 +324,24 @@ def _span(pub: Publication, cells: list[Key], constraints: list, coeffs: dict[Ke
     if not constraints:  # one cell on its own: from its floor up, times its coefficient
         a, floor = coeffs[cells[0]], _floor(pub, cells[0])
         return (a * floor, math.inf) if a > 0 else (-math.inf, a * floor)
-    index = {k: i for i, k in enumerate(cells)}
-    aux = len(cells)  # a column equal to a.x
-    rows = [({index[k]: a for k, a in c.items()}, sense, b) for c, sense, b in constraints]
-    rows.append(({**{index[k]: a for k, a in coeffs.items()}, aux: -1.0}, "=", 0.0))
-    programme = _Programme(aux + 1, rows, [_floor(pub, k) for k in cells] + [-math.inf])
-    hi, _ = programme.extreme(aux, highest=True)
-    lo, _ = programme.extreme(aux, highest=False)
+    programme, _ = _programme(pub, cells, constraints, coeffs)
+    hi, _ = programme.extreme(len(cells), highest=True)
+    lo, _ = programme.extreme(len(cells), highest=False)
     return (-math.inf if lo is None else lo), hi
+
+
+def _programme(
+    pub: Publication, cells: list[Key], constraints: list, coeffs: dict[Key, float] | None = None
+) -> tuple[_Programme, dict[Key, int]]:
+    """The linear programme of `cells` under `constraints`, each cell at least its floor, and each
+    cell's column; with `coeffs`, one column more, the last, equal to a.x."""
+    index = {k: i for i, k in enumerate(cells)}
+    rows = [({index[k]: a for k, a in c.items()}, sense, b) for c, sense, b in constraints]
+    floors = [_floor(pub, k) for k in cells]
+    if coeffs is not None:
+        rows.append(({**{index[k]: a for k, a in coeffs.items()}, len(cells): -1.0}, "=", 0.0))
+        floors.append(-math.inf)
+    return _Programme(len(floors), rows, floors), index
 
 
 def _ranges(
@@ -339,9 +349,7 @@ def _ranges(
 ) -> list[Finding]:
     """The findings among `targets`: each one's highest value over the cells' constraints, and
     its lowest when it does not reach `top` (with `lows`)."""
-    index = {k: i for i, k in enumerate(cells)}
-    rows = [({index[k]: a for k, a in c.items()}, sense, b) for c, sense, b in constraints]
-    programme = _Programme(len(cells), rows, [_floor(pub, k) for k in cells])
+    programme, index = _programme(pub, cells, constraints)
     # a target is safe once any feasible point puts it at the top or above (its maximum is at
     # least that): each solution found for one target clears every other it reaches
     findings, safe = [], set()

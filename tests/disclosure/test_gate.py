@@ -4,6 +4,8 @@ and with rates rounded; other roles get the rows as they are; the threshold is t
 
 from __future__ import annotations
 
+import json
+import os
 import shutil
 
 import duckdb
@@ -262,19 +264,51 @@ def test_the_audit_worked_out_ahead_is_kept_and_served_without_working_it_out_ag
     con = warehouse.open_read_only(db)
     try:
         years = {r["academic_year"] for r in metrics.compute_rows(con, settings)}
-        assert len(list(tmp_path.glob("seip.duckdb.disclosure-*.json"))) == len(years)
+        # each year: its whole pattern, and the metrics' own cells in a small file of their own
+        metric_level = sorted(tmp_path.glob("seip.duckdb.disclosure-metrics-*.json"))
+        assert len(metric_level) == len(years)
+        assert len(list(tmp_path.glob("seip.duckdb.disclosure-*.json"))) == 2 * len(years)
+        kept = set().union(*(disclosure_audit.from_json(json.loads(f.read_text())) for f in metric_level))
+        assert kept == {k for k in access._audited(con, settings, sorted(years)) if not k[3]}
         governor = Viewer("g", "governor", "NTH")
         served = access.metrics(con, governor, settings)
         # a fresh server process: nothing in memory, and working the audit out again fails the test
         access._AUDITED.clear()
         monkeypatch.setattr(disclosure_audit, "pattern", lambda *a: pytest.fail("the audit was worked out again"))
         pd.testing.assert_frame_equal(access.metrics(con, governor, settings), served)
+        # kept before the metric-level files were: the metrics' cells are read from the whole file
+        for f in metric_level:
+            f.unlink()
+        access._AUDITED.clear()
+        pd.testing.assert_frame_equal(access.metrics(con, governor, settings), served)
+        assert sorted(tmp_path.glob("seip.duckdb.disclosure-metrics-*.json")) == metric_level
+        # a new release whose code decides the cells differently does not read the old files
+        monkeypatch.setattr(access, "_deciding_code", lambda: "another release")
+        assert not access.audit_kept(settings)
     finally:
         con.close()
 
 
+def test_the_audit_kept_for_an_earlier_warehouse_is_removed_when_the_new_ones_is_kept(metrics_db, tmp_path):
+    db = tmp_path / "seip.duckdb"
+    shutil.copyfile(metrics_db, db)
+    access.work_out_audit(Settings(db_path=db))
+    earlier = set(tmp_path.glob("seip.duckdb.disclosure-*.json"))
+    assert len(earlier) == 6  # three years, two files each
+    replaced = tmp_path / "replaced.duckdb"  # an import writes a new file and moves it in place
+    shutil.copyfile(metrics_db, replaced)
+    os.replace(replaced, db)
+    (tmp_path / "other.duckdb.disclosure-0123456789abcdef.json").write_text("[]")  # not this warehouse's
+    access._AUDITED.clear()
+    access.work_out_audit(Settings(db_path=db))
+    now = set(tmp_path.glob("seip.duckdb.disclosure-*.json"))
+    assert len(now) == 6
+    assert not now & earlier
+    assert (tmp_path / "other.duckdb.disclosure-0123456789abcdef.json").exists()
+    assert access.audit_kept(Settings(db_path=db))
+
+
 def test_a_year_whose_audit_process_fails_is_named(metrics_db, tmp_path, monkeypatch):
-    import os
     import sys
 
     db = tmp_path / "seip.duckdb"
