@@ -907,6 +907,12 @@ def from_json(rows: list) -> set[Key]:
 # ---------------------------------------------------------------- the gate applies a pattern
 
 
+def metric_cell(cell: Key) -> bool:
+    """True for a metric's own cell: a partnership's or the la_total's (whose codes have no
+    colon), without a breakdown; not a School view group's."""
+    return not cell[3] and ":" not in cell[2]
+
+
 def school_group_area(group: str, urn: int, partnership: str | None) -> str:
     """The area of a School view group's cells (its school, its partnership's schools, its similar schools)."""
     return {

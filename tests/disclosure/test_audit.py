@@ -213,3 +213,12 @@ def test_pieces_in_two_joining_relations_get_ranges_inside_the_wholes(monkeypatc
     c = {area: key(PEX, Y, area) for area in ("P1", "P2", "P4", "s1", "s3")}
     assert split == {c["P1"]: (2, 2), c["P2"]: (2, 3), c["P4"]: (1, 1), c["s1"]: (1, 1), c["s3"]: (2, 2)}
     assert all(whole[k][0] <= low and high <= whole[k][1] for k, (low, high) in split.items())
+
+
+def test_a_metric_cell_is_a_partnerships_or_the_la_totals_without_a_breakdown():
+    cell = disclosure_audit.metric_cell
+    assert cell(key("suspensions", "2022/23", "NTH"))
+    assert cell(key("suspensions", "2022/23", "ALL"))
+    assert not cell(key("suspensions", "2022/23", "NTH", reason="verbal_pupil"))
+    assert not cell(key("suspensions", "2022/23", disclosure_audit.school_area(100001)))
+    assert not cell(key("referrals", "2022/23", disclosure_audit.school_group_area("partnership", 100001, "NTH")))

@@ -269,7 +269,7 @@ def test_the_audit_worked_out_ahead_is_kept_and_served_without_working_it_out_ag
         assert len(metric_level) == len(years)
         assert len(list(tmp_path.glob("seip.duckdb.disclosure-*.json"))) == 2 * len(years)
         kept = set().union(*(disclosure_audit.from_json(json.loads(f.read_text())) for f in metric_level))
-        assert kept == {k for k in access._audited(con, settings, sorted(years)) if not k[3]}
+        assert kept == set(filter(disclosure_audit.metric_cell, access._audited(con, settings, sorted(years))))
         governor = Viewer("g", "governor", "NTH")
         served = access.metrics(con, governor, settings)
         # a fresh server process: nothing in memory, and working the audit out again fails the test
@@ -289,7 +289,7 @@ def test_the_audit_worked_out_ahead_is_kept_and_served_without_working_it_out_ag
         con.close()
 
 
-def test_the_audit_kept_for_an_earlier_warehouse_is_removed_when_the_new_ones_is_kept(metrics_db, tmp_path):
+def test_audit_kept_for_an_earlier_warehouse_or_code_goes_when_the_new_is_kept(metrics_db, tmp_path, monkeypatch):
     db = tmp_path / "seip.duckdb"
     shutil.copyfile(metrics_db, db)
     access.work_out_audit(Settings(db_path=db))
@@ -306,6 +306,19 @@ def test_the_audit_kept_for_an_earlier_warehouse_is_removed_when_the_new_ones_is
     assert not now & earlier
     assert (tmp_path / "other.duckdb.disclosure-0123456789abcdef.json").exists()
     assert access.audit_kept(Settings(db_path=db))
+    # a new release: each year's files by the old code go as the new ones are kept
+    access._AUDITED.clear()
+    monkeypatch.setattr(access, "_deciding_code", lambda: "another release")
+    con = warehouse.open_read_only(db)
+    try:
+        access._audited(con, Settings(db_path=db), ["2022/23"])
+        access._audited(con, Settings(db_path=db), ["2022/23"], metric_level=True)
+    finally:
+        con.close()
+    after = set(tmp_path.glob("seip.duckdb.disclosure-*.json"))
+    assert len(after) == 6
+    gone = {f.name.split("-2022-23-")[0] for f in now - after}
+    assert gone == {"seip.duckdb.disclosure", "seip.duckdb.disclosure-metrics"}
 
 
 def test_a_year_whose_audit_process_fails_is_named(metrics_db, tmp_path, monkeypatch):
