@@ -2,8 +2,9 @@
 
 A dashboard without a warehouse reads every export with pandas on each rerun and works its
 figures out there. This is that peer, written here because the issue's own is in neither this
-repository nor ../shared: for one rerun it reads the seven CSV files of every authority under
-the export folders given (as `seip import` takes them), parses dates and pound amounts, and
+repository nor ../shared: for one rerun it reads the six CSV files it needs of every authority
+under the export folders given (as `seip import` takes them), normalises the headers as people
+type them, parses UK and ISO dates and pound amounts, and
 works out each partnership's figures per academic year that the Overview shows (pupils on roll,
 FSM share, permanent exclusions and suspensions with their rates, referrals, pupils referred,
 placements started and their cost, funding). Run:
@@ -36,54 +37,61 @@ def pounds(amounts: pd.Series) -> pd.Series:
     return pd.to_numeric(amounts.astype("string").str.replace(r"[£,]", "", regex=True))
 
 
+def dates(values: pd.Series) -> pd.Series:
+    """UK dates (08/04/2020) and ISO dates (2020-04-08) alike."""
+    text = values.astype("string")
+    uk = text.str.contains("/", regex=False).fillna(False)
+    iso = pd.to_datetime(text.where(~uk), format="%Y-%m-%d")
+    return iso.fillna(pd.to_datetime(text.where(uk), format="%d/%m/%Y"))
+
+
+def read(folder: Path, name: str) -> pd.DataFrame:
+    """One export file, its headers as the contract names them (`Pupil Ref` is `pupil_ref`)."""
+    table = pd.read_csv(folder / f"{name}.csv")
+    table.columns = table.columns.str.strip().str.lower().str.replace(" ", "_")
+    return table
+
+
+TABLES = ("schools", "school_census", "exclusions", "referrals", "placements", "funding")
+
+
 def rerun(folders: list[Path]) -> tuple[pd.DataFrame, int]:
-    """One rerun of the peer: every export read again, each partnership's figures by year."""
-    read = {
-        name: pd.concat([pd.read_csv(f / f"{name}.csv") for f in folders], ignore_index=True)
-        for name in ("schools", "school_census", "exclusions", "referrals", "placements", "funding")
-    }
-    rows = sum(len(t) for t in read.values())
-    schools = read["schools"][["Urn", "Partnership Code"]]
-    census = read["school_census"].merge(schools, on="Urn")
-    figures = census.groupby(["Partnership Code", "Academic Year"]).agg(
-        pupils_on_roll=("Pupils On Roll", "sum"), fsm=("Fsm Eligible", "sum")
-    )
+    """One rerun of the peer: every export read again, each partnership's figures by year, and
+    the rows it read."""
+    tables = {name: pd.concat([read(f, name) for f in folders], ignore_index=True) for name in TABLES}
+    rows = sum(len(t) for t in tables.values())
+    by = ["partnership_code", "academic_year"]
+    schools = tables["schools"][["urn", "partnership_code"]]
+    census = tables["school_census"].merge(schools, on="urn")
+    figures = census.groupby(by).agg(pupils_on_roll=("pupils_on_roll", "sum"), fsm=("fsm_eligible", "sum"))
     figures["fsm_pct"] = 100 * figures["fsm"] / figures["pupils_on_roll"]
 
-    exclusions = read["exclusions"].merge(schools, on="Urn")
-    exclusions["Academic Year"] = academic_year(pd.to_datetime(exclusions["Start Date"], dayfirst=True))
-    counted = exclusions.pivot_table(
-        index=["Partnership Code", "Academic Year"], columns="Type", values="Exclusion Id", aggfunc="count"
-    )
+    exclusions = tables["exclusions"].merge(schools, on="urn")
+    exclusions["academic_year"] = academic_year(dates(exclusions["start_date"]))
+    counted = exclusions.pivot_table(index=by, columns="type", values="exclusion_id", aggfunc="count")
     figures = figures.join(counted, how="left")
+
+    referrals = tables["referrals"].merge(schools, on="urn")
+    referrals["academic_year"] = academic_year(dates(referrals["referral_date"]))
+    figures = figures.join(
+        referrals.groupby(by).agg(referrals=("referral_id", "count"), referred_pupils=("pupil_ref", "nunique")),
+        how="left",
+    )
+
+    placements = tables["placements"].merge(referrals[["referral_id", "partnership_code"]], on="referral_id")
+    placements["academic_year"] = academic_year(dates(placements["start_date"]))
+    placements["cost"] = pounds(placements["cost_gbp"])
+    figures = figures.join(
+        placements.groupby(by).agg(placements_started=("placement_id", "count"), placement_cost_gbp=("cost", "sum")),
+        how="left",
+    )
+
+    funding = tables["funding"].assign(amount=lambda t: pounds(t["amount_gbp"]))
+    figures = figures.join(funding.groupby(by).agg(funding_gbp=("amount", "sum")), how="left")
+    counts = ["permanent", "suspension", "referrals", "referred_pupils", "placements_started", "placement_cost_gbp"]
+    figures[counts] = figures[counts].fillna(0)
     for kind, rate in (("permanent", "pex_rate"), ("suspension", "suspension_rate")):
         figures[rate] = 100 * figures[kind] / figures["pupils_on_roll"]
-
-    referrals = read["referrals"].merge(schools, on="Urn")
-    referrals["Academic Year"] = academic_year(pd.to_datetime(referrals["Referral Date"], dayfirst=True))
-    figures = figures.join(
-        referrals.groupby(["Partnership Code", "Academic Year"]).agg(
-            referrals=("Referral Id", "count"), referred_pupils=("Pupil Ref", "nunique")
-        ),
-        how="left",
-    )
-
-    placements = read["placements"].merge(
-        referrals[["Referral Id", "Partnership Code"]], on="Referral Id", how="left"
-    )
-    placements["Academic Year"] = academic_year(pd.to_datetime(placements["Start Date"], dayfirst=True))
-    placements["cost"] = pounds(placements["Cost Gbp"])
-    figures = figures.join(
-        placements.groupby(["Partnership Code", "Academic Year"]).agg(
-            placements_started=("Placement Id", "count"), placement_cost_gbp=("cost", "sum")
-        ),
-        how="left",
-    )
-
-    funding = read["funding"].assign(amount=lambda t: pounds(t["Amount Gbp"]))
-    figures = figures.join(
-        funding.groupby(["Partnership Code", "Academic Year"]).agg(funding_gbp=("amount", "sum")), how="left"
-    )
     return figures, rows
 
 
