@@ -373,8 +373,8 @@ def _audited(
     for the process and in a file beside the warehouse, so later processes start at once.
 
     `metric_level`: only the metrics' own cells (`disclosure_audit.metric_cell`), all
-    `metric_rows` needs, kept in a file of their own: at 150 authorities they are a tenth of a
-    year's cells, and reading the whole files was a third of a governor's `seip metrics`."""
+    `metric_rows` needs, kept in a file of their own: at 150 authorities a twentieth of a year's
+    file, whose reading was a third of a governor's `seip metrics`."""
     path = _db_path(con)
     try:
         version = warehouse.version(Path(path))
@@ -480,19 +480,18 @@ def _stored_pattern(
 ) -> frozenset:
     import json
 
-    if version is None:
-        found = disclosure_audit.pattern(con, settings, year)
-        return frozenset(filter(disclosure_audit.metric_cell, found)) if metric_level else found
-    stored = _pattern_file(con, settings, year, path, version, metric_level=metric_level)
-    try:
-        return frozenset(disclosure_audit.from_json(json.loads(stored.read_text(encoding="utf-8"))))
-    except (OSError, ValueError, TypeError):
-        pass
+    stored = None if version is None else _pattern_file(con, settings, year, path, version, metric_level=metric_level)
+    if stored is not None:
+        try:
+            return frozenset(disclosure_audit.from_json(json.loads(stored.read_text(encoding="utf-8"))))
+        except (OSError, ValueError, TypeError):
+            pass
     if metric_level:
         found = frozenset(filter(disclosure_audit.metric_cell, _audited(con, settings, [year])))
     else:
         found = disclosure_audit.pattern(con, settings, year)
-    _keep(stored, found, path)
+    if stored is not None:
+        _keep(stored, found, path)
     return found
 
 
