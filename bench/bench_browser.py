@@ -18,7 +18,8 @@ seconds and peak RSS (the whole process tree, sampled every 0.1 s). Beside the t
 the browser, the server's own: how long it took to run each page's script, from its own clock
 (`SEIP_RUN_TIMES`), p50 and p95 per page. On 2 cores the K browsers compete with the server;
 `--nice-browsers` runs them at the lowest priority, so that the server's times are what they
-would be with each person's browser on their own computer.
+would be with each person's browser on their own computer; `--server-own-core` gives the server
+the first core to itself and the browsers (and this bench) the others: what one core serves.
 
     .venv/bin/python bench/bench_browser.py --db /tmp/demo.duckdb --cold 3 --rounds 5 --sessions 1 5 10 20
 
@@ -211,6 +212,21 @@ def nice_browsers(server: Server) -> None:
                 p.nice(19)
 
 
+def server_own_core(server: Server) -> None:
+    """Pin every thread of the server's processes to the first core this bench may use, and
+    every other process this bench started, with the bench itself, to the others (threads and
+    processes started later inherit it)."""
+    cores = sorted(os.sched_getaffinity(0))
+    if len(cores) < 2:
+        raise SystemExit("bench_browser.py: --server-own-core needs two cores or more")
+    serving = {p.pid for p in server._tree()}
+    for p in [psutil.Process(), *psutil.Process().children(recursive=True)]:
+        with contextlib.suppress(psutil.NoSuchProcess):
+            for thread in p.threads():
+                with contextlib.suppress(ProcessLookupError):
+                    os.sched_setaffinity(thread.id, cores[:1] if p.pid in serving else cores[1:])
+
+
 def browser_cpu() -> float:
     """CPU seconds used so far by the Chromium processes this bench started."""
     total = 0.0
@@ -356,13 +372,16 @@ async def one_session(browser, base: str, times: dict[str, list[float]], failure
         await context.close()
 
 
-async def concurrent(browser, db: Path, repo: Path, k: int, nice: bool = False) -> dict:
-    """K sessions at once on a fresh server (warmed by one session first, as a server in use is)."""
+async def concurrent(browser, db: Path, repo: Path, k: int, apart: str | None = None) -> dict:
+    """K sessions at once on a fresh server (warmed by one session first, as a server in use is);
+    `apart`: "niced" browsers or the server on a core of its own ("own core")."""
     server = Server(db, repo)
     try:
         server.wait_healthy()
-        if nice:
+        if apart == "niced":
             nice_browsers(server)
+        elif apart == "own core":
+            server_own_core(server)
         await one_session(browser, server.base, {p: [] for p in PAGES}, [])
         idle_rss = server.rss()
         times: dict[str, list[float]] = {p: [] for p in PAGES}
@@ -384,7 +403,7 @@ async def concurrent(browser, db: Path, repo: Path, k: int, nice: bool = False) 
             "rss_idle_mb": idle_rss / 2**20,
             "rss_peak_mb": server.peak_rss / 2**20,
             "failures": failures,
-            "browsers_niced": nice,
+            "browsers_apart": apart,
             "pages": {p: {"p50_s": pct(v, 50), "p95_s": pct(v, 95), "n": len(v)} for p, v in times.items() if v},
             "server_pages": {
                 p: {"p50_s": pct(v, 50), "p95_s": pct(v, 95), "n": len(v)} for p, v in server.runs(since).items()
@@ -417,7 +436,8 @@ async def run(args) -> dict:
                 out["cold"] = await cold_starts(browser, db, args.repo, args.cold)
             if args.rounds:
                 out["rounds"] = await page_rounds(browser, db, args.repo, args.rounds)
-            out["sessions"] = [await concurrent(browser, db, args.repo, k, args.nice_browsers) for k in args.sessions]
+            apart = "niced" if args.nice_browsers else "own core" if args.server_own_core else None
+            out["sessions"] = [await concurrent(browser, db, args.repo, k, apart) for k in args.sessions]
             await browser.close()
         out["load_after"] = os.getloadavg()
     return out
@@ -449,8 +469,9 @@ def report(out: dict) -> None:
         print("   " + ", ".join(f"{p} {v['p50_s']:.2f}/{v['p95_s']:.2f}" for p, v in s["pages"].items()))
         if s["server_pages"]:
             worst = max(v["p95_s"] for v in s["server_pages"].values())
+            apart = f" ({s['browsers_apart']})" if s["browsers_apart"] else ""
             print(
-                f"   the server's own times{' (browsers niced)' if s['browsers_niced'] else ''}: worst page p95 "
+                f"   the server's own times{apart}: worst page p95 "
                 f"{worst:.2f} s; "
                 + ", ".join(f"{p} {v['p50_s']:.2f}/{v['p95_s']:.2f}" for p, v in s["server_pages"].items())
             )
@@ -469,6 +490,11 @@ def main() -> None:
         "--nice-browsers",
         action="store_true",
         help="in the sessions mode, run the browsers at the lowest CPU priority (each person's own computer)",
+    )
+    parser.add_argument(
+        "--server-own-core",
+        action="store_true",
+        help="in the sessions mode, the server on the first core alone, the browsers on the others",
     )
     parser.add_argument("--json", type=Path, help="also write the raw results here")
     args = parser.parse_args()
