@@ -11,7 +11,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard import disclosure
-from dashboard.charts import theme
+from dashboard.charts import suppression, theme
 
 LOCAL_AREAS = ("partnership", "la_total")
 COMPARATOR_ORDER = ("england", "region", "sn_median")
@@ -284,6 +284,7 @@ def avoidance_by_partnership(frame: pd.DataFrame, year: str) -> tuple[go.Figure,
             hovertemplate="%{y}: %{text} of referred pupils not permanently excluded<extra></extra>",
         )
     )
+    suppression.mark_hidden(fig, list(table.loc[rate_flags, "partnership"].map(theme.wrap)))
     theme.style(fig, x_title="Avoidance rate (%)", height=max(300, 90 + 44 * len(table)))
     fig.update_xaxes(range=[0, 120])
     fig.update_yaxes(autorange="reversed", rangemode="normal", gridcolor="rgba(0,0,0,0)")

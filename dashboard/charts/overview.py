@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.charts import theme
+from dashboard.charts import suppression, theme
 from dashboard.disclosure import small_counts
 
 # The headline figures, in the order they are shown.
@@ -217,9 +217,11 @@ def partnerships_compared(
             annotation_position="top",
             annotation_font_color=theme.NEUTRAL,
         )
+    suppression.mark_hidden(fig, list(drawn.loc[flags, "area_name"].map(theme.wrap)))
     theme.style(fig, x_title=theme.unit_title(unit, label), height=max(300, 90 + 44 * len(drawn)))
-    # room to the right for the value labels
-    fig.update_xaxes(range=[0, 1.2 * max(values.max(skipna=True), england or 0, 1e-9)])
+    # room to the right for the value labels (every partnership suppressed: up to England's line)
+    highest = values.max(skipna=True)
+    fig.update_xaxes(range=[0, 1.2 * max(0 if pd.isna(highest) else highest, england or 0, 1e-9)])
     fig.update_yaxes(rangemode="normal", gridcolor="rgba(0,0,0,0)")
     fig.update_layout(showlegend=False)
     return fig, table

@@ -160,6 +160,8 @@ def test_avoidance_by_partnership_keeps_counts_and_hides_suppressed():
     assert list(bar.text) == ["95.0%", "c", "91.7%"]
     assert np.isnan(bar.x[1])
     assert bar.marker.color[2] == theme.GREY_DARK
+    # plotly draws no text beside a missing bar: South's c is written at the axis
+    assert (list(fig.data[1].text), list(fig.data[1].y), list(fig.data[1].x)) == (["c"], ["South"], [0.0])
 
 
 def test_avoidance_without_referrals_says_so():

@@ -95,8 +95,22 @@ def test_partnerships_compared_draws_highest_on_top_and_no_bar_for_suppressed():
     assert list(bar.y) == ["South", "East", "North"]
     assert np.isnan(bar.x[0]) and list(bar.x[1:]) == [0.05, 0.30]
     assert list(bar.text) == ["c", "0.05", "0.30"]
+    # plotly draws no text beside a missing bar: the c is written at the axis
+    marks = fig.data[1]
+    assert (list(marks.text), list(marks.y), list(marks.x)) == (["c"], ["South"], [0.0])
+    assert fig.layout.xaxis.range == (0, 1.2 * 0.30)
     assert fig.layout.shapes[0].x0 == 0.22  # England line
     assert overview.highest_sentence(table, label="Rate", unit="rate_per_100") == ("North has the highest rate: 0.30.")
+
+
+def test_partnerships_compared_with_every_partnership_suppressed_marks_each_c():
+    hidden = FRAME.assign(value=np.where(FRAME["area_type"] == "partnership", np.nan, FRAME["value"]))
+    hidden["suppressed"] = hidden["area_type"] == "partnership"
+    fig, table = overview.partnerships_compared(hidden, "pex_rate", "2023/24", label="Rate", unit="rate_per_100")
+    assert table["value"].isna().all()
+    assert sorted(fig.data[1].y) == ["East", "North", "South"] and set(fig.data[1].text) == {"c"}
+    assert fig.layout.xaxis.range == (0, 1.2 * 0.22)  # from 0 to past England's line, not -0.5 to 1
+    assert overview.highest_sentence(table, label="Rate", unit="rate_per_100") == ""  # none to name
 
 
 def test_partnerships_compared_without_data_says_so():
