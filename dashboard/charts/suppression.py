@@ -62,3 +62,5 @@ def mark_hidden(
         fig.add_trace(trace)
     else:
         fig.add_trace(trace, row=row, col=col)
+    if horizontal:  # room between the labels and a `c` at the axis (kaleido's PDFs set them touching)
+        fig.update_yaxes(ticklabelstandoff=6, row=row, col=col)

@@ -98,6 +98,7 @@ def test_partnerships_compared_draws_highest_on_top_and_no_bar_for_suppressed():
     # plotly draws no text beside a missing bar: the c is written at the axis
     marks = fig.data[1]
     assert (list(marks.text), list(marks.y), list(marks.x)) == (["c"], ["South"], [0.0])
+    assert fig.layout.yaxis.ticklabelstandoff == 6  # the labels stand off the axis, clear of the c
     assert fig.layout.xaxis.range == (0, 1.2 * 0.30)
     assert fig.layout.shapes[0].x0 == 0.22  # England line
     assert overview.highest_sentence(table, label="Rate", unit="rate_per_100") == ("North has the highest rate: 0.30.")
