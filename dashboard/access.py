@@ -410,8 +410,7 @@ def work_out_audit(settings: Settings) -> None:
         years = _years(con, settings)
         workers = min(len(years), len(os.sched_getaffinity(0)))
         if workers <= 1:
-            _audited(con, settings, years)
-            _audited(con, settings, years, metric_level=True)
+            _keep_years(con, settings, years)
             return
     finally:
         con.close()
@@ -447,10 +446,15 @@ def work_out_year() -> None:
     settings = pickle.loads(sys.stdin.buffer.read())
     con = warehouse.open_read_only(settings.db_path)
     try:
-        _audited(con, settings, [sys.argv[1]])
-        _audited(con, settings, [sys.argv[1]], metric_level=True)
+        _keep_years(con, settings, [sys.argv[1]])
     finally:
         con.close()
+
+
+def _keep_years(con: duckdb.DuckDBPyConnection, settings: Settings, years: list[str]) -> None:
+    """Both files `audit_kept` looks for, for each of `years`: the whole pattern and the metrics' own cells."""
+    _audited(con, settings, years)
+    _audited(con, settings, years, metric_level=True)
 
 
 def audit_kept(settings: Settings) -> bool:
