@@ -20,6 +20,10 @@ the browser, the server's own: how long it took to run each page's script, from 
 `--nice-browsers` runs them at the lowest priority, so that the server's times are what they
 would be with each person's browser on their own computer; `--server-own-core` gives the server
 the first core to itself and the browsers (and this bench) the others: what one core serves.
+`--wire` has the K sessions speak Streamlit's protocol without a browser (bench/streamlit_wire.py):
+each loads the static files a real Chromium fetched, signs in through the form and chooses each
+page, timed until the run's last message has arrived; what twenty people on their own computers
+ask of the server, with their drawing left out (the pages mode measures one browser's drawing).
 
     .venv/bin/python bench/bench_browser.py --db /tmp/demo.duckdb --cold 3 --rounds 5 --sessions 1 5 10 20
 
@@ -52,6 +56,7 @@ from playwright.async_api import TimeoutError as PlaywrightTimeout
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests" / "browser"))
 from harness import CHROMIUM, CHROMIUM_FLAGS, PAGES  # noqa: E402
+from streamlit_wire import FORM, WireSession  # noqa: E402
 
 USER, PASSWORD = "bench", "bench password 1"
 TITLES = {  # url_path -> the page's title (and its link's text)
@@ -356,13 +361,27 @@ async def page_rounds(browser, db: Path, repo: Path, rounds: int) -> dict:
     return {"pages": result, "rss_mb": rss / 2**20}
 
 
-async def one_session(browser, base: str, times: dict[str, list[float]], failures: list[str], user: str = USER) -> None:
+async def one_session(
+    browser,
+    base: str,
+    times: dict[str, list[float]],
+    failures: list[str],
+    user: str = USER,
+    assets: dict[str, list[str]] | None = None,
+) -> None:
+    """One person signing in and opening every page in a browser; `assets`, when given, gets the
+    paths of the static files the browser fetched at each step (for the wire sessions to fetch)."""
     context = await browser.new_context(viewport={"width": 1280, "height": 900})
+    step = [FORM]
+    if assets is not None:
+        context.on("request", lambda r: _static(r.url, base, assets.setdefault(step[0], [])))
     try:
         page = await context.new_page()
-        await open_form(page, base)
+        times[FORM].append(await open_form(page, base))
+        step[0] = "overview"
         times["overview"].append(await sign_in(page, user))
         for url_path in [p for p in PAGES if p != "overview"]:
+            step[0] = url_path
             times[url_path].append(await switch(page, url_path))
         if await errors(page):
             failures.append("exception shown")
@@ -372,9 +391,41 @@ async def one_session(browser, base: str, times: dict[str, list[float]], failure
         await context.close()
 
 
-async def concurrent(browser, db: Path, repo: Path, k: int, apart: str | None = None) -> dict:
-    """K sessions at once on a fresh server (warmed by one session first, as a server in use is);
-    `apart`: "niced" browsers or the server on a core of its own ("own core")."""
+def page_times() -> dict[str, list[float]]:
+    return {FORM: [], **{p: [] for p in PAGES}}
+
+
+def _static(url: str, base: str, assets: list[str]) -> None:
+    path = url.removeprefix(base)
+    if path != url and (path == "/" or path.startswith("/static/") or path == "/favicon.png"):
+        assets.append(path)
+
+
+async def wire_session(
+    base: str, assets: dict[str, list[str]], times: dict[str, list[float]], failures: list[str], user: str
+) -> None:
+    """One person signing in and opening every page, in Streamlit's protocol (no browser)."""
+    session = WireSession(base, assets)
+    try:
+        times[FORM].append(await session.open())
+        times["overview"].append(await session.sign_in(user, PASSWORD))
+        for url_path in [p for p in PAGES if p != "overview"]:
+            times[url_path].append(await session.switch(url_path, TITLES[url_path], PAGES[url_path]))
+    except Exception as exc:  # as in a browser session: a failure is a result
+        failures.append(f"{type(exc).__name__}: {str(exc)[:200]}")
+    finally:
+        await session.close()
+
+
+def own_cpu() -> float:
+    t = psutil.Process().cpu_times()
+    return t.user + t.system
+
+
+async def concurrent(browser, db: Path, repo: Path, k: int, apart: str | None = None, wire: bool = False) -> dict:
+    """K sessions at once on a fresh server (warmed by one browser session first, as a server in
+    use is); `apart`: "niced" browsers or the server on a core of its own ("own core"); `wire`:
+    the K sessions in Streamlit's protocol, fetching the static files the warming browser fetched."""
     server = Server(db, repo)
     try:
         server.wait_healthy()
@@ -382,29 +433,39 @@ async def concurrent(browser, db: Path, repo: Path, k: int, apart: str | None = 
             nice_browsers(server)
         elif apart == "own core":
             server_own_core(server)
-        await one_session(browser, server.base, {p: [] for p in PAGES}, [])
+        assets: dict[str, list[str]] = {}
+        await one_session(browser, server.base, page_times(), [], assets=assets)
         idle_rss = server.rss()
-        times: dict[str, list[float]] = {p: [] for p in PAGES}
+        times, observer = page_times(), page_times()
         failures: list[str] = []
-        s0, b0 = server.cpu(), browser_cpu()
+        s0, b0, c0 = server.cpu(), browser_cpu(), own_cpu()
         server.sample_rss()
         since = time.time()
         t0 = time.perf_counter()
-        await asyncio.gather(
-            *(one_session(browser, server.base, times, failures, f"{USER}-{i}") for i in range(1, k + 1))
-        )
+        users = [f"{USER}-{i}" for i in range(1, k + 1)]
+        if wire:  # one of the K in a browser: what a person meets while the others load the server
+            await asyncio.gather(
+                one_session(browser, server.base, observer, failures, users[0]),
+                *(wire_session(server.base, assets, times, failures, u) for u in users[1:]),
+            )
+        else:
+            await asyncio.gather(*(one_session(browser, server.base, times, failures, u) for u in users))
         wall = time.perf_counter() - t0
         server.stop_sampling()
         out = {
             "k": k,
+            "clients": "wire" if wire else "browsers",
             "wall_s": wall,
             "server_cpu_s": server.cpu() - s0,
             "browser_cpu_s": browser_cpu() - b0,
+            "bench_cpu_s": own_cpu() - c0,
+            "static_files": sum(map(len, assets.values())),
             "rss_idle_mb": idle_rss / 2**20,
             "rss_peak_mb": server.peak_rss / 2**20,
             "failures": failures,
             "browsers_apart": apart,
             "pages": {p: {"p50_s": pct(v, 50), "p95_s": pct(v, 95), "n": len(v)} for p, v in times.items() if v},
+            "observer": {p: v[0] for p, v in observer.items() if v},
             "server_pages": {
                 p: {"p50_s": pct(v, 50), "p95_s": pct(v, 95), "n": len(v)} for p, v in server.runs(since).items()
             },
@@ -437,7 +498,7 @@ async def run(args) -> dict:
             if args.rounds:
                 out["rounds"] = await page_rounds(browser, db, args.repo, args.rounds)
             apart = "niced" if args.nice_browsers else "own core" if args.server_own_core else None
-            out["sessions"] = [await concurrent(browser, db, args.repo, k, apart) for k in args.sessions]
+            out["sessions"] = [await concurrent(browser, db, args.repo, k, apart, args.wire) for k in args.sessions]
             await browser.close()
         out["load_after"] = os.getloadavg()
     return out
@@ -460,13 +521,22 @@ def report(out: dict) -> None:
             )
     for s in out.get("sessions", []):
         worst = max(v["p95_s"] for v in s["pages"].values()) if s["pages"] else float("nan")
+        client = (
+            f"wire clients' CPU {s['bench_cpu_s']:.1f} s ({s['static_files']} static files each)"
+            if s.get("clients") == "wire"
+            else f"browser CPU {s['browser_cpu_s']:.1f} s"
+        )
         print(
-            f"K={s['k']}: wall {s['wall_s']:.1f} s, worst page p95 {worst:.2f} s, server CPU "
-            f"{s['server_cpu_s']:.1f} s ({s['server_cpu_s'] / s['k']:.2f} s/session), browser CPU "
-            f"{s['browser_cpu_s']:.1f} s, RSS idle {s['rss_idle_mb']:.0f} MB peak {s['rss_peak_mb']:.0f} MB, "
-            f"failures {len(s['failures'])}"
+            f"K={s['k']} {s.get('clients', 'browsers')}: wall {s['wall_s']:.1f} s, worst page p95 {worst:.2f} s, "
+            f"server CPU {s['server_cpu_s']:.1f} s ({s['server_cpu_s'] / s['k']:.2f} s/session), {client}, "
+            f"RSS idle {s['rss_idle_mb']:.0f} MB peak {s['rss_peak_mb']:.0f} MB, failures {len(s['failures'])}"
         )
         print("   " + ", ".join(f"{p} {v['p50_s']:.2f}/{v['p95_s']:.2f}" for p, v in s["pages"].items()))
+        if s.get("observer"):
+            print(
+                f"   one person in a browser among them: slowest {max(s['observer'].values()):.2f} s; "
+                + ", ".join(f"{p} {v:.2f}" for p, v in s["observer"].items())
+            )
         if s["server_pages"]:
             worst = max(v["p95_s"] for v in s["server_pages"].values())
             apart = f" ({s['browsers_apart']})" if s["browsers_apart"] else ""
@@ -495,6 +565,11 @@ def main() -> None:
         "--server-own-core",
         action="store_true",
         help="in the sessions mode, the server on the first core alone, the browsers on the others",
+    )
+    parser.add_argument(
+        "--wire",
+        action="store_true",
+        help="in the sessions mode, the K sessions speak Streamlit's protocol without a browser (streamlit_wire.py)",
     )
     parser.add_argument("--json", type=Path, help="also write the raw results here")
     args = parser.parse_args()
