@@ -36,7 +36,7 @@ from pathlib import Path
 
 from streamlit.web import cli
 
-from dashboard.components import pupil_files
+from dashboard.components import pupil_files, static_assets
 
 # option -> value, unless the command line sets the option itself
 SERVING = {
@@ -150,6 +150,7 @@ def _import_ahead() -> None:
 def main() -> None:
     """Run the Streamlit command line with the serving options, unless given."""
     pupil_files.install()
+    static_assets.install()
     if sys.argv[1:2] == ["run"]:
         given = {a.split("=", 1)[0] for a in sys.argv if a.startswith("--")}
         for option, value in SERVING.items():
