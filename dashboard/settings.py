@@ -69,6 +69,11 @@ def _looks_like_email(text: str) -> bool:
     return bool(name and at and "." in domain.strip(".")) and not any(c.isspace() for c in text)
 
 
+# the SEIP_RUN_TIMES files found good: the settings are read many times a run, and with twenty
+# sessions at once each check's two `stat` calls let another thread take the interpreter
+_RUN_TIMES_CHECKED: set[str] = set()
+
+
 @dataclass(frozen=True)
 class Settings:
     """The settings in force for one run of the CLI or one dashboard session."""
@@ -108,8 +113,10 @@ class Settings:
         except ValueError as exc:
             raise SettingError(f"SEIP_POLICY_START: {exc}") from None
         times = os.environ.get("SEIP_RUN_TIMES", "").strip()
-        if times and (Path(times).is_dir() or not Path(times).parent.is_dir()):
-            raise SettingError(f"SEIP_RUN_TIMES={times!r} must name a file in a folder that exists")
+        if times and times not in _RUN_TIMES_CHECKED:
+            if Path(times).is_dir() or not Path(times).parent.is_dir():
+                raise SettingError(f"SEIP_RUN_TIMES={times!r} must name a file in a folder that exists")
+            _RUN_TIMES_CHECKED.add(times)
         return cls(
             db_path=db,
             la_code=la,
