@@ -202,8 +202,9 @@ def _built(
 
 
 def chart(builder: Callable, *args: object, **kwargs: object) -> object:
-    """`builder(*args, **kwargs)` (a pure chart builder), built once per warehouse version, viewer
-    and arguments, because plotly takes a tenth of a second or more to build a figure.
+    """`builder(*args, **kwargs)` (a pure chart builder, or anything else a page works out from
+    the frames it is given), built once per warehouse version, viewer and arguments, because
+    plotly takes a tenth of a second or more to build a figure.
 
     The result is shared between sessions, not copied: nothing may change it afterwards.
     Frames from `fetch`, `metrics` and earlier `chart` calls are keyed by where they came from,

@@ -105,8 +105,12 @@ def latest_year() -> str | None:
 
 
 def partnership_names() -> dict[str, str]:
-    """The partnerships and MAT groups the filter row offers: code -> name."""
-    options = _options()
+    """The partnerships and MAT groups the filter row offers: code -> name (worked out once per
+    warehouse version and viewer: the filter row and every chart's notes ask for them)."""
+    return data.chart(_names, _options())
+
+
+def _names(options: pd.DataFrame) -> dict[str, str]:
     parts = options[options["area_type"] == "partnership"].drop_duplicates("area_code")
     return dict(zip(parts["area_code"], parts["area_name"], strict=True))
 

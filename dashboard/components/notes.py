@@ -88,8 +88,7 @@ def add_beside_chart(fig: go.Figure, key: str) -> None:
     school_partnership = _school_partnership(scopes, kind, code)
     if not notes.may_write(viewer, kind, code, school_partnership):
         return
-    about = scopes[(scopes["scope_kind"] == kind) & (scopes["scope_code"].fillna("") == (code or ""))]
-    label = about["scope_label"].iloc[0] if not about.empty else code
+    label = _index(scopes).get((kind, code or ""), (code, None))[0]
     saved = f"chart-note-{key}-saved"
     if st.session_state.pop(saved, False):
         st.success("The note is saved: its marker is on the chart.", icon=":material/check:")
@@ -122,18 +121,38 @@ def add_beside_chart(fig: go.Figure, key: str) -> None:
                 st.rerun()
 
 
+# the scope labels (shared per warehouse version) -> every scope a note can have; and those
+# scopes -> (kind, code or "") -> (label, partnership code): asked of for every chart on a page
+_scopes_of = data.PerObject()
+_indexes = data.PerObject()
+
+
 def _scopes() -> pd.DataFrame:
     """Every scope a note can have: the LA, each partnership, each school (with its partnership)."""
     options = signin.scope_labels(data.settings().db_path)
-    la = pd.DataFrame(
-        [{"scope_kind": "la", "scope_code": None, "scope_label": "The whole LA", "partnership_code": None}]
-    )
-    return pd.concat([la, options], ignore_index=True)
+    scopes = _scopes_of.get(options)
+    if scopes is None:
+        la = pd.DataFrame(
+            [{"scope_kind": "la", "scope_code": None, "scope_label": "The whole LA", "partnership_code": None}]
+        )
+        scopes = _scopes_of.put(options, pd.concat([la, options], ignore_index=True))
+    return scopes
+
+
+def _index(scopes: pd.DataFrame) -> dict[tuple[str, str], tuple[str, str | None]]:
+    index = _indexes.get(scopes)
+    if index is None:
+        index = {}
+        rows = zip(scopes["scope_kind"], scopes["scope_code"], scopes["scope_label"], scopes["partnership_code"])
+        for kind, code, label, partnership in rows:
+            index.setdefault((kind, "" if pd.isna(code) else code), (label, partnership))
+        _indexes.put(scopes, index)
+    return index
 
 
 def _school_partnership(scopes: pd.DataFrame, kind: str, code: str | None) -> str | None:
-    rows = scopes[(scopes["scope_kind"] == kind) & (scopes["scope_code"] == code)]
-    return rows["partnership_code"].iloc[0] if kind == "school" and not rows.empty else None
+    found = _index(scopes).get((kind, code or "")) if kind == "school" else None
+    return found[1] if found is not None else None
 
 
 def section() -> None:

@@ -267,13 +267,14 @@ def describe(viewer: Viewer, labels: dict[str, str] | None = None) -> str:
     return text
 
 
-@st.cache_data(max_entries=4, show_spinner=False)
+@st.cache_resource(max_entries=4, show_spinner=False)
 def _scope_labels(path: str, version: str) -> pd.DataFrame:
     return auth.scope_choices(Path(path))
 
 
 def scope_labels(path: Path) -> pd.DataFrame:
-    """Partnerships and schools a scope may name (cached per warehouse version)."""
+    """Partnerships and schools a scope may name (cached per warehouse version, and shared by
+    every session as it is: nothing may change it)."""
     return _scope_labels(str(path), warehouse.version(path))
 
 
