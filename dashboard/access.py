@@ -14,6 +14,7 @@ Pupil-level rows come only from `pupil_rows`, which binds the viewer's scope int
 from __future__ import annotations
 
 import functools
+import re
 import threading
 import time
 from dataclasses import dataclass
@@ -499,11 +500,15 @@ def _stored_pattern(
     return found
 
 
+_WHOLE_AUDIT_FILE = re.compile(r"\.disclosure-[0-9a-f]{16}\.json")  # how earlier releases named the kept audit
+
+
 def _keep(stored: Path, cells: frozenset, path: str) -> None:
     """Write a year's audit cells to `stored` whole or not at all, and, beside a warehouse, remove
-    the files kept for its earlier versions (older than the file itself) and for the same year
-    and part by other code or another threshold. A read-only folder only costs the next process
-    the work again."""
+    the files kept for its earlier versions (older than the file itself), for the same year
+    and part by other code or another threshold, and any named as releases before 2026-12-03
+    named them (the whole audit in one file, `<warehouse>.disclosure-<16 hex>.json`). A
+    read-only folder only costs the next process the work again."""
     import hashlib
     import json
     import os
@@ -518,7 +523,11 @@ def _keep(stored: Path, cells: frozenset, path: str) -> None:
             built = warehouse_file.stat().st_mtime_ns
             same_part = stored.name.rsplit("-", 1)[0]
             for earlier in warehouse_file.parent.glob(f"{glob_escape(warehouse_file.name)}.disclosure-*.json"):
-                if earlier != stored and (earlier.name.startswith(same_part) or earlier.stat().st_mtime_ns < built):
+                if earlier != stored and (
+                    earlier.name.startswith(same_part)
+                    or earlier.stat().st_mtime_ns < built
+                    or _WHOLE_AUDIT_FILE.fullmatch(earlier.name.removeprefix(warehouse_file.name))
+                ):
                     earlier.unlink(missing_ok=True)
     except OSError:
         pass

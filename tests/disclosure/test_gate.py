@@ -321,6 +321,20 @@ def test_audit_kept_for_an_earlier_warehouse_or_code_goes_when_the_new_is_kept(m
     assert gone == {"seip.duckdb.disclosure", "seip.duckdb.disclosure-metrics"}
 
 
+def test_the_audit_kept_as_earlier_releases_named_it_goes_when_a_year_is_kept(metrics_db, tmp_path):
+    """Releases before 2026-12-03 kept the whole audit in one file named without its year; a
+    deployment that did not import since still has it, newer than its warehouse."""
+    db = tmp_path / "seip.duckdb"
+    shutil.copyfile(metrics_db, db)
+    whole = tmp_path / "seip.duckdb.disclosure-0123456789abcdef.json"
+    whole.write_text("[]")
+    other = tmp_path / "other.duckdb.disclosure-0123456789abcdef.json"  # another warehouse's
+    other.write_text("[]")
+    access.work_out_audit(Settings(db_path=db))
+    assert not whole.exists() and other.exists()
+    assert len(set(tmp_path.glob("seip.duckdb.disclosure-*.json"))) == 6
+
+
 def test_a_year_whose_audit_process_fails_is_named(metrics_db, tmp_path, monkeypatch):
     import sys
 
