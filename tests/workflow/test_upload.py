@@ -44,7 +44,9 @@ def sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def test_a_bad_export_fails_the_screener_and_changes_nothing(small_copy):
+def test_a_bad_export_fails_the_screener_and_changes_nothing(small_copy, tmp_path, monkeypatch):
+    # this test's own temporary folder: another test process's uploads come and go in the shared one
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     before, version = sha(small_copy), warehouse.version(small_copy)
     kept = leftovers()
     result = upload.check(small_copy, LENA, bad_export(), now=1.0)
