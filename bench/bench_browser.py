@@ -233,13 +233,14 @@ def server_own_core(server: Server) -> None:
 
 
 def browser_cpu() -> float:
-    """CPU seconds used so far by the Chromium processes this bench started."""
+    """CPU seconds used so far by the Chromium processes this bench started, with those of its
+    renderers that have ended (counted in the process that waited for them)."""
     total = 0.0
     for p in psutil.Process().children(recursive=True):
         with contextlib.suppress(psutil.NoSuchProcess):
             if "chrom" in p.name().lower():
                 t = p.cpu_times()
-                total += t.user + t.system
+                total += t.user + t.system + t.children_user + t.children_system
     return total
 
 
