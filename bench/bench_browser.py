@@ -74,6 +74,7 @@ TITLES = {  # url_path -> the page's title (and its link's text)
     "support": "Support and feedback",
 }
 TIMEOUT_MS = 120_000
+CORES = sorted(os.sched_getaffinity(0))  # as the bench started: `server_own_core` narrows its own
 
 # "Drawn": the page's own title is showing, the script has finished, nothing is stale and the
 # page's charts have drawn. The title tells the new page from the old one: a fast run's
@@ -221,7 +222,7 @@ def server_own_core(server: Server) -> None:
     """Pin every thread of the server's processes to the first core this bench may use, and
     every other process this bench started, with the bench itself, to the others (threads and
     processes started later inherit it)."""
-    cores = sorted(os.sched_getaffinity(0))
+    cores = CORES
     if len(cores) < 2:
         raise SystemExit("bench_browser.py: --server-own-core needs two cores or more")
     serving = {p.pid for p in server._tree()}
