@@ -3,6 +3,7 @@ browser tests and by anyone who wants screenshots: `python tests/browser/harness
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import os
 import signal
@@ -11,7 +12,8 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Coroutine, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 CHROMIUM = "/usr/bin/chromium"
@@ -43,6 +45,13 @@ PAGES = {
 }
 # generous: the dashboard shares 2 cores with other work here, and a cold plotly draw takes seconds
 TIMEOUT_MS = 60_000
+
+
+def run_async(coroutine: Coroutine):
+    """Run `coroutine` to its end on an event loop of its own, in a thread of its own: a test
+    process that has used Playwright's sync API keeps a loop running in its main thread."""
+    with ThreadPoolExecutor(1) as thread:
+        return thread.submit(asyncio.run, coroutine).result()
 
 
 def free_port() -> int:

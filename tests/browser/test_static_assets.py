@@ -4,12 +4,12 @@ of one of those files left to Streamlit."""
 
 from __future__ import annotations
 
-import asyncio
 import urllib.error
 import urllib.request
 from pathlib import Path
 
 import pytest
+from harness import run_async
 from streamlit import file_util
 
 from dashboard.components.static_assets import StaticAssets
@@ -72,7 +72,7 @@ def answer(app, scope) -> list[dict]:
     async def send(message):
         sent.append(message)
 
-    asyncio.run(app(scope, None, send))
+    run_async(app(scope, None, send))
     return sent
 
 

@@ -5,12 +5,11 @@ them."""
 
 from __future__ import annotations
 
-import asyncio
 import shutil
 import sys
 
 import pytest
-from harness import PAGES, serve
+from harness import PAGES, run_async, serve
 
 from dashboard import auth
 from dashboard.settings import ROOT
@@ -43,10 +42,6 @@ def base(wire, demo_db, tmp_path_factory):
         yield url
 
 
-def run(coroutine):
-    return asyncio.run(coroutine)
-
-
 def test_a_session_signs_in_and_opens_pages_as_the_browser_does(wire, base):
     async def visit():
         session = wire.WireSession(base)
@@ -65,7 +60,7 @@ def test_a_session_signs_in_and_opens_pages_as_the_browser_does(wire, base):
         finally:
             await session.close()
 
-    assert all(0 < seconds < 60 for seconds in run(visit()))
+    assert all(0 < seconds < 60 for seconds in run_async(visit()))
 
 
 def test_a_wrong_password_is_a_failed_run_not_a_time(wire, base):
@@ -79,7 +74,7 @@ def test_a_wrong_password_is_a_failed_run_not_a_time(wire, base):
         finally:
             await session.close()
 
-    run(visit())
+    run_async(visit())
 
 
 def test_a_page_asked_for_again_gets_references_to_the_figures_it_holds(wire, base):
@@ -98,7 +93,7 @@ def test_a_page_asked_for_again_gets_references_to_the_figures_it_holds(wire, ba
         finally:
             await session.close()
 
-    first, held, again, charts = run(visit())
+    first, held, again, charts = run_async(visit())
     assert held >= 1 and again < first / 2
     assert charts >= PAGES["policy-impact"]  # the referenced charts are counted as arrived
 
@@ -114,13 +109,13 @@ def test_a_page_that_never_arrives_is_named(wire, base):
         finally:
             await session.close()
 
-    run(visit())
+    run_async(visit())
 
 
 def test_the_bench_times_every_step_of_a_wire_session(wire, base):
     import bench_browser
 
     times, failures = bench_browser.page_times(), []
-    run(bench_browser.wire_session(base, {}, times, failures, f"{bench_browser.USER}-1"))
+    run_async(bench_browser.wire_session(base, {}, times, failures, f"{bench_browser.USER}-1"))
     assert failures == []
     assert set(times) == {wire.FORM, *PAGES} and all(len(t) == 1 and t[0] > 0 for t in times.values())
