@@ -404,9 +404,15 @@ def _static(url: str, base: str, assets: list[str]) -> None:
 
 
 async def wire_session(
-    base: str, assets: dict[str, list[str]], times: dict[str, list[float]], failures: list[str], user: str
+    base: str,
+    assets: dict[str, list[str]],
+    times: dict[str, list[float]],
+    failures: list[str],
+    user: str,
+    fetching: dict[str, list[float]] | None = None,
 ) -> None:
-    """One person signing in and opening every page, in Streamlit's protocol (no browser)."""
+    """One person signing in and opening every page, in Streamlit's protocol (no browser);
+    `fetching`, when given, gets the seconds each step's static files took (part of its time)."""
     session = WireSession(base, assets)
     try:
         times[FORM].append(await session.open())
@@ -417,6 +423,9 @@ async def wire_session(
         failures.append(f"{type(exc).__name__}: {str(exc)[:200]}")
     finally:
         await session.close()
+        for step, seconds in session.fetching.items():
+            if fetching is not None:
+                fetching.setdefault(step, []).append(seconds)
 
 
 def own_cpu() -> float:
@@ -438,7 +447,7 @@ async def concurrent(browser, db: Path, repo: Path, k: int, apart: str | None = 
         assets: dict[str, list[str]] = {}
         await one_session(browser, server.base, page_times(), [], assets=assets)
         idle_rss = server.rss()
-        times, observer = page_times(), page_times()
+        times, observer, fetching = page_times(), page_times(), {}
         failures: list[str] = []
         s0, b0, c0 = server.cpu(), browser_cpu(), own_cpu()
         server.sample_rss()
@@ -448,7 +457,7 @@ async def concurrent(browser, db: Path, repo: Path, k: int, apart: str | None = 
         if wire:  # one of the K in a browser: what a person meets while the others load the server
             await asyncio.gather(
                 one_session(browser, server.base, observer, failures, users[0]),
-                *(wire_session(server.base, assets, times, failures, u) for u in users[1:]),
+                *(wire_session(server.base, assets, times, failures, u, fetching) for u in users[1:]),
             )
         else:
             await asyncio.gather(*(one_session(browser, server.base, times, failures, u) for u in users))
@@ -461,20 +470,23 @@ async def concurrent(browser, db: Path, repo: Path, k: int, apart: str | None = 
             "server_cpu_s": server.cpu() - s0,
             "browser_cpu_s": browser_cpu() - b0,
             "bench_cpu_s": own_cpu() - c0,
-            "static_files": sum(map(len, assets.values())),
+            "static_files_each": sum(map(len, assets.values())),
+            "assets": assets,
             "rss_idle_mb": idle_rss / 2**20,
             "rss_peak_mb": server.peak_rss / 2**20,
             "failures": failures,
             "browsers_apart": apart,
             "pages": {p: {"p50_s": pct(v, 50), "p95_s": pct(v, 95), "n": len(v)} for p, v in times.items() if v},
             "observer": {p: v[0] for p, v in observer.items() if v},
+            "static_files": {p: {"p50_s": pct(v, 50), "p95_s": pct(v, 95)} for p, v in fetching.items() if v},
             "server_pages": {
                 p: {"p50_s": pct(v, 50), "p95_s": pct(v, 95), "n": len(v)} for p, v in server.runs(since).items()
             },
         }
     finally:
         server.stop()
-    print(f"K={k}", json.dumps({kk: vv for kk, vv in out.items() if "pages" not in kk}), file=sys.stderr)
+    summary = {kk: vv for kk, vv in out.items() if "pages" not in kk and kk != "assets"}
+    print(f"K={k}", json.dumps(summary), file=sys.stderr)
     for p, v in out["pages"].items():
         print(f"  {p}: p50 {v['p50_s']:.2f} s, p95 {v['p95_s']:.2f} s", file=sys.stderr)
     for p, v in out["server_pages"].items():
@@ -524,7 +536,7 @@ def report(out: dict) -> None:
     for s in out.get("sessions", []):
         worst = max(v["p95_s"] for v in s["pages"].values()) if s["pages"] else float("nan")
         client = (
-            f"wire clients' CPU {s['bench_cpu_s']:.1f} s ({s['static_files']} static files each)"
+            f"wire clients' CPU {s['bench_cpu_s']:.1f} s ({s['static_files_each']} static files each)"
             if s.get("clients") == "wire"
             else f"browser CPU {s['browser_cpu_s']:.1f} s"
         )
@@ -534,6 +546,11 @@ def report(out: dict) -> None:
             f"RSS idle {s['rss_idle_mb']:.0f} MB peak {s['rss_peak_mb']:.0f} MB, failures {len(s['failures'])}"
         )
         print("   " + ", ".join(f"{p} {v['p50_s']:.2f}/{v['p95_s']:.2f}" for p, v in s["pages"].items()))
+        if s.get("static_files"):
+            print(
+                "   of which their static files: "
+                + ", ".join(f"{p} {v['p50_s']:.2f}/{v['p95_s']:.2f}" for p, v in s["static_files"].items())
+            )
         if s.get("observer"):
             print(
                 f"   one person in a browser among them: slowest {max(s['observer'].values()):.2f} s; "

@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import shutil
 import sys
+from pathlib import Path
 
 import pytest
 from harness import PAGES, run_async, serve
+from streamlit import file_util
 
 from dashboard import auth
 from dashboard.settings import ROOT
@@ -17,6 +19,7 @@ from dashboard.settings import ROOT
 pytestmark = pytest.mark.slow
 
 PASSWORD = "correct horse battery"
+STATIC = Path(file_util.get_static_dir())
 
 
 @pytest.fixture(scope="module")
@@ -119,3 +122,20 @@ def test_the_bench_times_every_step_of_a_wire_session(wire, base):
     run_async(bench_browser.wire_session(base, {}, times, failures, f"{bench_browser.USER}-1"))
     assert failures == []
     assert set(times) == {wire.FORM, *PAGES} and all(len(t) == 1 and t[0] > 0 for t in times.values())
+
+
+def test_a_steps_static_files_are_fetched_and_one_missing_fails_the_run(wire, base):
+    script = "/static/js/" + next((STATIC / "static" / "js").glob("index.*.js")).name
+
+    async def visit(assets):
+        session = wire.WireSession(base, assets)
+        try:
+            await session.open()
+            return session.fetching
+        finally:
+            await session.close()
+
+    fetched = run_async(visit({wire.FORM: ["/", script]}))
+    assert set(fetched) == {wire.FORM} and fetched[wire.FORM] > 0
+    with pytest.raises(wire.RunFailed, match="sign-in form: static files not fetched"):
+        run_async(visit({wire.FORM: [script, "/_stcore/agent/no-such-file"]}))  # a 404 (other paths get the page)
