@@ -277,11 +277,12 @@ def chart(builder: Callable, *args: object, **kwargs: object) -> object:
     who = viewer()
     name = f"{builder.__module__}.{builder.__qualname__}"
     path, ver = _current()
-    # recalled only when every frame among the arguments came from these caches
-    arguments = [_origins.get(a) if isinstance(a, pd.DataFrame) else a for a in args]
-    key = None
-    if all(a is not None for a, given in zip(arguments, args, strict=True) if isinstance(given, pd.DataFrame)):
-        key = _key("chart", path, name, who.role, who.scope, tuple(arguments), tuple(sorted(kwargs.items())))
+
+    def keyed(value: object) -> object:  # frames as Streamlit's cache keys them
+        return _frame_key(value) if isinstance(value, pd.DataFrame) else value
+
+    arguments = (tuple(map(keyed, args)), tuple(sorted((k, keyed(v)) for k, v in kwargs.items())))
+    key = _key("chart", path, name, who.role, who.scope, *arguments)
     return _recalled(ver, key, lambda: _retrying(_built, who.role, who.scope, name, builder, args, kwargs))
 
 
