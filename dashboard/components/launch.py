@@ -147,10 +147,22 @@ def _import_ahead() -> None:
     go.Figure([go.Bar(), go.Scatter(), go.Sankey()])
 
 
+def _in_front_of_streamlit() -> None:
+    """Put our middleware in front of Streamlit's web server, made as it starts: Streamlit's own
+    static files from memory, then the pupil-file gate."""
+    from streamlit.web.server.starlette import starlette_app
+
+    streamlit_middleware = starlette_app.create_streamlit_middleware
+    starlette_app.create_streamlit_middleware = lambda: [
+        static_assets.middleware(),
+        pupil_files.middleware(),
+        *streamlit_middleware(),
+    ]
+
+
 def main() -> None:
     """Run the Streamlit command line with the serving options, unless given."""
-    pupil_files.install()
-    static_assets.install()
+    _in_front_of_streamlit()
     if sys.argv[1:2] == ["run"]:
         given = {a.split("=", 1)[0] for a in sys.argv if a.startswith("--")}
         for option, value in SERVING.items():

@@ -2,7 +2,7 @@
 
 Streamlit serves a download at a `/media/<id>` URL that anyone who has the URL can fetch until
 its clean-up, with or without a session. `seip serve` runs Streamlit in this process and puts
-`PupilFileGate` in front of its web server (`install`). The gate
+`PupilFileGate` in front of its web server (`middleware`, put there by `launch`). The gate
 
 - gives every browser that loads a page a random, HttpOnly cookie (`COOKIE`, which page scripts
   cannot read), so the session opened from that page knows it (`st.context.cookies`);
@@ -47,15 +47,13 @@ _lock = threading.Lock()
 _installed = False
 
 
-def install() -> None:
-    """Put the gate in front of Streamlit's web server; call before the server starts."""
+def middleware():
+    """The gate, as the server puts it in front of Streamlit's (`launch`); from then on it is in place."""
     global _installed
     from starlette.middleware import Middleware
-    from streamlit.web.server.starlette import starlette_app
 
-    streamlit_middleware = starlette_app.create_streamlit_middleware
-    starlette_app.create_streamlit_middleware = lambda: [Middleware(PupilFileGate), *streamlit_middleware()]
     _installed = True
+    return Middleware(PupilFileGate)
 
 
 def browser_token(cookies) -> str | None:

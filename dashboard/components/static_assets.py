@@ -71,15 +71,10 @@ class StaticAssets:
         await self.app(scope, receive, keep)
 
 
-def install() -> None:
-    """Put `StaticAssets` in front of Streamlit's web server; call before the server starts."""
+def middleware():
+    """`StaticAssets` under the server's base URL, as the server puts it in front of Streamlit's
+    (`launch`, once the command line's options are in the config)."""
     from starlette.middleware import Middleware
     from streamlit import config
-    from streamlit.web.server.starlette import starlette_app
 
-    streamlit_middleware = starlette_app.create_streamlit_middleware
-    # read when the server starts, once the command line's options are in the config
-    starlette_app.create_streamlit_middleware = lambda: [
-        Middleware(StaticAssets, base_url=config.get_option("server.baseUrlPath") or ""),
-        *streamlit_middleware(),
-    ]
+    return Middleware(StaticAssets, base_url=config.get_option("server.baseUrlPath") or "")
