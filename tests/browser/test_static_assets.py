@@ -4,6 +4,8 @@ of one of those files left to Streamlit."""
 
 from __future__ import annotations
 
+import asyncio
+import gzip
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -12,7 +14,7 @@ import pytest
 from harness import run_async
 from streamlit import file_util
 
-from dashboard.components.static_assets import StaticAssets
+from dashboard.components.static_assets import StaticAssets, accepts_gzip
 
 STATIC = Path(file_util.get_static_dir())
 SCRIPT = next((STATIC / "static" / "js").glob("index.*.js"))
@@ -48,32 +50,58 @@ def test_ranged_and_conditional_requests_get_streamlits_own_answer(served):
     assert status == 304 and body == b""
 
 
+@pytest.mark.slow
+def test_a_browser_that_accepts_gzip_gets_the_file_compressed(served):
+    status, headers, body = get(served + PATH, **{"Accept-Encoding": "gzip, deflate, br, zstd"})
+    _, plain_headers, plain = get(served + PATH)
+    assert status == 200 and headers["content-encoding"] == "gzip"
+    assert gzip.decompress(body) == plain == SCRIPT.read_bytes()
+    assert int(headers["content-length"]) == len(body) < len(plain) / 2
+    assert headers["vary"] == plain_headers["vary"] == "Accept-Encoding"
+    assert headers["etag"] == "W/" + plain_headers["etag"]
+    assert "content-encoding" not in plain_headers
+
+
 def http_scope(path: str, method: str = "GET", headers: list | None = None) -> dict:
     return {"type": "http", "method": method, "path": path, "headers": headers or []}
 
 
 class Streamlit:
-    """The app behind the middleware, counting what reaches it; answers `status` with a body
-    in two parts, as a file is sent."""
+    """The app behind the middleware, counting what reaches it; answers `status` with `body`
+    in two parts, as a file is sent, after `delay` seconds."""
 
-    def __init__(self, status: int = 200):
-        self.status, self.asked = status, []
+    def __init__(self, status: int = 200, body: bytes = b"abcd", delay: float = 0.0):
+        self.status, self.body, self.delay, self.asked = status, body, delay, []
 
     async def __call__(self, scope, receive, send):
         self.asked.append((scope.get("method"), scope["path"]))
-        await send({"type": "http.response.start", "status": self.status, "headers": [(b"etag", b'"1"')]})
-        await send({"type": "http.response.body", "body": b"ab", "more_body": True})
-        await send({"type": "http.response.body", "body": b"cd"})
+        await asyncio.sleep(self.delay)
+        headers = [(b"etag", b'"1"'), (b"content-length", str(len(self.body)).encode())]
+        await send({"type": "http.response.start", "status": self.status, "headers": headers})
+        await send({"type": "http.response.body", "body": self.body[:2], "more_body": True})
+        await send({"type": "http.response.body", "body": self.body[2:]})
 
 
-def answer(app, scope) -> list[dict]:
+async def answered(app, scope) -> list[dict]:
     sent = []
 
     async def send(message):
         sent.append(message)
 
-    run_async(app(scope, None, send))
+    await app(scope, None, send)
     return sent
+
+
+def answer(app, scope) -> list[dict]:
+    return run_async(answered(app, scope))
+
+
+def body_of(sent: list[dict]) -> bytes:
+    return b"".join(m.get("body", b"") for m in sent[1:])
+
+
+GZIP = [(b"accept-encoding", b"gzip, deflate, br, zstd")]
+TEXT = b"function f() { return 1; }\n" * 40  # 1,080 bytes, compresses to about 50
 
 
 def test_only_the_first_plain_get_of_a_static_file_reaches_streamlit():
@@ -82,9 +110,73 @@ def test_only_the_first_plain_get_of_a_static_file_reaches_streamlit():
     first = answer(app, http_scope(PATH))
     again = answer(app, http_scope(PATH))
     assert inner.asked == [("GET", PATH)]
-    assert again[0]["status"] == 200 and again[0]["headers"] == [(b"etag", b'"1"')]
+    assert first == again
+    assert again[0]["status"] == 200
+    assert again[0]["headers"] == [(b"etag", b'"1"'), (b"content-length", b"4"), (b"vary", b"Accept-Encoding")]
     assert again[1] == {"type": "http.response.body", "body": b"abcd"}
-    assert b"".join(m.get("body", b"") for m in first[1:]) == b"abcd"
+
+
+def test_the_compressed_copy_goes_to_a_browser_that_accepts_it():
+    app = StaticAssets(Streamlit(body=TEXT))
+    packed = answer(app, http_scope(PATH, headers=GZIP))
+    plain = answer(app, http_scope(PATH))
+    assert gzip.decompress(body_of(packed)) == body_of(plain) == TEXT
+    headers = dict(packed[0]["headers"])
+    assert headers[b"content-encoding"] == b"gzip" and headers[b"vary"] == b"Accept-Encoding"
+    assert headers[b"content-length"] == str(len(body_of(packed))).encode() and len(body_of(packed)) < 100
+    assert headers[b"etag"] == b'W/"1"'  # another representation of the file, weakly the same
+    assert dict(plain[0]["headers"]) == {b"etag": b'"1"', b"content-length": b"1080", b"vary": b"Accept-Encoding"}
+
+
+def test_a_file_that_does_not_compress_is_always_sent_as_it_is():
+    font = next((STATIC / "static" / "media").glob("*.woff2")).read_bytes()  # compressed already
+    app = StaticAssets(Streamlit(body=font))
+    packed = answer(app, http_scope(PATH, headers=GZIP))
+    assert b"content-encoding" not in dict(packed[0]["headers"]) and body_of(packed) == font
+
+
+@pytest.mark.parametrize(
+    ("accept_encoding", "gzipped"),
+    [
+        (b"gzip", True),
+        (b"deflate, GZIP;q=0.5", True),
+        (b"br, *", True),
+        (b"x-gzip", True),
+        (b"", False),
+        (b"identity", False),
+        (b"br, zstd", False),
+        (b"gzip;q=0", False),
+        (b"gzip;q=0.0, *", False),  # named, it overrules the star
+        (b"*;q=0", False),
+        (b"gzip;q=nonsense", False),
+    ],
+)
+def test_accepted_encodings(accept_encoding, gzipped):
+    assert accepts_gzip(accept_encoding) is gzipped
+
+
+def test_requests_that_arrive_while_the_first_answer_is_made_wait_for_it():
+    inner = Streamlit(body=TEXT, delay=0.05)
+    app = StaticAssets(inner)
+
+    async def five_at_once():
+        return await asyncio.gather(*(answered(app, http_scope(PATH, headers=GZIP)) for _ in range(5)))
+
+    answers = run_async(five_at_once())
+    assert inner.asked == [("GET", PATH)]
+    assert all(gzip.decompress(body_of(a)) == TEXT for a in answers)
+
+
+def test_requests_waiting_on_an_answer_that_is_not_kept_ask_streamlit_themselves():
+    inner = Streamlit(status=404, delay=0.05)
+    app = StaticAssets(inner)
+
+    async def three_at_once():
+        return await asyncio.gather(*(answered(app, http_scope(PATH)) for _ in range(3)))
+
+    answers = run_async(three_at_once())
+    assert len(inner.asked) == 3 and app.kept == {} and app.filling == {}
+    assert all(a[0]["status"] == 404 and body_of(a) == b"abcd" for a in answers)
 
 
 @pytest.mark.parametrize(
