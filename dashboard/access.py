@@ -396,8 +396,9 @@ def _audited(
 def work_out_audit(settings: Settings) -> None:
     """Work out the disclosure audit's cells of every year the warehouse at `settings.db_path`
     holds and keep them beside it (`_audited`), so that no governor's first page waits for them:
-    `seip serve` runs this in a process of its own as it starts. The years are worked out side
-    by side, each in a process of its own, as many at once as this process may use cores.
+    `seip serve` runs this in a process of its own as it starts. Only the years not kept already
+    are worked out (a server restarted on the same warehouse starts none), side by side, each
+    in a process of its own, as many at once as this process may use cores.
     Plain processes, not `multiprocessing`: its spawned children run the parent's main script
     again, which under Streamlit is the app. Raises RuntimeError naming the years that failed."""
     import os
@@ -408,7 +409,9 @@ def work_out_audit(settings: Settings) -> None:
 
     con = warehouse.open_read_only(settings.db_path)
     try:
-        years = _years(con, settings)
+        years = _years_not_kept(con, settings)
+        if not years:
+            return
         workers = min(len(years), len(os.sched_getaffinity(0)))
         if workers <= 1:
             _keep_years(con, settings, years)
@@ -463,14 +466,19 @@ def audit_kept(settings: Settings) -> bool:
     a new process (a server's, a report's) starts without working them out."""
     con = warehouse.open_read_only(settings.db_path)
     try:
-        path, version = _db_path(con), warehouse.version(settings.db_path)
-        return all(
-            _pattern_file(con, settings, y, path, version, metric_level=level).exists()
-            for y in _years(con, settings)
-            for level in (False, True)
-        )
+        return not _years_not_kept(con, settings)
     finally:
         con.close()
+
+
+def _years_not_kept(con: duckdb.DuckDBPyConnection, settings: Settings) -> list[str]:
+    """The years the warehouse holds whose two audit files (`_keep_years`) are not both kept."""
+    path, version = _db_path(con), warehouse.version(settings.db_path)
+    return [
+        y
+        for y in _years(con, settings)
+        if not all(_pattern_file(con, settings, y, path, version, metric_level=m).exists() for m in (False, True))
+    ]
 
 
 def _years(con: duckdb.DuckDBPyConnection, settings: Settings) -> list[str]:

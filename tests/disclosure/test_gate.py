@@ -289,6 +289,25 @@ def test_the_audit_worked_out_ahead_is_kept_and_served_without_working_it_out_ag
         con.close()
 
 
+def test_a_server_started_again_works_out_only_the_years_not_kept(metrics_db, tmp_path, monkeypatch):
+    db = tmp_path / "seip.duckdb"
+    shutil.copyfile(metrics_db, db)
+    settings = Settings(db_path=db)
+    access.work_out_audit(settings)
+    kept = {f: f.read_bytes() for f in tmp_path.glob("seip.duckdb.disclosure-*.json")}
+    worked_out = []
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0})  # one core: the years in this process
+    monkeypatch.setattr(access, "_keep_years", lambda con, settings, years: worked_out.append(years))
+    access.work_out_audit(settings)
+    assert worked_out == []  # every year kept: nothing started
+    # e.g. seip.duckdb.disclosure-metrics-2023-24-<tag>.json
+    one = next(f for f in kept if "disclosure-metrics-" in f.name)
+    one.unlink()
+    access.work_out_audit(settings)
+    year = one.name.split("disclosure-metrics-")[1][:7].replace("-", "/")
+    assert worked_out == [[year]]
+
+
 def test_audit_kept_for_an_earlier_warehouse_or_code_goes_when_the_new_is_kept(metrics_db, tmp_path, monkeypatch):
     db = tmp_path / "seip.duckdb"
     shutil.copyfile(metrics_db, db)
