@@ -433,10 +433,13 @@ def own_cpu() -> float:
     return t.user + t.system
 
 
-async def concurrent(browser, db: Path, repo: Path, k: int, apart: str | None = None, wire: bool = False) -> dict:
+async def concurrent(
+    browser, db: Path, repo: Path, k: int, apart: str | None = None, wire: bool = False, observer: bool = True
+) -> dict:
     """K sessions at once on a fresh server (warmed by one browser session first, as a server in
     use is); `apart`: "niced" browsers or the server on a core of its own ("own core"); `wire`:
-    the K sessions in Streamlit's protocol, fetching the static files the warming browser fetched."""
+    the K sessions in Streamlit's protocol, fetching the static files the warming browser fetched,
+    one of them in a browser unless `observer` is False (then no browser shares the cores)."""
     server = Server(db, repo)
     try:
         server.wait_healthy()
@@ -447,7 +450,7 @@ async def concurrent(browser, db: Path, repo: Path, k: int, apart: str | None = 
         assets: dict[str, list[str]] = {}
         await one_session(browser, server.base, page_times(), [], assets=assets)
         idle_rss = server.rss()
-        times, observer, fetching = page_times(), page_times(), {}
+        times, observed, fetching = page_times(), page_times(), {}
         failures: list[str] = []
         s0, b0, c0 = server.cpu(), browser_cpu(), own_cpu()
         server.sample_rss()
@@ -456,8 +459,8 @@ async def concurrent(browser, db: Path, repo: Path, k: int, apart: str | None = 
         users = [f"{USER}-{i}" for i in range(1, k + 1)]
         if wire:  # one of the K in a browser: what a person meets while the others load the server
             await asyncio.gather(
-                one_session(browser, server.base, observer, failures, users[0]),
-                *(wire_session(server.base, assets, times, failures, u, fetching) for u in users[1:]),
+                *([one_session(browser, server.base, observed, failures, users.pop(0))] if observer else []),
+                *(wire_session(server.base, assets, times, failures, u, fetching) for u in users),
             )
         else:
             await asyncio.gather(*(one_session(browser, server.base, times, failures, u) for u in users))
@@ -477,7 +480,7 @@ async def concurrent(browser, db: Path, repo: Path, k: int, apart: str | None = 
             "failures": failures,
             "browsers_apart": apart,
             "pages": {p: {"p50_s": pct(v, 50), "p95_s": pct(v, 95), "n": len(v)} for p, v in times.items() if v},
-            "observer": {p: v[0] for p, v in observer.items() if v},
+            "observer": {p: v[0] for p, v in observed.items() if v},
             "static_files": {p: {"p50_s": pct(v, 50), "p95_s": pct(v, 95)} for p, v in fetching.items() if v},
             "server_pages": {
                 p: {"p50_s": pct(v, 50), "p95_s": pct(v, 95), "n": len(v)} for p, v in server.runs(since).items()
@@ -512,7 +515,10 @@ async def run(args) -> dict:
             if args.rounds:
                 out["rounds"] = await page_rounds(browser, db, args.repo, args.rounds)
             apart = "niced" if args.nice_browsers else "own core" if args.server_own_core else None
-            out["sessions"] = [await concurrent(browser, db, args.repo, k, apart, args.wire) for k in args.sessions]
+            out["sessions"] = [
+                await concurrent(browser, db, args.repo, k, apart, args.wire, not args.no_browser_among)
+                for k in args.sessions
+            ]
             await browser.close()
         out["load_after"] = os.getloadavg()
     return out
@@ -590,8 +596,15 @@ def main() -> None:
         action="store_true",
         help="in the sessions mode, the K sessions speak Streamlit's protocol without a browser (streamlit_wire.py)",
     )
+    parser.add_argument(
+        "--no-browser-among",
+        action="store_true",
+        help="with --wire, all K sessions in the protocol: no Chromium shares the cores while they run",
+    )
     parser.add_argument("--json", type=Path, help="also write the raw results here")
     args = parser.parse_args()
+    if args.no_browser_among and not args.wire:
+        parser.error("--no-browser-among goes with --wire")
     out = asyncio.run(run(args))
     report(out)
     if args.json:
