@@ -40,7 +40,6 @@ import json
 import os
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -55,7 +54,7 @@ from playwright.async_api import TimeoutError as PlaywrightTimeout
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests" / "browser"))
-from harness import CHROMIUM, CHROMIUM_FLAGS, PAGES  # noqa: E402
+from harness import CHROMIUM, CHROMIUM_FLAGS, PAGES, free_port  # noqa: E402
 from streamlit_wire import FORM, WireSession  # noqa: E402
 
 USER, PASSWORD = "bench", "bench password 1"
@@ -107,9 +106,7 @@ class Server:
     """`seip serve` on `db` with SEIP_AUTH=local, run from `repo`; its process tree measured by psutil."""
 
     def __init__(self, db: Path, repo: Path):
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            self.port = s.getsockname()[1]
+        self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         # the server's own times for each page, in a file beside the warehouse it serves
         self.run_times = db.with_name(f"runs-{self.port}.jsonl")
@@ -423,8 +420,8 @@ async def wire_session(
         failures.append(f"{type(exc).__name__}: {str(exc)[:200]}")
     finally:
         await session.close()
-        for step, seconds in session.fetching.items():
-            if fetching is not None:
+        if fetching is not None:
+            for step, seconds in session.fetching.items():
                 fetching.setdefault(step, []).append(seconds)
 
 
