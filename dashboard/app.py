@@ -13,10 +13,11 @@ from dashboard.components import launch, page, run_times, signin
 from dashboard.settings import Settings
 
 PAGES = Path(__file__).parent / "views"
+# a file of our own: for a Material icon the browser fetched the favicon from Google's font
+# servers on every visit (a third party told of each visit, and an error where it cannot reach it)
+FAVICON = Path(__file__).parent / "favicon.png"
 
-st.set_page_config(
-    page_title="Sign in – SEIP Insight", page_icon=":material/school:", layout="wide", initial_sidebar_state="auto"
-)
+st.set_page_config(page_title="Sign in – SEIP Insight", page_icon=FAVICON, layout="wide", initial_sidebar_state="auto")
 page.accessibility()
 
 overview = st.Page(PAGES / "overview.py", title="Overview", url_path="overview", icon=":material/dashboard:")

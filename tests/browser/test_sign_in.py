@@ -11,8 +11,10 @@ from pathlib import Path
 
 import pytest
 from harness import TIMEOUT_MS, serve, settle, sign_in
+from streamlit import file_util
 
 from dashboard import audit, auth
+from dashboard.components.static_assets import PRELOAD_AFTER_LOAD_MS, preloads
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -23,11 +25,13 @@ OTHER_SCHOOL = 900009  # Meadowbank Academy, CHN partnership
 
 @pytest.fixture(scope="module")
 def signed_db(demo_db, tmp_path_factory) -> Path:
-    """A copy of the demo warehouse with a head and a governor of Riverside Academy."""
+    """A copy of the demo warehouse with a head and a governor of Riverside Academy, and a
+    commissioner."""
     db = tmp_path_factory.mktemp("signin") / "seip.duckdb"
     shutil.copyfile(demo_db, db)
     auth.add_user(db, "hana", "head", str(OWN_SCHOOL), PASSWORD)
     auth.add_user(db, "gwen", "governor", str(OWN_SCHOOL), PASSWORD)
+    auth.add_user(db, "cara", "commissioner", None, PASSWORD)
     return db
 
 
@@ -120,3 +124,46 @@ def test_head_sees_own_school_pupils_downloads_them_and_nothing_of_another_schoo
     assert actions == ["sign_in", "pupil_view", "download", "sign_in", "sign_out"]
     detail = log.loc[log["action"] == "download", "detail"].item()
     assert detail.startswith(f"pupil-level referrals (school {OWN_SCHOOL}")
+
+
+def test_the_form_preloads_the_signed_in_pages_scripts_each_once(browser, base):
+    """Nothing is preloaded before the person is at the form (its first focus, or a few seconds
+    after the page has loaded); then plotly's script and the rest (`static_assets`), each fetched
+    once, and the Overview after signing in draws from them without an error."""
+    static = Path(file_util.get_static_dir())
+    names = preloads((static / "index.html").read_bytes(), static)
+    plotly = next(n for n in names if n.startswith("PlotlyChart."))
+    page = browser.new_page()
+    fetched: list[str] = []
+    errors: list[str] = []
+    page.on("request", lambda r: fetched.append(r.url.rsplit("/", 1)[-1]))
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("requestfailed", lambda r: errors.append(f"{r.url} {r.failure}"))
+    try:
+        page.goto(base + "/", timeout=TIMEOUT_MS)
+        page.get_by_role("button", name="Sign in").wait_for(timeout=TIMEOUT_MS)
+        at_form = page.evaluate("performance.now()")
+        page.get_by_label("Username", exact=True).focus()
+        page.wait_for_function(
+            "n => performance.getEntriesByType('resource').some(e => e.name.endsWith(n))",
+            arg=plotly,
+            timeout=TIMEOUT_MS,
+        )
+        started, loaded = page.evaluate(
+            """n => [performance.getEntriesByType('resource').find(e => e.name.endsWith(n)).startTime,
+                     performance.getEntriesByType('navigation')[0].loadEventEnd]""",
+            plotly,
+        )
+        assert started >= min(at_form, loaded + PRELOAD_AFTER_LOAD_MS) - 50
+        page.wait_for_load_state("networkidle", timeout=TIMEOUT_MS)
+        assert set(names) <= set(fetched)
+        page.get_by_label("Username", exact=True).fill("cara")
+        page.get_by_label("Password", exact=True).fill(PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
+        page.get_by_text("Signed in as cara").wait_for(state="attached", timeout=TIMEOUT_MS)
+        settle(page, charts=1)
+        assert page.locator("[data-testid=stException]").count() == 0
+        assert sorted({n for n in fetched if n.endswith(".js") and fetched.count(n) > 1}) == []
+        assert errors == []
+    finally:
+        page.close()

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import asyncio
 import gzip
+import json
+import re
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -14,7 +16,14 @@ import pytest
 from harness import run_async
 from streamlit import file_util
 
-from dashboard.components.static_assets import StaticAssets, accepts_gzip
+from dashboard.components.static_assets import (
+    SIGNED_IN,
+    StaticAssets,
+    accepts_gzip,
+    imported,
+    preloads,
+    with_preloads,
+)
 
 STATIC = Path(file_util.get_static_dir())
 SCRIPT = next((STATIC / "static" / "js").glob("index.*.js"))
@@ -68,15 +77,16 @@ def http_scope(path: str, method: str = "GET", headers: list | None = None) -> d
 
 class Streamlit:
     """The app behind the middleware, counting what reaches it; answers `status` with `body`
-    in two parts, as a file is sent, after `delay` seconds."""
+    in two parts, as a file is sent, after `delay` seconds, with `headers` besides its own."""
 
-    def __init__(self, status: int = 200, body: bytes = b"abcd", delay: float = 0.0):
+    def __init__(self, status: int = 200, body: bytes = b"abcd", delay: float = 0.0, headers: list | None = None):
         self.status, self.body, self.delay, self.asked = status, body, delay, []
+        self.headers = headers or []
 
     async def __call__(self, scope, receive, send):
         self.asked.append((scope.get("method"), scope["path"]))
         await asyncio.sleep(self.delay)
-        headers = [(b"etag", b'"1"'), (b"content-length", str(len(self.body)).encode())]
+        headers = [(b"etag", b'"1"'), (b"content-length", str(len(self.body)).encode()), *self.headers]
         await send({"type": "http.response.start", "status": self.status, "headers": headers})
         await send({"type": "http.response.body", "body": self.body[:2], "more_body": True})
         await send({"type": "http.response.body", "body": self.body[2:]})
@@ -188,6 +198,7 @@ def test_requests_waiting_on_an_answer_that_is_not_kept_ask_streamlit_themselves
         http_scope(PATH, headers=[(b"if-modified-since", b"Wed, 02 Dec 2026 21:33:47 GMT")]),
         http_scope("/static/js/../../index.html"),  # not a file of the folder as named
         http_scope("/"),  # the page itself: no-cache, and it sets the browser's cookie
+        http_scope("/policy-impact"),  # the same page at a page's own address
         http_scope("/media/abc.csv"),  # downloads (pupil files among them) are never kept
         {"type": "websocket", "path": PATH, "headers": []},
     ],
@@ -215,3 +226,72 @@ def test_under_a_base_url_the_files_are_known_by_their_full_path():
     answer(app, http_scope("/seip" + PATH))
     answer(app, http_scope(PATH))
     assert inner.asked == [("GET", "/seip" + PATH), ("GET", PATH)]
+
+
+# ---------------------------------------------------------------- preloading at the sign-in form
+
+PAGE = (STATIC / "index.html").read_bytes()
+JS = STATIC / "static" / "js"
+HTML = [(b"content-type", b"text/html; charset=utf-8")]
+
+
+def preloaded(page: bytes) -> list[str]:
+    """The script names the preloading script in `page` asks for."""
+    names = re.search(rb"for\(const name of (\[.*?\])\)", page)
+    return json.loads(names.group(1)) if names else []
+
+
+def test_imported_follows_static_imports_not_dynamic_ones(tmp_path):
+    (tmp_path / "a.1.js").write_text('import{x as y}from"./b.2.js";import"./c.3.js";const l=()=>import("./d.4.js")')
+    (tmp_path / "b.2.js").write_text('import{z}from"./c.3.js";export const x=1')
+    (tmp_path / "c.3.js").write_text("export const z=1")
+    (tmp_path / "d.4.js").write_text('import"./e.5.js"')
+    assert imported(tmp_path, ["a.1.js"]) == ["a.1.js", "b.2.js", "c.3.js"]
+    assert imported(tmp_path, ["d.4.js", "missing.6.js"]) == ["d.4.js"]
+
+
+def test_the_page_preloads_what_the_signed_in_pages_need_and_it_does_not_load_itself():
+    names = preloaded(with_preloads(PAGE, STATIC))
+    assert names == preloads(PAGE, STATIC)
+    own = set(imported(JS, re.findall(r'"\./static/js/([^"/]+\.js)"', PAGE.decode())))
+    # this version of Streamlit names each component's script after it: an upgrade that does
+    # not fails here rather than silently preloading nothing
+    for component in SIGNED_IN:
+        assert [n for n in names if n.split(".")[0] == component and n.count(".") == 2], component
+    assert all((JS / n).is_file() for n in names) and len(names) == len(set(names))
+    assert not own & set(names)
+    assert set(imported(JS, names)) - own == set(names)  # nothing they import is left out
+
+
+def test_streamlits_page_goes_with_the_preloading_script_and_its_own_length():
+    app = StaticAssets(Streamlit(body=PAGE, headers=HTML))
+    sent = answer(app, http_scope("/"))
+    body = body_of(sent)
+    assert body == with_preloads(PAGE, STATIC) and len(preloaded(body)) > 20
+    assert body.replace(body[body.index(b"<script>(()") : body.index(b"</head>")], b"") == PAGE
+    headers = dict(sent[0]["headers"])
+    assert headers[b"content-length"] == str(len(body)).encode() and headers[b"etag"] == b'"1"'
+    head = answer(app, http_scope("/overview", method="HEAD"))
+    assert dict(head[0]["headers"])[b"content-length"] == str(len(body)).encode()
+
+
+def test_streamlits_page_compressed_goes_compressed_with_the_script():
+    packed = gzip.compress(PAGE)
+    app = StaticAssets(Streamlit(body=packed, headers=[*HTML, (b"content-encoding", b"gzip")]))
+    sent = answer(app, http_scope("/school-view"))
+    assert gzip.decompress(body_of(sent)) == with_preloads(PAGE, STATIC)
+    assert dict(sent[0]["headers"])[b"content-length"] == str(len(body_of(sent))).encode()
+
+
+@pytest.mark.parametrize(
+    ("status", "body", "headers"),
+    [
+        (200, b"<html><head></head><body>another page</body></html>", HTML),  # not Streamlit's page
+        (404, PAGE, HTML),
+        (200, PAGE, [(b"content-type", b"text/plain")]),
+    ],
+)
+def test_every_other_answer_goes_as_it_came(status, body, headers):
+    sent = answer(StaticAssets(Streamlit(status=status, body=body, headers=headers)), http_scope("/x"))
+    assert sent[0]["status"] == status and body_of(sent) == body
+    assert dict(sent[0]["headers"])[b"content-length"] == str(len(body)).encode()
