@@ -53,6 +53,17 @@ def test_differences_in_differences(gaps_result):
     assert gaps_result.did["sn_median"] == pytest.approx(-0.15)
 
 
+def test_differences_in_differences_over_the_years_present_and_none_without_any():
+    gap = pd.Series([1.0, None, 3.0, 10.0, None], index=["2006/07", "2007/08", "2008/09", "2009/10", "2010/11"])
+    # pre: mean(1, 3) = 2 (2007/08 missing); post: 10 (2010/11 missing, 2011/12 not in the series)
+    assert (
+        impact.difference_in_differences(gap, ["2006/07", "2007/08", "2008/09"], ["2009/10", "2010/11", "2011/12"])
+        == 8.0
+    )
+    assert impact.difference_in_differences(gap, ["2007/08"], ["2009/10"]) is None
+    assert impact.difference_in_differences(gap, ["2006/07"], ["2011/12"]) is None
+
+
 def test_exclusions_avoided_leave_out_years_without_headcount(gaps_result):
     avoided = gaps_result.exclusions_avoided
     # only 2010/11 has a headcount: 2000 x (0.25 - 0.10) / 100 = 3; SN 2000 x (0.20 - 0.10) / 100 = 2
