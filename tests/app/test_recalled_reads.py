@@ -58,3 +58,50 @@ def test_at_most_entries_are_kept_the_oldest_going_first():
     assert recent.get("v2", (5,)) is None  # another version: nothing recalled
     recent.put("v2", (5,), "new")
     assert recent._held == {(5,): "new"}
+
+
+def test_viewers_given_the_same_impact_panel_share_one_estimate(synthetic_copy, monkeypatch):
+    """The policy-impact estimates are keyed on the panel's contents, not on the viewer: a chair
+    and a head, whose panel is DfE's published data as the commissioner's is, get the estimate
+    already worked out; a panel that differs in one figure gets its own."""
+    from dashboard import access, impact, warehouse
+    from dashboard.access import Viewer
+    from dashboard.components import policy
+    from dashboard.settings import Settings
+
+    estimates, by_starts = [], []
+    estimate, by_start = impact.estimate, impact.by_start
+    monkeypatch.setattr(impact, "estimate", lambda *a, **k: estimates.append(a[3]) or estimate(*a, **k))
+    monkeypatch.setattr(impact, "by_start", lambda *a, **k: by_starts.append(a[1]) or by_start(*a, **k))
+    at = open_page(synthetic_copy, monkeypatch, "policy_impact")
+    assert "Policy impact" in at.title[0].value and not at.exception
+    worked_out = (len(estimates), len(by_starts))
+    assert worked_out[0] >= 1 and worked_out[1] == 1
+    commissioner = specs(at)
+    for role in ("chair", "head"):
+        at.session_state["view_as_role"] = role
+        at.run()
+        assert not at.exception and specs(at) == commissioner
+    assert (len(estimates), len(by_starts)) == worked_out
+
+    # the same contents in another frame: the same estimate; one figure changed: its own
+    s = Settings.from_env(synthetic_copy)
+    con = warehouse.open_read_only(synthetic_copy)
+    try:
+        panel = access.fetch(
+            con,
+            Viewer(name="t", role="head", scope="900001"),
+            s,
+            "impact_panel",
+            la_code=s.la_code,
+            measure="pex_rate",
+            sn_model=s.sn_model,
+        )
+    finally:
+        con.close()
+    args = (s.la_code, "pex_rate", s.policy_start, "all", False)
+    first = policy._shared_estimate(panel, *args)
+    assert policy._shared_estimate(panel.copy(), *args) is first
+    changed = panel.copy()
+    changed.loc[changed["area_code"] == s.la_code, "value"] += 0.01
+    assert policy._shared_estimate(changed, *args) is not first
