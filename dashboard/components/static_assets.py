@@ -53,8 +53,12 @@ SIGNED_IN = ("PlotlyChart", "DataFrame", "Metric", "Selectbox")
 # their preloading starts at the form's first focus, or this long after the page has loaded
 PRELOAD_AFTER_LOAD_MS = 3000
 # a bundled script's static imports, `import{a as b}from"./x.js"` or `import"./x.js"` (a dynamic
-# `import("./x.js")` is fetched only when needed, so it is not followed)
-_STATIC_IMPORT = re.compile(rb'\b(?:from|import)\s*"\./([^"/]+\.js)"')
+# `import("./x.js")` is fetched only when needed, so it is not followed): one pattern per keyword,
+# each starting with its word, which the regex engine finds by a plain search; one pattern with
+# both words behind a word boundary tried a match at every byte (0.3 s for Streamlit's 10 MB of
+# scripts, where these take 0.04 s, before the server says it is healthy)
+_STATIC_IMPORTS = (re.compile(rb'from\s*"\./([^"/]+\.js)"'), re.compile(rb'import\s*"\./([^"/]+\.js)"'))
+_WORD = re.compile(rb"\w")
 
 
 @dataclass(frozen=True)
@@ -76,6 +80,18 @@ def _static_files(base_url: str) -> set[str]:
     return {f"{prefix}/{p.relative_to(root).as_posix()}" for p in (root / "static").rglob("*") if p.is_file()}
 
 
+def static_imports(script: bytes) -> list[str]:
+    """The scripts `script` imports statically, in the order it names them (each keyword a word
+    of its own: not the end of a longer name)."""
+    found = [
+        (m.start(), m.group(1).decode())
+        for pattern in _STATIC_IMPORTS
+        for m in pattern.finditer(script)
+        if m.start() == 0 or not _WORD.match(script, m.start() - 1)
+    ]
+    return [name for _, name in sorted(found)]
+
+
 def imported(js: Path, names: list[str]) -> list[str]:
     """The scripts `names` in the folder `js` and every script they import statically, in the
     order first met (a name not in the folder: left out)."""
@@ -86,7 +102,7 @@ def imported(js: Path, names: list[str]) -> list[str]:
         if name in found or not (js / name).is_file():
             continue
         found.append(name)
-        todo += reversed([m.decode() for m in _STATIC_IMPORT.findall((js / name).read_bytes())])
+        todo += reversed(static_imports((js / name).read_bytes()))
     return found
 
 

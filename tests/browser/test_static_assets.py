@@ -22,6 +22,7 @@ from dashboard.components.static_assets import (
     accepts_gzip,
     imported,
     preloads,
+    static_imports,
     with_preloads,
 )
 
@@ -239,6 +240,12 @@ def preloaded(page: bytes) -> list[str]:
     """The script names the preloading script in `page` asks for."""
     names = re.search(rb"for\(const name of (\[.*?\])\)", page)
     return json.loads(names.group(1)) if names else []
+
+
+def test_static_imports_in_the_order_named_each_keyword_a_word_of_its_own():
+    script = b'import"./a.1.js";import{x}from "./b.2.js";reimport"./c.3.js";const y=xfrom"./d.4.js";import"./e.5.js"'
+    assert static_imports(script) == ["a.1.js", "b.2.js", "e.5.js"]
+    assert static_imports(b'from"./f.6.js"') == ["f.6.js"]  # at the very start
 
 
 def test_imported_follows_static_imports_not_dynamic_ones(tmp_path):
