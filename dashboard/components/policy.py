@@ -1,9 +1,10 @@
 """The policy-impact estimate and its charts for the Policy impact page and the Overview's headline.
 
-A fit with ~140 placebos takes about a second, and hashing a panel or an estimate as a cache
-key costs a tenth of a second each time, so everything here is cached through `data.chart`
-on short keys only (the warehouse version and viewer, which `data.chart` adds, then the LA,
-the neighbour model and the user's choices): a rerun with warm caches looks up strings.
+A fit with ~140 placebos takes 0.15-0.2 s of CPU on the demo, and hashing a panel or an
+estimate as a cache key 3-6 ms on every call of every rerun, so everything here is cached
+through `data.chart` on short keys only (the warehouse version and viewer, which `data.chart`
+adds, then the LA, the neighbour model and the user's choices):
+a rerun with warm caches looks up strings.
 
 Beneath that, the estimates themselves are shared by every viewer whose impact panel holds the
 same figures, keyed on its contents: the panel is DfE's published data, the same for every
