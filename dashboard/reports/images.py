@@ -11,6 +11,12 @@ compared, policy impact) is drawn once.
 JPEG, not PNG: weasyprint embeds a JPEG's bytes as they are, but decodes every PNG and
 compresses it again (with its alpha channel split off), a third of its time on a pack.
 At SCALE 2 and Chromium's quality of 0.92 the text and lines of a chart stay sharp in print.
+
+A browser can stop answering (a tab hung, a Chromium that never finished starting): a report
+would then wait for its charts for ever. So while charts are waiting, a watch thread checks that
+one finishes at least every STALLED_AFTER seconds; when none does, the browser is killed, every
+waiting chart fails with NoBrowser saying so, and the next chart asked for starts a new browser.
+The limit is on progress, not on each chart: `seip report --all-partnerships` queues hundreds.
 """
 
 from __future__ import annotations
@@ -18,7 +24,10 @@ from __future__ import annotations
 import asyncio
 import atexit
 import hashlib
+import os
+import signal
 import threading
+import time
 from collections import OrderedDict
 from concurrent.futures import Future
 
@@ -33,10 +42,14 @@ TABS = 2
 # a tab's page is reloaded after this many charts, so a long-lived server's tabs stay small
 RELOAD_EVERY = 100
 _KEEP = 256
+# seconds with charts waiting and none finished (nor the browser started) before the browser is
+# given up; a chart takes 0.1-0.5 s, and a browser 2-4 s to start on a busy machine
+STALLED_AFTER = 60.0
 
 
 class NoBrowser(RuntimeError):
-    """No Chromium to draw the charts with: what to install is in the message."""
+    """No Chromium that draws the charts: none found, one that did not start, or one that stopped
+    drawing. What to do is in the message."""
 
 
 _lock = threading.Lock()
@@ -79,9 +92,19 @@ class _Server:
                 f"({str(exc).split('. ')[0]}): install Debian's chromium package, "
                 "or set BROWSER_PATH to a Chromium or Chrome program"
             ) from None
+        self.browser = browser
         self.loop = asyncio.new_event_loop()
         threading.Thread(target=self.loop.run_forever, name="seip-kaleido", daemon=True).start()
+        # the drawings asked for and not yet done (what the caller holds: set here or by `_give_up`),
+        # and when the last one finished, the browser started, or drawing began after a rest
+        self._waiting: set[Future[bytes]] = set()
+        self._moved = time.monotonic()
+        self._stalled: NoBrowser | None = None  # why it was given up
+        self._state = threading.Lock()
+        self.closed = threading.Event()
         self.opening = self.submit(self._open(browser))
+        self.opening.add_done_callback(self._moving)
+        threading.Thread(target=self._watch, name="seip-kaleido-watch", daemon=True).start()
         atexit.register(self.close)
 
     @staticmethod
@@ -104,14 +127,73 @@ class _Server:
         return asyncio.run_coroutine_threadsafe(coroutine, self.loop)
 
     def draw(self, job: dict) -> Future[bytes]:
-        return self.submit(self._draw(job))
+        drawing: Future[bytes] = Future()
+        with self._state:
+            if self._stalled is not None:  # given up since it was handed out
+                drawing.set_exception(self._stalled)
+                return drawing
+            if not self._waiting:
+                self._moved = time.monotonic()  # the clock starts when drawing starts after a rest
+            self._waiting.add(drawing)
+        self.submit(self._draw(job)).add_done_callback(lambda done: self._finished(drawing, done))
+        return drawing
+
+    def _moving(self, _opening: Future) -> None:
+        with self._state:
+            self._moved = time.monotonic()
+
+    def _finished(self, drawing: Future[bytes], done: Future[bytes]) -> None:
+        with self._state:
+            if drawing not in self._waiting:
+                return  # given up already
+            self._waiting.discard(drawing)
+            self._moved = time.monotonic()
+        if done.exception() is not None:
+            drawing.set_exception(done.exception())
+        else:
+            drawing.set_result(done.result())
+
+    def _watch(self) -> None:
+        while not self.closed.wait(min(1.0, STALLED_AFTER / 4)):
+            with self._state:
+                stalled = bool(self._waiting) and time.monotonic() - self._moved > STALLED_AFTER
+            if stalled:
+                self._give_up()
+                return
+
+    def _give_up(self) -> None:
+        """The browser drew nothing for STALLED_AFTER seconds: every waiting chart fails saying so,
+        and the browser is killed (the next chart starts a new one)."""
+        with self._state:
+            waiting, self._waiting = self._waiting, set()
+            self._stalled = NoBrowser(
+                f"the charts of a PDF are drawn by Chromium, and it finished none of the {len(waiting)} asked "
+                f"for in {STALLED_AFTER:g} s: it was stopped, and the next report starts it again"
+            )
+        self._kill()
+        self.close()
+        for drawing in waiting:
+            drawing.set_exception(self._stalled)
 
     def close(self) -> None:
+        """Stop the browser and its loop; at once if it does not answer (a hung browser is killed)."""
+        if self.closed.is_set():
+            return
+        self.closed.set()
         try:
-            if self.opening.exception() is None:
-                self.submit(self.opening.result().__aexit__(None, None, None)).result()
+            if self.opening.done() and self.opening.exception() is None:
+                self.submit(self.browser.__aexit__(None, None, None)).result(timeout=10)
+        except Exception:  # noqa: BLE001 - a browser that does not close is killed below
+            pass
         finally:
+            self._kill()
             self.loop.call_soon_threadsafe(self.loop.stop)
+
+    def _kill(self) -> None:
+        process = getattr(self.browser, "subprocess", None)  # set once Chromium is started
+        if process is not None and process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)  # the browser and every process it started
+            process.wait()
 
 
 _server: _Server | None = None
@@ -119,8 +201,10 @@ _server: _Server | None = None
 
 def _started() -> _Server:
     global _server
-    if _server is not None and _server.opening.done() and _server.opening.exception() is not None:
-        _server.close()  # Chromium did not start: the next chart tries again
+    if _server is not None and (
+        _server.closed.is_set() or (_server.opening.done() and _server.opening.exception() is not None)
+    ):
+        _server.close()  # Chromium did not start, or was given up: the next chart tries again
         _server = None
     if _server is None:
         _server = _Server()

@@ -171,10 +171,11 @@ def test_the_help_names_every_option(capsys):
         assert option in text
 
 
-def _report_in_a_process_of_its_own(report_db, tmp_path, browser: str, *how: str):
+def _report_in_a_process_of_its_own(report_db, tmp_path, browser: str, *how: str, stalled_after: float = 60):
     # its own process: this one's browser, if a test before started it, would be used
+    program = f"import sys; from dashboard.reports import images; images.STALLED_AFTER = {stalled_after}; "
     return subprocess.run(
-        [sys.executable, "-c", "import sys; from dashboard.cli import main; sys.exit(main())"]
+        [sys.executable, "-c", program + "from dashboard.cli import main; sys.exit(main())"]
         + ["report", "--db", str(report_db), "--year", "2023/24", "--role", "governor", "--scope", "STH"]
         + ["--format", "pdf", *how],
         env={**os.environ, "BROWSER_PATH": browser},
@@ -213,3 +214,25 @@ def test_a_chromium_that_does_not_start_is_said_and_nothing_is_written(report_db
     assert "Traceback" not in done.stderr
     assert list(tmp_path.iterdir()) == []
     assert len(audit.entries(report_db, action="report")) == before
+
+
+def test_a_browser_that_never_answers_is_given_up_said_and_killed_and_nothing_is_written(report_db, tmp_path):
+    before = len(audit.entries(report_db, action="report"))
+    mute = tmp_path / "mute-browser"  # started as Chromium is, it never says a word
+    mute.write_text(f"#!/bin/sh\necho $$ > {tmp_path / 'pid'}\nexec sleep 600\n")
+    mute.chmod(0o755)
+    out = tmp_path / "sth.pdf"
+    done = _report_in_a_process_of_its_own(
+        report_db, tmp_path, str(mute), "--partnership", "STH", "--out", str(out), stalled_after=3
+    )
+    assert done.returncode == 1
+    last = done.stderr.strip().splitlines()[-1]
+    assert last.startswith("seip report: the charts of a PDF are drawn by Chromium, and it finished none of the ")
+    assert last.endswith(" asked for in 3 s: it was stopped, and the next report starts it again")
+    assert "Traceback" not in done.stderr
+    assert not out.exists()
+    assert len(audit.entries(report_db, action="report")) == before
+    # killed, not left behind (a zombie at most, until the system reaps it: the killed wrapper was its parent)
+    mute_pid = (tmp_path / "pid").read_text().strip()
+    alive = subprocess.run(["ps", "-o", "stat=", "-p", mute_pid], capture_output=True, text=True).stdout.strip()
+    assert alive in ("", "Z")
