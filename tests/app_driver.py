@@ -45,13 +45,21 @@ TITLES = {
 
 
 def open_page(
-    db: Path, monkeypatch, page: str, *, role: str | None = None, query: dict | None = None, **choices: object
+    db: Path,
+    monkeypatch,
+    page: str,
+    *,
+    role: str | None = None,
+    query: dict | None = None,
+    keep_caches: bool = False,
+    **choices: object,
 ) -> AppTest:
     """Run the real app on `db` (sign-in off: the demo's "view as" switcher) as `role`, with `query`
     in the URL, open `views/<page>.py`, then pick each filter in `choices` (widget key -> option) as
-    a user would. Caches are cleared first: AppTest shares them across tests."""
-    st.cache_data.clear()
-    st.cache_resource.clear()
+    a user would. Caches are cleared first (AppTest shares them across tests), unless `keep_caches`."""
+    if not keep_caches:
+        st.cache_data.clear()
+        st.cache_resource.clear()
     monkeypatch.setenv("SEIP_DB", str(db))
     monkeypatch.setenv("SEIP_AUTH", "none")
     at = AppTest.from_file(APP, default_timeout=120)

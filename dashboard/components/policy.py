@@ -11,6 +11,8 @@ same figures, keyed on its contents: the panel is DfE's published data, the same
 commissioner, chair and head (only a governor's passes through disclosure control, and is shared
 with the others only where control changed nothing). Each head's or governor's first visit would
 otherwise fit the 140 placebos again: about 0.3 s of the server's CPU a viewer, on 2 cores.
+`seip serve` works out the ones the pages show first before it says it is healthy
+(`launch._estimate_ahead`), so that not even the first visitor waits for them.
 """
 
 from __future__ import annotations
@@ -37,7 +39,7 @@ def _panel(la_code: str, sn_model: int | None, measure: str) -> pd.DataFrame:
 
 
 @st.cache_resource(max_entries=64, show_spinner=False, hash_funcs={pd.DataFrame: data.contents})
-def _shared_estimate(
+def shared_estimate(
     panel: pd.DataFrame, la_code: str, measure: str, start: str, donors: str, placebos: bool
 ) -> impact.Impact:
     return impact.estimate(panel, la_code, measure, start, donors, placebos=placebos)
@@ -46,7 +48,7 @@ def _shared_estimate(
 def _estimate(
     la_code: str, sn_model: int | None, measure: str, start: str, donors: str, placebos: bool
 ) -> impact.Impact:
-    return _shared_estimate(_panel(la_code, sn_model, measure), la_code, measure, start, donors, placebos)
+    return shared_estimate(_panel(la_code, sn_model, measure), la_code, measure, start, donors, placebos)
 
 
 def estimate(measure: str, start: str, donors: str, *, placebos: bool = True) -> impact.Impact:
@@ -114,13 +116,13 @@ def worth(measure: str, start: str, donors: str, include_lifetime: bool) -> tupl
 
 
 @st.cache_resource(max_entries=64, show_spinner=False, hash_funcs={pd.DataFrame: data.contents})
-def _shared_by_start(panel: pd.DataFrame, la_code: str, measure: str, donors: str) -> pd.DataFrame:
+def shared_by_start(panel: pd.DataFrame, la_code: str, measure: str, donors: str) -> pd.DataFrame:
     return impact.by_start(panel, la_code, measure, donors)
 
 
 def _by_start_table(la_code: str, sn_model: int | None, measure: str, donors: str) -> pd.DataFrame:
     # a viewer's own shallow copy: `data.chart` marks the frames it hands out as its own
-    return _shared_by_start(_panel(la_code, sn_model, measure), la_code, measure, donors).copy(deep=False)
+    return shared_by_start(_panel(la_code, sn_model, measure), la_code, measure, donors).copy(deep=False)
 
 
 def _by_start(la_code: str, sn_model: int | None, measure: str, start: str, donors: str) -> tuple:

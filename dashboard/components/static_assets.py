@@ -48,8 +48,9 @@ _WORTH_KEEPING = 0.9
 
 
 # The components every page after signing in draws: its charts, their tables, the headline figures
-# and the filters (Streamlit's script for each is named after it, then a hash of its content).
-SIGNED_IN = ("PlotlyChart", "DataFrame", "Metric", "Selectbox")
+# and the filters, and the switches (st.toggle) of four pages of nine, Policy impact among them
+# (Streamlit's script for each is named after it, then a hash of its content).
+SIGNED_IN = ("PlotlyChart", "DataFrame", "Metric", "Selectbox", "Checkbox")
 # their preloading starts at the form's first focus, or this long after the page has loaded
 PRELOAD_AFTER_LOAD_MS = 3000
 # a bundled script's static imports, `import{a as b}from"./x.js"` or `import"./x.js"` (a dynamic

@@ -100,8 +100,28 @@ def test_viewers_given_the_same_impact_panel_share_one_estimate(synthetic_copy, 
     finally:
         con.close()
     args = (s.la_code, "pex_rate", s.policy_start, "all", False)
-    first = policy._shared_estimate(panel, *args)
-    assert policy._shared_estimate(panel.copy(), *args) is first
+    first = policy.shared_estimate(panel, *args)
+    assert policy.shared_estimate(panel.copy(), *args) is first
     changed = panel.copy()
     changed.loc[changed["area_code"] == s.la_code, "value"] += 0.01
-    assert policy._shared_estimate(changed, *args) is not first
+    assert policy.shared_estimate(changed, *args) is not first
+
+
+def test_the_server_works_out_the_first_estimates_before_anyone_asks(synthetic_copy, monkeypatch):
+    """`seip serve` fits what the Overview's headline and the Policy impact page show first before
+    it says it is healthy: the first visitor of either page fits nothing."""
+    from dashboard import impact
+    from dashboard.components import launch
+
+    st.cache_resource.clear()  # nothing worked out yet, by this test or one before it
+    monkeypatch.setenv("SEIP_DB", str(synthetic_copy))
+    fits, by_starts = [], []
+    estimate, by_start = impact.estimate, impact.by_start
+    monkeypatch.setattr(impact, "estimate", lambda *a, **k: fits.append(k["placebos"]) or estimate(*a, **k))
+    monkeypatch.setattr(impact, "by_start", lambda *a, **k: by_starts.append(a[2]) or by_start(*a, **k))
+    launch._estimate_ahead()
+    assert (fits, by_starts) == ([False, True], ["pex_rate"])
+    for name in ("overview", "policy_impact"):
+        at = open_page(synthetic_copy, monkeypatch, name, keep_caches=True)
+        assert not at.exception
+    assert (fits, by_starts) == ([False, True], ["pex_rate"])  # the pages fitted nothing more
