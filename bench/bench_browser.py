@@ -55,7 +55,7 @@ from playwright.async_api import TimeoutError as PlaywrightTimeout
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests" / "browser"))
 from harness import CHROMIUM, CHROMIUM_FLAGS, PAGES, free_port  # noqa: E402
-from streamlit_wire import FORM, WireSession  # noqa: E402
+from streamlit_wire import AT_FORM, FORM, WireSession  # noqa: E402
 
 USER, PASSWORD = "bench", "bench password 1"
 TITLES = {  # url_path -> the page's title (and its link's text)
@@ -367,9 +367,11 @@ async def one_session(
     failures: list[str],
     user: str = USER,
     assets: dict[str, list[str]] | None = None,
+    pause: float = 0.0,
 ) -> None:
-    """One person signing in and opening every page in a browser; `assets`, when given, gets the
-    paths of the static files the browser fetched at each step (for the wire sessions to fetch)."""
+    """One person signing in and opening every page in a browser, staying `pause` seconds at the
+    form; `assets`, when given, gets the paths of the static files the browser fetched at each step
+    (for the wire sessions to fetch)."""
     context = await browser.new_context(viewport={"width": 1280, "height": 900})
     step = [FORM]
     if assets is not None:
@@ -377,6 +379,9 @@ async def one_session(
     try:
         page = await context.new_page()
         times[FORM].append(await open_form(page, base))
+        if pause:
+            step[0] = AT_FORM
+            await asyncio.sleep(pause)
         step[0] = "overview"
         times["overview"].append(await sign_in(page, user))
         for url_path in [p for p in PAGES if p != "overview"]:
@@ -407,12 +412,16 @@ async def wire_session(
     failures: list[str],
     user: str,
     fetching: dict[str, list[float]] | None = None,
+    pause: float = 0.0,
 ) -> None:
-    """One person signing in and opening every page, in Streamlit's protocol (no browser);
-    `fetching`, when given, gets the seconds each step's static files took (part of its time)."""
+    """One person signing in and opening every page, in Streamlit's protocol (no browser), staying
+    `pause` seconds at the form; `fetching`, when given, gets the seconds each step's static files
+    took (part of its time)."""
     session = WireSession(base, assets)
     try:
         times[FORM].append(await session.open())
+        if pause:
+            await session.wait_at_form(pause)
         times["overview"].append(await session.sign_in(user, PASSWORD))
         for url_path in [p for p in PAGES if p != "overview"]:
             times[url_path].append(await session.switch(url_path, TITLES[url_path], PAGES[url_path]))
@@ -431,12 +440,20 @@ def own_cpu() -> float:
 
 
 async def concurrent(
-    browser, db: Path, repo: Path, k: int, apart: str | None = None, wire: bool = False, observer: bool = True
+    browser,
+    db: Path,
+    repo: Path,
+    k: int,
+    apart: str | None = None,
+    wire: bool = False,
+    observer: bool = True,
+    pause: float = 0.0,
 ) -> dict:
     """K sessions at once on a fresh server (warmed by one browser session first, as a server in
     use is); `apart`: "niced" browsers or the server on a core of its own ("own core"); `wire`:
     the K sessions in Streamlit's protocol, fetching the static files the warming browser fetched,
-    one of them in a browser unless `observer` is False (then no browser shares the cores)."""
+    one of them in a browser unless `observer` is False (then no browser shares the cores);
+    `pause`: seconds each stays at the form (all press "Sign in" at the same moment after it)."""
     server = Server(db, repo)
     try:
         server.wait_healthy()
@@ -445,7 +462,7 @@ async def concurrent(
         elif apart == "own core":
             server_own_core(server)
         assets: dict[str, list[str]] = {}
-        await one_session(browser, server.base, page_times(), [], assets=assets)
+        await one_session(browser, server.base, page_times(), [], assets=assets, pause=pause)
         idle_rss = server.rss()
         times, observed, fetching = page_times(), page_times(), {}
         failures: list[str] = []
@@ -455,12 +472,15 @@ async def concurrent(
         t0 = time.perf_counter()
         users = [f"{USER}-{i}" for i in range(1, k + 1)]
         if wire:  # one of the K in a browser: what a person meets while the others load the server
+            watched = []
+            if observer:
+                watched.append(one_session(browser, server.base, observed, failures, users.pop(0), pause=pause))
             await asyncio.gather(
-                *([one_session(browser, server.base, observed, failures, users.pop(0))] if observer else []),
-                *(wire_session(server.base, assets, times, failures, u, fetching) for u in users),
+                *watched,
+                *(wire_session(server.base, assets, times, failures, u, fetching, pause) for u in users),
             )
         else:
-            await asyncio.gather(*(one_session(browser, server.base, times, failures, u) for u in users))
+            await asyncio.gather(*(one_session(browser, server.base, times, failures, u, pause=pause) for u in users))
         wall = time.perf_counter() - t0
         server.stop_sampling()
         out = {
@@ -513,7 +533,9 @@ async def run(args) -> dict:
                 out["rounds"] = await page_rounds(browser, db, args.repo, args.rounds)
             apart = "niced" if args.nice_browsers else "own core" if args.server_own_core else None
             out["sessions"] = [
-                await concurrent(browser, db, args.repo, k, apart, args.wire, not args.no_browser_among)
+                await concurrent(
+                    browser, db, args.repo, k, apart, args.wire, not args.no_browser_among, args.pause_at_form
+                )
                 for k in args.sessions
             ]
             await browser.close()
@@ -597,6 +619,14 @@ def main() -> None:
         "--no-browser-among",
         action="store_true",
         help="with --wire, all K sessions in the protocol: no Chromium shares the cores while they run",
+    )
+    parser.add_argument(
+        "--pause-at-form",
+        type=float,
+        default=0.0,
+        metavar="S",
+        help="in --sessions, each person stays S seconds at the sign-in form, as typing a name and a "
+        "password takes (the form's preloading works meanwhile), then all press Sign in at once",
     )
     parser.add_argument("--json", type=Path, help="also write the raw results here")
     args = parser.parse_args()

@@ -33,6 +33,7 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 
 FORM = "sign-in form"  # the first step: from opening the address to the form shown
+AT_FORM = "at the form"  # what the browser fetches while the person types (the form's preloading)
 CONNECTIONS = 6  # a browser's connections to one host over HTTP/1.1, fetching static files
 MAX_CACHED_AGE = 2  # streamlit's global.maxCachedMessageAge: runs a cached message is kept unused
 FINISHED = ForwardMsg.ScriptFinishedStatus
@@ -100,6 +101,13 @@ class WireSession:
         if "Sign in" not in self.run.buttons:
             raise RunFailed(f"no sign-in form: {self.run.title!r}")
         return time.perf_counter() - t0
+
+    async def wait_at_form(self, seconds: float) -> None:
+        """Stay at the form for `seconds`, as a person typing a name and password does, fetching
+        meanwhile what the browser fetched there (the scripts the form preloads)."""
+        t0 = time.perf_counter()
+        await self._fetch(AT_FORM)
+        await asyncio.sleep(max(0.0, seconds - (time.perf_counter() - t0)))
 
     async def sign_in(self, user: str, password: str, then: str = "Overview") -> float:
         """Send the form filled in; seconds until the page `then` has arrived, signed in."""

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import shutil
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -139,3 +140,22 @@ def test_a_steps_static_files_are_fetched_and_one_missing_fails_the_run(wire, ba
     assert set(fetched) == {wire.FORM} and fetched[wire.FORM] > 0
     with pytest.raises(wire.RunFailed, match="sign-in form: static files not fetched"):
         run_async(visit({wire.FORM: [script, "/_stcore/agent/no-such-file"]}))  # a 404 (other paths get the page)
+
+
+def test_a_person_at_the_form_fetches_what_the_form_preloads_and_stays_as_long_as_asked(wire, base):
+    script = "/static/js/" + next((STATIC / "static" / "js").glob("PlotlyChart.*.js")).name
+
+    async def visit():
+        session = wire.WireSession(base, {wire.AT_FORM: [script]})
+        try:
+            await session.open()
+            assert wire.AT_FORM not in session.fetching  # the form is timed without them
+            t0 = time.perf_counter()
+            await session.wait_at_form(1.5)
+            return time.perf_counter() - t0, session.fetching
+        finally:
+            await session.close()
+
+    stayed, fetched = run_async(visit())
+    assert set(fetched) == {wire.AT_FORM} and 0 < fetched[wire.AT_FORM] < stayed
+    assert 1.5 <= stayed < 3  # the fetching is part of the pause, not added to it
