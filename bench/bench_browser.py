@@ -24,6 +24,9 @@ the first core to itself and the browsers (and this bench) the others: what one 
 each loads the static files a real Chromium fetched, signs in through the form and chooses each
 page, timed until the run's last message has arrived; what twenty people on their own computers
 ask of the server, with their drawing left out (the pages mode measures one browser's drawing).
+`--pause-at-form S` keeps each of the K at the sign-in form for S seconds, as typing a name and a
+password takes, while the form preloads the signed-in pages' scripts; then all press "Sign in"
+at the same moment.
 
     .venv/bin/python bench/bench_browser.py --db /tmp/demo.duckdb --cold 3 --rounds 5 --sessions 1 5 10 20
 
