@@ -181,9 +181,10 @@ class _Server:
             return
         self.closed.set()
         try:
-            # one still starting is let start (killed, a started Chromium says it was): at most 10 s
-            self.opening.result(timeout=10)
-            self.submit(self.browser.__aexit__(None, None, None)).result(timeout=10)
+            if self._stalled is None:  # not killed already by `_give_up`, which has nothing to wait for
+                # one still starting is let start (killed, a started Chromium says it was): at most 10 s
+                self.opening.result(timeout=10)
+                self.submit(self.browser.__aexit__(None, None, None)).result(timeout=10)
         except Exception:  # noqa: BLE001 - one that did not start or does not close is killed below
             pass
         finally:
