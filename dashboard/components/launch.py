@@ -161,9 +161,10 @@ def _import_ahead() -> None:
 def _estimate_ahead() -> None:
     """Work out the policy-impact estimates the Overview's headline and the Policy impact page show
     first (from the start year in the settings, against all LAs: without the placebos, with them,
-    and for every start year), about 0.3 s of CPU, which the first visitor of those pages would
-    otherwise wait for. Kept by the panel's contents (`policy`), they serve every viewer given the
-    same published figures, and outlast an import that leaves DfE's figures as they were."""
+    and for every start year) and the page's five figures of them, which the first visitor of
+    those pages would otherwise wait for. Kept by the panel's contents (`policy`), they serve every
+    viewer given the same published figures, and outlast an import that leaves DfE's figures as
+    they were."""
     from dashboard import impact, warehouse
     from dashboard.components import policy
     from dashboard.settings import Settings
@@ -175,9 +176,12 @@ def _estimate_ahead() -> None:
         return  # no warehouse yet: the pages work them out once there is one
     try:
         panel = impact.read_panel(con, settings, "pex_rate")
+        first = (panel, settings.la_code, "pex_rate", settings.policy_start, "all")
         for placebos in (False, True):
-            policy.shared_estimate(panel, settings.la_code, "pex_rate", settings.policy_start, "all", placebos)
-        policy.shared_by_start(panel, settings.la_code, "pex_rate", "all")
+            policy.shared_estimate(*first, placebos)
+        policy.shared_figures(*first, policy.milestones_version())
+        policy.shared_worth(*first, False)
+        policy.shared_by_start(*first)
     except impact.TooLittleData:
         pass  # the pages say so, as they would have
     finally:

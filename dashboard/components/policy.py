@@ -6,12 +6,13 @@ through `data.chart` on short keys only (the warehouse version and viewer, which
 adds, then the LA, the neighbour model and the user's choices):
 a rerun with warm caches looks up strings.
 
-Beneath that, the estimates themselves are shared by every viewer whose impact panel holds the
-same figures, keyed on its contents: the panel is DfE's published data, the same for every
+Beneath that, the estimates themselves and their charts are shared by every viewer whose impact
+panel holds the same figures, keyed on its contents: the panel is DfE's published data, the same for every
 commissioner, chair and head (only a governor's passes through disclosure control, and is shared
 with the others only where control changed nothing). Each head's or governor's first visit would
-otherwise fit the 140 placebos again: about 0.3 s of the server's CPU a viewer, on 2 cores.
-`seip serve` works out the ones the pages show first before it says it is healthy
+otherwise fit the 140 placebos again (about 0.3 s of the server's CPU, on 2 cores) and build the
+five figures (about 0.2 s more): a chair's or head's first visit after a commissioner's takes
+0.13 s. `seip serve` works out the ones the pages show first before it says it is healthy
 (`launch._estimate_ahead`), so that not even the first visitor waits for them.
 """
 
@@ -72,16 +73,26 @@ def milestones() -> pd.DataFrame:
     return impact.read_milestones(MILESTONES_FILE, data.settings().la_code)
 
 
-def _milestones_version() -> float:
+def milestones_version() -> float:
+    """When the milestones file last changed (0 without one): part of the figures' keys."""
     return MILESTONES_FILE.stat().st_mtime if MILESTONES_FILE.exists() else 0.0
 
 
-def _figures(
-    la_code: str, sn_model: int | None, measure: str, start: str, donors: str, milestones_version: float
-) -> dict[str, tuple]:
-    result = estimate(measure, start, donors)
+def _own(built: tuple) -> tuple:
+    # (figure, table) with the viewer's own shallow copy of the table: `data.chart` marks the
+    # frames it hands out as its own
+    fig, table = built
+    return fig, table.copy(deep=False)
+
+
+@st.cache_resource(max_entries=64, show_spinner=False, hash_funcs={pd.DataFrame: data.contents})
+def shared_figures(
+    panel: pd.DataFrame, la_code: str, measure: str, start: str, donors: str, milestones_version: float
+) -> dict[str, tuple | str | None]:
+    """The figures of `shared_estimate` (with its placebos), shared as it is: by the panel's contents."""
+    result = shared_estimate(panel, la_code, measure, start, donors, True)
     try:
-        periods, problem = milestones(), None
+        periods, problem = impact.read_milestones(MILESTONES_FILE, la_code), None
     except impact.MilestoneError as exc:
         periods, problem = None, str(exc)
     return {
@@ -92,16 +103,27 @@ def _figures(
     }
 
 
-def figures(measure: str, start: str, donors: str) -> dict[str, tuple]:
+def _figures(
+    la_code: str, sn_model: int | None, measure: str, start: str, donors: str, milestones_version: float
+) -> dict[str, tuple | str | None]:
+    built = shared_figures(_panel(la_code, sn_model, measure), la_code, measure, start, donors, milestones_version)
+    return {name: _own(part) if isinstance(part, tuple) else part for name, part in built.items()}
+
+
+def figures(measure: str, start: str, donors: str) -> dict[str, tuple | str | None]:
     """(figure, table) for 'rates', 'gaps' and 'weights', and 'milestones_problem' (None, or why
     the milestones file was not used)."""
-    return data.chart(_figures, *_key(), measure, start, donors, _milestones_version())
+    return data.chart(_figures, *_key(), measure, start, donors, milestones_version())
 
 
-def _worth(la_code: str, sn_model: int | None, measure: str, start: str, donors: str, include_lifetime: bool) -> tuple:
+@st.cache_resource(max_entries=64, show_spinner=False, hash_funcs={pd.DataFrame: data.contents})
+def shared_worth(
+    panel: pd.DataFrame, la_code: str, measure: str, start: str, donors: str, include_lifetime: bool
+) -> tuple:
+    """`worth` for a panel, shared by its contents."""
     costs = scenario_costs()
     table = charts.avoided_table(
-        estimate(measure, start, donors),
+        shared_estimate(panel, la_code, measure, start, donors, True),
         costs["low"],
         costs["central"],
         costs["high"],
@@ -110,24 +132,30 @@ def _worth(la_code: str, sn_model: int | None, measure: str, start: str, donors:
     return charts.avoided_chart(table, measure), table
 
 
+def _worth(la_code: str, sn_model: int | None, measure: str, start: str, donors: str, include_lifetime: bool) -> tuple:
+    return _own(shared_worth(_panel(la_code, sn_model, measure), la_code, measure, start, donors, include_lifetime))
+
+
 def worth(measure: str, start: str, donors: str, include_lifetime: bool) -> tuple:
     """(figure, table) of the exclusions avoided against each comparator and what they are worth."""
     return data.chart(_worth, *_key(), measure, start, donors, include_lifetime)
 
 
 @st.cache_resource(max_entries=64, show_spinner=False, hash_funcs={pd.DataFrame: data.contents})
-def shared_by_start(panel: pd.DataFrame, la_code: str, measure: str, donors: str) -> pd.DataFrame:
+def shared_by_start(panel: pd.DataFrame, la_code: str, measure: str, start: str, donors: str) -> tuple:
+    """`by_start` for a panel, shared by its contents: the estimate for every start year is worked
+    out once whichever is chosen, the chart once for each chosen."""
+    table = _every_start(panel, la_code, measure, donors)
+    return charts.by_start_chart(table, start, measure), table
+
+
+@st.cache_resource(max_entries=64, show_spinner=False, hash_funcs={pd.DataFrame: data.contents})
+def _every_start(panel: pd.DataFrame, la_code: str, measure: str, donors: str) -> pd.DataFrame:
     return impact.by_start(panel, la_code, measure, donors)
 
 
-def _by_start_table(la_code: str, sn_model: int | None, measure: str, donors: str) -> pd.DataFrame:
-    # a viewer's own shallow copy: `data.chart` marks the frames it hands out as its own
-    return shared_by_start(_panel(la_code, sn_model, measure), la_code, measure, donors).copy(deep=False)
-
-
 def _by_start(la_code: str, sn_model: int | None, measure: str, start: str, donors: str) -> tuple:
-    table = data.chart(_by_start_table, la_code, sn_model, measure, donors)
-    return charts.by_start_chart(table, start, measure), table
+    return _own(shared_by_start(_panel(la_code, sn_model, measure), la_code, measure, start, donors))
 
 
 def by_start(measure: str, start: str, donors: str) -> tuple:

@@ -61,28 +61,30 @@ def test_at_most_entries_are_kept_the_oldest_going_first():
 
 
 def test_viewers_given_the_same_impact_panel_share_one_estimate(synthetic_copy, monkeypatch):
-    """The policy-impact estimates are keyed on the panel's contents, not on the viewer: a chair
-    and a head, whose panel is DfE's published data as the commissioner's is, get the estimate
-    already worked out; a panel that differs in one figure gets its own."""
+    """The policy-impact estimates and their figures are keyed on the panel's contents, not on the
+    viewer: a chair and a head, whose panel is DfE's published data as the commissioner's is, get
+    the estimate and the figures already worked out; a panel that differs in one figure gets its own."""
     from dashboard import access, impact, warehouse
     from dashboard.access import Viewer
+    from dashboard.charts import policy_impact as impact_charts
     from dashboard.components import policy
     from dashboard.settings import Settings
 
-    estimates, by_starts = [], []
-    estimate, by_start = impact.estimate, impact.by_start
+    estimates, by_starts, gap_charts = [], [], []
+    estimate, by_start, gap_chart = impact.estimate, impact.by_start, impact_charts.gap_chart
     monkeypatch.setattr(impact, "estimate", lambda *a, **k: estimates.append(a[3]) or estimate(*a, **k))
     monkeypatch.setattr(impact, "by_start", lambda *a, **k: by_starts.append(a[1]) or by_start(*a, **k))
+    monkeypatch.setattr(impact_charts, "gap_chart", lambda *a: gap_charts.append(a) or gap_chart(*a))
     at = open_page(synthetic_copy, monkeypatch, "policy_impact")
     assert "Policy impact" in at.title[0].value and not at.exception
-    worked_out = (len(estimates), len(by_starts))
-    assert worked_out[0] >= 1 and worked_out[1] == 1
+    worked_out = (len(estimates), len(by_starts), len(gap_charts))
+    assert worked_out[0] >= 1 and worked_out[1:] == (1, 1)
     commissioner = specs(at)
     for role in ("chair", "head"):
         at.session_state["view_as_role"] = role
         at.run()
         assert not at.exception and specs(at) == commissioner
-    assert (len(estimates), len(by_starts)) == worked_out
+    assert (len(estimates), len(by_starts), len(gap_charts)) == worked_out
 
     # the same contents in another frame: the same estimate; one figure changed: its own
     s = Settings.from_env(synthetic_copy)
@@ -105,23 +107,38 @@ def test_viewers_given_the_same_impact_panel_share_one_estimate(synthetic_copy, 
     changed = panel.copy()
     changed.loc[changed["area_code"] == s.la_code, "value"] += 0.01
     assert policy.shared_estimate(changed, *args) is not first
+    drawn = (s.la_code, "pex_rate", s.policy_start, "all", policy.milestones_version())
+    figures = policy.shared_figures(panel, *drawn)
+    assert policy.shared_figures(panel.copy(), *drawn) is figures
+    assert policy.shared_figures(changed, *drawn) is not figures
 
 
 def test_the_server_works_out_the_first_estimates_before_anyone_asks(synthetic_copy, monkeypatch):
-    """`seip serve` fits what the Overview's headline and the Policy impact page show first before
-    it says it is healthy: the first visitor of either page fits nothing."""
+    """`seip serve` fits what the Overview's headline and the Policy impact page show first, and
+    builds the page's figures, before it says it is healthy: the first visitor of either page
+    fits and builds nothing."""
     from dashboard import impact
+    from dashboard.charts import policy_impact as impact_charts
     from dashboard.components import launch
 
     st.cache_resource.clear()  # nothing worked out yet, by this test or one before it
     monkeypatch.setenv("SEIP_DB", str(synthetic_copy))
-    fits, by_starts = [], []
+    fits, by_starts, built = [], [], []
     estimate, by_start = impact.estimate, impact.by_start
     monkeypatch.setattr(impact, "estimate", lambda *a, **k: fits.append(k["placebos"]) or estimate(*a, **k))
     monkeypatch.setattr(impact, "by_start", lambda *a, **k: by_starts.append(a[2]) or by_start(*a, **k))
+    for name in ("rates_chart", "gap_chart", "weights_chart", "avoided_chart", "by_start_chart"):
+        chart = getattr(impact_charts, name)
+        monkeypatch.setattr(impact_charts, name, lambda *a, _c=chart, _n=name, **k: built.append(_n) or _c(*a, **k))
     launch._estimate_ahead()
-    assert (fits, by_starts) == ([False, True], ["pex_rate"])
+    ahead = (fits, by_starts, sorted(built))
+    assert ahead == (
+        [False, True],
+        ["pex_rate"],
+        ["avoided_chart", "by_start_chart", "gap_chart", "rates_chart", "weights_chart"],
+    )
     for name in ("overview", "policy_impact"):
         at = open_page(synthetic_copy, monkeypatch, name, keep_caches=True)
         assert not at.exception
-    assert (fits, by_starts) == ([False, True], ["pex_rate"])  # the pages fitted nothing more
+    assert len(at.get("plotly_chart")) == 5
+    assert (fits, by_starts, sorted(built)) == ahead  # the pages fitted and built nothing more
