@@ -68,11 +68,6 @@ def possible_starts(measure: str) -> list[str]:
     return data.chart(_possible_starts, *_key(), measure)
 
 
-def milestones() -> pd.DataFrame:
-    """The LA's arrangements from data/reference/policy_milestones.csv (raises impact.MilestoneError)."""
-    return impact.read_milestones(MILESTONES_FILE, data.settings().la_code)
-
-
 def milestones_version() -> float:
     """When the milestones file last changed (0 without one): part of the figures' keys."""
     return MILESTONES_FILE.stat().st_mtime if MILESTONES_FILE.exists() else 0.0
