@@ -16,7 +16,7 @@ import streamlit as st
 from plotly.basedatatypes import BaseFigure
 
 from dashboard import auth
-from dashboard.charts import theme
+from dashboard.charts import screen, theme
 from dashboard.components import data, notes
 from dashboard.disclosure import suppressed_meaning
 from dashboard.formula_safety import csv_bytes, xlsx_bytes
@@ -108,9 +108,10 @@ def caption_text(caption: str, source: str, as_of: str) -> str:
 
 
 class _Drawn(BaseFigure):
-    """A figure already turned into plotly's dict, handed to `st.plotly_chart`, which would
-    otherwise deep-copy every figure into a dict on every rerun (most of a page's server time
-    when a chart has hundreds of traces). Only `to_dict` is ever asked of it."""
+    """A figure already turned into the dict the browser is sent (`screen.for_screen`), handed to
+    `st.plotly_chart`, which would otherwise deep-copy every figure into a dict on every rerun
+    (most of a page's server time when a chart has hundreds of traces). Only `to_dict` is ever
+    asked of it."""
 
     def __init__(self, spec: dict):  # no BaseFigure.__init__: nothing is validated again
         self._spec = spec
@@ -121,7 +122,7 @@ class _Drawn(BaseFigure):
 
 # Figures and tables from data.chart are shared and never change: what is drawn from them is
 # worked out once per object, not on every rerun.
-_specs = data.PerObject()  # figure -> its dict
+_specs = data.PerObject()  # figure -> its dict for the browser
 _tables = data.PerObject()  # table -> (table as shown, any suppressed, any DfE symbol, column config)
 _alts = data.PerObject()  # figure -> its text alternative
 
@@ -129,7 +130,7 @@ _alts = data.PerObject()  # figure -> its text alternative
 def _drawn(fig: go.Figure) -> _Drawn:
     spec = _specs.get(fig)
     if spec is None:
-        spec = _specs.put(fig, fig.to_dict())
+        spec = _specs.put(fig, screen.for_screen(fig.to_dict()))
     return _Drawn(spec)
 
 
@@ -245,8 +246,13 @@ def chart_panel(
     with chart_tab:
         # page.accessibility() names the chart with this and hides the paragraph itself
         st.html(f'<p class="seip-alt" data-chart="chart-{html.escape(key)}">{html.escape(alt)}</p>')
+        # theme=None: the figure carries the whole look (screen.for_screen), and plotly draws it once
         st.plotly_chart(
-            _drawn(fig), key=f"chart-{key}", width="stretch", config={"displayModeBar": False, "responsive": True}
+            _drawn(fig),
+            key=f"chart-{key}",
+            width="stretch",
+            theme=None,
+            config={"displayModeBar": False, "responsive": True},
         )
         notes.add_beside_chart(fig, key)
     if table_tab.open:

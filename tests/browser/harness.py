@@ -28,6 +28,8 @@ CHROMIUM_FLAGS = [
     "--disable-sync",
 ]
 SCREENSHOTS = Path(__file__).parent / "screenshots"
+# Streamlit reads a .streamlit/config.toml in the folder it is started from
+DASHBOARD = Path(__file__).resolve().parents[2] / "dashboard"
 
 # url_path -> the least number of plotly charts the page draws on the demo data
 PAGES = {
@@ -66,21 +68,31 @@ def serve(db: Path, port: int | None = None, auth: str = "none") -> Iterator[str
     """Run `seip serve` on `db` with sign-in mode `auth` until the block ends; yield its base
     URL once it is healthy."""
     port = port or free_port()
-    env = dict(os.environ, SEIP_AUTH=auth, SEIP_DB=str(db))
+    command = ["dashboard.cli", "serve", "--db", str(db), "--port", str(port), "--address", "127.0.0.1"]
+    with _healthy("seip serve", command, port, dict(os.environ, SEIP_AUTH=auth, SEIP_DB=str(db))) as base:
+        _wait_for_governors_figures(db)
+        yield base
+
+
+@contextlib.contextmanager
+def serve_script(script: Path) -> Iterator[str]:
+    """Run `streamlit run script` (a page made for a test) with the dashboard's own look (its
+    .streamlit/config.toml) until the block ends; yield its base URL once it is healthy."""
+    port = free_port()
+    command = ["streamlit", "run", str(script.resolve()), "--server.port", str(port), "--server.address", "127.0.0.1"]
+    command += ["--server.headless", "true", "--browser.gatherUsageStats", "false"]
+    with _healthy("streamlit run", command, port, dict(os.environ), cwd=DASHBOARD) as base:
+        yield base
+
+
+@contextlib.contextmanager
+def _healthy(name: str, module_and_args: list[str], port: int, env: dict, cwd: Path | None = None) -> Iterator[str]:
+    """Run `python -m module_and_args` in a process group of its own until the block ends (then
+    stop the whole group); yield the base URL once its health check answers."""
     proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "dashboard.cli",
-            "serve",
-            "--db",
-            str(db),
-            "--port",
-            str(port),
-            "--address",
-            "127.0.0.1",
-        ],
+        [sys.executable, "-m", *module_and_args],
         env=env,
+        cwd=cwd,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         start_new_session=True,
@@ -90,15 +102,14 @@ def serve(db: Path, port: int | None = None, auth: str = "none") -> Iterator[str
         deadline = time.monotonic() + 60
         while True:
             if proc.poll() is not None:
-                raise RuntimeError(f"seip serve exited: {proc.stderr.read().decode()[-2000:]}")
+                raise RuntimeError(f"{name} exited: {proc.stderr.read().decode()[-2000:]}")
             with contextlib.suppress(OSError):
                 with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as r:
                     if r.status == 200:
                         break
             if time.monotonic() > deadline:
-                raise RuntimeError("seip serve did not become healthy within 60 s")
+                raise RuntimeError(f"{name} did not become healthy within 60 s")
             time.sleep(0.3)
-        _wait_for_governors_figures(db)
         yield base
     finally:
         with contextlib.suppress(ProcessLookupError):
