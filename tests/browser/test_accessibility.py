@@ -145,13 +145,20 @@ def open_everything(page, axe_source: str, url_path: str) -> list[str]:
         findings += axe_findings(page, axe_source, f"{url_path} (drop-down open)")
         page.keyboard.press("Escape")
     for tab, content in (("Table", "stDataFrame"), ("Download", "stDownloadButton")):
-        opened = click_each(page, page.get_by_role("tab", name=tab, exact=True))
+        opened = 0
+        for item in page.get_by_role("tab", name=tab, exact=True).all():
+            if item.is_visible():
+                item.scroll_into_view_if_needed()
+                item.click()
+                opened += 1
+                # an opened tab's content is drawn by a rerun of its chart: one tab at a time, as a
+                # person opens them, each drawn before the next is clicked (clicked all at once on a
+                # busy machine, Streamlit once left one chart's rerun undone for over a minute)
+                page.wait_for_function(
+                    f"document.querySelectorAll('[role=tabpanel] [data-testid={content}]').length >= {opened}",
+                    timeout=TIMEOUT_MS,
+                )
         if opened:
-            # an opened tab's content is drawn by a rerun of its chart: wait for every one
-            page.wait_for_function(
-                f"document.querySelectorAll('[role=tabpanel] [data-testid={content}]').length >= {opened}",
-                timeout=TIMEOUT_MS,
-            )
             settle(page)
             page.wait_for_timeout(300)
             findings += axe_findings(page, axe_source, f"{url_path} ({tab} tabs)")
