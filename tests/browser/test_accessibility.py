@@ -102,14 +102,18 @@ def structure_problems(page, url_path: str) -> list[str]:
     return [f"{url_path}: {p}" for p in problems]
 
 
-def click_each(page, locator) -> int:
-    """Click every visible match of `locator` in turn; how many there were."""
+def click_each(page, locator, drawn: str | None = None) -> int:
+    """Click every visible match of `locator` in turn; how many there were. With `drawn` (a CSS
+    selector), wait after each click until the page has as many of it as clicks so far, as a
+    person waits to see what they opened before opening the next."""
     count = 0
     for item in locator.all():
         if item.is_visible():
             item.scroll_into_view_if_needed()
             item.click()
             count += 1
+            if drawn:
+                page.wait_for_function(f"document.querySelectorAll('{drawn}').length >= {count}", timeout=TIMEOUT_MS)
     return count
 
 
@@ -145,19 +149,12 @@ def open_everything(page, axe_source: str, url_path: str) -> list[str]:
         findings += axe_findings(page, axe_source, f"{url_path} (drop-down open)")
         page.keyboard.press("Escape")
     for tab, content in (("Table", "stDataFrame"), ("Download", "stDownloadButton")):
-        opened = 0
-        for item in page.get_by_role("tab", name=tab, exact=True).all():
-            if item.is_visible():
-                item.scroll_into_view_if_needed()
-                item.click()
-                opened += 1
-                # an opened tab's content is drawn by a rerun of its chart: one tab at a time, as a
-                # person opens them, each drawn before the next is clicked (clicked all at once on a
-                # busy machine, Streamlit once left one chart's rerun undone for over a minute)
-                page.wait_for_function(
-                    f"document.querySelectorAll('[role=tabpanel] [data-testid={content}]').length >= {opened}",
-                    timeout=TIMEOUT_MS,
-                )
+        # an opened tab's content is drawn by a rerun of its chart: one tab at a time, each drawn
+        # before the next is clicked (clicked all at once on a busy machine, Streamlit once left
+        # one chart's rerun undone for over a minute)
+        opened = click_each(
+            page, page.get_by_role("tab", name=tab, exact=True), f"[role=tabpanel] [data-testid={content}]"
+        )
         if opened:
             settle(page)
             page.wait_for_timeout(300)
